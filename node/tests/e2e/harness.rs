@@ -1,0 +1,265 @@
+//! The harness for end-to-end scenarios against a real `salus-node` process.
+//!
+//! [`TestNode::dev`] starts the node built by this very `cargo test` (`--dev --tmp`, on free
+//! loopback ports) and kills it when the value is dropped — also when the scenario fails or
+//! panics. [`Client`] talks to it the way a wallet or dapp does: over JSON-RPC, with `subxt`
+//! signing and submitting extrinsics against the node's metadata. Scenarios build calls with the
+//! runtime's own types ([`RuntimeCall`]), so a call that does not type-check does not compile, and
+//! read events and storage back as the runtime's own types too.
+//!
+//! Adding a scenario: write `async fn` bodies that take a `&Client`, put them in a module of
+//! `tests/e2e/`, and start them with [`run_scenario`].
+
+use codec::{Decode, Encode};
+use salus_runtime::{AccountId, Hash, RuntimeCall, RuntimeEvent};
+use std::{
+	fs::File,
+	io::{BufRead, BufReader},
+	net::TcpListener,
+	path::PathBuf,
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+use subxt::{
+	rpcs::{rpc_params, RpcClient},
+	OnlineClient, SubstrateConfig,
+};
+use subxt_signer::sr25519::Keypair;
+
+/// A scenario's result: any error fails the test with its message.
+pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// How long a debug-built node may take to start serving RPC (it compiles the runtime first).
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// A `salus-node` child process, killed when dropped.
+pub struct TestNode {
+	child: Child,
+	/// The node's RPC endpoint, `ws://127.0.0.1:<port>`.
+	pub rpc_url: String,
+	log: PathBuf,
+	_base: TempDir,
+}
+
+impl TestNode {
+	/// Starts `salus-node --dev --tmp` on free loopback ports.
+	pub fn dev() -> Result<Self> {
+		let base = TempDir::new()?;
+		let rpc_port = free_port()?;
+		let p2p_port = free_port()?;
+		let log = base.0.join("node.log");
+		let child = Command::new(env!("CARGO_BIN_EXE_salus-node"))
+			.args(["--dev", "--no-prometheus", "--no-telemetry", "--no-mdns"])
+			.args(["--rpc-port", &rpc_port.to_string()])
+			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
+			.args(["--base-path", &base.0.to_string_lossy()])
+			.stdin(Stdio::null())
+			.stdout(File::create(&log)?)
+			.stderr(File::create(base.0.join("node.err.log"))?)
+			.spawn()?;
+		Ok(Self { child, rpc_url: format!("ws://127.0.0.1:{rpc_port}"), log, _base: base })
+	}
+
+	/// The last lines the node logged, to explain a failure.
+	pub fn log_tail(&self, lines: usize) -> String {
+		let read = |path: &PathBuf| -> Vec<String> {
+			File::open(path)
+				.map(|file| BufReader::new(file).lines().map_while(|line| line.ok()).collect())
+				.unwrap_or_default()
+		};
+		let mut all = read(&self.log);
+		all.extend(read(&self.log.with_file_name("node.err.log")));
+		let skip = all.len().saturating_sub(lines);
+		all.into_iter().skip(skip).collect::<Vec<_>>().join("\n")
+	}
+
+	/// Connects a client, waiting until the node serves RPC.
+	pub async fn client(&mut self) -> Result<Client> {
+		let started = Instant::now();
+		loop {
+			if let Some(status) = self.child.try_wait()? {
+				return Err(
+					format!("salus-node exited with {status}:\n{}", self.log_tail(40)).into()
+				);
+			}
+			if let Ok(rpc) = RpcClient::from_insecure_url(&self.rpc_url).await {
+				let api = OnlineClient::<SubstrateConfig>::from_rpc_client(rpc.clone()).await?;
+				return Ok(Client { rpc, api });
+			}
+			if started.elapsed() > STARTUP_TIMEOUT {
+				return Err(
+					format!("no RPC after {STARTUP_TIMEOUT:?}:\n{}", self.log_tail(40)).into()
+				);
+			}
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+	}
+}
+
+impl Drop for TestNode {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+/// A directory removed when dropped (after the node that used it is gone).
+struct TempDir(PathBuf);
+
+impl TempDir {
+	fn new() -> Result<Self> {
+		let path = std::env::temp_dir().join(format!(
+			"salus-e2e-{}-{}",
+			std::process::id(),
+			std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos()
+		));
+		std::fs::create_dir_all(&path)?;
+		Ok(Self(path))
+	}
+}
+
+impl Drop for TempDir {
+	fn drop(&mut self) {
+		let _ = std::fs::remove_dir_all(&self.0);
+	}
+}
+
+/// A loopback port nobody listens on right now.
+fn free_port() -> Result<u16> {
+	Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Starts a dev node, connects a client and runs `scenario` against it. The node is killed
+/// whatever the outcome; on failure the node's last log lines are part of the error.
+pub async fn run_scenario<F, Fut>(scenario: F) -> Result
+where
+	F: FnOnce(Client) -> Fut,
+	Fut: std::future::Future<Output = Result>,
+{
+	let mut node = TestNode::dev()?;
+	let client = node.client().await?;
+	scenario(client)
+		.await
+		.map_err(|error| format!("{error}\n--- node log ---\n{}", node.log_tail(30)).into())
+}
+
+/// What `System.Account` stores for an account.
+type AccountInfo = frame_system::AccountInfo<
+	salus_runtime::Nonce,
+	pallet_balances::AccountData<salus_runtime::Balance>,
+>;
+
+/// What a finalized extrinsic did.
+pub struct Finalized {
+	/// The block that included it.
+	pub block_hash: Hash,
+	/// The events it emitted, in order.
+	pub events: Vec<RuntimeEvent>,
+}
+
+/// A connection to a node: raw JSON-RPC plus a `subxt` client.
+pub struct Client {
+	rpc: RpcClient,
+	api: OnlineClient<SubstrateConfig>,
+}
+
+impl Client {
+	/// A JSON-RPC request.
+	pub async fn rpc<T: serde::de::DeserializeOwned>(
+		&self,
+		method: &str,
+		params: subxt::rpcs::client::RpcParams,
+	) -> Result<T> {
+		Ok(self.rpc.request(method, params).await?)
+	}
+
+	/// The number of the best block.
+	pub async fn best_number(&self) -> Result<u32> {
+		let header: serde_json::Value = self.rpc("chain_getHeader", rpc_params![]).await?;
+		parse_number(&header)
+	}
+
+	/// The number of the last finalized block.
+	pub async fn finalized_number(&self) -> Result<u32> {
+		let hash: String = self.rpc("chain_getFinalizedHead", rpc_params![]).await?;
+		let header: serde_json::Value = self.rpc("chain_getHeader", rpc_params![hash]).await?;
+		parse_number(&header)
+	}
+
+	/// Waits until at least `best` blocks are produced and `finalized` are finalized.
+	pub async fn wait_for_blocks(&self, best: u32, finalized: u32, timeout: Duration) -> Result {
+		let started = Instant::now();
+		loop {
+			let (b, f) = (self.best_number().await?, self.finalized_number().await?);
+			if b >= best && f >= finalized {
+				return Ok(());
+			}
+			if started.elapsed() > timeout {
+				return Err(format!(
+					"after {timeout:?}: best #{b} (wanted {best}), finalized #{f} (wanted {finalized})"
+				)
+				.into());
+			}
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+	}
+
+	/// Signs `call` with `signer`, submits it, waits until it is finalized and returns its
+	/// events. A failed dispatch (`ExtrinsicFailed`) is an error naming the module error.
+	pub async fn submit(&self, call: RuntimeCall, signer: &Keypair) -> Result<Finalized> {
+		let mut tx = self.api.at_current_block().await?.tx();
+		let payload = tx.from_call_data_bytes(&call.encode())?;
+		let in_block = tx
+			.sign_and_submit_then_watch_default(&payload, signer)
+			.await?
+			.wait_for_finalized()
+			.await?;
+		let block_hash = Hash::from(in_block.block_hash().0);
+		let outcome = in_block.wait_for_success().await?;
+		let events = outcome
+			.iter()
+			.map(|event| -> Result<RuntimeEvent> {
+				let record =
+					frame_system::EventRecord::<RuntimeEvent, Hash>::decode(&mut event?.bytes())?;
+				Ok(record.event)
+			})
+			.collect::<Result<Vec<_>>>()?;
+		Ok(Finalized { block_hash, events })
+	}
+
+	/// The value of the storage item at `key` in the latest finalized block, decoded as `T`.
+	pub async fn storage<T: Decode>(&self, key: Vec<u8>) -> Result<Option<T>> {
+		let at = self.api.at_current_block().await?;
+		match at.storage().fetch_raw(key).await {
+			Ok(bytes) if bytes.is_empty() => Ok(None),
+			Ok(bytes) => Ok(Some(T::decode(&mut &bytes[..])?)),
+			Err(subxt::error::StorageError::NoValueFound) => Ok(None),
+			Err(error) => Err(error.into()),
+		}
+	}
+
+	/// The free balance of `account` in the latest finalized block.
+	pub async fn free_balance(&self, account: &AccountId) -> Result<salus_runtime::Balance> {
+		let key = frame_system::Account::<salus_runtime::Runtime>::hashed_key_for(account);
+		let info: Option<AccountInfo> = self.storage(key).await?;
+		Ok(info.map(|info| info.data.free).unwrap_or_default())
+	}
+
+	/// Calls the runtime API `method` (e.g. `"AccountNonceApi_account_nonce"`) with SCALE-encoded
+	/// `args` at the latest finalized block, and decodes the answer as `T`.
+	pub async fn runtime_api<T: Decode>(&self, method: &str, args: impl Encode) -> Result<T> {
+		let at = self.api.at_current_block().await?;
+		let bytes = at.runtime_apis().call_raw(method, Some(&args.encode())).await?;
+		Ok(T::decode(&mut &bytes[..])?)
+	}
+}
+
+fn parse_number(header: &serde_json::Value) -> Result<u32> {
+	let hex = header["number"].as_str().ok_or("header without a number")?;
+	Ok(u32::from_str_radix(hex.trim_start_matches("0x"), 16)?)
+}
+
+/// The native account id of a `subxt` signer.
+pub fn account_of(signer: &Keypair) -> AccountId {
+	AccountId::from(signer.public_key().0)
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests: a real `salus-node` process, a real RPC client.
+//!
+//! Each `#[tokio::test]` starts its own dev node through [`harness::run_scenario`], which kills
+//! the node when the scenario ends, passes or fails. Add a pallet's scenarios as a new module
+//! here (see `balances.rs` for the shape).
+
+mod balances;
+mod chain;
+mod harness;

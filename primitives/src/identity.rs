@@ -1,0 +1,174 @@
+//! Who is who: provider kinds and statuses, practitioner roles, and the registry traits through
+//! which the consent, access, disputes and rewards pallets ask the identity pallet about
+//! patients and providers.
+
+use crate::{Jurisdiction, ProviderId};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_runtime::DispatchError;
+
+/// What kind of organisation a provider is.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum ProviderKind {
+	/// A hospital.
+	#[codec(index = 0)]
+	Hospital,
+	/// A clinic or practice.
+	#[codec(index = 1)]
+	Clinic,
+	/// A diagnostic laboratory.
+	#[codec(index = 2)]
+	Laboratory,
+	/// A pharmacy.
+	#[codec(index = 3)]
+	Pharmacy,
+	/// A health insurer.
+	#[codec(index = 4)]
+	Insurer,
+	/// A research institute.
+	#[codec(index = 5)]
+	Research,
+	/// A department of another provider (it must name that provider as its parent).
+	#[codec(index = 6)]
+	Department,
+}
+
+/// Where a provider stands with governance. Only accredited providers act.
+///
+/// `Pending → Accredited ⇄ Suspended`; any of the three can be `Revoked`, which is final.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum ProviderStatus {
+	/// Registered, waiting for accreditation.
+	#[codec(index = 0)]
+	Pending,
+	/// Accredited: its practitioners may ask for, use and anchor data.
+	#[codec(index = 1)]
+	Accredited,
+	/// Suspended by governance (e.g. after an upheld dispute); may be accredited again.
+	#[codec(index = 2)]
+	Suspended,
+	/// Revoked for good.
+	#[codec(index = 3)]
+	Revoked,
+}
+
+impl ProviderStatus {
+	/// Whether governance may move a provider from `self` to `to`.
+	pub const fn can_become(self, to: Self) -> bool {
+		use ProviderStatus::*;
+		matches!(
+			(self, to),
+			(Pending, Accredited) |
+				(Pending, Revoked) |
+				(Accredited, Suspended) |
+				(Accredited, Revoked) |
+				(Suspended, Accredited) |
+				(Suspended, Revoked)
+		)
+	}
+}
+
+/// What a practitioner does for its provider.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum PractitionerRole {
+	/// A physician.
+	#[codec(index = 0)]
+	Physician,
+	/// A nurse.
+	#[codec(index = 1)]
+	Nurse,
+	/// A technician (lab, imaging).
+	#[codec(index = 2)]
+	Technician,
+	/// A pharmacist.
+	#[codec(index = 3)]
+	Pharmacist,
+	/// A researcher.
+	#[codec(index = 4)]
+	Researcher,
+	/// An administrator (records, billing).
+	#[codec(index = 5)]
+	Administrator,
+}
+
+/// What the other pallets may ask about providers and their practitioners, and the sanctions
+/// they may apply.
+pub trait ProviderRegistry<AccountId> {
+	/// The currency amount of a provider's bond.
+	type Balance;
+
+	/// The provider `who` acts for as a practitioner, if any.
+	fn provider_of(who: &AccountId) -> Option<ProviderId>;
+	/// The kind of `provider`, if it exists.
+	fn kind(provider: ProviderId) -> Option<ProviderKind>;
+	/// The jurisdiction of `provider`, if it exists.
+	fn jurisdiction(provider: ProviderId) -> Option<Jurisdiction>;
+	/// Whether `provider` exists and is accredited.
+	fn is_accredited(provider: ProviderId) -> bool;
+	/// Moves up to `amount` of `provider`'s bond to `beneficiary`; returns how much moved.
+	fn slash_bond(
+		provider: ProviderId,
+		amount: Self::Balance,
+		beneficiary: &AccountId,
+	) -> Result<Self::Balance, DispatchError>;
+	/// Suspends an accredited provider (a sanction; governance may accredit it again).
+	fn suspend(provider: ProviderId) -> Result<(), DispatchError>;
+}
+
+/// What the other pallets may ask about patients.
+pub trait PatientRegistry<AccountId> {
+	/// Whether `who` is a registered patient.
+	fn is_registered(who: &AccountId) -> bool;
+	/// The home jurisdiction of patient `who`, if registered.
+	fn jurisdiction(who: &AccountId) -> Option<Jurisdiction>;
+	/// Whether an accredited provider vouched in person for patient `who`'s identity.
+	fn is_vouched(who: &AccountId) -> bool;
+}
+
+/// Whether a patient still has obligations in another pallet (an open request, dispute...) that
+/// forbid deregistering now. Tuples ask each member; `()` reports none.
+pub trait PatientObligations<AccountId> {
+	/// Whether `who` may not deregister yet.
+	fn has_obligations(who: &AccountId) -> bool;
+}
+
+#[impl_trait_for_tuples::impl_for_tuples(8)]
+impl<AccountId> PatientObligations<AccountId> for Tuple {
+	fn has_obligations(who: &AccountId) -> bool {
+		for_tuples!( #( if Tuple::has_obligations(who) { return true; } )* );
+		false
+	}
+}

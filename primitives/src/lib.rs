@@ -1,0 +1,39 @@
+//! # Salus primitives
+//!
+//! The shared vocabulary of the Salus health-data network, used by every Salus pallet, the
+//! runtime, the node and the client:
+//!
+//! - [`DataClass`] and [`DataClassSet`]: which part of a medical record. The *sensitive* classes
+//!   (mental health, substance use, sexual and reproductive health, genomics) are marked, because
+//!   a grant covers them only when it names them.
+//! - [`Purpose`] and [`PurposeSet`]: why data is used, as HL7 v3 purpose-of-use codes.
+//! - [`Jurisdiction`]: an ISO 3166-1 alpha-2 country code, for data-residency rules. Only
+//!   assigned codes can be built or decoded.
+//! - [`ids`]: the sequential ids of providers, consents, requests, emergency accesses,
+//!   disclosures and disputes.
+//!
+//! Every type is SCALE-encodable with a bounded [`MaxEncodedLen`](codec::MaxEncodedLen) and
+//! described by [`TypeInfo`](scale_info::TypeInfo), so it can be stored, passed to calls and read
+//! by clients from the metadata. Decoding validates: a set with an unknown member bit or an
+//! unassigned country code does not decode.
+//!
+//! Nothing here carries health data or a plain identifier: these types say *what kind* of data
+//! and *why*, never the data itself.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+mod data_class;
+pub mod ids;
+mod jurisdiction;
+mod purpose;
+mod set;
+
+pub use data_class::{DataClass, DataClassSet};
+pub use ids::*;
+pub use jurisdiction::{InvalidJurisdiction, Jurisdiction};
+pub use purpose::{Purpose, PurposeSet};
+pub use set::{Flag, FlagSet};
+
+#[cfg(test)]
+mod tests;

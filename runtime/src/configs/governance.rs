@@ -1,0 +1,133 @@
+//! Governance: sudo (development only), the council and its membership, the treasury.
+//!
+//! The council is a `pallet-collective` whose members are managed by `pallet-membership`: root
+//! or a council majority adds and removes members. Later Salus pallets take their governance
+//! origins (accreditation, appeals) from the council defined here.
+
+use crate::{
+	time::DAYS, token::SLS, AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeOrigin, System,
+};
+use frame_support::{
+	parameter_types,
+	traits::{
+		tokens::{pay::PayFromAccount, UnityAssetBalanceConversion},
+		EitherOf, EitherOfDiverse, MapSuccess,
+	},
+	weights::Weight,
+	PalletId,
+};
+use frame_system::{EnsureRoot, EnsureRootWithSuccess};
+use sp_runtime::{
+	traits::{AccountIdConversion, Replace},
+	Perbill, Permill,
+};
+
+impl pallet_sudo::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+/// The council's collective instance.
+pub type CouncilCollective = pallet_collective::Instance1;
+
+/// The origin of a council motion carried by more than half of the council.
+pub type CouncilMajority =
+	pallet_collective::EnsureProportionMoreThan<AccountId, CouncilCollective, 1, 2>;
+/// The origin of a council motion carried by at least two thirds of the council.
+pub type CouncilSupermajority =
+	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
+/// Root, or a council majority.
+pub type RootOrCouncilMajority = EitherOfDiverse<EnsureRoot<AccountId>, CouncilMajority>;
+
+parameter_types! {
+	/// How long a council motion stays open for votes.
+	pub const CouncilMotionDuration: BlockNumber = 3 * DAYS;
+	/// Open council motions at most.
+	pub const CouncilMaxProposals: u32 = 100;
+	/// Council members at most.
+	pub const CouncilMaxMembers: u32 = 100;
+	/// The heaviest call a council motion may dispatch: half a block.
+	pub MaxProposalWeight: Weight =
+		Perbill::from_percent(50) * crate::configs::system::RuntimeBlockWeights::get().max_block;
+}
+
+impl pallet_collective::Config<CouncilCollective> for Runtime {
+	type RuntimeOrigin = RuntimeOrigin;
+	type Proposal = RuntimeCall;
+	type RuntimeEvent = RuntimeEvent;
+	type MotionDuration = CouncilMotionDuration;
+	type MaxProposals = CouncilMaxProposals;
+	type MaxMembers = CouncilMaxMembers;
+	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
+	// Members are set through the membership pallet, never directly.
+	type SetMembersOrigin = EnsureRoot<AccountId>;
+	type MaxProposalWeight = MaxProposalWeight;
+	type DisapproveOrigin = EnsureRoot<AccountId>;
+	type KillOrigin = EnsureRoot<AccountId>;
+	type Consideration = ();
+}
+
+impl pallet_membership::Config<pallet_membership::Instance1> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AddOrigin = RootOrCouncilMajority;
+	type RemoveOrigin = RootOrCouncilMajority;
+	type SwapOrigin = RootOrCouncilMajority;
+	type ResetOrigin = RootOrCouncilMajority;
+	type PrimeOrigin = RootOrCouncilMajority;
+	type MembershipInitialized = crate::Council;
+	type MembershipChanged = crate::Council;
+	type MaxMembers = CouncilMaxMembers;
+	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// The treasury's pallet id, from which its account derives.
+	pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
+	/// The treasury account: it receives transaction fees (and, later, slashed bonds).
+	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
+	/// How often approved spends are paid out.
+	pub const SpendPeriod: BlockNumber = 6 * DAYS;
+	/// Nothing is burnt at the end of a spend period.
+	pub const Burn: Permill = Permill::zero();
+	/// How long an approved spend can be claimed.
+	pub const PayoutPeriod: BlockNumber = 30 * DAYS;
+	/// The most spends approved at once.
+	pub const MaxApprovals: u32 = 100;
+	/// The most a council supermajority can spend in one motion: 100 000 SLS.
+	pub const CouncilSpendLimit: Balance = 100_000 * SLS;
+	/// Root can spend without limit.
+	pub const MaxBalance: Balance = Balance::MAX;
+}
+
+/// Who may spend from the treasury and how much: root without limit, a council supermajority up
+/// to [`CouncilSpendLimit`].
+pub type TreasurySpendOrigin = EitherOf<
+	EnsureRootWithSuccess<AccountId, MaxBalance>,
+	MapSuccess<CouncilSupermajority, Replace<CouncilSpendLimit>>,
+>;
+
+impl pallet_treasury::Config for Runtime {
+	type Currency = Balances;
+	type RejectOrigin = RootOrCouncilMajority;
+	type RuntimeEvent = RuntimeEvent;
+	type SpendPeriod = SpendPeriod;
+	type Burn = Burn;
+	type PalletId = TreasuryPalletId;
+	type BurnDestination = ();
+	type WeightInfo = pallet_treasury::weights::SubstrateWeight<Runtime>;
+	type SpendFunds = ();
+	type MaxApprovals = MaxApprovals;
+	type SpendOrigin = TreasurySpendOrigin;
+	type AssetKind = ();
+	type Beneficiary = AccountId;
+	type BeneficiaryLookup = sp_runtime::traits::IdentityLookup<AccountId>;
+	type Paymaster = PayFromAccount<Balances, TreasuryAccount>;
+	type BalanceConverter = UnityAssetBalanceConversion;
+	type PayoutPeriod = PayoutPeriod;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
+	type BlockNumberProvider = System;
+}

@@ -1,0 +1,189 @@
+//! Runtime-level tests: genesis presets, pallet integrity, metadata, configuration.
+
+use crate::{
+	genesis_config_presets::{preset_names, DEV_ENDOWMENT},
+	token::{deposit, DECIMALS, EXISTENTIAL_DEPOSIT, SLS, SS58_PREFIX, SYMBOL},
+	AllPalletsWithSystem, Balances, ProxyType, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
+	Treasury, VERSION,
+};
+use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
+use frame_support::traits::{InstanceFilter, IntegrityTest};
+use serde_json::Value;
+use sp_keyring::Sr25519Keyring;
+
+/// Applies a JSON merge patch (RFC 7386), as the node does with a preset over the default.
+fn merge(base: &mut Value, patch: Value) {
+	match (base, patch) {
+		(Value::Object(base), Value::Object(patch)) => {
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(Value::Null), value);
+			}
+		},
+		(base, patch) => *base = patch,
+	}
+}
+
+/// The genesis state of a preset, in externalities ready to query.
+fn genesis_of(preset: &str) -> sp_io::TestExternalities {
+	let patch = crate::genesis_config_presets::get_preset(&preset.into()).expect("preset exists");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	merge(&mut config, serde_json::from_slice(&patch).unwrap());
+	let mut ext = sp_io::TestExternalities::new_empty();
+	ext.execute_with(|| {
+		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(
+			serde_json::to_vec(&config).unwrap(),
+		)
+		.expect("preset builds a genesis state")
+	});
+	ext
+}
+
+#[test]
+fn every_preset_builds_a_genesis_state() {
+	let names = preset_names();
+	assert_eq!(names, vec!["development", "local_testnet", "testnet"]);
+	for name in names {
+		genesis_of(&name).execute_with(|| {
+			assert!(!pallet_aura::Authorities::<Runtime>::get().is_empty(), "{name}: no authority");
+			assert_eq!(
+				pallet_aura::Authorities::<Runtime>::get().len(),
+				pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(),
+				"{name}: every author also finalises"
+			);
+			assert!(pallet_sudo::Key::<Runtime>::get().is_some(), "{name}: no sudo");
+			assert!(!pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get()
+				.is_empty());
+			// The treasury account exists from genesis, so fees can always be paid into it.
+			assert!(System::account_exists(&Treasury::account_id()), "{name}: no treasury");
+		});
+	}
+}
+
+#[test]
+fn an_unknown_preset_is_refused() {
+	assert!(crate::genesis_config_presets::get_preset(&"mainnet".into()).is_none());
+}
+
+#[test]
+fn dev_preset_has_alice_as_sole_authority_and_sudo_and_endows_dev_accounts() {
+	genesis_of("development").execute_with(|| {
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
+		for account in Sr25519Keyring::well_known() {
+			assert_eq!(Balances::free_balance(account.to_account_id()), DEV_ENDOWMENT);
+		}
+		assert_eq!(
+			pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get().len(),
+			3
+		);
+	});
+}
+
+#[test]
+fn local_preset_has_four_authorities() {
+	genesis_of("local_testnet").execute_with(|| {
+		let authorities = pallet_aura::Authorities::<Runtime>::get();
+		let expected: Vec<_> = [
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		]
+		.iter()
+		.map(|k| sp_consensus_aura::sr25519::AuthorityId::from(k.public()))
+		.collect();
+		assert_eq!(authorities.into_inner(), expected);
+	});
+}
+
+#[test]
+fn testnet_preset_uses_placeholder_keys_not_the_dev_accounts() {
+	genesis_of("testnet").execute_with(|| {
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::One.to_account_id()));
+		assert_eq!(Balances::free_balance(Sr25519Keyring::Alice.to_account_id()), 0);
+	});
+}
+
+#[test]
+fn integrity_test_passes_for_all_pallets() {
+	sp_io::TestExternalities::new_empty().execute_with(AllPalletsWithSystem::integrity_test);
+}
+
+#[test]
+fn metadata_lists_every_pallet_at_its_index() {
+	let RuntimeMetadataPrefixed(magic, metadata) = Runtime::metadata();
+	assert_eq!(magic, frame_metadata::META_RESERVED);
+	let RuntimeMetadata::V14(metadata) = metadata else { panic!("metadata is not V14") };
+	let pallets: Vec<_> = metadata.pallets.iter().map(|p| (p.name.as_str(), p.index)).collect();
+	assert_eq!(
+		pallets,
+		vec![
+			("System", 0),
+			("Timestamp", 1),
+			("Aura", 2),
+			("Grandpa", 3),
+			("Balances", 10),
+			("TransactionPayment", 11),
+			("Sudo", 20),
+			("Utility", 21),
+			("Proxy", 22),
+			("Multisig", 23),
+			("Council", 30),
+			("CouncilMembership", 31),
+			("Treasury", 32),
+		]
+	);
+	let extensions: Vec<_> = metadata
+		.extrinsic
+		.signed_extensions
+		.iter()
+		.map(|e| e.identifier.as_str())
+		.collect();
+	assert!(extensions.contains(&"CheckMetadataHash"), "{extensions:?}");
+}
+
+#[test]
+fn token_is_sls_with_twelve_decimals() {
+	assert_eq!(SYMBOL, "SLS");
+	assert_eq!(DECIMALS, 12);
+	assert_eq!(SLS, 10u128.pow(DECIMALS as u32));
+	assert_eq!(SS58_PREFIX, 42);
+	assert_eq!(<Runtime as frame_system::Config>::SS58Prefix::get(), 42);
+	assert!(EXISTENTIAL_DEPOSIT > 0 && EXISTENTIAL_DEPOSIT < SLS);
+	assert_eq!(VERSION.spec_name, "salus");
+}
+
+#[test]
+fn deposits_grow_with_items_and_bytes_and_never_overflow() {
+	assert_eq!(deposit(0, 0), 0);
+	assert_eq!(deposit(1, 0), SLS / 10, "0.1 SLS per item");
+	assert_eq!(deposit(0, 1), SLS / 1000, "1 milli-SLS per byte");
+	assert_eq!(deposit(2, 33), 2 * SLS / 10 + 33 * SLS / 1000);
+	assert_eq!(deposit(u32::MAX, u32::MAX), deposit(u32::MAX, u32::MAX - 1) + SLS / 1000);
+}
+
+#[test]
+fn non_transfer_proxies_cannot_move_funds() {
+	let transfer = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+		dest: Sr25519Keyring::Bob.to_account_id().into(),
+		value: SLS,
+	});
+	let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+	assert!(ProxyType::Any.filter(&transfer));
+	assert!(!ProxyType::NonTransfer.filter(&transfer));
+	assert!(ProxyType::NonTransfer.filter(&remark));
+	assert!(!ProxyType::Governance.filter(&transfer));
+	assert!(!ProxyType::Governance.filter(&remark));
+}
+
+#[test]
+fn proxy_superset_relation_is_consistent_with_the_filters() {
+	use ProxyType::*;
+	for a in [Any, NonTransfer, Governance] {
+		assert!(a.is_superset(&a));
+		assert!(Any.is_superset(&a));
+	}
+	assert!(!NonTransfer.is_superset(&Any));
+	assert!(NonTransfer.is_superset(&Governance));
+	assert!(!Governance.is_superset(&NonTransfer));
+}

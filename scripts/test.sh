@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Usage: scripts/test.sh
+#
+# Everything CI checks, in order: setup, formatting, clippy (warnings are errors), docs, the
+# build, every unit test (runtime, primitives, pallets, benchmarks-as-tests), the end-to-end
+# tests against real salus-node processes, and that chain-specs/ matches the runtime.
+# Fails at the first failure.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$SALUS_ROOT"
+
+started=$SECONDS
+step() { log "[$((SECONDS - started))s] $*"; }
+
+step "setup"
+scripts/setup.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (warnings are errors)"
+cargo clippy "${SALUS_CARGO_FLAGS[@]}" -- -D warnings
+
+step "cargo doc (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --features runtime-benchmarks --locked
+
+step "cargo build"
+salus_build
+
+step "cargo test: unit tests and end-to-end tests against salus-node"
+cargo test "${SALUS_CARGO_FLAGS[@]}"
+
+step "chain specs are up to date"
+scripts/build-chain-specs.sh --check
+
+step "all checks passed in $((SECONDS - started))s"
