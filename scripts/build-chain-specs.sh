@@ -44,6 +44,7 @@ for chain in local testnet; do
 		rm -f "$fresh"
 	else
 		mv "$fresh" "$target"
+		chmod 644 "$target"
 		log "wrote chain-specs/$chain.json"
 	fi
 done
