@@ -3,7 +3,6 @@
 use crate::harness::{account_of, run_scenario, Result};
 use pallet_balances::Call as BalancesCall;
 use salus_runtime::{token::SLS, RuntimeCall, RuntimeEvent};
-use subxt::rpcs::rpc_params;
 use subxt_signer::sr25519::{dev, Keypair};
 
 /// Alice sends 7 SLS to an account that did not exist: the transfer is finalized, emits
@@ -47,12 +46,7 @@ async fn transfer_keep_alive_moves_sls_to_a_fresh_account() -> Result {
 		assert!(fee > 0);
 
 		// The block that included it is final, and the runtime API sees Alice's nonce move on.
-		let header: serde_json::Value =
-			client.rpc("chain_getHeader", rpc_params![finalized.block_hash]).await?;
-		let included = u32::from_str_radix(
-			header["number"].as_str().ok_or("header without number")?.trim_start_matches("0x"),
-			16,
-		)?;
+		let included = client.block_number(Some(finalized.block_hash)).await?;
 		assert!(included >= 1 && included <= client.finalized_number().await?);
 		let nonce: salus_runtime::Nonce =
 			client.runtime_api("AccountNonceApi_account_nonce", &from).await?;

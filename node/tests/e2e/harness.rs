@@ -173,17 +173,22 @@ impl Client {
 		Ok(self.rpc.request(method, params).await?)
 	}
 
+	/// The number of the block with `hash`, or of the best block.
+	pub async fn block_number(&self, hash: Option<Hash>) -> Result<u32> {
+		let header: serde_json::Value = self.rpc("chain_getHeader", rpc_params![hash]).await?;
+		let hex = header["number"].as_str().ok_or("header without a number")?;
+		Ok(u32::from_str_radix(hex.trim_start_matches("0x"), 16)?)
+	}
+
 	/// The number of the best block.
 	pub async fn best_number(&self) -> Result<u32> {
-		let header: serde_json::Value = self.rpc("chain_getHeader", rpc_params![]).await?;
-		parse_number(&header)
+		self.block_number(None).await
 	}
 
 	/// The number of the last finalized block.
 	pub async fn finalized_number(&self) -> Result<u32> {
-		let hash: String = self.rpc("chain_getFinalizedHead", rpc_params![]).await?;
-		let header: serde_json::Value = self.rpc("chain_getHeader", rpc_params![hash]).await?;
-		parse_number(&header)
+		let hash: Hash = self.rpc("chain_getFinalizedHead", rpc_params![]).await?;
+		self.block_number(Some(hash)).await
 	}
 
 	/// Waits until at least `best` blocks are produced and `finalized` are finalized.
@@ -252,11 +257,6 @@ impl Client {
 		let bytes = at.runtime_apis().call_raw(method, Some(&args.encode())).await?;
 		Ok(T::decode(&mut &bytes[..])?)
 	}
-}
-
-fn parse_number(header: &serde_json::Value) -> Result<u32> {
-	let hex = header["number"].as_str().ok_or("header without a number")?;
-	Ok(u32::from_str_radix(hex.trim_start_matches("0x"), 16)?)
 }
 
 /// The native account id of a `subxt` signer.
