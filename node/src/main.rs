@@ -4,6 +4,10 @@
 //! that executes the Salus runtime. Run `salus-node --help` for the commands; `salus-node --dev`
 //! starts a single-validator development chain.
 
+// `sc_cli::Error` is large and the Substrate command API returns it from every closure; boxing
+// it here would only add noise.
+#![allow(clippy::result_large_err)]
+
 mod chain_spec;
 mod cli;
 mod command;

@@ -149,7 +149,7 @@ fn token_is_sls_with_twelve_decimals() {
 	assert_eq!(SLS, 10u128.pow(DECIMALS as u32));
 	assert_eq!(SS58_PREFIX, 42);
 	assert_eq!(<Runtime as frame_system::Config>::SS58Prefix::get(), 42);
-	assert!(EXISTENTIAL_DEPOSIT > 0 && EXISTENTIAL_DEPOSIT < SLS);
+	const { assert!(EXISTENTIAL_DEPOSIT > 0 && EXISTENTIAL_DEPOSIT < SLS) };
 	assert_eq!(VERSION.spec_name, "salus");
 }
 

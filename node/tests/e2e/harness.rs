@@ -176,7 +176,7 @@ impl Client {
 	/// The number of the block with `hash`, or of the best block.
 	pub async fn block_number(&self, hash: Option<Hash>) -> Result<u32> {
 		let header: serde_json::Value = self.rpc("chain_getHeader", rpc_params![hash]).await?;
-		let hex = header["number"].as_str().ok_or("header without a number")?;
+		let hex = header.get("number").and_then(|n| n.as_str()).ok_or("header without a number")?;
 		Ok(u32::from_str_radix(hex.trim_start_matches("0x"), 16)?)
 	}
 

@@ -20,7 +20,7 @@ use frame_support::{
 use frame_system::{EnsureRoot, EnsureRootWithSuccess};
 use sp_runtime::{
 	traits::{AccountIdConversion, Replace},
-	Perbill, Permill,
+	Permill,
 };
 
 impl pallet_sudo::Config for Runtime {
@@ -50,7 +50,7 @@ parameter_types! {
 	pub const CouncilMaxMembers: u32 = 100;
 	/// The heaviest call a council motion may dispatch: half a block.
 	pub MaxProposalWeight: Weight =
-		Perbill::from_percent(50) * crate::configs::system::RuntimeBlockWeights::get().max_block;
+		crate::configs::system::RuntimeBlockWeights::get().max_block.saturating_div(2);
 }
 
 impl pallet_collective::Config<CouncilCollective> for Runtime {

@@ -36,7 +36,7 @@ parameter_types! {
 		frame_system::limits::BlockLength::builder()
 			.max_length(5 * 1024 * 1024)
 			.modify_max_length_for_class(DispatchClass::Normal, |max| {
-				*max = NORMAL_DISPATCH_RATIO * *max
+				*max = NORMAL_DISPATCH_RATIO.mul_floor(*max)
 			})
 			.build();
 	/// The SS58 prefix of Salus addresses.
