@@ -18,6 +18,9 @@ scripts/setup.sh
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "no panicking code in the runtime sources"
+scripts/check-no-panic.sh
+
 step "cargo clippy (warnings are errors)"
 cargo clippy "${SALUS_CARGO_FLAGS[@]}" -- -D warnings
 

@@ -80,12 +80,12 @@ impl ProviderStatus {
 		use ProviderStatus::*;
 		matches!(
 			(self, to),
-			(Pending, Accredited) |
-				(Pending, Revoked) |
-				(Accredited, Suspended) |
-				(Accredited, Revoked) |
-				(Suspended, Accredited) |
-				(Suspended, Revoked)
+			(Pending, Accredited)
+				| (Pending, Revoked)
+				| (Accredited, Suspended)
+				| (Accredited, Revoked)
+				| (Suspended, Accredited)
+				| (Suspended, Revoked)
 		)
 	}
 }

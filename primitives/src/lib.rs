@@ -11,6 +11,9 @@
 //!   assigned codes can be built or decoded.
 //! - [`ids`]: the sequential ids of providers, consents, requests, emergency accesses,
 //!   disclosures and disputes.
+//! - [`identity`]: provider kinds and statuses, practitioner roles, and the traits through which
+//!   the other pallets ask the identity pallet about patients and providers
+//!   ([`ProviderRegistry`], [`PatientRegistry`], [`PatientObligations`]).
 //!
 //! Every type is SCALE-encodable with a bounded [`MaxEncodedLen`](codec::MaxEncodedLen) and
 //! described by [`TypeInfo`](scale_info::TypeInfo), so it can be stored, passed to calls and read
@@ -24,12 +27,17 @@
 #![deny(missing_docs)]
 
 mod data_class;
+pub mod identity;
 pub mod ids;
 mod jurisdiction;
 mod purpose;
 mod set;
 
 pub use data_class::{DataClass, DataClassSet};
+pub use identity::{
+	PatientObligations, PatientRegistry, PractitionerRole, ProviderKind, ProviderRegistry,
+	ProviderStatus,
+};
 pub use ids::*;
 pub use jurisdiction::{InvalidJurisdiction, Jurisdiction};
 pub use purpose::{Purpose, PurposeSet};

@@ -5,8 +5,9 @@
 //! an answer without waiting for a block.
 
 use crate::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, Hash, HealthIdentity,
+	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment,
+	VERSION,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -206,6 +207,30 @@ impl_runtime_apis! {
 
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_health_identity::runtime_api::HealthIdentityApi<Block, AccountId, Balance, BlockNumber>
+		for Runtime
+	{
+		fn patient(account: AccountId) -> Option<pallet_health_identity::PatientOf<Runtime>> {
+			pallet_health_identity::Patients::<Runtime>::get(account)
+		}
+
+		fn provider(id: salus_primitives::ProviderId) -> Option<pallet_health_identity::ProviderOf<Runtime>> {
+			pallet_health_identity::Providers::<Runtime>::get(id)
+		}
+
+		fn provider_of(account: AccountId) -> Option<salus_primitives::ProviderId> {
+			HealthIdentity::provider_of(&account)
+		}
+
+		fn records_of(
+			patient: AccountId,
+			start: u32,
+			count: u32,
+		) -> Vec<(Hash, pallet_health_identity::RecordAnchorOf<Runtime>)> {
+			HealthIdentity::records_of(&patient, start, count)
 		}
 	}
 

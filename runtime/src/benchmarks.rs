@@ -22,6 +22,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_proxy, Proxy]
 	[pallet_multisig, Multisig]
+	[pallet_health_identity, HealthIdentity]
 );
 
 /// The benchmarks this runtime has, and the storage items they may touch.

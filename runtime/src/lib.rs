@@ -18,6 +18,7 @@
 //! | 30 | [`Council`] | the governing body (a collective) |
 //! | 31 | [`CouncilMembership`] | who sits on the council |
 //! | 32 | [`Treasury`] | the network's funds |
+//! | 40 | [`HealthIdentity`] | patients, providers, practitioners, record anchors and links |
 //!
 //! The configuration is split by concern in [`configs`]; the runtime APIs are in [`apis`]; the
 //! genesis presets (dev, local, testnet) in [`genesis_config_presets`].
@@ -100,7 +101,7 @@ pub mod time {
 	pub const DAYS: BlockNumber = HOURS * 24;
 }
 
-pub use token::EXISTENTIAL_DEPOSIT;
+pub use token::{EXISTENTIAL_DEPOSIT, SLS};
 
 /// The number of a block.
 pub type BlockNumber = u32;
@@ -256,4 +257,8 @@ mod runtime {
 	/// The network's funds.
 	#[runtime::pallet_index(32)]
 	pub type Treasury = pallet_treasury;
+
+	/// Patients, providers, practitioners, record anchors and links.
+	#[runtime::pallet_index(40)]
+	pub type HealthIdentity = pallet_health_identity;
 }

@@ -131,6 +131,7 @@ fn metadata_lists_every_pallet_at_its_index() {
 			("Council", 30),
 			("CouncilMembership", 31),
 			("Treasury", 32),
+			("HealthIdentity", 40),
 		]
 	);
 	let extensions: Vec<_> = metadata
@@ -177,13 +178,32 @@ fn non_transfer_proxies_cannot_move_funds() {
 }
 
 #[test]
+fn health_guardians_may_make_health_calls_and_nothing_else() {
+	let health = RuntimeCall::HealthIdentity(pallet_health_identity::Call::update_encryption_key {
+		key: None,
+	});
+	let transfer = RuntimeCall::Balances(pallet_balances::Call::transfer_all {
+		dest: Sr25519Keyring::Bob.to_account_id().into(),
+		keep_alive: false,
+	});
+	let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+	assert!(ProxyType::HealthGuardian.filter(&health));
+	assert!(!ProxyType::HealthGuardian.filter(&transfer));
+	assert!(!ProxyType::HealthGuardian.filter(&remark));
+	assert!(!ProxyType::Governance.filter(&health));
+}
+
+#[test]
 fn proxy_superset_relation_is_consistent_with_the_filters() {
 	use ProxyType::*;
-	for a in [Any, NonTransfer, Governance] {
+	for a in [Any, NonTransfer, Governance, HealthGuardian] {
 		assert!(a.is_superset(&a));
 		assert!(Any.is_superset(&a));
 	}
 	assert!(!NonTransfer.is_superset(&Any));
 	assert!(NonTransfer.is_superset(&Governance));
 	assert!(!Governance.is_superset(&NonTransfer));
+	assert!(NonTransfer.is_superset(&HealthGuardian));
+	assert!(!HealthGuardian.is_superset(&NonTransfer));
+	assert!(!HealthGuardian.is_superset(&Governance));
 }

@@ -7,3 +7,4 @@
 mod balances;
 mod chain;
 mod harness;
+mod identity;

@@ -43,6 +43,10 @@ pub enum ProxyType {
 	/// Governance calls only: council motions and votes, treasury.
 	#[codec(index = 2)]
 	Governance,
+	/// A patient's guardian: the patient's health calls only (identity, consent, access,
+	/// opening disputes), never a transfer of the patient's funds.
+	#[codec(index = 3)]
+	HealthGuardian,
 }
 
 impl InstanceFilter<RuntimeCall> for ProxyType {
@@ -59,6 +63,9 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 					| RuntimeCall::Treasury(..)
 					| RuntimeCall::Utility(..)
 			),
+			ProxyType::HealthGuardian => {
+				matches!(call, RuntimeCall::HealthIdentity(..) | RuntimeCall::Utility(..))
+			},
 		}
 	}
 
@@ -67,7 +74,7 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 			(x, y) if x == y => true,
 			(ProxyType::Any, _) => true,
 			(_, ProxyType::Any) => false,
-			(ProxyType::NonTransfer, ProxyType::Governance) => true,
+			(ProxyType::NonTransfer, ProxyType::Governance | ProxyType::HealthGuardian) => true,
 			_ => false,
 		}
 	}

@@ -1,0 +1,90 @@
+//! A test runtime: System, Balances and this pallet, with small deposits.
+
+use crate as pallet_health_identity;
+use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use frame_system::EnsureRoot;
+use salus_primitives::PatientObligations;
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		HealthIdentity: pallet_health_identity,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+pub const PATIENT_DEPOSIT: u64 = 10;
+pub const PROVIDER_BOND: u64 = 100;
+pub const PRACTITIONER_DEPOSIT: u64 = 5;
+pub const RECORD_DEPOSIT: u64 = 3;
+pub const LINK_DEPOSIT: u64 = 2;
+pub const MAX_PRACTITIONERS: u32 = 3;
+/// What every test account starts with.
+pub const ENDOWMENT: u64 = 1_000;
+/// An account with less than any deposit.
+pub const POOR: u64 = 99;
+
+parameter_types! {
+	/// The patient that another pallet reports obligations for, if any.
+	pub static Obligated: Option<u64> = None;
+}
+
+/// Obligations as the test sets them through [`Obligated`].
+pub struct MockObligations;
+impl PatientObligations<u64> for MockObligations {
+	fn has_obligations(who: &u64) -> bool {
+		Obligated::get() == Some(*who)
+	}
+}
+
+impl pallet_health_identity::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type AccreditationOrigin = EnsureRoot<u64>;
+	type PatientObligations = MockObligations;
+	type PatientDeposit = frame_support::traits::ConstU64<PATIENT_DEPOSIT>;
+	type ProviderBond = frame_support::traits::ConstU64<PROVIDER_BOND>;
+	type PractitionerDeposit = frame_support::traits::ConstU64<PRACTITIONER_DEPOSIT>;
+	type RecordDeposit = frame_support::traits::ConstU64<RECORD_DEPOSIT>;
+	type LinkDeposit = frame_support::traits::ConstU64<LINK_DEPOSIT>;
+	type MaxPractitioners = ConstU32<MAX_PRACTITIONERS>;
+	type WeightInfo = ();
+}
+
+/// Externalities with accounts 1 to 20 endowed and [`POOR`] nearly empty.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut balances: Vec<(u64, u64)> = (1..=20).map(|who| (who, ENDOWMENT)).collect();
+	balances.push((POOR, 1));
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs `test`, then checks every storage invariant of the pallet.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		Obligated::set(None);
+		test();
+		HealthIdentity::do_try_state().expect("storage invariants hold");
+	})
+}
