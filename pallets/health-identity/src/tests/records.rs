@@ -194,6 +194,26 @@ mod anchor_record {
 	}
 
 	#[test]
+	fn when_the_patients_record_index_is_full_fails_with_overflow() {
+		build_and_execute(|| {
+			accredited_hospital(1, 5);
+			register_patient(3, 3);
+			PatientRecordCount::<Test>::insert(3, u32::MAX);
+			assert_noop!(
+				HealthIdentity::anchor_record(
+					RuntimeOrigin::signed(5),
+					3,
+					h(9),
+					DataClass::Imaging
+				),
+				Error::<Test>::Overflow
+			);
+			// Leave the index consistent for the invariant check.
+			PatientRecordCount::<Test>::remove(3);
+		});
+	}
+
+	#[test]
 	fn without_funds_for_the_deposit_fails() {
 		build_and_execute(|| {
 			let id = register(1, ProviderKind::Hospital, None);
