@@ -80,6 +80,15 @@ fn accredited_hospital<T: Config>() -> (ProviderId, T::AccountId, T::AccountId) 
 	(id, admin, practitioner)
 }
 
+/// An accredited hospital with one practitioner, and a registered patient; returns the
+/// hospital's id, the practitioner and the patient.
+fn hospital_and_patient<T: Config>() -> (ProviderId, T::AccountId, T::AccountId) {
+	let (id, _, practitioner) = accredited_hospital::<T>();
+	let patient = funded::<T>("patient", 0);
+	new_patient::<T>(&patient, 1);
+	(id, practitioner, patient)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -168,9 +177,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn vouch_patient() {
-		let (id, _, practitioner) = accredited_hospital::<T>();
-		let patient = funded::<T>("patient", 0);
-		new_patient::<T>(&patient, 1);
+		let (id, practitioner, patient) = hospital_and_patient::<T>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(practitioner), patient.clone());
 		assert_eq!(Patients::<T>::get(&patient).and_then(|p| p.vouched_by), Some(id));
@@ -178,9 +185,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn anchor_record() {
-		let (_, _, practitioner) = accredited_hospital::<T>();
-		let patient = funded::<T>("patient", 0);
-		new_patient::<T>(&patient, 1);
+		let (_, practitioner, patient) = hospital_and_patient::<T>();
 		let hash = H256::repeat_byte(9);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(practitioner), patient, hash, DataClass::Genomics);
@@ -189,9 +194,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn propose_link() {
-		let (id, _, practitioner) = accredited_hospital::<T>();
-		let patient = funded::<T>("patient", 0);
-		new_patient::<T>(&patient, 1);
+		let (id, practitioner, patient) = hospital_and_patient::<T>();
 		let locator = H256::repeat_byte(8);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(practitioner), patient, locator);
@@ -200,9 +203,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn accept_link() {
-		let (id, _, practitioner) = accredited_hospital::<T>();
-		let patient = funded::<T>("patient", 0);
-		new_patient::<T>(&patient, 1);
+		let (id, practitioner, patient) = hospital_and_patient::<T>();
 		let locator = H256::repeat_byte(8);
 		HealthIdentity::<T>::propose_link(
 			RawOrigin::Signed(practitioner).into(),
