@@ -872,8 +872,8 @@ pub mod pallet {
 		///    the number of practitioners that act for it, at most `MaxPractitioners`.
 		/// 5. Every indexed record exists and is about the patient it is indexed under, below
 		///    that patient's record count; every record is indexed once.
-		/// 6. Every accepted or proposed link names a registered or former patient and an
-		///    existing provider.
+		/// 6. Every link (proposed or accepted) belongs to an existing provider. Its patient may
+		///    have deregistered since: links stay with the provider that paid for them.
 		/// 7. What each account has on hold for each reason is the sum of the deposits and
 		///    bonds recorded for it.
 		#[cfg(any(feature = "try-runtime", test))]
