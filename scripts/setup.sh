@@ -2,8 +2,8 @@
 # Usage: scripts/setup.sh
 #
 # Installs what a fresh Debian machine lacks to build and test Salus: the C toolchain and
-# libraries some crates build (pkg-config, libssl-dev), protoc (libp2p), the Rust wasm target
-# and rust-src. Idempotent: installs only what is missing. Fails with a clear message when
+# libraries some crates build (pkg-config, libssl-dev), protoc (libp2p), Node.js and npm (the
+# polkadot.js end-to-end check), the Rust wasm target and rust-src. Idempotent: installs only what is missing. Fails with a clear message when
 # something cannot be installed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -34,6 +34,14 @@ command -v protoc >/dev/null || die "protoc is still missing after installing pr
 if ! command -v python3 >/dev/null; then
 	log "apt-get install python3"
 	"${sudo[@]}" apt-get install -y -qq python3 >/dev/null || die "could not install python3"
+fi
+
+# Node.js and npm run the polkadot.js end-to-end check.
+if ! command -v npm >/dev/null; then
+	log "apt-get install nodejs npm"
+	"${sudo[@]}" apt-get update -qq || die "apt-get update failed"
+	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq nodejs npm >/dev/null ||
+		die "could not install nodejs and npm"
 fi
 
 command -v rustup >/dev/null || die "rustup is missing: install Rust with rustup (https://rustup.rs)"

@@ -30,6 +30,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --features runtime-be
 step "cargo build"
 salus_build
 
+step "npm ci: polkadot.js for the end-to-end tests"
+(cd node/tests/polkadot-js && npm ci --silent --no-audit --no-fund)
+
 step "cargo test: unit tests and end-to-end tests against salus-node"
 cargo test "${SALUS_CARGO_FLAGS[@]}"
 

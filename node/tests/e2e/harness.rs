@@ -1,7 +1,7 @@
 //! The harness for end-to-end scenarios against a real `salus-node` process.
 //!
-//! [`TestNode::dev`] starts the node built by this very `cargo test` (`--dev --tmp`, on free
-//! loopback ports) and kills it when the value is dropped — also when the scenario fails or
+//! [`TestNode::dev`] starts the node built by this very `cargo test` (`--dev`, in a temporary
+//! base path it removes afterwards, on free loopback ports) and kills it when the value is dropped — also when the scenario fails or
 //! panics. [`Client`] talks to it the way a wallet or dapp does: over JSON-RPC, with `subxt`
 //! signing and submitting extrinsics against the node's metadata. Scenarios build calls with the
 //! runtime's own types ([`RuntimeCall`]), so a call that does not type-check does not compile, and
@@ -42,7 +42,7 @@ pub struct TestNode {
 }
 
 impl TestNode {
-	/// Starts `salus-node --dev --tmp` on free loopback ports.
+	/// Starts `salus-node --dev` in a fresh temporary base path, on free loopback ports.
 	pub fn dev() -> Result<Self> {
 		let base = TempDir::new()?;
 		let rpc_port = free_port()?;

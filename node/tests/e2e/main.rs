@@ -2,9 +2,11 @@
 //!
 //! Each `#[tokio::test]` starts its own dev node through [`harness::run_scenario`], which kills
 //! the node when the scenario ends, passes or fails. Add a pallet's scenarios as a new module
-//! here (see `balances.rs` for the shape).
+//! here (see `balances.rs` for the shape). `polkadot_js.rs` drives the chain with polkadot.js
+//! (`tests/polkadot-js/`, installed by `npm ci` in `scripts/test.sh`).
 
 mod balances;
 mod chain;
 mod harness;
 mod identity;
+mod polkadot_js;
