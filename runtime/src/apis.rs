@@ -222,7 +222,7 @@ impl_runtime_apis! {
 		}
 
 		fn provider_of(account: AccountId) -> Option<salus_primitives::ProviderId> {
-			HealthIdentity::provider_of(&account)
+			HealthIdentity::provider_acted_for_or_managed(&account)
 		}
 
 		fn records_of(

@@ -819,9 +819,10 @@ pub mod pallet {
 
 		/// The accredited provider `who` acts for as a practitioner.
 		fn accredited_provider_of(who: &T::AccountId) -> Result<ProviderId, DispatchError> {
-			let id = Practitioners::<T>::get(who).ok_or(Error::<T>::NotAccredited)?.provider;
-			let provider = Providers::<T>::get(id).ok_or(Error::<T>::NotAccredited)?;
-			ensure!(provider.status == ProviderStatus::Accredited, Error::<T>::NotAccredited);
+			use salus_primitives::ProviderRegistry;
+			let id = <Self as ProviderRegistry<T::AccountId>>::provider_of(who)
+				.ok_or(Error::<T>::NotAccredited)?;
+			ensure!(Self::is_accredited(id), Error::<T>::NotAccredited);
 			Ok(id)
 		}
 
@@ -856,8 +857,10 @@ pub mod pallet {
 				.collect()
 		}
 
-		/// The provider `who` acts for: as a practitioner, or else as its admin.
-		pub fn provider_of(who: &T::AccountId) -> Option<ProviderId> {
+		/// The provider `who` acts for as a practitioner, or else manages as its admin (what the
+		/// runtime API's `provider_of` answers; [`salus_primitives::ProviderRegistry::provider_of`]
+		/// counts practitioners only, since only they act).
+		pub fn provider_acted_for_or_managed(who: &T::AccountId) -> Option<ProviderId> {
 			Practitioners::<T>::get(who)
 				.map(|practitioner| practitioner.provider)
 				.or_else(|| AdminOf::<T>::get(who))

@@ -18,7 +18,7 @@ fn provider_registry_answers_for_practitioners_and_providers() {
 		assert!(<Registry as ProviderRegistry<u64>>::is_accredited(id));
 		assert!(!<Registry as ProviderRegistry<u64>>::is_accredited(id + 1));
 		// The runtime API's view also knows the admin.
-		assert_eq!(HealthIdentity::provider_of(&1), Some(id));
+		assert_eq!(HealthIdentity::provider_acted_for_or_managed(&1), Some(id));
 	});
 }
 
