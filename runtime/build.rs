@@ -5,9 +5,14 @@ fn main() {
 	// The target directory may live outside the checkout ($HOME/.cache/salus/target); tell the
 	// wasm builder where the workspace is, so the wasm build uses our Cargo.lock. Set here, for
 	// this build script only: other crates' wasm builds must not see it.
+	// The manifest directory is read when the script runs, not when it is compiled: cargo
+	// reuses a compiled build script across checkouts of the workspace (its hash does not
+	// depend on the checkout's path), so a compile-time path may name another, removed clone.
 	if std::env::var_os("WASM_BUILD_WORKSPACE_HINT").is_none() {
-		let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-		std::env::set_var("WASM_BUILD_WORKSPACE_HINT", workspace);
+		if let Some(manifest_dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
+			let workspace = std::path::Path::new(&manifest_dir).join("..");
+			std::env::set_var("WASM_BUILD_WORKSPACE_HINT", workspace);
+		}
 	}
 
 	#[cfg(feature = "metadata-hash")]

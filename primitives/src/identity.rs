@@ -124,6 +124,28 @@ pub enum PractitionerRole {
 	Administrator,
 }
 
+/// What the other pallets need to know about a provider, read at once.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct ProviderProfile {
+	/// Its kind.
+	pub kind: ProviderKind,
+	/// Its jurisdiction.
+	pub jurisdiction: Jurisdiction,
+	/// Where it stands with governance.
+	pub status: ProviderStatus,
+}
+
 /// What the other pallets may ask about providers and their practitioners, and the sanctions
 /// they may apply.
 pub trait ProviderRegistry<AccountId> {
@@ -132,12 +154,20 @@ pub trait ProviderRegistry<AccountId> {
 
 	/// The provider `who` acts for as a practitioner, if any.
 	fn provider_of(who: &AccountId) -> Option<ProviderId>;
+	/// The kind, jurisdiction and status of `provider`, if it exists.
+	fn profile(provider: ProviderId) -> Option<ProviderProfile>;
 	/// The kind of `provider`, if it exists.
-	fn kind(provider: ProviderId) -> Option<ProviderKind>;
+	fn kind(provider: ProviderId) -> Option<ProviderKind> {
+		Self::profile(provider).map(|profile| profile.kind)
+	}
 	/// The jurisdiction of `provider`, if it exists.
-	fn jurisdiction(provider: ProviderId) -> Option<Jurisdiction>;
+	fn jurisdiction(provider: ProviderId) -> Option<Jurisdiction> {
+		Self::profile(provider).map(|profile| profile.jurisdiction)
+	}
 	/// Whether `provider` exists and is accredited.
-	fn is_accredited(provider: ProviderId) -> bool;
+	fn is_accredited(provider: ProviderId) -> bool {
+		Self::profile(provider).is_some_and(|profile| profile.status == ProviderStatus::Accredited)
+	}
 	/// Moves up to `amount` of `provider`'s bond to `beneficiary`; returns how much moved.
 	fn slash_bond(
 		provider: ProviderId,
@@ -158,17 +188,25 @@ pub trait PatientRegistry<AccountId> {
 	fn is_vouched(who: &AccountId) -> bool;
 }
 
-/// Whether a patient still has obligations in another pallet (an open request, dispute...) that
-/// forbid deregistering now. Tuples ask each member; `()` reports none.
-pub trait PatientObligations<AccountId> {
-	/// Whether `who` may not deregister yet.
+/// What other pallets keep for a patient, as the identity pallet sees it when the patient
+/// deregisters. Tuples ask (and tell) each member; `()` keeps nothing.
+pub trait PatientLifecycle<AccountId> {
+	/// Whether `who` still has obligations (an open request, a live consent, a dispute...) that
+	/// forbid deregistering now.
 	fn has_obligations(who: &AccountId) -> bool;
+	/// `who` deregistered (it had no obligations): remove the bookkeeping kept for it. Must do
+	/// a bounded amount of work; the identity pallet's benchmark measures it as wired.
+	fn on_deregistered(who: &AccountId);
 }
 
 #[impl_trait_for_tuples::impl_for_tuples(8)]
-impl<AccountId> PatientObligations<AccountId> for Tuple {
+impl<AccountId> PatientLifecycle<AccountId> for Tuple {
 	fn has_obligations(who: &AccountId) -> bool {
 		for_tuples!( #( if Tuple::has_obligations(who) { return true; } )* );
 		false
+	}
+
+	fn on_deregistered(who: &AccountId) {
+		for_tuples!( #( Tuple::on_deregistered(who); )* );
 	}
 }

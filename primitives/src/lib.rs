@@ -13,7 +13,10 @@
 //!   disclosures and disputes.
 //! - [`identity`]: provider kinds and statuses, practitioner roles, and the traits through which
 //!   the other pallets ask the identity pallet about patients and providers
-//!   ([`ProviderRegistry`], [`PatientRegistry`], [`PatientObligations`]).
+//!   ([`ProviderRegistry`], [`PatientRegistry`], [`PatientLifecycle`]).
+//! - [`consent`]: grantees, Permit and Deny, the [`AccessDecision`] with its basis or reason,
+//!   and [`AccessControl`], through which the access pallet creates grants and asks for
+//!   decisions.
 //!
 //! Every type is SCALE-encodable with a bounded [`MaxEncodedLen`](codec::MaxEncodedLen) and
 //! described by [`TypeInfo`](scale_info::TypeInfo), so it can be stored, passed to calls and read
@@ -26,6 +29,9 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
+pub mod consent;
 mod data_class;
 pub mod identity;
 pub mod ids;
@@ -33,10 +39,14 @@ mod jurisdiction;
 mod purpose;
 mod set;
 
+pub use consent::{
+	AccessBasis, AccessControl, AccessDecision, Decision, DenyReason, Grant, GrantSource, Grantee,
+	Timestamp,
+};
 pub use data_class::{DataClass, DataClassSet};
 pub use identity::{
-	PatientObligations, PatientRegistry, PractitionerRole, ProviderKind, ProviderRegistry,
-	ProviderStatus,
+	PatientLifecycle, PatientRegistry, PractitionerRole, ProviderKind, ProviderProfile,
+	ProviderRegistry, ProviderStatus,
 };
 pub use ids::*;
 pub use jurisdiction::{InvalidJurisdiction, Jurisdiction};

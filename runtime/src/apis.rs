@@ -5,9 +5,9 @@
 //! an answer without waiting for a block.
 
 use crate::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, Hash, HealthIdentity,
-	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment,
-	VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Consent, Executive, Grandpa, Hash,
+	HealthIdentity, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
+	TransactionPayment, VERSION,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -231,6 +231,31 @@ impl_runtime_apis! {
 			count: u32,
 		) -> Vec<(Hash, pallet_health_identity::RecordAnchorOf<Runtime>)> {
 			HealthIdentity::records_of(&patient, start, count)
+		}
+	}
+
+	impl pallet_consent::runtime_api::ConsentApi<Block, AccountId, Balance> for Runtime {
+		fn check_access(
+			patient: AccountId,
+			accessor: AccountId,
+			data_class: salus_primitives::DataClass,
+			purpose: salus_primitives::Purpose,
+			at: Option<salus_primitives::Timestamp>,
+		) -> salus_primitives::AccessDecision {
+			let at = at.unwrap_or_else(pallet_timestamp::Now::<Runtime>::get);
+			Consent::check_access(&patient, &accessor, data_class, purpose, at)
+		}
+
+		fn consents_of(patient: AccountId) -> Vec<pallet_consent::ConsentOf<Runtime>> {
+			Consent::consents_of(&patient)
+		}
+
+		fn consent(id: salus_primitives::ConsentId) -> Option<(AccountId, pallet_consent::ConsentOf<Runtime>)> {
+			Consent::consent(id)
+		}
+
+		fn emergency_directive(patient: AccountId) -> salus_primitives::DataClassSet {
+			Consent::emergency_directive(&patient)
 		}
 	}
 

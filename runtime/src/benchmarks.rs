@@ -23,6 +23,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_proxy, Proxy]
 	[pallet_multisig, Multisig]
 	[pallet_health_identity, HealthIdentity]
+	[pallet_consent, Consent]
 );
 
 /// The benchmarks this runtime has, and the storage items they may touch.

@@ -11,6 +11,7 @@
 //! | 3 | [`Grandpa`] | finality |
 //! | 10 | [`Balances`] | the native token SLS (12 decimals), holds for deposits and bonds |
 //! | 11 | [`TransactionPayment`] | fees; fees go to the treasury |
+//! | 12 | [`SkipFeelessPayment`] | lets patients' consent operations skip fees (within a limit) |
 //! | 20 | [`Sudo`] | a superuser for development chains only |
 //! | 21 | [`Utility`] | batches |
 //! | 22 | [`Proxy`] | delegation (guardians act for patients through proxies) |
@@ -19,6 +20,7 @@
 //! | 31 | [`CouncilMembership`] | who sits on the council |
 //! | 32 | [`Treasury`] | the network's funds |
 //! | 40 | [`HealthIdentity`] | patients, providers, practitioners, record anchors and links |
+//! | 41 | [`Consent`] | the consent registry and the access decision |
 //!
 //! The configuration is split by concern in [`configs`]; the runtime APIs are in [`apis`]; the
 //! genesis presets (dev, local, testnet) in [`genesis_config_presets`].
@@ -173,7 +175,11 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
-	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	// Charges fees, except for calls a pallet marks `feeless_if` (patients' consent operations).
+	pallet_skip_feeless_payment::SkipCheckIfFeeless<
+		Runtime,
+		pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	>,
 	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
@@ -234,6 +240,9 @@ mod runtime {
 	/// Transaction fees.
 	#[runtime::pallet_index(11)]
 	pub type TransactionPayment = pallet_transaction_payment;
+	/// Fee-free calls.
+	#[runtime::pallet_index(12)]
+	pub type SkipFeelessPayment = pallet_skip_feeless_payment;
 
 	/// Superuser (development chains).
 	#[runtime::pallet_index(20)]
@@ -261,4 +270,7 @@ mod runtime {
 	/// Patients, providers, practitioners, record anchors and links.
 	#[runtime::pallet_index(40)]
 	pub type HealthIdentity = pallet_health_identity;
+	/// The consent registry and the access decision.
+	#[runtime::pallet_index(41)]
+	pub type Consent = pallet_consent;
 }

@@ -124,6 +124,7 @@ fn metadata_lists_every_pallet_at_its_index() {
 			("Grandpa", 3),
 			("Balances", 10),
 			("TransactionPayment", 11),
+			("SkipFeelessPayment", 12),
 			("Sudo", 20),
 			("Utility", 21),
 			("Proxy", 22),
@@ -132,6 +133,7 @@ fn metadata_lists_every_pallet_at_its_index() {
 			("CouncilMembership", 31),
 			("Treasury", 32),
 			("HealthIdentity", 40),
+			("Consent", 41),
 		]
 	);
 	let extensions: Vec<_> = metadata
@@ -187,7 +189,9 @@ fn health_guardians_may_make_health_calls_and_nothing_else() {
 		keep_alive: false,
 	});
 	let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+	let consent = RuntimeCall::Consent(pallet_consent::Call::revoke_consent { id: 0 });
 	assert!(ProxyType::HealthGuardian.filter(&health));
+	assert!(ProxyType::HealthGuardian.filter(&consent));
 	assert!(!ProxyType::HealthGuardian.filter(&transfer));
 	assert!(!ProxyType::HealthGuardian.filter(&remark));
 	assert!(!ProxyType::Governance.filter(&health));
@@ -206,4 +210,29 @@ fn proxy_superset_relation_is_consistent_with_the_filters() {
 	assert!(NonTransfer.is_superset(&HealthGuardian));
 	assert!(!HealthGuardian.is_superset(&NonTransfer));
 	assert!(!HealthGuardian.is_superset(&Governance));
+}
+
+#[test]
+fn consent_deposit_pays_for_the_largest_consent_and_its_index_entry() {
+	use codec::MaxEncodedLen;
+	// Blake2_128Concat key of the ledger is paid by the patient deposit; a consent adds its
+	// encoding to the ledger and a Twox64Concat-keyed index entry (32-byte prefix, 16-byte key,
+	// 32-byte account).
+	let consent = pallet_consent::ConsentOf::<Runtime>::max_encoded_len() as u32;
+	let index = 32 + 16 + 32;
+	assert!(
+		crate::configs::health::ConsentDeposit::get() >= deposit(2, consent + index),
+		"consent is {consent} bytes"
+	);
+}
+
+#[test]
+fn a_full_consent_ledger_stays_under_20_kb() {
+	use codec::MaxEncodedLen;
+	let ledger = pallet_consent::Ledger::<Runtime>::max_encoded_len();
+	assert!(ledger < 20 * 1024, "a full ledger is {ledger} bytes");
+	println!(
+		"a full consent ledger: {ledger} bytes; one consent: {} bytes",
+		pallet_consent::ConsentOf::<Runtime>::max_encoded_len()
+	);
 }

@@ -257,6 +257,19 @@ impl Client {
 		let bytes = at.runtime_apis().call_raw(method, Some(&args.encode())).await?;
 		Ok(T::decode(&mut &bytes[..])?)
 	}
+
+	/// Calls the runtime API `method` at block `at` through the `state_call` RPC, as an EHR
+	/// does: no transaction, no waiting for a block.
+	pub async fn state_call<T: Decode>(
+		&self,
+		method: &str,
+		args: impl Encode,
+		at: Hash,
+	) -> Result<T> {
+		let args = sp_core::Bytes(args.encode());
+		let bytes: sp_core::Bytes = self.rpc("state_call", rpc_params![method, args, at]).await?;
+		Ok(T::decode(&mut &bytes[..])?)
+	}
 }
 
 /// The native account id of a `subxt` signer.

@@ -13,7 +13,7 @@ fn identity(call: IdentityCall<Runtime>) -> RuntimeCall {
 	RuntimeCall::HealthIdentity(call)
 }
 
-fn de() -> Result<Jurisdiction> {
+pub(crate) fn de() -> Result<Jurisdiction> {
 	Ok(Jurisdiction::from_code("DE").map_err(|error| error.to_string())?)
 }
 
@@ -22,7 +22,7 @@ async fn patient(client: &Client, who: &AccountId) -> Result<Option<PatientOf<Ru
 }
 
 /// Registers `signer` as a patient with commitment `h(byte)`.
-async fn register_patient(client: &Client, signer: &Keypair, byte: u8) -> Result {
+pub(crate) async fn register_patient(client: &Client, signer: &Keypair, byte: u8) -> Result {
 	let call = identity(IdentityCall::register_patient {
 		commitment: Hash::repeat_byte(byte),
 		jurisdiction: de()?,
@@ -30,6 +30,47 @@ async fn register_patient(client: &Client, signer: &Keypair, byte: u8) -> Result
 	});
 	client.submit(call, signer).await?;
 	Ok(())
+}
+
+/// A hospital in DE registered by `admin`, accredited by sudo (`sudo`), with `practitioner` as
+/// its physician; returns its id.
+pub(crate) async fn accredited_hospital(
+	client: &Client,
+	admin: &Keypair,
+	practitioner: &AccountId,
+	sudo: &Keypair,
+) -> Result<ProviderId> {
+	let register = identity(IdentityCall::register_provider {
+		name: b"Hospital".to_vec().try_into().map_err(|_| "name too long")?,
+		kind: ProviderKind::Hospital,
+		jurisdiction: de()?,
+		parent: None,
+	});
+	let registered = client.submit(register, admin).await?;
+	let hospital = registered
+		.events
+		.iter()
+		.find_map(|event| match event {
+			RuntimeEvent::HealthIdentity(IdentityEvent::ProviderRegistered {
+				provider, ..
+			}) => Some(*provider),
+			_ => None,
+		})
+		.ok_or("no ProviderRegistered event")?;
+	let accredit = identity(IdentityCall::set_provider_status {
+		provider: hospital,
+		status: ProviderStatus::Accredited,
+	});
+	let add = identity(IdentityCall::add_practitioner {
+		account: practitioner.clone(),
+		role: PractitionerRole::Physician,
+	});
+	tokio::try_join!(
+		client
+			.submit(RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(accredit) }), sudo),
+		client.submit(add, admin),
+	)?;
+	Ok(hospital)
 }
 
 /// Patient Bob, hospital managed by Charlie and accredited by sudo (Alice), physician Dave: the

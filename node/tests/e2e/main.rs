@@ -7,6 +7,7 @@
 
 mod balances;
 mod chain;
+mod consent;
 mod harness;
 mod identity;
 mod polkadot_js;

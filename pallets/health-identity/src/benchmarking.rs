@@ -21,6 +21,12 @@ const SEED: u32 = 0;
 /// An account with enough free balance for every deposit and bond it may pay here.
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, SEED);
+	fund::<T>(&who);
+	who
+}
+
+/// Gives `who` a thousand times every deposit and bond of the pallet.
+fn fund<T: Config>(who: &T::AccountId) {
 	let deposits = T::ProviderBond::get()
 		.saturating_add(T::PatientDeposit::get())
 		.saturating_add(T::PractitionerDeposit::get())
@@ -29,8 +35,7 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let amount = deposits
 		.saturating_add(T::Currency::minimum_balance())
 		.saturating_mul(1_000u32.into());
-	T::Currency::set_balance(&who, amount);
-	who
+	T::Currency::set_balance(who, amount);
 }
 
 fn jurisdiction() -> Jurisdiction {
@@ -60,6 +65,54 @@ fn new_provider<T: Config>(index: u32, kind: ProviderKind) -> (ProviderId, T::Ac
 	)
 	.expect("provider registers");
 	(id, admin)
+}
+
+/// Patients and accredited providers for other pallets' benchmarks, made through this pallet's
+/// calls.
+impl<T: Config> salus_primitives::benchmarking::IdentityFixtures<T::AccountId> for Pallet<T> {
+	fn fund(who: &T::AccountId) {
+		fund::<T>(who);
+	}
+
+	fn patient(who: &T::AccountId) {
+		fund::<T>(who);
+		let commitment =
+			<sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash_of(who);
+		HealthIdentity::<T>::register_patient(
+			RawOrigin::Signed(who.clone()).into(),
+			commitment,
+			jurisdiction(),
+			None,
+		)
+		.expect("fixture patient registers");
+	}
+
+	fn practitioner(
+		who: &T::AccountId,
+		kind: ProviderKind,
+		jurisdiction: Jurisdiction,
+	) -> ProviderId {
+		let id = NextProviderId::<T>::get();
+		let admin = funded::<T>("fixture-admin", id);
+		HealthIdentity::<T>::register_provider(
+			RawOrigin::Signed(admin.clone()).into(),
+			full_name(),
+			kind,
+			jurisdiction,
+			None,
+		)
+		.expect("fixture provider registers");
+		HealthIdentity::<T>::change_status(id, ProviderStatus::Accredited)
+			.expect("fixture provider is accredited");
+		fund::<T>(who);
+		HealthIdentity::<T>::add_practitioner(
+			RawOrigin::Signed(admin).into(),
+			who.clone(),
+			PractitionerRole::Physician,
+		)
+		.expect("fixture practitioner added");
+		id
+	}
 }
 
 /// An accredited hospital with one practitioner; returns its id, admin and practitioner.

@@ -37,7 +37,7 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use salus_primitives::{
-		DataClass, Jurisdiction, PatientObligations, PractitionerRole, ProviderId, ProviderKind,
+		DataClass, Jurisdiction, PatientLifecycle, PractitionerRole, ProviderId, ProviderKind,
 		ProviderStatus,
 	};
 	use sp_core::H256;
@@ -100,8 +100,9 @@ pub mod pallet {
 		/// Who may accredit, suspend and revoke providers (governance).
 		type AccreditationOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// What other pallets say a patient still owes before it may deregister.
-		type PatientObligations: PatientObligations<Self::AccountId>;
+		/// What other pallets keep for a patient: whether it still owes something before it may
+		/// deregister, and the bookkeeping to remove when it does.
+		type PatientLifecycle: PatientLifecycle<Self::AccountId>;
 
 		/// Held from a patient for its entry (a commitment index entry and a patient entry).
 		#[pallet::constant]
@@ -451,7 +452,7 @@ pub mod pallet {
 		pub fn deregister_patient(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let patient = Patients::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			ensure!(!T::PatientObligations::has_obligations(&who), Error::<T>::HasObligations);
+			ensure!(!T::PatientLifecycle::has_obligations(&who), Error::<T>::HasObligations);
 
 			T::Currency::release(
 				&HoldReason::PatientDeposit.into(),
@@ -461,6 +462,7 @@ pub mod pallet {
 			)?;
 			PatientByCommitment::<T>::remove(patient.commitment);
 			Patients::<T>::remove(&who);
+			T::PatientLifecycle::on_deregistered(&who);
 			Self::deposit_event(Event::PatientDeregistered { patient: who });
 			Ok(())
 		}
@@ -995,19 +997,14 @@ impl<T: Config> salus_primitives::ProviderRegistry<T::AccountId> for Pallet<T> {
 		Practitioners::<T>::get(who).map(|practitioner| practitioner.provider)
 	}
 
-	fn kind(provider: salus_primitives::ProviderId) -> Option<salus_primitives::ProviderKind> {
-		Providers::<T>::get(provider).map(|provider| provider.kind)
-	}
-
-	fn jurisdiction(
+	fn profile(
 		provider: salus_primitives::ProviderId,
-	) -> Option<salus_primitives::Jurisdiction> {
-		Providers::<T>::get(provider).map(|provider| provider.jurisdiction)
-	}
-
-	fn is_accredited(provider: salus_primitives::ProviderId) -> bool {
-		Providers::<T>::get(provider)
-			.is_some_and(|provider| provider.status == salus_primitives::ProviderStatus::Accredited)
+	) -> Option<salus_primitives::ProviderProfile> {
+		Providers::<T>::get(provider).map(|provider| salus_primitives::ProviderProfile {
+			kind: provider.kind,
+			jurisdiction: provider.jurisdiction,
+			status: provider.status,
+		})
 	}
 
 	fn slash_bond(

@@ -3,7 +3,7 @@
 use crate as pallet_health_identity;
 use frame_support::{derive_impl, parameter_types, traits::ConstU32};
 use frame_system::EnsureRoot;
-use salus_primitives::PatientObligations;
+use salus_primitives::PatientLifecycle;
 use sp_runtime::BuildStorage;
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -42,13 +42,20 @@ pub const POOR: u64 = 99;
 parameter_types! {
 	/// The patient that another pallet reports obligations for, if any.
 	pub static Obligated: Option<u64> = None;
+	/// The patients other pallets were told deregistered, in order.
+	pub static Deregistered: Vec<u64> = Vec::new();
 }
 
-/// Obligations as the test sets them through [`Obligated`].
-pub struct MockObligations;
-impl PatientObligations<u64> for MockObligations {
+/// Obligations as the test sets them through [`Obligated`]; deregistrations are recorded in
+/// [`Deregistered`].
+pub struct MockLifecycle;
+impl PatientLifecycle<u64> for MockLifecycle {
 	fn has_obligations(who: &u64) -> bool {
 		Obligated::get() == Some(*who)
+	}
+
+	fn on_deregistered(who: &u64) {
+		Deregistered::mutate(|accounts| accounts.push(*who));
 	}
 }
 
@@ -57,7 +64,7 @@ impl pallet_health_identity::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type AccreditationOrigin = EnsureRoot<u64>;
-	type PatientObligations = MockObligations;
+	type PatientLifecycle = MockLifecycle;
 	type PatientDeposit = frame_support::traits::ConstU64<PATIENT_DEPOSIT>;
 	type ProviderBond = frame_support::traits::ConstU64<PROVIDER_BOND>;
 	type PractitionerDeposit = frame_support::traits::ConstU64<PRACTITIONER_DEPOSIT>;
@@ -84,6 +91,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 pub fn build_and_execute(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
 		Obligated::set(None);
+		Deregistered::set(Vec::new());
 		test();
 		HealthIdentity::do_try_state().expect("storage invariants hold");
 	})

@@ -25,7 +25,7 @@
 //! --template
 //! /work/main/scripts/weight-template.hbs
 //! --output
-//! /work/main/pallets/health-identity/src/weights.rs
+//! pallets/health-identity/src/weights.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -62,13 +62,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn register_patient() -> Weight {
 		// Proof size, measured: `107`
-		// Proof size, estimated: `3640`
-		// Minimum execution time: 1_865_572_000 picoseconds.
-		Weight::from_parts(1_926_223_000, 0)
-			.saturating_add(Weight::from_parts(0, 3640))
+		// Proof size, estimated: `3658`
+		// Minimum execution time: 1_879_013_000 picoseconds.
+		Weight::from_parts(1_934_745_000, 0)
+			.saturating_add(Weight::from_parts(0, 3658))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -77,28 +77,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_encryption_key() -> Weight {
 		// Proof size, measured: `170`
 		// Proof size, estimated: `3605`
-		// Minimum execution time: 333_594_000 picoseconds.
-		Weight::from_parts(346_132_000, 0)
+		// Minimum execution time: 334_084_000 picoseconds.
+		Weight::from_parts(342_147_000, 0)
 			.saturating_add(Weight::from_parts(0, 3605))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `HealthIdentity::Patients` (r:1 w:1)
 	/// Proof: `HealthIdentity::Patients` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Ledgers` (r:1 w:1)
+	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::PatientByCommitment` (r:0 w:1)
 	/// Proof: `HealthIdentity::PatientByCommitment` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_patient() -> Weight {
-		// Proof size, measured: `328`
-		// Proof size, estimated: `3640`
-		// Minimum execution time: 1_591_707_000 picoseconds.
-		Weight::from_parts(1_644_505_000, 0)
-			.saturating_add(Weight::from_parts(0, 3640))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size, measured: `370`
+		// Proof size, estimated: `22403`
+		// Minimum execution time: 1_778_834_000 picoseconds.
+		Weight::from_parts(1_839_484_000, 0)
+			.saturating_add(Weight::from_parts(0, 22403))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `HealthIdentity::AdminOf` (r:1 w:1)
 	/// Proof: `HealthIdentity::AdminOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -109,14 +111,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 128]`.
-	fn register_provider(_n: u32, ) -> Weight {
+	fn register_provider(n: u32, ) -> Weight {
 		// Proof size, measured: `555`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 2_054_462_000 picoseconds.
-		Weight::from_parts(2_115_190_289, 0)
+		// Minimum execution time: 2_068_883_000 picoseconds.
+		Weight::from_parts(2_134_599_214, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
+			// Standard error: 36_464
+			.saturating_add(Weight::from_parts(91_770, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -125,8 +129,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_provider_status() -> Weight {
 		// Proof size, measured: `319`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 314_786_000 picoseconds.
-		Weight::from_parts(322_378_000, 0)
+		// Minimum execution time: 315_387_000 picoseconds.
+		Weight::from_parts(324_711_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -140,12 +144,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn add_practitioner() -> Weight {
 		// Proof size, measured: `518`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 2_108_432_000 picoseconds.
-		Weight::from_parts(2_170_494_000, 0)
+		// Minimum execution time: 2_118_858_000 picoseconds.
+		Weight::from_parts(2_192_397_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -159,12 +163,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn remove_practitioner() -> Weight {
 		// Proof size, measured: `666`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 1_840_675_000 picoseconds.
-		Weight::from_parts(1_898_942_000, 0)
+		// Minimum execution time: 1_855_898_000 picoseconds.
+		Weight::from_parts(1_940_574_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -176,8 +180,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn transfer_admin() -> Weight {
 		// Proof size, measured: `360`
 		// Proof size, estimated: `6044`
-		// Minimum execution time: 653_047_000 picoseconds.
-		Weight::from_parts(667_088_000, 0)
+		// Minimum execution time: 658_756_000 picoseconds.
+		Weight::from_parts(681_309_000, 0)
 			.saturating_add(Weight::from_parts(0, 6044))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -191,8 +195,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn vouch_patient() -> Weight {
 		// Proof size, measured: `612`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 536_485_000 picoseconds.
-		Weight::from_parts(559_028_000, 0)
+		// Minimum execution time: 538_557_000 picoseconds.
+		Weight::from_parts(563_053_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -210,14 +214,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::PatientRecords` (r:0 w:1)
 	/// Proof: `HealthIdentity::PatientRecords` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	fn anchor_record() -> Weight {
 		// Proof size, measured: `742`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 2_262_630_000 picoseconds.
-		Weight::from_parts(2_332_244_000, 0)
+		// Minimum execution time: 2_268_730_000 picoseconds.
+		Weight::from_parts(2_343_250_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -233,12 +237,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn propose_link() -> Weight {
 		// Proof size, measured: `742`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 2_079_890_000 picoseconds.
-		Weight::from_parts(2_146_088_000, 0)
+		// Minimum execution time: 2_086_570_000 picoseconds.
+		Weight::from_parts(2_173_909_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -248,8 +252,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn accept_link() -> Weight {
 		// Proof size, measured: `283`
 		// Proof size, estimated: `3590`
-		// Minimum execution time: 343_218_000 picoseconds.
-		Weight::from_parts(359_332_000, 0)
+		// Minimum execution time: 345_302_000 picoseconds.
+		Weight::from_parts(363_879_000, 0)
 			.saturating_add(Weight::from_parts(0, 3590))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -265,13 +269,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn register_patient() -> Weight {
 		// Proof size, measured: `107`
-		// Proof size, estimated: `3640`
-		// Minimum execution time: 1_865_572_000 picoseconds.
-		Weight::from_parts(1_926_223_000, 0)
-			.saturating_add(Weight::from_parts(0, 3640))
+		// Proof size, estimated: `3658`
+		// Minimum execution time: 1_879_013_000 picoseconds.
+		Weight::from_parts(1_934_745_000, 0)
+			.saturating_add(Weight::from_parts(0, 3658))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -280,28 +284,30 @@ impl WeightInfo for () {
 	fn update_encryption_key() -> Weight {
 		// Proof size, measured: `170`
 		// Proof size, estimated: `3605`
-		// Minimum execution time: 333_594_000 picoseconds.
-		Weight::from_parts(346_132_000, 0)
+		// Minimum execution time: 334_084_000 picoseconds.
+		Weight::from_parts(342_147_000, 0)
 			.saturating_add(Weight::from_parts(0, 3605))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `HealthIdentity::Patients` (r:1 w:1)
 	/// Proof: `HealthIdentity::Patients` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Ledgers` (r:1 w:1)
+	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::PatientByCommitment` (r:0 w:1)
 	/// Proof: `HealthIdentity::PatientByCommitment` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_patient() -> Weight {
-		// Proof size, measured: `328`
-		// Proof size, estimated: `3640`
-		// Minimum execution time: 1_591_707_000 picoseconds.
-		Weight::from_parts(1_644_505_000, 0)
-			.saturating_add(Weight::from_parts(0, 3640))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		// Proof size, measured: `370`
+		// Proof size, estimated: `22403`
+		// Minimum execution time: 1_778_834_000 picoseconds.
+		Weight::from_parts(1_839_484_000, 0)
+			.saturating_add(Weight::from_parts(0, 22403))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	/// Storage: `HealthIdentity::AdminOf` (r:1 w:1)
 	/// Proof: `HealthIdentity::AdminOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -312,14 +318,16 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 128]`.
-	fn register_provider(_n: u32, ) -> Weight {
+	fn register_provider(n: u32, ) -> Weight {
 		// Proof size, measured: `555`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 2_054_462_000 picoseconds.
-		Weight::from_parts(2_115_190_289, 0)
+		// Minimum execution time: 2_068_883_000 picoseconds.
+		Weight::from_parts(2_134_599_214, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
+			// Standard error: 36_464
+			.saturating_add(Weight::from_parts(91_770, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -328,8 +336,8 @@ impl WeightInfo for () {
 	fn set_provider_status() -> Weight {
 		// Proof size, measured: `319`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 314_786_000 picoseconds.
-		Weight::from_parts(322_378_000, 0)
+		// Minimum execution time: 315_387_000 picoseconds.
+		Weight::from_parts(324_711_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -343,12 +351,12 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn add_practitioner() -> Weight {
 		// Proof size, measured: `518`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 2_108_432_000 picoseconds.
-		Weight::from_parts(2_170_494_000, 0)
+		// Minimum execution time: 2_118_858_000 picoseconds.
+		Weight::from_parts(2_192_397_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -362,12 +370,12 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn remove_practitioner() -> Weight {
 		// Proof size, measured: `666`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 1_840_675_000 picoseconds.
-		Weight::from_parts(1_898_942_000, 0)
+		// Minimum execution time: 1_855_898_000 picoseconds.
+		Weight::from_parts(1_940_574_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -379,8 +387,8 @@ impl WeightInfo for () {
 	fn transfer_admin() -> Weight {
 		// Proof size, measured: `360`
 		// Proof size, estimated: `6044`
-		// Minimum execution time: 653_047_000 picoseconds.
-		Weight::from_parts(667_088_000, 0)
+		// Minimum execution time: 658_756_000 picoseconds.
+		Weight::from_parts(681_309_000, 0)
 			.saturating_add(Weight::from_parts(0, 6044))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -394,8 +402,8 @@ impl WeightInfo for () {
 	fn vouch_patient() -> Weight {
 		// Proof size, measured: `612`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 536_485_000 picoseconds.
-		Weight::from_parts(559_028_000, 0)
+		// Minimum execution time: 538_557_000 picoseconds.
+		Weight::from_parts(563_053_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -413,14 +421,14 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::PatientRecords` (r:0 w:1)
 	/// Proof: `HealthIdentity::PatientRecords` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	fn anchor_record() -> Weight {
 		// Proof size, measured: `742`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 2_262_630_000 picoseconds.
-		Weight::from_parts(2_332_244_000, 0)
+		// Minimum execution time: 2_268_730_000 picoseconds.
+		Weight::from_parts(2_343_250_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -436,12 +444,12 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn propose_link() -> Weight {
 		// Proof size, measured: `742`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 2_079_890_000 picoseconds.
-		Weight::from_parts(2_146_088_000, 0)
+		// Minimum execution time: 2_086_570_000 picoseconds.
+		Weight::from_parts(2_173_909_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -451,8 +459,8 @@ impl WeightInfo for () {
 	fn accept_link() -> Weight {
 		// Proof size, measured: `283`
 		// Proof size, estimated: `3590`
-		// Minimum execution time: 343_218_000 picoseconds.
-		Weight::from_parts(359_332_000, 0)
+		// Minimum execution time: 345_302_000 picoseconds.
+		Weight::from_parts(363_879_000, 0)
 			.saturating_add(Weight::from_parts(0, 3590))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))

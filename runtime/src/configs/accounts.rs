@@ -64,7 +64,12 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 					| RuntimeCall::Utility(..)
 			),
 			ProxyType::HealthGuardian => {
-				matches!(call, RuntimeCall::HealthIdentity(..) | RuntimeCall::Utility(..))
+				matches!(
+					call,
+					RuntimeCall::HealthIdentity(..)
+						| RuntimeCall::Consent(..)
+						| RuntimeCall::Utility(..)
+				)
 			},
 		}
 	}

@@ -113,6 +113,8 @@ mod deregister_patient {
 			assert_eq!(held(HoldReason::PatientDeposit, 1), 0);
 			assert_eq!(Balances::balance(&1), ENDOWMENT);
 			assert_eq!(last_event(), Event::PatientDeregistered { patient: 1 });
+			// The other pallets were told, once.
+			assert_eq!(Deregistered::get(), vec![1]);
 			// The commitment can be registered again.
 			register_patient(2, 1);
 		});
@@ -137,6 +139,7 @@ mod deregister_patient {
 				HealthIdentity::deregister_patient(RuntimeOrigin::signed(1)),
 				Error::<Test>::HasObligations
 			);
+			assert!(Deregistered::get().is_empty());
 		});
 	}
 }

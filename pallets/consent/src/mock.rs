@@ -1,0 +1,211 @@
+//! A test runtime: System, Balances and this pallet, with small deposits, and registries of
+//! patients and providers kept in a few statics.
+//!
+//! | account | who |
+//! |---|---|
+//! | 1, 2, 3 | registered patients |
+//! | 11, 12 | practitioners of provider 0, an accredited hospital in DE |
+//! | 21 | practitioner of provider 1, an accredited clinic in FR |
+//! | 31 | practitioner of provider 2, a laboratory in DE pending accreditation |
+//! | 41 | practitioner of provider 3, an accredited research institute in US |
+//! | 50 | nobody: neither patient nor practitioner |
+
+use crate as pallet_consent;
+use alloc::collections::{BTreeMap, BTreeSet};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64, Time},
+};
+use salus_primitives::{
+	Jurisdiction, PatientRegistry, ProviderId, ProviderKind, ProviderProfile, ProviderRegistry,
+	ProviderStatus, Timestamp,
+};
+use sp_runtime::{BuildStorage, DispatchError};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Consent: pallet_consent,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+pub const CONSENT_DEPOSIT: u64 = 5;
+pub const MAX_CONSENTS: u32 = 4;
+pub const MAX_GRANTS: u32 = 2;
+pub const RETENTION: Timestamp = 1_000;
+pub const FREE_OPERATIONS: u32 = 3;
+pub const FREE_PERIOD: u64 = 10;
+/// What every test account starts with.
+pub const ENDOWMENT: u64 = 1_000;
+/// A registered patient with less than a consent deposit.
+pub const POOR: u64 = 99;
+/// The time every test starts at.
+pub const START: Timestamp = 100;
+
+pub const HOSPITAL: ProviderId = 0;
+pub const CLINIC: ProviderId = 1;
+pub const PENDING_LAB: ProviderId = 2;
+pub const RESEARCH: ProviderId = 3;
+
+pub fn de() -> Jurisdiction {
+	Jurisdiction::from_code("DE").unwrap()
+}
+pub fn fr() -> Jurisdiction {
+	Jurisdiction::from_code("FR").unwrap()
+}
+pub fn us() -> Jurisdiction {
+	Jurisdiction::from_code("US").unwrap()
+}
+
+parameter_types! {
+	/// The block timestamp.
+	pub static Now: Timestamp = START;
+	/// Registered patients.
+	pub static RegisteredPatients: BTreeSet<u64> = BTreeSet::new();
+	/// Providers.
+	pub static Providers: BTreeMap<ProviderId, ProviderProfile> = BTreeMap::new();
+	/// Practitioner → the provider it acts for.
+	pub static Practitioners: BTreeMap<u64, ProviderId> = BTreeMap::new();
+}
+
+/// The block timestamp, as [`Now`] sets it.
+pub struct MockTime;
+impl Time for MockTime {
+	type Moment = Timestamp;
+	fn now() -> Timestamp {
+		Now::get()
+	}
+}
+
+/// The identity registry, as the statics above set it.
+pub struct MockIdentity;
+impl ProviderRegistry<u64> for MockIdentity {
+	type Balance = u64;
+	fn provider_of(who: &u64) -> Option<ProviderId> {
+		Practitioners::get().get(who).copied()
+	}
+	fn profile(provider: ProviderId) -> Option<ProviderProfile> {
+		Providers::get().get(&provider).copied()
+	}
+	fn slash_bond(_: ProviderId, _: u64, _: &u64) -> Result<u64, DispatchError> {
+		Err(DispatchError::Other("the consent registry never slashes"))
+	}
+	fn suspend(_: ProviderId) -> Result<(), DispatchError> {
+		Err(DispatchError::Other("the consent registry never suspends"))
+	}
+}
+impl PatientRegistry<u64> for MockIdentity {
+	fn is_registered(who: &u64) -> bool {
+		RegisteredPatients::get().contains(who)
+	}
+	fn jurisdiction(who: &u64) -> Option<Jurisdiction> {
+		Self::is_registered(who).then(de)
+	}
+	fn is_vouched(_: &u64) -> bool {
+		false
+	}
+}
+
+/// Adds a provider with one practitioner to the registry.
+pub fn add_provider(
+	practitioner: u64,
+	kind: ProviderKind,
+	jurisdiction: Jurisdiction,
+	status: ProviderStatus,
+) -> ProviderId {
+	let id = Providers::get().len() as ProviderId;
+	Providers::mutate(|providers| {
+		providers.insert(id, ProviderProfile { kind, jurisdiction, status })
+	});
+	Practitioners::mutate(|practitioners| practitioners.insert(practitioner, id));
+	id
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl salus_primitives::benchmarking::ClockFixture for MockTime {
+	fn set_now(now: Timestamp) {
+		Now::set(now);
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl salus_primitives::benchmarking::IdentityFixtures<u64> for MockIdentity {
+	fn fund(who: &u64) {
+		use frame_support::traits::fungible::Mutate;
+		Balances::set_balance(who, 1_000_000);
+	}
+	fn patient(who: &u64) {
+		Self::fund(who);
+		RegisteredPatients::mutate(|patients| patients.insert(*who));
+	}
+	fn practitioner(who: &u64, kind: ProviderKind, jurisdiction: Jurisdiction) -> ProviderId {
+		add_provider(*who, kind, jurisdiction, ProviderStatus::Accredited)
+	}
+}
+
+impl pallet_consent::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Patients = MockIdentity;
+	type Providers = MockIdentity;
+	type Time = MockTime;
+	type ConsentDeposit = ConstU64<CONSENT_DEPOSIT>;
+	type MaxConsents = ConstU32<MAX_CONSENTS>;
+	type MaxGrants = ConstU32<MAX_GRANTS>;
+	type ConsentRetention = ConstU64<RETENTION>;
+	type FreeOperations = ConstU32<FREE_OPERATIONS>;
+	type FreePeriod = ConstU64<FREE_PERIOD>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type Fixtures = MockIdentity;
+	#[cfg(feature = "runtime-benchmarks")]
+	type Clock = MockTime;
+	type WeightInfo = ();
+}
+
+/// Externalities with the accounts of the table above.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut balances: Vec<(u64, u64)> = (1..=50).map(|who| (who, ENDOWMENT)).collect();
+	balances.push((POOR, 2));
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		Now::set(START);
+		RegisteredPatients::set([1, 2, 3, POOR].into_iter().collect());
+		Providers::set(BTreeMap::new());
+		Practitioners::set(BTreeMap::new());
+		add_provider(11, ProviderKind::Hospital, de(), ProviderStatus::Accredited);
+		Practitioners::mutate(|practitioners| practitioners.insert(12, HOSPITAL));
+		add_provider(21, ProviderKind::Clinic, fr(), ProviderStatus::Accredited);
+		add_provider(31, ProviderKind::Laboratory, de(), ProviderStatus::Pending);
+		add_provider(41, ProviderKind::Research, us(), ProviderStatus::Accredited);
+	});
+	ext
+}
+
+/// Runs `test`, then checks every storage invariant of the pallet.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Consent::do_try_state().expect("storage invariants hold");
+	})
+}

@@ -1,0 +1,34 @@
+//! The runtime API of the consent registry: what an EHR, a wallet or the CLI asks a node
+//! without a transaction. `check_access` is the hot path.
+
+use crate::Consent;
+use alloc::vec::Vec;
+use codec::Codec;
+use salus_primitives::{AccessDecision, ConsentId, DataClass, DataClassSet, Purpose, Timestamp};
+
+sp_api::decl_runtime_apis! {
+	/// The access decision and the consents behind it.
+	pub trait ConsentApi<AccountId, Balance>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+	{
+		/// May `accessor` see `data_class` of `patient`'s data for `purpose` at `at` (default:
+		/// the time of the block the call runs on)? `Permit` with its basis, or `Deny` with the
+		/// reason.
+		fn check_access(
+			patient: AccountId,
+			accessor: AccountId,
+			data_class: DataClass,
+			purpose: Purpose,
+			at: Option<Timestamp>,
+		) -> AccessDecision;
+		/// Every consent of `patient` (its own and grants, live or kept for retention), in id
+		/// order.
+		fn consents_of(patient: AccountId) -> Vec<Consent<AccountId, Balance>>;
+		/// Consent `id`, with the patient it belongs to.
+		fn consent(id: ConsentId) -> Option<(AccountId, Consent<AccountId, Balance>)>;
+		/// The sensitive classes `patient` allows emergency access to include.
+		fn emergency_directive(patient: AccountId) -> DataClassSet;
+	}
+}

@@ -1,0 +1,257 @@
+//! `grant_consent`.
+
+use super::*;
+use crate::{ConsentPatient, Error, NextConsentId};
+use frame_support::assert_noop;
+use salus_primitives::{GrantSource, ProviderKind};
+
+/// Grants with everything but the argument under test valid.
+fn try_grant(
+	patient: u64,
+	grantee: Grantee<u64>,
+	data: DataClassSet,
+	uses: PurposeSet,
+	within: Option<Jurisdictions>,
+	from: Option<Timestamp>,
+	until: Option<Timestamp>,
+) -> frame_support::dispatch::DispatchResult {
+	Consent::grant_consent(
+		RuntimeOrigin::signed(patient),
+		grantee,
+		Decision::Permit,
+		data,
+		uses,
+		within,
+		from,
+		until,
+	)
+}
+
+fn medications() -> DataClassSet {
+	classes(&[DataClass::Medications])
+}
+
+fn treatment() -> PurposeSet {
+	purposes(&[Purpose::Treatment])
+}
+
+#[test]
+fn records_the_consent_indexes_it_and_holds_the_deposit() {
+	build_and_execute(|| {
+		assert_ok!(try_grant(
+			1,
+			provider(HOSPITAL),
+			classes(&[DataClass::Medications, DataClass::MentalHealth]),
+			purposes(&[Purpose::Treatment, Purpose::EmergencyTreatment]),
+			Some(jurisdictions(&[fr(), de(), fr()])),
+			Some(START + 10),
+			Some(START + 500),
+		));
+		let consents = Consent::consents_of(&1);
+		assert_eq!(consents.len(), 1);
+		let consent = &consents[0];
+		assert_eq!(consent.id, 0);
+		assert_eq!(consent.grantee, provider(HOSPITAL));
+		assert_eq!(consent.decision, Decision::Permit);
+		assert_eq!(consent.classes, classes(&[DataClass::Medications, DataClass::MentalHealth]));
+		// Jurisdictions are stored sorted, without duplicates.
+		assert_eq!(consent.jurisdictions, Some(jurisdictions(&[de(), fr()])));
+		assert_eq!(consent.valid_from, START + 10);
+		assert_eq!(consent.valid_until, Some(START + 500));
+		assert_eq!(consent.created_at, START);
+		assert_eq!(consent.revoked_at, None);
+		assert_eq!(consent.source, GrantSource::Patient);
+		assert_eq!(consent.deposit, CONSENT_DEPOSIT);
+		assert_eq!(ConsentPatient::<Test>::get(0), Some(1));
+		assert_eq!(NextConsentId::<Test>::get(), 1);
+		assert_eq!(held(1), CONSENT_DEPOSIT);
+		assert_eq!(Consent::consent(0), Some((1, consent.clone())));
+		assert_eq!(
+			last_event(),
+			Event::ConsentGranted {
+				patient: 1,
+				id: 0,
+				grantee: provider(HOSPITAL),
+				decision: Decision::Permit,
+				classes: classes(&[DataClass::Medications, DataClass::MentalHealth]),
+				purposes: purposes(&[Purpose::Treatment, Purpose::EmergencyTreatment]),
+				valid_until: Some(START + 500),
+				source: GrantSource::Patient,
+			}
+		);
+	});
+}
+
+#[test]
+fn starts_now_and_runs_until_revoked_by_default() {
+	build_and_execute(|| {
+		permit(1, provider(HOSPITAL));
+		let consent = &Consent::consents_of(&1)[0];
+		assert_eq!(consent.valid_from, START);
+		assert_eq!(consent.valid_until, None);
+	});
+}
+
+#[test]
+fn ids_are_sequential_across_patients() {
+	build_and_execute(|| {
+		assert_eq!(permit(1, provider(HOSPITAL)), 0);
+		assert_eq!(permit(2, provider(HOSPITAL)), 1);
+		assert_eq!(permit(1, provider(CLINIC)), 2);
+		assert_eq!(Consent::consents_of(&1).iter().map(|c| c.id).collect::<Vec<_>>(), [0, 2]);
+		assert_eq!(held(1), 2 * CONSENT_DEPOSIT);
+	});
+}
+
+#[test]
+fn accepts_every_kind_of_grantee() {
+	build_and_execute(|| {
+		permit(1, provider(HOSPITAL));
+		permit(1, Grantee::Practitioner(21));
+		permit(1, Grantee::Providers { kind: Some(ProviderKind::Hospital), jurisdiction: None });
+		permit(1, Grantee::Providers { kind: None, jurisdiction: None });
+		assert_eq!(consent_count(1), 4);
+	});
+}
+
+/// Asserts that `call` fails with `error` and changes nothing.
+fn assert_refused(
+	call: impl FnOnce() -> frame_support::dispatch::DispatchResult,
+	error: Error<Test>,
+) {
+	assert_noop!(call(), error);
+	assert_eq!(NextConsentId::<Test>::get(), 0);
+	assert_eq!(held(1), 0);
+}
+
+#[test]
+fn by_a_non_patient_fails_with_not_registered() {
+	build_and_execute(|| {
+		assert_noop!(
+			try_grant(50, provider(HOSPITAL), medications(), treatment(), None, None, None),
+			Error::<Test>::NotRegistered
+		);
+		assert!(Ledgers::<Test>::get(50).is_none());
+	});
+}
+
+#[test]
+fn without_data_classes_fails_with_no_data_classes() {
+	build_and_execute(|| {
+		assert_refused(
+			|| try_grant(1, provider(HOSPITAL), classes(&[]), treatment(), None, None, None),
+			Error::NoDataClasses,
+		);
+	});
+}
+
+#[test]
+fn without_purposes_fails_with_no_purposes() {
+	build_and_execute(|| {
+		assert_refused(
+			|| try_grant(1, provider(HOSPITAL), medications(), purposes(&[]), None, None, None),
+			Error::NoPurposes,
+		);
+	});
+}
+
+#[test]
+fn with_an_empty_jurisdiction_list_fails_with_no_jurisdictions() {
+	build_and_execute(|| {
+		assert_refused(
+			|| {
+				try_grant(
+					1,
+					provider(HOSPITAL),
+					medications(),
+					treatment(),
+					Some(jurisdictions(&[])),
+					None,
+					None,
+				)
+			},
+			Error::NoJurisdictions,
+		);
+	});
+}
+
+#[test]
+fn ending_before_it_starts_fails_with_invalid_period() {
+	build_and_execute(|| {
+		for until in [START + 50, START + 49] {
+			assert_refused(
+				|| {
+					try_grant(
+						1,
+						provider(HOSPITAL),
+						medications(),
+						treatment(),
+						None,
+						Some(START + 50),
+						Some(until),
+					)
+				},
+				Error::InvalidPeriod,
+			);
+		}
+	});
+}
+
+#[test]
+fn ending_in_the_past_fails_with_expired() {
+	build_and_execute(|| {
+		for until in [START, START - 1] {
+			assert_refused(
+				|| {
+					try_grant(
+						1,
+						provider(HOSPITAL),
+						medications(),
+						treatment(),
+						None,
+						Some(START - 50),
+						Some(until),
+					)
+				},
+				Error::Expired,
+			);
+		}
+	});
+}
+
+#[test]
+fn naming_a_missing_provider_or_practitioner_fails_with_unknown_grantee() {
+	build_and_execute(|| {
+		for grantee in [provider(77), Grantee::Practitioner(50)] {
+			assert_refused(
+				|| try_grant(1, grantee, medications(), treatment(), None, None, None),
+				Error::UnknownGrantee,
+			);
+		}
+	});
+}
+
+#[test]
+fn beyond_max_consents_fails_with_too_many_consents() {
+	build_and_execute(|| {
+		for _ in 0..MAX_CONSENTS {
+			permit(1, provider(HOSPITAL));
+		}
+		assert_noop!(
+			try_grant(1, provider(HOSPITAL), medications(), treatment(), None, None, None),
+			Error::<Test>::TooManyConsents
+		);
+		assert_eq!(consent_count(1), MAX_CONSENTS as usize);
+		assert_eq!(held(1), MAX_CONSENTS as u64 * CONSENT_DEPOSIT);
+	});
+}
+
+#[test]
+fn without_funds_for_the_deposit_fails_and_changes_nothing() {
+	build_and_execute(|| {
+		assert!(try_grant(POOR, provider(HOSPITAL), medications(), treatment(), None, None, None)
+			.is_err());
+		assert!(Ledgers::<Test>::get(POOR).is_none());
+		assert_eq!(NextConsentId::<Test>::get(), 0);
+	});
+}

@@ -1,0 +1,114 @@
+//! Grants other pallets make through [`salus_primitives::AccessControl`].
+
+use super::*;
+use crate::{ConsentPatient, Error};
+use frame_support::{assert_err, assert_noop};
+use salus_primitives::{AccessBasis, AccessControl, AccessDecision, Grant, GrantSource};
+
+fn request_grant(request: u64, until: Timestamp) -> Grant<u64> {
+	Grant {
+		grantee: provider(HOSPITAL),
+		classes: classes(&[DataClass::LabResults]),
+		purposes: purposes(&[Purpose::Treatment]),
+		valid_until: until,
+		source: GrantSource::Request(request),
+	}
+}
+
+#[test]
+fn a_grant_is_a_time_bounded_permit_without_deposit() {
+	build_and_execute(|| {
+		let id = Consent::grant(&1, request_grant(7, START + 60)).unwrap();
+		let (patient, consent) = Consent::consent(id).unwrap();
+		assert_eq!(patient, 1);
+		assert_eq!(consent.decision, Decision::Permit);
+		assert_eq!(consent.valid_from, START);
+		assert_eq!(consent.valid_until, Some(START + 60));
+		assert_eq!(consent.source, GrantSource::Request(7));
+		assert_eq!(consent.deposit, 0);
+		assert_eq!(held(1), 0);
+		// It does not use the patient's fee-free operations.
+		assert_eq!(Ledgers::<Test>::get(1).unwrap().window.used, 0);
+
+		let check = |at| {
+			<Consent as AccessControl<u64>>::check_access(
+				&1,
+				&12,
+				DataClass::LabResults,
+				Purpose::Treatment,
+				at,
+			)
+		};
+		assert_eq!(
+			check(START + 59),
+			AccessDecision::Permit {
+				basis: AccessBasis::Consent { id, source: GrantSource::Request(7) }
+			}
+		);
+		assert!(!check(START + 60).is_permit());
+	});
+}
+
+#[test]
+fn grants_do_not_count_against_the_patients_own_consents() {
+	build_and_execute(|| {
+		for _ in 0..MAX_CONSENTS {
+			permit(1, provider(HOSPITAL));
+		}
+		assert_ok!(Consent::grant(&1, request_grant(1, START + 60)));
+	});
+}
+
+#[test]
+fn at_max_grants_ended_grants_make_room() {
+	build_and_execute(|| {
+		let first = Consent::grant(&1, request_grant(1, START + 10)).unwrap();
+		let second = Consent::grant(&1, request_grant(2, START + 60)).unwrap();
+		assert_err!(Consent::grant(&1, request_grant(3, START + 60)), Error::<Test>::TooManyGrants);
+
+		Now::set(START + 10);
+		let third = Consent::grant(&1, request_grant(3, START + 60)).unwrap();
+		let ids: Vec<_> = Consent::consents_of(&1).iter().map(|c| c.id).collect();
+		assert_eq!(ids, [second, third]);
+		assert_eq!(ConsentPatient::<Test>::get(first), None);
+		assert!(System::events().iter().any(|record| record.event
+			== RuntimeEvent::Consent(Event::ConsentPruned { patient: 1, id: first })));
+	});
+}
+
+#[test]
+fn for_a_non_patient_fails_with_not_registered() {
+	build_and_execute(|| {
+		assert_noop!(
+			Consent::grant(&50, request_grant(1, START + 60)),
+			Error::<Test>::NotRegistered
+		);
+	});
+}
+
+#[test]
+fn ending_now_or_earlier_fails_with_expired() {
+	build_and_execute(|| {
+		assert_noop!(Consent::grant(&1, request_grant(1, START)), Error::<Test>::Expired);
+	});
+}
+
+#[test]
+fn without_classes_or_purposes_fails() {
+	build_and_execute(|| {
+		let mut grant = request_grant(1, START + 60);
+		grant.classes = DataClassSet::empty();
+		assert_noop!(Consent::grant(&1, grant), Error::<Test>::NoDataClasses);
+		let mut grant = request_grant(1, START + 60);
+		grant.purposes = PurposeSet::empty();
+		assert_noop!(Consent::grant(&1, grant), Error::<Test>::NoPurposes);
+	});
+}
+
+#[test]
+fn now_is_the_registry_clock() {
+	build_and_execute(|| {
+		Now::set(START + 5);
+		assert_eq!(<Consent as AccessControl<u64>>::now(), START + 5);
+	});
+}

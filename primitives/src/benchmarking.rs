@@ -1,0 +1,22 @@
+//! Fixtures for benchmarks: how a pallet's benchmarks set up patients and providers in the
+//! registries it sees only through traits. The identity pallet implements them; a pallet's
+//! mock implements them on its mock registries.
+
+use crate::{Jurisdiction, ProviderId, ProviderKind};
+
+/// Puts patients and accredited providers into the identity registry.
+pub trait IdentityFixtures<AccountId> {
+	/// Gives `who` enough free balance for any deposit a benchmark may hold from it.
+	fn fund(who: &AccountId);
+	/// Registers `who` as a patient (funding it as needed).
+	fn patient(who: &AccountId);
+	/// Registers an accredited provider of `kind` in `jurisdiction`, with `who` as one of its
+	/// practitioners; returns the provider.
+	fn practitioner(who: &AccountId, kind: ProviderKind, jurisdiction: Jurisdiction) -> ProviderId;
+}
+
+/// Moves the clock the pallets count time by (the block timestamp).
+pub trait ClockFixture {
+	/// Sets the current time to `now` (milliseconds since the Unix epoch).
+	fn set_now(now: crate::Timestamp);
+}

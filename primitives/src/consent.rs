@@ -1,0 +1,258 @@
+//! Consents and the access decision: who a consent speaks to, what a decision says and why,
+//! and the trait through which the access pallet creates grants and asks for decisions.
+
+use crate::{
+	ConsentId, DataClass, DataClassSet, EmergencyId, Jurisdiction, ProviderId, ProviderKind,
+	Purpose, PurposeSet, RequestId,
+};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_runtime::DispatchError;
+
+/// A point in time: milliseconds since the Unix epoch, as the block timestamp counts it.
+pub type Timestamp = u64;
+
+/// Whom a consent speaks to (the FHIR Consent `provision.actor`).
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum Grantee<AccountId> {
+	/// Every practitioner of one provider.
+	#[codec(index = 0)]
+	Provider(ProviderId),
+	/// One practitioner, whichever provider it acts for.
+	#[codec(index = 1)]
+	Practitioner(AccountId),
+	/// Every practitioner of every provider of a kind and/or in a jurisdiction (`None` matches
+	/// any), e.g. "every hospital in Germany".
+	#[codec(index = 2)]
+	Providers {
+		/// The kind of provider, or any.
+		kind: Option<ProviderKind>,
+		/// The provider's jurisdiction, or any.
+		jurisdiction: Option<Jurisdiction>,
+	},
+}
+
+impl<AccountId: PartialEq> Grantee<AccountId> {
+	/// Whether the grantee covers `accessor`, a practitioner of `provider`, a provider of
+	/// `kind` in `jurisdiction`.
+	pub fn covers(
+		&self,
+		accessor: &AccountId,
+		provider: ProviderId,
+		kind: ProviderKind,
+		jurisdiction: Jurisdiction,
+	) -> bool {
+		match self {
+			Self::Provider(id) => *id == provider,
+			Self::Practitioner(account) => account == accessor,
+			Self::Providers { kind: wanted_kind, jurisdiction: wanted_jurisdiction } => {
+				wanted_kind.is_none_or(|wanted| wanted == kind)
+					&& wanted_jurisdiction.is_none_or(|wanted| wanted == jurisdiction)
+			},
+		}
+	}
+}
+
+/// What a consent decides for the data and purposes it names (FHIR `provision.type`).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum Decision {
+	/// Access is allowed.
+	#[codec(index = 0)]
+	Permit,
+	/// Access is refused, whatever any permit says.
+	#[codec(index = 1)]
+	Deny,
+}
+
+/// Where a consent comes from: the patient's own standing rule, or a grant another pallet made.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum GrantSource {
+	/// The patient (or its guardian) granted it.
+	#[codec(index = 0)]
+	Patient,
+	/// The patient approved this access request.
+	#[codec(index = 1)]
+	Request(RequestId),
+	/// A practitioner declared this emergency (break-glass access).
+	#[codec(index = 2)]
+	Emergency(EmergencyId),
+}
+
+/// Why access is permitted.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum AccessBasis {
+	/// The accessor is the patient: a patient may always see its own data.
+	#[codec(index = 0)]
+	OwnData,
+	/// A consent (or grant) permits it.
+	#[codec(index = 1)]
+	Consent {
+		/// The consent.
+		id: ConsentId,
+		/// Where the consent comes from.
+		source: GrantSource,
+	},
+}
+
+/// Why access is denied. Where no permit applies, the reason names the consent that came
+/// closest, so that the person asking learns what to fix.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum DenyReason {
+	/// The patient is not registered.
+	#[codec(index = 0)]
+	UnknownPatient,
+	/// The accessor is not a practitioner of any provider.
+	#[codec(index = 1)]
+	NotPractitioner,
+	/// The accessor's provider is not accredited (pending, suspended or revoked).
+	#[codec(index = 2)]
+	ProviderNotAccredited,
+	/// No consent of the patient speaks to this accessor.
+	#[codec(index = 3)]
+	NoConsent,
+	/// This consent denies it (deny overrides permit).
+	#[codec(index = 4)]
+	DeniedByConsent(ConsentId),
+	/// The consent speaks to the accessor but does not cover the (non-sensitive) data class.
+	#[codec(index = 5)]
+	ClassNotCovered(ConsentId),
+	/// The data class is sensitive and the consent does not name it.
+	#[codec(index = 6)]
+	SensitiveClassNotNamed(ConsentId),
+	/// The consent does not cover the purpose.
+	#[codec(index = 7)]
+	PurposeNotCovered(ConsentId),
+	/// The accessor's provider is outside the jurisdictions the consent allows.
+	#[codec(index = 8)]
+	OutsideJurisdictions(ConsentId),
+	/// The consent would permit it, but it was revoked.
+	#[codec(index = 9)]
+	Revoked(ConsentId),
+	/// The consent would permit it, but not before its valid-from time.
+	#[codec(index = 10)]
+	NotYetValid(ConsentId),
+	/// The consent would permit it, but it expired.
+	#[codec(index = 11)]
+	Expired(ConsentId),
+}
+
+/// The answer to "may this accessor see this class of this patient's data for this purpose,
+/// at this time?".
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum AccessDecision {
+	/// Access is permitted.
+	#[codec(index = 0)]
+	Permit {
+		/// What permits it.
+		basis: AccessBasis,
+	},
+	/// Access is denied.
+	#[codec(index = 1)]
+	Deny {
+		/// Why.
+		reason: DenyReason,
+	},
+}
+
+impl AccessDecision {
+	/// Whether access is permitted.
+	pub const fn is_permit(&self) -> bool {
+		matches!(self, Self::Permit { .. })
+	}
+}
+
+/// A time-bounded Permit another pallet creates for a patient: an approved request's access or
+/// an emergency's break-glass access.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Grant<AccountId> {
+	/// Whom it permits.
+	pub grantee: Grantee<AccountId>,
+	/// The data classes it covers.
+	pub classes: DataClassSet,
+	/// The purposes it covers.
+	pub purposes: PurposeSet,
+	/// When it ends (it starts at once).
+	pub valid_until: Timestamp,
+	/// The request or emergency it comes from.
+	pub source: GrantSource,
+}
+
+/// The consent registry as other pallets see it: the access decision, grants, and the
+/// patient's emergency directive.
+pub trait AccessControl<AccountId> {
+	/// May `accessor` see `class` of `patient`'s data for `purpose` at time `at`?
+	fn check_access(
+		patient: &AccountId,
+		accessor: &AccountId,
+		class: DataClass,
+		purpose: Purpose,
+		at: Timestamp,
+	) -> AccessDecision;
+
+	/// Records `grant` as a Permit consent of `patient`, valid from now; returns its id.
+	fn grant(patient: &AccountId, grant: Grant<AccountId>) -> Result<ConsentId, DispatchError>;
+
+	/// The classes emergency access to `patient`'s data covers: every non-sensitive class and
+	/// the sensitive classes the patient's emergency directive allows.
+	fn emergency_classes(patient: &AccountId) -> DataClassSet;
+
+	/// The current time, as the consent registry counts it.
+	fn now() -> Timestamp;
+}
