@@ -171,6 +171,17 @@ async fn check_access_latency_with_a_full_ledger() -> Result {
 			assert_eq!(decision, expected);
 		}
 		latencies.sort();
+
+		// The floor: the same round trip for the cheapest runtime API call (one storage read).
+		let mut floor = Vec::with_capacity(REQUESTS);
+		for _ in 0..REQUESTS {
+			let started = Instant::now();
+			let _: u32 = client.state_call("AccountNonceApi_account_nonce", &eve_id, at).await?;
+			floor.push(started.elapsed());
+		}
+		floor.sort();
+		let floor_median = floor.get(floor.len() / 2).copied().unwrap_or_default();
+
 		let percentile = |p: usize| {
 			let rank = latencies.len().saturating_mul(p) / 100;
 			latencies.get(rank).or(latencies.last()).copied().unwrap_or_default()
@@ -199,12 +210,14 @@ async fn check_access_latency_with_a_full_ledger() -> Result {
 		println!(
 			"check_access over RPC, ledger of {max_consents} consents, {REQUESTS} requests: \
 			 median {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms; \
-			 {CONCURRENCY} concurrent: {:.0} decisions/s",
+			 {CONCURRENCY} concurrent: {:.0} decisions/s; \
+			 floor (AccountNonceApi_account_nonce): median {:.2} ms",
 			ms(percentile(50)),
 			ms(percentile(90)),
 			ms(percentile(99)),
 			ms(percentile(100)),
 			REQUESTS as f64 / elapsed.as_secs_f64(),
+			ms(floor_median),
 		);
 		Ok(())
 	})
