@@ -323,7 +323,7 @@ pub mod pallet {
 					valid_from: *valid_from,
 					valid_until: *valid_until,
 				};
-				Pallet::<T>::prepare_grant(who, request).map(|_| ())
+				Pallet::<T>::prepare_grant(who, request).map(|(ledger, _)| ledger)
 			})
 		})]
 		#[allow(clippy::too_many_arguments)]
@@ -370,7 +370,9 @@ pub mod pallet {
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::revoke_consent(ConsentCap::<T>::get()))]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, id: &ConsentId| -> bool {
-			Pallet::<T>::is_free(origin, |who| Pallet::<T>::prepare_revoke(who, *id).map(|_| ()))
+			Pallet::<T>::is_free(origin, |who| {
+				Pallet::<T>::prepare_revoke(who, *id).map(|(ledger, _)| ledger)
+			})
 		})]
 		pub fn revoke_consent(origin: OriginFor<T>, id: ConsentId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
@@ -402,9 +404,7 @@ pub mod pallet {
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::set_emergency_directive(ConsentCap::<T>::get()))]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, classes: &DataClassSet| -> bool {
-			Pallet::<T>::is_free(origin, |who| {
-				Pallet::<T>::prepare_directive(who, *classes).map(|_| ())
-			})
+			Pallet::<T>::is_free(origin, |who| Pallet::<T>::prepare_directive(who, *classes))
 		})]
 		pub fn set_emergency_directive(
 			origin: OriginFor<T>,
@@ -474,15 +474,18 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Whether the call `check` describes is free of fees for `origin`: signed by a patient
 		/// with fee-free operations left in this period, and sure to succeed (a failing call is
-		/// never free, so the free path cannot be used to fill blocks).
+		/// never free, so the free path cannot be used to fill blocks). `check` runs the call's
+		/// own checks and returns the ledger it read, so the ledger is decoded once.
 		fn is_free(
 			origin: &OriginFor<T>,
-			check: impl FnOnce(&T::AccountId) -> DispatchResult,
+			check: impl FnOnce(&T::AccountId) -> Result<Ledger<T>, DispatchError>,
 		) -> bool {
 			let Ok(who) = ensure_signed(origin.clone()) else { return false };
-			let window = Ledgers::<T>::get(&who).map(|ledger| ledger.window).unwrap_or_default();
-			let used = if window.period == Self::current_period() { window.used } else { 0 };
-			used < T::FreeOperations::get() && check(&who).is_ok()
+			check(&who).is_ok_and(|ledger| {
+				let window = ledger.window;
+				let used = if window.period == Self::current_period() { window.used } else { 0 };
+				used < T::FreeOperations::get()
+			})
 		}
 
 		/// The fee-free period the current block is in.
