@@ -3,13 +3,13 @@
 //! Deny from the block that included the revocation.
 
 use crate::{
-	harness::{account_of, run_scenario, Result},
+	harness::{account_of, run_scenario, Client, Result},
 	identity::{accredited_hospital, register_patient},
 };
 use pallet_consent::{Call as ConsentCall, ConsentOf, Event as ConsentEvent};
 use salus_primitives::{
 	AccessBasis, AccessDecision, DataClass, DataClassSet, Decision, DenyReason, GrantSource,
-	Grantee, Purpose, PurposeSet, Timestamp,
+	Grantee, ProviderId, Purpose, PurposeSet, Timestamp,
 };
 use salus_runtime::{
 	configs::health::ConsentDeposit, AccountId, Runtime, RuntimeCall, RuntimeEvent,
@@ -20,15 +20,29 @@ fn consent(call: ConsentCall<Runtime>) -> RuntimeCall {
 	RuntimeCall::Consent(call)
 }
 
+/// Who takes part: patient Eve, and physician Dave of a hospital that Charlie registered and
+/// sudo (Alice) accredited.
+struct Parties {
+	eve_id: AccountId,
+	dave_id: AccountId,
+	hospital: ProviderId,
+}
+
+async fn parties(client: &Client) -> Result<Parties> {
+	let (alice, charlie, dave, eve) = (dev::alice(), dev::charlie(), dev::dave(), dev::eve());
+	let (eve_id, dave_id) = (account_of(&eve), account_of(&dave));
+	let (_, hospital) = tokio::try_join!(
+		register_patient(client, &eve, 7),
+		accredited_hospital(client, &charlie, &dave_id, &alice),
+	)?;
+	Ok(Parties { eve_id, dave_id, hospital })
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn grant_permits_over_rpc_and_revoke_denies_from_the_including_block() -> Result {
 	run_scenario(|client| async move {
-		let (alice, charlie, dave, eve) = (dev::alice(), dev::charlie(), dev::dave(), dev::eve());
-		let (dave_id, eve_id) = (account_of(&dave), account_of(&eve));
-		let (_, hospital) = tokio::try_join!(
-			register_patient(&client, &eve, 7),
-			accredited_hospital(&client, &charlie, &dave_id, &alice),
-		)?;
+		let eve = dev::eve();
+		let Parties { eve_id, dave_id, hospital } = parties(&client).await?;
 		let check = |at| {
 			let args =
 				(&eve_id, &dave_id, DataClass::LabResults, Purpose::Treatment, None::<Timestamp>);
@@ -126,12 +140,8 @@ async fn check_access_latency_with_a_full_ledger() -> Result {
 	const CONCURRENCY: usize = 8;
 
 	run_scenario(|client| async move {
-		let (alice, charlie, dave, eve) = (dev::alice(), dev::charlie(), dev::dave(), dev::eve());
-		let (dave_id, eve_id) = (account_of(&dave), account_of(&eve));
-		let (_, hospital) = tokio::try_join!(
-			register_patient(&client, &eve, 8),
-			accredited_hospital(&client, &charlie, &dave_id, &alice),
-		)?;
+		let eve = dev::eve();
+		let Parties { eve_id, dave_id, hospital } = parties(&client).await?;
 
 		// 100 consents (the runtime's `MaxConsents`) that all speak to Dave and cover lab
 		// results for treatment in DE, but start in a year: each is checked to the last rule.
