@@ -5,7 +5,8 @@ use crate::harness::{Result, TestNode};
 use std::{path::Path, time::Duration};
 
 /// polkadot.js connects, reads SLS/12/42 and the metadata, reads Alice's balance, then signs
-/// and submits `healthIdentity.registerPatient`, which lands in a block.
+/// and submits `healthIdentity.registerPatient`, which lands in a block; then signs a fee-free
+/// `consent.grantConsent` and asks the access decision through `api.call.consentApi`.
 #[tokio::test(flavor = "multi_thread")]
 async fn polkadot_js_reads_the_chain_and_submits_a_salus_call() -> Result {
 	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/polkadot-js");
@@ -42,7 +43,7 @@ async fn polkadot_js_reads_the_chain_and_submits_a_salus_call() -> Result {
 	assert_eq!(seen["properties"]["ss58Format"], 42, "{seen}");
 	assert_eq!(seen["specName"], "salus");
 	let pallets = seen["pallets"].as_array().ok_or("no pallets")?;
-	for pallet in ["Balances", "Council", "Treasury", "HealthIdentity"] {
+	for pallet in ["Balances", "Council", "Treasury", "HealthIdentity", "Consent"] {
 		assert!(pallets.iter().any(|p| p == pallet), "{pallet} missing from {pallets:?}");
 	}
 	let dev_endowment = salus_runtime::genesis_config_presets::DEV_ENDOWMENT.to_string();
@@ -52,5 +53,19 @@ async fn polkadot_js_reads_the_chain_and_submits_a_salus_call() -> Result {
 	assert!(events.iter().any(|e| e == "system.ExtrinsicSuccess"), "{events:?}");
 	// The jurisdiction polkadot.js passed as "DE" arrived as the two bytes of "DE".
 	assert_eq!(seen["patientJurisdiction"], "0x4445");
+
+	// The consent polkadot.js signed was recorded, free of fees...
+	let events = seen["consentEvents"].as_array().ok_or("no consent events")?;
+	assert!(events.iter().any(|e| e == "consent.ConsentGranted"), "{events:?}");
+	assert!(events.iter().any(|e| e == "skipFeelessPayment.FeeSkipped"), "{events:?}");
+	assert!(!events.iter().any(|e| e == "transactionPayment.TransactionFeePaid"), "{events:?}");
+	// ... and polkadot.js reads it and the access decision through the runtime API.
+	assert_eq!(seen["consents"][0]["grantee"]["providers"]["kind"], "Hospital", "{seen}");
+	assert_eq!(seen["consents"][0]["classes"], (1 << 2) | (1 << 5), "{seen}");
+	assert_eq!(seen["ownData"], serde_json::json!({ "permit": { "basis": { "ownData": null } } }));
+	assert_eq!(
+		seen["notPractitioner"],
+		serde_json::json!({ "deny": { "reason": { "notPractitioner": null } } })
+	);
 	Ok(())
 }
