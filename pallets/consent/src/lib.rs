@@ -286,8 +286,9 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Records a consent of the caller: `decision` (Permit or Deny) for `grantee` over
-		/// `classes` and `purposes`, from `valid_from` (default: now) until `valid_until`
-		/// (default: until revoked), optionally only for providers in `jurisdictions`.
+		/// `classes` and `purposes`, from `valid_from` (default, and at the earliest: now — a
+		/// consent never counts before it is recorded) until `valid_until` (default: until
+		/// revoked), optionally only for providers in `jurisdictions`.
 		///
 		/// Free of fees for up to `FreeOperations` grant, revoke and directive operations per
 		/// `FreePeriod` when it succeeds.
@@ -530,10 +531,12 @@ pub mod pallet {
 				None => None,
 			};
 			let now = T::Time::now();
-			let valid_from = request.valid_from.unwrap_or(now);
+			// A consent never counts before it is recorded: an earlier start means now, so a
+			// consent cannot authorise, after the fact, an access made before it existed.
+			let valid_from = request.valid_from.unwrap_or(now).max(now);
 			if let Some(until) = request.valid_until {
-				ensure!(valid_from < until, Error::<T>::InvalidPeriod);
 				ensure!(now < until, Error::<T>::Expired);
+				ensure!(valid_from < until, Error::<T>::InvalidPeriod);
 			}
 			let known = match &request.grantee {
 				Grantee::Provider(provider) => T::Providers::profile(*provider).is_some(),

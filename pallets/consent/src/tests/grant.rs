@@ -93,6 +93,23 @@ fn starts_now_and_runs_until_revoked_by_default() {
 }
 
 #[test]
+fn a_start_in_the_past_starts_now() {
+	build_and_execute(|| {
+		let id = grant(1, provider(HOSPITAL), Decision::Permit, Some(START - 50), None);
+		assert_eq!(Consent::consents_of(&1)[0].valid_from, START);
+		// So it cannot permit, after the fact, an access made before it was recorded.
+		let before =
+			Consent::check_access(&1, &11, DataClass::Medications, Purpose::Treatment, START - 1);
+		assert_eq!(
+			before,
+			salus_primitives::AccessDecision::Deny {
+				reason: salus_primitives::DenyReason::NotYetValid(id)
+			}
+		);
+	});
+}
+
+#[test]
 fn ids_are_sequential_across_patients() {
 	build_and_execute(|| {
 		assert_eq!(permit(1, provider(HOSPITAL)), 0);
