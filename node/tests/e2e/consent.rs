@@ -1,6 +1,6 @@
 //! The consent registry on a running chain: a patient grants a consent free of fees, an EHR
-//! asks the node for the access decision over RPC, the patient revokes, and the decision is
-//! Deny from the block that included the revocation.
+//! asks the node for the access decision over RPC, the patient's guardian revokes through a
+//! proxy, and the decision is Deny from the block that included the revocation.
 
 use crate::{
 	harness::{account_of, run_scenario, Client, Result},
@@ -12,7 +12,7 @@ use salus_primitives::{
 	Grantee, ProviderId, Purpose, PurposeSet, Timestamp,
 };
 use salus_runtime::{
-	configs::health::ConsentDeposit, AccountId, Runtime, RuntimeCall, RuntimeEvent,
+	configs::health::ConsentDeposit, AccountId, ProxyType, Runtime, RuntimeCall, RuntimeEvent,
 };
 use subxt_signer::sr25519::dev;
 
@@ -106,8 +106,21 @@ async fn grant_permits_over_rpc_and_revoke_denies_from_the_including_block() -> 
 			AccessDecision::Deny { reason: DenyReason::SensitiveClassNotNamed(id) }
 		);
 
-		// Eve revokes. From the block that includes the revocation on, the answer is Deny.
-		let revoked = client.submit(consent(ConsentCall::revoke_consent { id }), &eve).await?;
+		// Eve's guardian Ferdie (a `HealthGuardian` proxy) revokes for her. From the block that
+		// includes the revocation on, the answer is Deny.
+		let ferdie = dev::ferdie();
+		let appoint = RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
+			delegate: account_of(&ferdie).into(),
+			proxy_type: ProxyType::HealthGuardian,
+			delay: 0,
+		});
+		client.submit(appoint, &eve).await?;
+		let as_eve = RuntimeCall::Proxy(pallet_proxy::Call::proxy {
+			real: eve_id.clone().into(),
+			force_proxy_type: None,
+			call: Box::new(consent(ConsentCall::revoke_consent { id })),
+		});
+		let revoked = client.submit(as_eve, &ferdie).await?;
 		assert!(revoked.events.iter().any(|event| matches!(
 			event,
 			RuntimeEvent::Consent(ConsentEvent::ConsentRevoked { id: revoked, .. }) if *revoked == id
