@@ -20,3 +20,11 @@ pub trait ClockFixture {
 	/// Sets the current time to `now` (milliseconds since the Unix epoch).
 	fn set_now(now: crate::Timestamp);
 }
+
+/// Fills the consent registry for the pallets that ask it for decisions.
+pub trait ConsentFixtures<AccountId> {
+	/// Fills `patient`'s own consents up to their cap, each speaking to `accessor` for every
+	/// class and purpose but starting only in the far future: a decision for `accessor` checks
+	/// every one of them to the last rule, and none permits.
+	fn fill_ledger(patient: &AccountId, accessor: &AccountId);
+}

@@ -255,4 +255,17 @@ pub trait AccessControl<AccountId> {
 
 	/// The current time, as the consent registry counts it.
 	fn now() -> Timestamp;
+
+	/// Whether [`grant`](Self::grant) would find room in `patient`'s ledger now (below the
+	/// grant cap, or with an ended grant to drop), so a caller can tell in advance that a grant
+	/// will not fail for lack of room.
+	fn can_grant(patient: &AccountId) -> bool;
+
+	/// Whether registered patient `patient` has a fee-free operation left in the current
+	/// period. The allowance is one per patient, shared by every pallet whose patient calls are
+	/// free of fees (consent operations, answers to requests and emergency reviews).
+	fn has_free_operation(patient: &AccountId) -> bool;
+
+	/// Counts one patient operation against `patient`'s fee-free allowance.
+	fn count_operation(patient: &AccountId);
 }

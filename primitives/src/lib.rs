@@ -17,6 +17,8 @@
 //! - [`consent`]: grantees, Permit and Deny, the [`AccessDecision`] with its basis or reason,
 //!   and [`AccessControl`], through which the access pallet creates grants and asks for
 //!   decisions.
+//! - [`access`]: what the access pallet hands on: disputes through [`DisputeGateway`] and the
+//!   [`AccessEvents`] the rewards pallet counts.
 //!
 //! Every type is SCALE-encodable with a bounded [`MaxEncodedLen`](codec::MaxEncodedLen) and
 //! described by [`TypeInfo`](scale_info::TypeInfo), so it can be stored, passed to calls and read
@@ -29,6 +31,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
 
+pub mod access;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
 pub mod consent;
@@ -39,6 +42,7 @@ mod jurisdiction;
 mod purpose;
 mod set;
 
+pub use access::{AccessEvents, DisputeGateway, DisputeSubject};
 pub use consent::{
 	AccessBasis, AccessControl, AccessDecision, Decision, DenyReason, Grant, GrantSource, Grantee,
 	Timestamp,

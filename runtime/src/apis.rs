@@ -5,7 +5,7 @@
 //! an answer without waiting for a block.
 
 use crate::{
-	AccountId, Aura, Balance, Block, BlockNumber, Consent, Executive, Grandpa, Hash,
+	Access, AccountId, Aura, Balance, Block, BlockNumber, Consent, Executive, Grandpa, Hash,
 	HealthIdentity, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
 	TransactionPayment, VERSION,
 };
@@ -256,6 +256,38 @@ impl_runtime_apis! {
 
 		fn emergency_directive(patient: AccountId) -> salus_primitives::DataClassSet {
 			Consent::emergency_directive(&patient)
+		}
+	}
+
+	impl pallet_access::runtime_api::AccessApi<Block, AccountId, Balance> for Runtime {
+		fn disclosures_of(
+			patient: AccountId,
+			from: u32,
+			count: u32,
+		) -> Vec<pallet_access::DisclosureOf<Runtime>> {
+			Access::disclosures_of(&patient, from, count)
+		}
+
+		fn disclosure_count(patient: AccountId) -> u32 {
+			pallet_access::DisclosureCount::<Runtime>::get(patient)
+		}
+
+		fn pending_requests_of(
+			patient: AccountId,
+		) -> Vec<(salus_primitives::RequestId, pallet_access::RequestOf<Runtime>)> {
+			Access::pending_requests_of(&patient)
+		}
+
+		fn requests_of_provider(
+			provider: salus_primitives::ProviderId,
+		) -> Vec<(salus_primitives::RequestId, pallet_access::RequestOf<Runtime>)> {
+			Access::requests_of_provider(provider)
+		}
+
+		fn emergencies_of(
+			patient: AccountId,
+		) -> Vec<(salus_primitives::EmergencyId, pallet_access::EmergencyOf<Runtime>)> {
+			Access::emergencies_of(&patient)
 		}
 	}
 

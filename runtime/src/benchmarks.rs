@@ -24,6 +24,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_multisig, Multisig]
 	[pallet_health_identity, HealthIdentity]
 	[pallet_consent, Consent]
+	[pallet_access, Access]
 );
 
 /// The benchmarks this runtime has, and the storage items they may touch.

@@ -21,6 +21,7 @@
 //! | 32 | [`Treasury`] | the network's funds |
 //! | 40 | [`HealthIdentity`] | patients, providers, practitioners, record anchors and links |
 //! | 41 | [`Consent`] | the consent registry and the access decision |
+//! | 42 | [`Access`] | access requests, emergency (break-glass) access, the disclosure log |
 //!
 //! The configuration is split by concern in [`configs`]; the runtime APIs are in [`apis`]; the
 //! genesis presets (dev, local, testnet) in [`genesis_config_presets`].
@@ -150,7 +151,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("salus"),
 	impl_name: alloc::borrow::Cow::Borrowed("salus-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -273,4 +274,7 @@ mod runtime {
 	/// The consent registry and the access decision.
 	#[runtime::pallet_index(41)]
 	pub type Consent = pallet_consent;
+	/// Access requests, emergency (break-glass) access and the disclosure log.
+	#[runtime::pallet_index(42)]
+	pub type Access = pallet_access;
 }

@@ -111,7 +111,9 @@ fn integrity_test_passes_for_all_pallets() {
 
 #[test]
 fn metadata_lists_every_pallet_at_its_index() {
-	let RuntimeMetadataPrefixed(magic, metadata) = Runtime::metadata();
+	// Constants kept in storage (e.g. the request lifetime) are read when metadata is built.
+	let RuntimeMetadataPrefixed(magic, metadata) =
+		sp_io::TestExternalities::new_empty().execute_with(Runtime::metadata);
 	assert_eq!(magic, frame_metadata::META_RESERVED);
 	let RuntimeMetadata::V14(metadata) = metadata else { panic!("metadata is not V14") };
 	let pallets: Vec<_> = metadata.pallets.iter().map(|p| (p.name.as_str(), p.index)).collect();
@@ -134,6 +136,7 @@ fn metadata_lists_every_pallet_at_its_index() {
 			("Treasury", 32),
 			("HealthIdentity", 40),
 			("Consent", 41),
+			("Access", 42),
 		]
 	);
 	let extensions: Vec<_> = metadata
@@ -190,8 +193,13 @@ fn health_guardians_may_make_health_calls_and_nothing_else() {
 	});
 	let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
 	let consent = RuntimeCall::Consent(pallet_consent::Call::revoke_consent { id: 0 });
+	let access = RuntimeCall::Access(pallet_access::Call::approve_request {
+		request_id: 0,
+		classes: None,
+	});
 	assert!(ProxyType::HealthGuardian.filter(&health));
 	assert!(ProxyType::HealthGuardian.filter(&consent));
+	assert!(ProxyType::HealthGuardian.filter(&access));
 	assert!(!ProxyType::HealthGuardian.filter(&transfer));
 	assert!(!ProxyType::HealthGuardian.filter(&remark));
 	assert!(!ProxyType::Governance.filter(&health));
@@ -235,4 +243,52 @@ fn a_full_consent_ledger_stays_under_20_kb() {
 		"a full consent ledger: {ledger} bytes; one consent: {} bytes",
 		pallet_consent::ConsentOf::<Runtime>::max_encoded_len()
 	);
+}
+
+#[test]
+fn access_deposits_pay_for_what_each_item_stores() {
+	use crate::configs::health::{DisclosureDeposit, EmergencyDeposit, RequestDeposit};
+	use codec::MaxEncodedLen;
+	// A Twox64Concat map key: a 32-byte prefix, an 8-byte hash and the 8-byte id.
+	let key = 32 + 8 + 8;
+	let request = pallet_access::RequestOf::<Runtime>::max_encoded_len() as u32;
+	// Its id in the patient's pending list; its provider-index entry (prefix, two hashed ids).
+	let indexes = 8 + 32 + 12 + 16;
+	assert!(
+		RequestDeposit::get() >= deposit(3, request + key + indexes),
+		"a request is {request} bytes"
+	);
+	let emergency = pallet_access::EmergencyOf::<Runtime>::max_encoded_len() as u32;
+	// Its id in the open reviews; the grant in the consent ledger and the grant's index entry.
+	let consent = pallet_consent::ConsentOf::<Runtime>::max_encoded_len() as u32;
+	let grant = 8 + consent + 80;
+	assert!(
+		EmergencyDeposit::get() >= deposit(3, emergency + key + grant),
+		"an emergency is {emergency} bytes"
+	);
+	let entry = pallet_access::DisclosureOf::<Runtime>::max_encoded_len() as u32;
+	let page_size = <<Runtime as pallet_access::Config>::DisclosurePageSize as sp_core::Get<
+		u32,
+	>>::get();
+	// The page's key (prefix, a Blake2_128Concat account, a Twox64Concat page number), shared.
+	let page_key: u32 = 32 + 16 + 32 + 8 + 4;
+	assert!(
+		DisclosureDeposit::get() >= deposit(0, entry + page_key.div_ceil(page_size)),
+		"a disclosure entry is {entry} bytes"
+	);
+	println!("request {request} B, emergency {emergency} B, disclosure entry {entry} B");
+}
+
+#[test]
+fn root_may_shorten_the_request_lifetime() {
+	use crate::configs::health::RequestLifetime;
+	sp_io::TestExternalities::new_empty().execute_with(|| {
+		assert_eq!(RequestLifetime::get(), 7 * 24 * 60 * 60 * 1000);
+		RequestLifetime::set(&5_000);
+		assert_eq!(RequestLifetime::get(), 5_000);
+		assert_eq!(
+			sp_io::storage::get(&RequestLifetime::key()).map(|bytes| bytes.to_vec()),
+			Some(codec::Encode::encode(&5_000u64))
+		);
+	});
 }

@@ -5,6 +5,7 @@
 //! here (see `balances.rs` for the shape). `polkadot_js.rs` drives the chain with polkadot.js
 //! (`tests/polkadot-js/`, installed by `npm ci` in `scripts/test.sh`).
 
+mod access;
 mod balances;
 mod chain;
 mod consent;

@@ -6,7 +6,8 @@ use std::{path::Path, time::Duration};
 
 /// polkadot.js connects, reads SLS/12/42 and the metadata, reads Alice's balance, then signs
 /// and submits `healthIdentity.registerPatient`, which lands in a block; then signs a fee-free
-/// `consent.grantConsent` and asks the access decision through `api.call.consentApi`.
+/// `consent.grantConsent`, asks the access decision through `api.call.consentApi` and reads
+/// `api.call.accessApi`.
 #[tokio::test(flavor = "multi_thread")]
 async fn polkadot_js_reads_the_chain_and_submits_a_salus_call() -> Result {
 	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/polkadot-js");
@@ -43,7 +44,7 @@ async fn polkadot_js_reads_the_chain_and_submits_a_salus_call() -> Result {
 	assert_eq!(seen["properties"]["ss58Format"], 42, "{seen}");
 	assert_eq!(seen["specName"], "salus");
 	let pallets = seen["pallets"].as_array().ok_or("no pallets")?;
-	for pallet in ["Balances", "Council", "Treasury", "HealthIdentity", "Consent"] {
+	for pallet in ["Balances", "Council", "Treasury", "HealthIdentity", "Consent", "Access"] {
 		assert!(pallets.iter().any(|p| p == pallet), "{pallet} missing from {pallets:?}");
 	}
 	let dev_endowment = salus_runtime::genesis_config_presets::DEV_ENDOWMENT.to_string();
@@ -67,5 +68,8 @@ async fn polkadot_js_reads_the_chain_and_submits_a_salus_call() -> Result {
 		seen["notPractitioner"],
 		serde_json::json!({ "deny": { "reason": { "notPractitioner": null } } })
 	);
+	// polkadot.js reads the access pallet's runtime API too.
+	assert_eq!(seen["pendingRequests"], serde_json::json!([]), "{seen}");
+	assert_eq!(seen["disclosureCount"], 0, "{seen}");
 	Ok(())
 }

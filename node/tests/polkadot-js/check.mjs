@@ -41,6 +41,9 @@ const bob = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Bob')
 const ownData = await api.call.consentApi.checkAccess(alice.address, alice.address, 'LabResults', 'Treatment', null);
 const notPractitioner = await api.call.consentApi.checkAccess(alice.address, bob.address, 'LabResults', 'Treatment', null);
 const consents = await api.call.consentApi.consentsOf(alice.address);
+// The access pallet's runtime API: Alice has no open requests and no disclosures yet.
+const pendingRequests = await api.call.accessApi.pendingRequestsOf(alice.address);
+const disclosureCount = await api.call.accessApi.disclosureCount(alice.address);
 
 console.log(JSON.stringify({
   properties,
@@ -53,5 +56,7 @@ console.log(JSON.stringify({
   ownData: ownData.toJSON(),
   notPractitioner: notPractitioner.toJSON(),
   consents: consents.toJSON(),
+  pendingRequests: pendingRequests.toJSON(),
+  disclosureCount: disclosureCount.toJSON(),
 }));
 await api.disconnect();

@@ -12,7 +12,7 @@ use frame_system::RawOrigin;
 use salus_primitives::{
 	benchmarking::{ClockFixture, IdentityFixtures},
 	AccessDecision, DataClass, DataClassSet, Decision, DenyReason, Grant, GrantSource, Grantee,
-	Jurisdiction, ProviderKind, Purpose, PurposeSet,
+	Jurisdiction, ProviderKind, Purpose, PurposeSet, Timestamp,
 };
 
 const SEED: u32 = 0;
@@ -85,6 +85,32 @@ fn fill<T: Config>(
 		.expect("grant recorded");
 	}
 	assert_eq!(ConsentRegistry::<T>::consents_of(patient).len() as u32, count);
+}
+
+impl<T: Config> salus_primitives::benchmarking::ConsentFixtures<T::AccountId>
+	for ConsentRegistry<T>
+{
+	fn fill_ledger(patient: &T::AccountId, accessor: &T::AccountId) {
+		// 2100-01-01: later than any clock a benchmark sets.
+		let far_future: Timestamp = 4_102_444_800_000;
+		let own = ConsentRegistry::<T>::consents_of(patient)
+			.iter()
+			.filter(|consent| consent.is_patients())
+			.count() as u32;
+		for _ in own..T::MaxConsents::get() {
+			ConsentRegistry::<T>::grant_consent(
+				RawOrigin::Signed(patient.clone()).into(),
+				Grantee::Practitioner(accessor.clone()),
+				Decision::Permit,
+				DataClassSet::full(),
+				PurposeSet::full(),
+				Some(full_jurisdictions()),
+				Some(far_future),
+				None,
+			)
+			.expect("consent recorded");
+		}
+	}
 }
 
 #[benchmarks]

@@ -350,7 +350,7 @@ pub mod pallet {
 			};
 			let (mut ledger, consent) = Self::prepare_grant(&who, request)?;
 			T::Currency::hold(&HoldReason::ConsentDeposit.into(), &who, consent.deposit)?;
-			Self::count_operation(&mut ledger);
+			Self::count_in_window(&mut ledger);
 			Self::insert(&who, ledger, consent)?;
 			Ok(())
 		}
@@ -382,7 +382,7 @@ pub mod pallet {
 			if let Some(consent) = ledger.consents.get_mut(position) {
 				consent.revoked_at = Some(at);
 			}
-			Self::count_operation(&mut ledger);
+			Self::count_in_window(&mut ledger);
 			Ledgers::<T>::insert(&who, ledger);
 			Self::deposit_event(Event::ConsentRevoked { patient: who, id, at });
 			Ok(())
@@ -414,7 +414,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let mut ledger = Self::prepare_directive(&who, classes)?;
 			ledger.directive = classes;
-			Self::count_operation(&mut ledger);
+			Self::count_in_window(&mut ledger);
 			Ledgers::<T>::insert(&who, ledger);
 			Self::deposit_event(Event::EmergencyDirectiveSet { patient: who, classes });
 			Ok(())
@@ -482,11 +482,25 @@ pub mod pallet {
 			check: impl FnOnce(&T::AccountId) -> Result<Ledger<T>, DispatchError>,
 		) -> bool {
 			let Ok(who) = ensure_signed(origin.clone()) else { return false };
-			check(&who).is_ok_and(|ledger| {
-				let window = ledger.window;
-				let used = if window.period == Self::current_period() { window.used } else { 0 };
-				used < T::FreeOperations::get()
-			})
+			check(&who).is_ok_and(|ledger| Self::has_free_left(&ledger))
+		}
+
+		/// Whether `ledger` has a fee-free operation left in the current period.
+		pub(crate) fn has_free_left(ledger: &Ledger<T>) -> bool {
+			let window = ledger.window;
+			let used = if window.period == Self::current_period() { window.used } else { 0 };
+			used < T::FreeOperations::get()
+		}
+
+		/// Whether a grant would find room in `ledger` now: below `MaxGrants`, or with a grant
+		/// that has ended (which [`Self::do_grant`] drops to make room).
+		pub(crate) fn has_room_for_grant(ledger: &Ledger<T>) -> bool {
+			let now = T::Time::now();
+			ledger.grants() < T::MaxGrants::get()
+				|| ledger
+					.consents
+					.iter()
+					.any(|consent| !consent.is_patients() && consent.ended_at(now).is_some())
 		}
 
 		/// The fee-free period the current block is in.
@@ -497,7 +511,7 @@ pub mod pallet {
 		}
 
 		/// Counts one patient operation against the ledger's fee-free window.
-		fn count_operation(ledger: &mut Ledger<T>) {
+		pub(crate) fn count_in_window(ledger: &mut Ledger<T>) {
 			let period = Self::current_period();
 			if ledger.window.period != period {
 				ledger.window = FreeWindow { period, used: 0 };
@@ -506,7 +520,7 @@ pub mod pallet {
 		}
 
 		/// The ledger of registered patient `who` (empty if it has none yet).
-		fn registered_ledger(who: &T::AccountId) -> Result<Ledger<T>, DispatchError> {
+		pub(crate) fn registered_ledger(who: &T::AccountId) -> Result<Ledger<T>, DispatchError> {
 			ensure!(T::Patients::is_registered(who), Error::<T>::NotRegistered);
 			Ok(Ledgers::<T>::get(who).unwrap_or_default())
 		}
@@ -800,6 +814,21 @@ impl<T: Config> salus_primitives::AccessControl<T::AccountId> for Pallet<T> {
 
 	fn now() -> salus_primitives::Timestamp {
 		<T::Time as frame_support::traits::Time>::now()
+	}
+
+	fn can_grant(patient: &T::AccountId) -> bool {
+		Self::registered_ledger(patient).is_ok_and(|ledger| Self::has_room_for_grant(&ledger))
+	}
+
+	fn has_free_operation(patient: &T::AccountId) -> bool {
+		Self::registered_ledger(patient).is_ok_and(|ledger| Self::has_free_left(&ledger))
+	}
+
+	fn count_operation(patient: &T::AccountId) {
+		if let Ok(mut ledger) = Self::registered_ledger(patient) {
+			Self::count_in_window(&mut ledger);
+			Ledgers::<T>::insert(patient, ledger);
+		}
 	}
 }
 

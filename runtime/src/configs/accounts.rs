@@ -68,6 +68,7 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 					call,
 					RuntimeCall::HealthIdentity(..)
 						| RuntimeCall::Consent(..)
+						| RuntimeCall::Access(..)
 						| RuntimeCall::Utility(..)
 				)
 			},

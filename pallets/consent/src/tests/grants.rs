@@ -112,3 +112,42 @@ fn now_is_the_registry_clock() {
 		assert_eq!(<Consent as AccessControl<u64>>::now(), START + 5);
 	});
 }
+
+#[test]
+fn can_grant_tells_whether_a_grant_would_find_room() {
+	build_and_execute(|| {
+		assert!(!Consent::can_grant(&50), "not a patient");
+		assert!(Consent::can_grant(&1));
+		for request in 0..u64::from(MAX_GRANTS) {
+			assert_ok!(Consent::grant(&1, request_grant(request, START + 60)));
+		}
+		assert!(!Consent::can_grant(&1), "every grant is live");
+		assert_err!(Consent::grant(&1, request_grant(9, START + 60)), Error::<Test>::TooManyGrants);
+		// Once one has ended, it makes room.
+		Now::set(START + 60);
+		assert!(Consent::can_grant(&1));
+		assert_ok!(Consent::grant(&1, request_grant(9, START + 120)));
+	});
+}
+
+#[test]
+fn other_pallets_share_the_patients_fee_free_allowance() {
+	build_and_execute(|| {
+		assert!(!Consent::has_free_operation(&50), "not a patient");
+		<Consent as AccessControl<u64>>::count_operation(&50);
+		assert!(Ledgers::<Test>::get(50).is_none(), "nothing is kept for a non-patient");
+
+		assert!(Consent::has_free_operation(&1));
+		// A consent operation and other pallets' operations draw on one allowance.
+		permit(1, provider(HOSPITAL));
+		for _ in 1..FREE_OPERATIONS {
+			assert!(Consent::has_free_operation(&1));
+			<Consent as AccessControl<u64>>::count_operation(&1);
+		}
+		assert!(!Consent::has_free_operation(&1));
+		assert_eq!(Ledgers::<Test>::get(1).unwrap().window.used, FREE_OPERATIONS);
+		// A new period starts a new allowance.
+		System::set_block_number(1 + FREE_PERIOD);
+		assert!(Consent::has_free_operation(&1));
+	});
+}

@@ -1,0 +1,328 @@
+//! Benchmarks of every call and of the two cleanup steps, each in its worst case: the patient's
+//! lists full, its consent ledger full (every consent checked by a decision, ended grants to
+//! drop before a new grant), the disclosure page as long as it gets.
+// Benchmark setup that cannot proceed should stop the benchmark loudly.
+#![allow(clippy::expect_used)]
+
+use super::*;
+use crate::Pallet as Access;
+use frame_benchmarking::v2::*;
+use frame_support::traits::{fungible::MutateHold, Get};
+use frame_system::RawOrigin;
+use salus_primitives::{
+	benchmarking::{ClockFixture, ConsentFixtures, IdentityFixtures},
+	AccessControl, DataClass, DataClassSet, EmergencyId, Grant, GrantSource, Grantee,
+	Jurisdiction, ProviderId, ProviderKind, Purpose, PurposeSet, RequestId, Timestamp,
+};
+use sp_core::H256;
+
+const SEED: u32 = 0;
+/// The clock at the start of every benchmark.
+const T0: Timestamp = 1_000_000;
+
+fn de() -> Jurisdiction {
+	Jurisdiction::from_code("DE").expect("DE is an assigned code")
+}
+
+/// A registered patient with a full consent ledger, and a practitioner of an accredited
+/// hospital that every consent in it speaks to.
+fn patient_and_practitioner<T: Config>() -> (T::AccountId, T::AccountId, ProviderId) {
+	T::Clock::set_now(T0);
+	let patient: T::AccountId = account("patient", 0, SEED);
+	T::Fixtures::patient(&patient);
+	let practitioner: T::AccountId = account("practitioner", 0, SEED);
+	let provider = T::Fixtures::practitioner(&practitioner, ProviderKind::Hospital, de());
+	T::ConsentFixtures::fill_ledger(&patient, &practitioner);
+	(patient, practitioner, provider)
+}
+
+/// Fills `patient`'s grants to the registry's cap with grants to `provider` that end at once,
+/// so the next grant must first drop them all.
+fn fill_ended_grants<T: Config>(patient: &T::AccountId, provider: ProviderId) {
+	let now = T::AccessControl::now();
+	for request in 0..1_000u64 {
+		let grant = Grant {
+			grantee: Grantee::Provider(provider),
+			classes: DataClassSet::full(),
+			purposes: PurposeSet::full(),
+			valid_until: now.saturating_add(1),
+			source: GrantSource::Request(request.saturating_add(1_000_000)),
+		};
+		if T::AccessControl::grant(patient, grant).is_err() {
+			break;
+		}
+	}
+	T::Clock::set_now(now.saturating_add(1));
+}
+
+/// `count` requests from `practitioner` to `patient`; returns the last one's id.
+fn requests<T: Config>(practitioner: &T::AccountId, patient: &T::AccountId, count: u32) -> RequestId {
+	for _ in 0..count {
+		Access::<T>::request_access(
+			RawOrigin::Signed(practitioner.clone()).into(),
+			patient.clone(),
+			DataClassSet::full(),
+			Purpose::Treatment,
+			T::MaxAccessDuration::get(),
+			H256::repeat_byte(1),
+		)
+		.expect("request made");
+	}
+	NextRequestId::<T>::get().checked_sub(1).expect("a request was made")
+}
+
+/// `count` emergencies on `patient`, each by a practitioner of a hospital of its own (so no
+/// rate limit stands in the way); returns the last one's id.
+fn emergencies<T: Config>(patient: &T::AccountId, count: u32) -> EmergencyId {
+	for n in 0..count {
+		let practitioner: T::AccountId = account("emergency", n, SEED);
+		T::Fixtures::practitioner(&practitioner, ProviderKind::Hospital, de());
+		Access::<T>::declare_emergency(
+			RawOrigin::Signed(practitioner).into(),
+			patient.clone(),
+			EmergencyReason::Unconscious,
+			H256::repeat_byte(2),
+		)
+		.expect("emergency declared");
+	}
+	NextEmergencyId::<T>::get().checked_sub(1).expect("an emergency was declared")
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// Worst case: the patient's pending list is one short of full.
+	#[benchmark]
+	fn request_access() {
+		let (patient, practitioner, _) = patient_and_practitioner::<T>();
+		requests::<T>(&practitioner, &patient, T::MaxPendingRequests::get().saturating_sub(1));
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(practitioner),
+			patient.clone(),
+			DataClassSet::full(),
+			Purpose::Treatment,
+			T::MaxAccessDuration::get(),
+			H256::repeat_byte(1),
+		);
+
+		assert_eq!(PendingRequests::<T>::get(&patient).len() as u32, T::MaxPendingRequests::get());
+	}
+
+	/// Worst case: the last of a full pending list is approved into a full consent ledger
+	/// whose grants have all ended and are dropped first.
+	#[benchmark]
+	fn approve_request() {
+		let (patient, practitioner, provider) = patient_and_practitioner::<T>();
+		let id = requests::<T>(&practitioner, &patient, T::MaxPendingRequests::get());
+		fill_ended_grants::<T>(&patient, provider);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(patient.clone()), id, None);
+
+		assert!(Requests::<T>::get(id).is_none());
+		assert!(T::AccessControl::check_access(
+			&patient,
+			&practitioner,
+			DataClass::Genomics,
+			Purpose::Treatment,
+			T::AccessControl::now(),
+		)
+		.is_permit());
+	}
+
+	/// Worst case: the last of a full pending list is denied.
+	#[benchmark]
+	fn deny_request() {
+		let (patient, practitioner, _) = patient_and_practitioner::<T>();
+		let id = requests::<T>(&practitioner, &patient, T::MaxPendingRequests::get());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(patient), id);
+
+		assert!(Requests::<T>::get(id).is_none());
+	}
+
+	/// Worst case: the last of a full pending list is cancelled.
+	#[benchmark]
+	fn cancel_request() {
+		let (patient, practitioner, _) = patient_and_practitioner::<T>();
+		let id = requests::<T>(&practitioner, &patient, T::MaxPendingRequests::get());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(practitioner), id);
+
+		assert!(Requests::<T>::get(id).is_none());
+	}
+
+	/// Worst case: the patient's open reviews one short of full, its consent ledger full with
+	/// every grant ended (dropped first), the practitioner one short of its rate limit.
+	#[benchmark]
+	fn declare_emergency() {
+		let (patient, practitioner, provider) = patient_and_practitioner::<T>();
+		emergencies::<T>(&patient, T::MaxOpenReviews::get().saturating_sub(1));
+		T::Clock::set_now(T0.saturating_add(T::EmergencyWindow::get()));
+		fill_ended_grants::<T>(&patient, provider);
+		let now = T::AccessControl::now();
+		EmergencyRate::<T>::insert(
+			&practitioner,
+			RateWindow { started_at: now, count: T::MaxEmergencies::get().saturating_sub(1) },
+		);
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(practitioner),
+			patient.clone(),
+			EmergencyReason::LifeThreatening,
+			H256::repeat_byte(2),
+		);
+
+		assert_eq!(OpenReviews::<T>::get(&patient).len() as u32, T::MaxOpenReviews::get());
+	}
+
+	/// Worst case: the last of a full list of open reviews is acknowledged.
+	#[benchmark]
+	fn acknowledge_emergency() {
+		let (patient, _, _) = patient_and_practitioner::<T>();
+		let id = emergencies::<T>(&patient, T::MaxOpenReviews::get());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(patient), id);
+
+		assert!(Emergencies::<T>::get(id).is_none());
+	}
+
+	/// Worst case: the last of a full list of open reviews is contested, and the court as
+	/// wired takes it (a court that refuses ends the call sooner).
+	#[benchmark]
+	fn contest_emergency() {
+		let (patient, _, _) = patient_and_practitioner::<T>();
+		let id = emergencies::<T>(&patient, T::MaxOpenReviews::get());
+		let result;
+
+		#[block]
+		{
+			result = Access::<T>::contest_emergency(
+				RawOrigin::Signed(patient).into(),
+				id,
+				H256::repeat_byte(3),
+			);
+		}
+
+		match result {
+			Ok(()) => assert!(Emergencies::<T>::get(id).is_none()),
+			Err(error) => assert_eq!(error, sp_runtime::DispatchError::Unavailable),
+		}
+	}
+
+	/// Worst case: the decision checks a full consent ledger before the emergency grant at its
+	/// end permits, and the entry goes on the last free place of a page.
+	#[benchmark]
+	fn log_disclosure() {
+		let (patient, practitioner, _) = patient_and_practitioner::<T>();
+		Access::<T>::declare_emergency(
+			RawOrigin::Signed(practitioner.clone()).into(),
+			patient.clone(),
+			EmergencyReason::Unconscious,
+			H256::repeat_byte(2),
+		)
+		.expect("emergency declared");
+		for _ in 1..T::DisclosurePageSize::get() {
+			Access::<T>::log_disclosure(
+				RawOrigin::Signed(practitioner.clone()).into(),
+				patient.clone(),
+				DataClass::Allergies,
+				Purpose::EmergencyTreatment,
+				Some(H256::repeat_byte(4)),
+			)
+			.expect("disclosure logged");
+		}
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(practitioner),
+			patient.clone(),
+			DataClass::Allergies,
+			Purpose::EmergencyTreatment,
+			Some(H256::repeat_byte(4)),
+		);
+
+		assert_eq!(DisclosureCount::<T>::get(&patient), T::DisclosurePageSize::get());
+	}
+
+	/// Worst case: a full page whose entries were each logged by a different practitioner, so
+	/// each deposit is released on a different account.
+	#[benchmark]
+	fn prune_disclosures() {
+		T::Clock::set_now(T0);
+		let patient: T::AccountId = account("patient", 0, SEED);
+		T::Fixtures::patient(&patient);
+		let size = T::DisclosurePageSize::get();
+		let deposit = T::DisclosureDeposit::get();
+		let mut page = DisclosurePage::<T>::default();
+		for n in 0..size {
+			let accessor: T::AccountId = account("accessor", n, SEED);
+			T::Fixtures::fund(&accessor);
+			T::Currency::hold(&HoldReason::DisclosureDeposit.into(), &accessor, deposit)
+				.expect("deposit held");
+			let entry = Disclosure {
+				id: n.into(),
+				accessor,
+				provider: 0,
+				at: T0,
+				class: DataClass::Allergies,
+				purpose: Purpose::EmergencyTreatment,
+				basis: salus_primitives::AccessBasis::OwnData,
+				record: Some(H256::repeat_byte(4)),
+				deposit,
+			};
+			page.try_push(entry).expect("the page has room");
+		}
+		DisclosurePages::<T>::insert(&patient, 0, page);
+		DisclosureCount::<T>::insert(&patient, size);
+		NextDisclosureId::<T>::put(u64::from(size));
+		T::Clock::set_now(T0.saturating_add(T::DisclosureRetention::get()));
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), patient.clone(), 0);
+
+		assert!(DisclosurePages::<T>::get(&patient, 0).is_none());
+	}
+
+	/// One step of the cleanup: the last of a full pending list expires.
+	#[benchmark]
+	fn expire_request() {
+		let (patient, practitioner, _) = patient_and_practitioner::<T>();
+		let id = requests::<T>(&practitioner, &patient, T::MaxPendingRequests::get());
+		T::Clock::set_now(T0.saturating_add(T::RequestLifetime::get()));
+		let request = Requests::<T>::get(id).expect("request open");
+
+		#[block]
+		{
+			Access::<T>::expire(id, &request);
+		}
+
+		assert!(Requests::<T>::get(id).is_none());
+	}
+
+	/// One step of the cleanup: the last of a full list of open reviews goes to the court.
+	#[benchmark]
+	fn escalate_review() {
+		let (patient, _, _) = patient_and_practitioner::<T>();
+		let id = emergencies::<T>(&patient, T::MaxOpenReviews::get());
+		T::Clock::set_now(T0.saturating_add(T::ReviewPeriod::get()));
+		let emergency = Emergencies::<T>::get(id).expect("review open");
+
+		#[block]
+		{
+			Access::<T>::escalate(id, &emergency);
+		}
+
+		assert!(Emergencies::<T>::get(id).is_none());
+	}
+
+	impl_benchmark_test_suite!(Access, crate::mock::new_test_ext(), crate::mock::Test);
+}

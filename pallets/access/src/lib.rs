@@ -1,0 +1,1322 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+// FRAME's pallet macros expand to `expect`/`unreachable!` in branches that cannot be taken, and
+// clippy reports them at the attributes. Hand-written code here uses neither:
+// `scripts/check-no-panic.sh` (run by `scripts/test.sh`) checks the sources.
+#[allow(clippy::expect_used, clippy::unreachable)]
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, MutateHold},
+			tokens::Precision,
+			Defensive,
+		},
+		weights::WeightMeter,
+	};
+	use frame_system::pallet_prelude::*;
+	use salus_primitives::{
+		AccessControl, AccessDecision, AccessEvents, DataClass, DataClassSet, DenyReason,
+		DisclosureId, DisputeGateway, DisputeId, DisputeSubject, EmergencyId, Grant, GrantSource,
+		Grantee, PatientRegistry, ProviderId, ProviderKind, ProviderRegistry, Purpose, PurposeSet,
+		RequestId, Timestamp,
+	};
+	use sp_core::H256;
+	use sp_runtime::traits::Zero;
+
+	/// The balance of an account, in the currency deposits are held in.
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	/// An access request as stored.
+	pub type RequestOf<T> = AccessRequest<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+	/// An emergency access as stored.
+	pub type EmergencyOf<T> = Emergency<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+	/// A disclosure-log entry as stored.
+	pub type DisclosureOf<T> = Disclosure<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+	/// One page of a patient's disclosure log.
+	pub type DisclosurePage<T> = BoundedVec<DisclosureOf<T>, <T as Config>::DisclosurePageSize>;
+
+	/// The most disclosure-log entries one runtime-API query returns.
+	pub const MAX_DISCLOSURES_PER_QUERY: u32 = 1_000;
+	/// The most requests one runtime-API query about a provider returns.
+	pub const MAX_REQUESTS_PER_QUERY: u32 = 1_000;
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Why the pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A practitioner's deposit for an open access request.
+		#[codec(index = 0)]
+		RequestDeposit,
+		/// A practitioner's deposit for an emergency whose review is open.
+		#[codec(index = 1)]
+		EmergencyDeposit,
+		/// A practitioner's deposit for a disclosure-log entry.
+		#[codec(index = 2)]
+		DisclosureDeposit,
+	}
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+
+		/// The currency deposits are held in.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The patients (the identity pallet).
+		type Patients: PatientRegistry<Self::AccountId>;
+
+		/// The providers and their practitioners (the identity pallet).
+		type Providers: ProviderRegistry<Self::AccountId>;
+
+		/// The consent registry: grants, access decisions, the patient's fee-free allowance and
+		/// the clock.
+		type AccessControl: AccessControl<Self::AccountId>;
+
+		/// The dispute court, which takes contested and unreviewed emergencies.
+		type Disputes: DisputeGateway<Self::AccountId>;
+
+		/// Who else hears of approvals and emergencies (the rewards pallet).
+		type AccessEvents: AccessEvents<Self::AccountId>;
+
+		/// Held from a practitioner for each open request (the request and its two index
+		/// entries); returned when the request ends.
+		#[pallet::constant]
+		type RequestDeposit: Get<BalanceOf<Self>>;
+
+		/// Held from a practitioner for each emergency (its record and index entry, and the
+		/// grant it adds to the patient's ledger) until the review ends.
+		#[pallet::constant]
+		type EmergencyDeposit: Get<BalanceOf<Self>>;
+
+		/// Held from a practitioner for each disclosure-log entry it logs, until the entry is
+		/// pruned after `DisclosureRetention`.
+		#[pallet::constant]
+		type DisclosureDeposit: Get<BalanceOf<Self>>;
+
+		/// How long, in milliseconds, a request waits for the patient's answer.
+		#[pallet::constant]
+		type RequestLifetime: Get<Timestamp>;
+
+		/// The longest access, in milliseconds, a request may ask for.
+		#[pallet::constant]
+		type MaxAccessDuration: Get<Timestamp>;
+
+		/// The most open requests a patient may have.
+		#[pallet::constant]
+		type MaxPendingRequests: Get<u32>;
+
+		/// How long, in milliseconds, emergency access lasts.
+		#[pallet::constant]
+		type EmergencyWindow: Get<Timestamp>;
+
+		/// The most emergencies one practitioner may declare per `EmergencyRatePeriod`.
+		#[pallet::constant]
+		type MaxEmergencies: Get<u32>;
+
+		/// The period, in milliseconds, `MaxEmergencies` counts over.
+		#[pallet::constant]
+		type EmergencyRatePeriod: Get<Timestamp>;
+
+		/// How long, in milliseconds, the patient has to review an emergency before it goes to
+		/// the dispute court on its own.
+		#[pallet::constant]
+		type ReviewPeriod: Get<Timestamp>;
+
+		/// The most emergencies of one patient with open reviews.
+		#[pallet::constant]
+		type MaxOpenReviews: Get<u32>;
+
+		/// Entries per page of a patient's disclosure log.
+		#[pallet::constant]
+		type DisclosurePageSize: Get<u32>;
+
+		/// How long, in milliseconds, disclosure-log entries are kept (HIPAA asks six years)
+		/// before a full page may be pruned.
+		#[pallet::constant]
+		type DisclosureRetention: Get<Timestamp>;
+
+		/// Sets up patients and providers in the registries for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type Fixtures: salus_primitives::benchmarking::IdentityFixtures<Self::AccountId>;
+
+		/// Fills consent ledgers for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type ConsentFixtures: salus_primitives::benchmarking::ConsentFixtures<Self::AccountId>;
+
+		/// Moves the clock for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type Clock: salus_primitives::benchmarking::ClockFixture;
+
+		/// Weights of the calls and of the cleanup steps, from the benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Open requests: request id → the request. Removed when approved, denied, cancelled or
+	/// expired.
+	#[pallet::storage]
+	pub type Requests<T: Config> = StorageMap<_, Twox64Concat, RequestId, RequestOf<T>>;
+
+	/// The id the next request gets.
+	#[pallet::storage]
+	pub type NextRequestId<T: Config> = StorageValue<_, RequestId, ValueQuery>;
+
+	/// Patient → its open requests, oldest first.
+	#[pallet::storage]
+	pub type PendingRequests<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<RequestId, T::MaxPendingRequests>,
+		ValueQuery,
+	>;
+
+	/// (provider, request id) → (): the open requests of each provider.
+	#[pallet::storage]
+	pub type ProviderRequests<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ProviderId, Twox64Concat, RequestId, ()>;
+
+	/// Emergencies whose review is open: emergency id → the emergency. Removed when the review
+	/// ends (acknowledged, contested or escalated).
+	#[pallet::storage]
+	pub type Emergencies<T: Config> = StorageMap<_, Twox64Concat, EmergencyId, EmergencyOf<T>>;
+
+	/// The id the next emergency gets.
+	#[pallet::storage]
+	pub type NextEmergencyId<T: Config> = StorageValue<_, EmergencyId, ValueQuery>;
+
+	/// Patient → its emergencies with open reviews, oldest first.
+	#[pallet::storage]
+	pub type OpenReviews<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<EmergencyId, T::MaxOpenReviews>,
+		ValueQuery,
+	>;
+
+	/// Practitioner → the emergencies it declared in its current rate window.
+	#[pallet::storage]
+	pub type EmergencyRate<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, RateWindow, ValueQuery>;
+
+	/// (patient, page number) → that page of the patient's disclosure log, oldest first.
+	/// Entry `n` of a patient's log is on page `n / DisclosurePageSize`.
+	#[pallet::storage]
+	pub type DisclosurePages<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		u32,
+		DisclosurePage<T>,
+	>;
+
+	/// Patient → how many entries its disclosure log has had (pruned ones included).
+	#[pallet::storage]
+	pub type DisclosureCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// The id the next disclosure-log entry gets.
+	#[pallet::storage]
+	pub type NextDisclosureId<T: Config> = StorageValue<_, DisclosureId, ValueQuery>;
+
+	/// The cleanup's place among requests: every request below this id has ended.
+	#[pallet::storage]
+	pub type RequestSweep<T: Config> = StorageValue<_, RequestId, ValueQuery>;
+
+	/// The cleanup's place among emergencies: every review below this id has ended.
+	#[pallet::storage]
+	pub type ReviewSweep<T: Config> = StorageValue<_, EmergencyId, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A practitioner asked a patient for access.
+		AccessRequested {
+			/// The request.
+			id: RequestId,
+			/// The patient asked.
+			patient: T::AccountId,
+			/// The provider asking.
+			provider: ProviderId,
+			/// The practitioner asking.
+			practitioner: T::AccountId,
+			/// The classes asked for.
+			classes: DataClassSet,
+			/// Why.
+			purpose: Purpose,
+			/// When it expires unanswered.
+			expires_at: Timestamp,
+		},
+		/// The patient approved a request: the provider may see `classes` until `valid_until`.
+		RequestApproved {
+			/// The request.
+			id: RequestId,
+			/// The patient.
+			patient: T::AccountId,
+			/// The provider, the grantee.
+			provider: ProviderId,
+			/// The classes approved (a subset of those asked for).
+			classes: DataClassSet,
+			/// The grant in the consent registry.
+			consent: salus_primitives::ConsentId,
+			/// When the access ends.
+			valid_until: Timestamp,
+		},
+		/// The patient denied a request.
+		RequestDenied {
+			/// The request.
+			id: RequestId,
+			/// The patient.
+			patient: T::AccountId,
+		},
+		/// The provider withdrew a request.
+		RequestCancelled {
+			/// The request.
+			id: RequestId,
+		},
+		/// A request expired unanswered; its deposit was returned.
+		RequestExpired {
+			/// The request.
+			id: RequestId,
+		},
+		/// A practitioner broke the glass: its provider may see `classes` until `access_until`,
+		/// and the patient is asked to review it by `review_due`.
+		EmergencyDeclared {
+			/// The emergency.
+			id: EmergencyId,
+			/// The patient.
+			patient: T::AccountId,
+			/// The provider, the grantee.
+			provider: ProviderId,
+			/// The practitioner who declared it.
+			practitioner: T::AccountId,
+			/// Why.
+			reason: EmergencyReason,
+			/// The classes opened.
+			classes: DataClassSet,
+			/// The grant in the consent registry.
+			consent: salus_primitives::ConsentId,
+			/// When the access ends.
+			access_until: Timestamp,
+			/// When the review goes to the dispute court if unanswered.
+			review_due: Timestamp,
+		},
+		/// The patient acknowledged an emergency as justified; its review is closed.
+		EmergencyAcknowledged {
+			/// The emergency.
+			id: EmergencyId,
+		},
+		/// The patient contested an emergency; the dispute court took it.
+		EmergencyContested {
+			/// The emergency.
+			id: EmergencyId,
+			/// The dispute opened.
+			dispute: DisputeId,
+		},
+		/// Nobody reviewed an emergency in time; it went to the dispute court, which opened
+		/// `dispute` (`None`: the court refused it, and the review is closed all the same).
+		ReviewEscalated {
+			/// The emergency.
+			id: EmergencyId,
+			/// The dispute opened, if any.
+			dispute: Option<DisputeId>,
+		},
+		/// An access was logged in the patient's disclosure log.
+		DisclosureLogged {
+			/// The entry.
+			id: DisclosureId,
+			/// The patient.
+			patient: T::AccountId,
+			/// The practitioner who accessed the data.
+			accessor: T::AccountId,
+			/// Its provider.
+			provider: ProviderId,
+			/// Which class.
+			class: DataClass,
+			/// For which purpose.
+			purpose: Purpose,
+			/// What permitted it.
+			basis: salus_primitives::AccessBasis,
+		},
+		/// A page of a patient's disclosure log was pruned after its retention; the deposits
+		/// were returned.
+		DisclosuresPruned {
+			/// The patient.
+			patient: T::AccountId,
+			/// The page.
+			page: u32,
+			/// How many entries it held.
+			count: u32,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The patient is not registered.
+		NotRegistered,
+		/// The caller is not a practitioner of any provider.
+		NotPractitioner,
+		/// The caller's provider is not accredited.
+		ProviderNotAccredited,
+		/// Only practitioners of hospitals and clinics may declare emergencies.
+		NotEmergencyProvider,
+		/// A request must ask for at least one data class.
+		NoDataClasses,
+		/// The access asked for lasts zero time or longer than `MaxAccessDuration`.
+		InvalidDuration,
+		/// The patient has the most open requests allowed.
+		TooManyPendingRequests,
+		/// No open request with this id.
+		RequestNotFound,
+		/// Only the patient the request is for may answer it.
+		NotPatient,
+		/// Only a practitioner of the requesting provider may cancel a request.
+		NotRequester,
+		/// The request expired: it can no longer be approved.
+		RequestExpired,
+		/// The classes approved must be some of those asked for.
+		ClassesNotRequested,
+		/// The patient's consent ledger has no room for another grant now.
+		NoRoomForGrant,
+		/// The practitioner declared the most emergencies allowed in the current period.
+		TooManyEmergencies,
+		/// The patient has the most emergencies with open reviews allowed.
+		TooManyOpenReviews,
+		/// No emergency with an open review has this id.
+		EmergencyNotFound,
+		/// Access denied: the accessor is not a practitioner of any provider.
+		AccessNotPractitioner,
+		/// Access denied: the patient gave no consent that speaks to the accessor.
+		NoConsent,
+		/// Access denied: a consent of the patient denies it.
+		DeniedByConsent,
+		/// Access denied: the consent does not cover this data class.
+		ClassNotCovered,
+		/// Access denied: the class is sensitive and the consent does not name it.
+		SensitiveClassNotNamed,
+		/// Access denied: the consent does not cover this purpose.
+		PurposeNotCovered,
+		/// Access denied: the provider is outside the jurisdictions the consent allows.
+		OutsideJurisdictions,
+		/// Access denied: the consent was revoked.
+		ConsentRevoked,
+		/// Access denied: the consent is not valid yet.
+		ConsentNotYetValid,
+		/// Access denied: the consent expired.
+		ConsentExpired,
+		/// No such page in the patient's disclosure log.
+		PageNotFound,
+		/// Only a full page (the log has moved past it) may be pruned.
+		PageNotFull,
+		/// The page's newest entry is younger than `DisclosureRetention`.
+		RetentionNotOver,
+		/// No more ids or pages.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Ends expired requests and escalates overdue reviews, oldest first, within the
+		/// weight the block has left; each step is charged at its benchmarked worst case.
+		fn on_idle(_: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			let mut meter = WeightMeter::with_limit(remaining);
+			Self::sweep(&mut meter);
+			meter.consumed()
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxPendingRequests::get() > 0, "patients must be able to receive requests");
+			assert!(T::MaxOpenReviews::get() > 0, "emergencies need reviews");
+			assert!(T::MaxEmergencies::get() > 0, "emergencies must be possible");
+			assert!(T::DisclosurePageSize::get() > 0, "a disclosure page holds entries");
+			assert!(T::RequestLifetime::get() > 0, "a request waits some time");
+			assert!(T::MaxAccessDuration::get() > 0, "access lasts some time");
+			assert!(T::EmergencyWindow::get() > 0, "emergency access lasts some time");
+			assert!(T::ReviewPeriod::get() > 0, "a review takes some time");
+			assert!(T::EmergencyRatePeriod::get() > 0, "the rate limit counts over a period");
+			assert!(!T::RequestDeposit::get().is_zero(), "requests are paid for");
+			assert!(!T::EmergencyDeposit::get().is_zero(), "emergencies are paid for");
+			assert!(!T::DisclosureDeposit::get().is_zero(), "disclosure entries are paid for");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Asks `patient` for access to `classes` of its data for `purpose`, to last `duration`
+		/// milliseconds once approved, with `justification` (a hash of the reason kept off
+		/// chain). The request waits `RequestLifetime` for an answer.
+		///
+		/// # Requires
+		/// Signed by a practitioner of an accredited provider; `patient` registered and below
+		/// `MaxPendingRequests`; `RequestDeposit` free to hold.
+		///
+		/// # Events
+		/// `AccessRequested`.
+		///
+		/// # Errors
+		/// `NotPractitioner`, `ProviderNotAccredited`, `NotRegistered`, `NoDataClasses`,
+		/// `InvalidDuration`, `TooManyPendingRequests`, `Overflow`; a token error if the
+		/// deposit cannot be held.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::request_access())]
+		pub fn request_access(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			classes: DataClassSet,
+			purpose: Purpose,
+			duration: Timestamp,
+			justification: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let provider = Self::accredited_provider_of(&who)?;
+			ensure!(T::Patients::is_registered(&patient), Error::<T>::NotRegistered);
+			ensure!(!classes.is_empty(), Error::<T>::NoDataClasses);
+			ensure!(
+				duration > 0 && duration <= T::MaxAccessDuration::get(),
+				Error::<T>::InvalidDuration
+			);
+			let mut pending = PendingRequests::<T>::get(&patient);
+			let id = NextRequestId::<T>::get();
+			let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			pending.try_push(id).map_err(|_| Error::<T>::TooManyPendingRequests)?;
+			let deposit = T::RequestDeposit::get();
+			T::Currency::hold(&HoldReason::RequestDeposit.into(), &who, deposit)?;
+
+			let now = T::AccessControl::now();
+			let expires_at = now.saturating_add(T::RequestLifetime::get());
+			Requests::<T>::insert(
+				id,
+				AccessRequest {
+					patient: patient.clone(),
+					practitioner: who.clone(),
+					provider,
+					classes,
+					purpose,
+					duration,
+					justification,
+					created_at: now,
+					expires_at,
+					deposit,
+				},
+			);
+			NextRequestId::<T>::put(next);
+			PendingRequests::<T>::insert(&patient, pending);
+			ProviderRequests::<T>::insert(provider, id, ());
+			Self::deposit_event(Event::AccessRequested {
+				id,
+				patient,
+				provider,
+				practitioner: who,
+				classes,
+				purpose,
+				expires_at,
+			});
+			Ok(())
+		}
+
+		/// Approves request `request_id` for all the classes asked for, or for `classes`, some
+		/// of them. The requesting provider gets a Permit grant in the consent registry for
+		/// the request's purpose, from now for the duration asked for; the practitioner's
+		/// deposit is returned.
+		///
+		/// Free of fees within the patient's fee-free allowance (shared with the consent
+		/// calls) when it succeeds.
+		///
+		/// # Requires
+		/// Signed by the patient the request is for (or its guardian through a proxy), before
+		/// the request expires.
+		///
+		/// # Events
+		/// `RequestApproved`, and the consent registry's `ConsentGranted`.
+		///
+		/// # Errors
+		/// `RequestNotFound`, `NotPatient`, `RequestExpired`, `ClassesNotRequested`,
+		/// `NoRoomForGrant`; the consent registry's error if it refuses the grant.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::approve_request())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>,
+			request_id: &RequestId,
+			classes: &Option<DataClassSet>| -> bool {
+			Pallet::<T>::is_free(origin, |who| {
+				Pallet::<T>::prepare_approve(who, *request_id, *classes).map(|_| ())
+			})
+		})]
+		pub fn approve_request(
+			origin: OriginFor<T>,
+			request_id: RequestId,
+			classes: Option<DataClassSet>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (request, classes) = Self::prepare_approve(&who, request_id, classes)?;
+			let valid_until = T::AccessControl::now().saturating_add(request.duration);
+			let consent = T::AccessControl::grant(
+				&who,
+				Grant {
+					grantee: Grantee::Provider(request.provider),
+					classes,
+					purposes: PurposeSet::of(&[request.purpose]),
+					valid_until,
+					source: GrantSource::Request(request_id),
+				},
+			)?;
+			T::AccessControl::count_operation(&who);
+			Self::end_request(request_id, &request)?;
+			T::AccessEvents::request_approved(
+				&who,
+				request.provider,
+				request_id,
+				classes,
+				request.purpose,
+			);
+			Self::deposit_event(Event::RequestApproved {
+				id: request_id,
+				patient: who,
+				provider: request.provider,
+				classes,
+				consent,
+				valid_until,
+			});
+			Ok(())
+		}
+
+		/// Denies request `request_id` (expired or not); the practitioner's deposit is
+		/// returned.
+		///
+		/// Free of fees within the patient's fee-free allowance when it succeeds.
+		///
+		/// # Requires
+		/// Signed by the patient the request is for (or its guardian through a proxy).
+		///
+		/// # Events
+		/// `RequestDenied`.
+		///
+		/// # Errors
+		/// `RequestNotFound`, `NotPatient`.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::deny_request())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, request_id: &RequestId| -> bool {
+			Pallet::<T>::is_free(origin, |who| {
+				Pallet::<T>::patients_request(who, *request_id).map(|_| ())
+			})
+		})]
+		pub fn deny_request(origin: OriginFor<T>, request_id: RequestId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let request = Self::patients_request(&who, request_id)?;
+			T::AccessControl::count_operation(&who);
+			Self::end_request(request_id, &request)?;
+			Self::deposit_event(Event::RequestDenied { id: request_id, patient: who });
+			Ok(())
+		}
+
+		/// Withdraws request `request_id`; the deposit is returned to the practitioner who
+		/// made it.
+		///
+		/// # Requires
+		/// Signed by a practitioner of the requesting provider.
+		///
+		/// # Events
+		/// `RequestCancelled`.
+		///
+		/// # Errors
+		/// `RequestNotFound`, `NotRequester`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::cancel_request())]
+		pub fn cancel_request(origin: OriginFor<T>, request_id: RequestId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let request = Requests::<T>::get(request_id).ok_or(Error::<T>::RequestNotFound)?;
+			ensure!(
+				T::Providers::provider_of(&who) == Some(request.provider),
+				Error::<T>::NotRequester
+			);
+			Self::end_request(request_id, &request)?;
+			Self::deposit_event(Event::RequestCancelled { id: request_id });
+			Ok(())
+		}
+
+		/// Breaks the glass: the caller's provider may see `patient`'s non-sensitive classes
+		/// (and the sensitive ones the patient's emergency directive allows) for emergency
+		/// treatment, at once and for `EmergencyWindow`, with no action by the patient. Opens
+		/// a review the patient answers within `ReviewPeriod`; unanswered, it goes to the
+		/// dispute court.
+		///
+		/// # Requires
+		/// Signed by a practitioner of an accredited hospital or clinic, below
+		/// `MaxEmergencies` in its current `EmergencyRatePeriod`; `patient` registered and
+		/// below `MaxOpenReviews`; `EmergencyDeposit` free to hold.
+		///
+		/// # Events
+		/// `EmergencyDeclared`, and the consent registry's `ConsentGranted`.
+		///
+		/// # Errors
+		/// `NotPractitioner`, `ProviderNotAccredited`, `NotEmergencyProvider`, `NotRegistered`,
+		/// `TooManyEmergencies`, `TooManyOpenReviews`, `Overflow`; the consent registry's
+		/// error if it refuses the grant; a token error if the deposit cannot be held.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::declare_emergency())]
+		pub fn declare_emergency(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			reason: EmergencyReason,
+			justification: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let provider = Self::accredited_provider_of(&who)?;
+			ensure!(
+				matches!(
+					T::Providers::kind(provider),
+					Some(ProviderKind::Hospital | ProviderKind::Clinic)
+				),
+				Error::<T>::NotEmergencyProvider
+			);
+			ensure!(T::Patients::is_registered(&patient), Error::<T>::NotRegistered);
+			let now = T::AccessControl::now();
+			let mut rate = EmergencyRate::<T>::get(&who);
+			if now >= rate.started_at.saturating_add(T::EmergencyRatePeriod::get()) {
+				rate = RateWindow { started_at: now, count: 0 };
+			}
+			ensure!(rate.count < T::MaxEmergencies::get(), Error::<T>::TooManyEmergencies);
+			rate.count = rate.count.saturating_add(1);
+			let mut reviews = OpenReviews::<T>::get(&patient);
+			let id = NextEmergencyId::<T>::get();
+			let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			reviews.try_push(id).map_err(|_| Error::<T>::TooManyOpenReviews)?;
+			let deposit = T::EmergencyDeposit::get();
+			T::Currency::hold(&HoldReason::EmergencyDeposit.into(), &who, deposit)?;
+
+			let classes = T::AccessControl::emergency_classes(&patient);
+			let access_until = now.saturating_add(T::EmergencyWindow::get());
+			let consent = T::AccessControl::grant(
+				&patient,
+				Grant {
+					grantee: Grantee::Provider(provider),
+					classes,
+					purposes: PurposeSet::of(&[Purpose::EmergencyTreatment]),
+					valid_until: access_until,
+					source: GrantSource::Emergency(id),
+				},
+			)?;
+			let review_due = now.saturating_add(T::ReviewPeriod::get());
+			Emergencies::<T>::insert(
+				id,
+				Emergency {
+					patient: patient.clone(),
+					practitioner: who.clone(),
+					provider,
+					reason,
+					justification,
+					classes,
+					consent,
+					declared_at: now,
+					access_until,
+					review_due,
+					deposit,
+				},
+			);
+			NextEmergencyId::<T>::put(next);
+			OpenReviews::<T>::insert(&patient, reviews);
+			EmergencyRate::<T>::insert(&who, rate);
+			T::AccessEvents::emergency_declared(&patient, provider, id);
+			Self::deposit_event(Event::EmergencyDeclared {
+				id,
+				patient,
+				provider,
+				practitioner: who,
+				reason,
+				classes,
+				consent,
+				access_until,
+				review_due,
+			});
+			Ok(())
+		}
+
+		/// Acknowledges emergency `emergency_id` as justified, closing its review; the
+		/// practitioner's deposit is returned.
+		///
+		/// Free of fees within the patient's fee-free allowance when it succeeds.
+		///
+		/// # Requires
+		/// Signed by the patient (or its guardian through a proxy), while the review is open.
+		///
+		/// # Events
+		/// `EmergencyAcknowledged`.
+		///
+		/// # Errors
+		/// `EmergencyNotFound`, `NotPatient`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::acknowledge_emergency())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, emergency_id: &EmergencyId| -> bool {
+			Pallet::<T>::is_free(origin, |who| {
+				Pallet::<T>::patients_emergency(who, *emergency_id).map(|_| ())
+			})
+		})]
+		pub fn acknowledge_emergency(
+			origin: OriginFor<T>,
+			emergency_id: EmergencyId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let emergency = Self::patients_emergency(&who, emergency_id)?;
+			T::AccessControl::count_operation(&who);
+			Self::end_review(emergency_id, &emergency)?;
+			T::AccessEvents::emergency_acknowledged(&who, emergency.provider, emergency_id);
+			Self::deposit_event(Event::EmergencyAcknowledged { id: emergency_id });
+			Ok(())
+		}
+
+		/// Contests emergency `emergency_id`: the dispute court opens a dispute against the
+		/// provider with `evidence` (a hash of the evidence kept off chain), holding the
+		/// patient's bond. The review closes; the practitioner's deposit is returned (the court
+		/// now holds the provider to account).
+		///
+		/// # Requires
+		/// Signed by the patient (or its guardian through a proxy), while the review is open;
+		/// the court's bond free to hold.
+		///
+		/// # Events
+		/// `EmergencyContested`, and the court's own.
+		///
+		/// # Errors
+		/// `EmergencyNotFound`, `NotPatient`; the court's error if it refuses the dispute
+		/// (`Unavailable` while no court is wired).
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::contest_emergency())]
+		pub fn contest_emergency(
+			origin: OriginFor<T>,
+			emergency_id: EmergencyId,
+			evidence: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let emergency = Self::patients_emergency(&who, emergency_id)?;
+			let dispute = T::Disputes::open(
+				&who,
+				emergency.provider,
+				DisputeSubject::Emergency(emergency_id),
+				evidence,
+			)?;
+			Self::end_review(emergency_id, &emergency)?;
+			T::AccessEvents::emergency_contested(&who, emergency.provider, emergency_id, dispute);
+			Self::deposit_event(Event::EmergencyContested { id: emergency_id, dispute });
+			Ok(())
+		}
+
+		/// Logs that the caller accessed `data_class` of `patient`'s data for `purpose`
+		/// (optionally naming the `record`, by hash) in the patient's disclosure log, with the
+		/// basis the access decision names. Refused, with the decision's reason, when the
+		/// decision is Deny.
+		///
+		/// # Requires
+		/// Signed by the practitioner who accessed the data; `DisclosureDeposit` free to hold.
+		///
+		/// # Events
+		/// `DisclosureLogged`.
+		///
+		/// # Errors
+		/// One per reason of denial: `NotRegistered`, `AccessNotPractitioner`,
+		/// `ProviderNotAccredited`, `NoConsent`, `DeniedByConsent`, `ClassNotCovered`,
+		/// `SensitiveClassNotNamed`, `PurposeNotCovered`, `OutsideJurisdictions`,
+		/// `ConsentRevoked`, `ConsentNotYetValid`, `ConsentExpired`; `NotPractitioner`,
+		/// `Overflow`; a token error if the deposit cannot be held.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::log_disclosure())]
+		pub fn log_disclosure(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			data_class: DataClass,
+			purpose: Purpose,
+			record: Option<H256>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let now = T::AccessControl::now();
+			let basis =
+				match T::AccessControl::check_access(&patient, &who, data_class, purpose, now) {
+					AccessDecision::Permit { basis } => basis,
+					AccessDecision::Deny { reason } => return Err(Self::denial(reason).into()),
+				};
+			let provider = T::Providers::provider_of(&who).ok_or(Error::<T>::NotPractitioner)?;
+			let position = DisclosureCount::<T>::get(&patient);
+			let next_position = position.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			let page_number = Self::page_of(position);
+			let mut page = DisclosurePages::<T>::get(&patient, page_number).unwrap_or_default();
+			let id = NextDisclosureId::<T>::get();
+			let next_id = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			let deposit = T::DisclosureDeposit::get();
+			let entry = Disclosure {
+				id,
+				accessor: who.clone(),
+				provider,
+				at: now,
+				class: data_class,
+				purpose,
+				basis,
+				record,
+				deposit,
+			};
+			// The count puts each entry on a page with room: a page fills before the next
+			// starts.
+			page.try_push(entry).map_err(|_| Error::<T>::Overflow)?;
+			T::Currency::hold(&HoldReason::DisclosureDeposit.into(), &who, deposit)?;
+			DisclosurePages::<T>::insert(&patient, page_number, page);
+			DisclosureCount::<T>::insert(&patient, next_position);
+			NextDisclosureId::<T>::put(next_id);
+			Self::deposit_event(Event::DisclosureLogged {
+				id,
+				patient,
+				accessor: who,
+				provider,
+				class: data_class,
+				purpose,
+				basis,
+			});
+			Ok(())
+		}
+
+		/// Removes page `page` of `patient`'s disclosure log once it is full and its newest
+		/// entry is older than `DisclosureRetention`, returning each entry's deposit to the
+		/// practitioner who logged it. The entries stay in the chain's history (events).
+		///
+		/// # Requires
+		/// Signed by anyone (the deposits go back to those who paid them).
+		///
+		/// # Events
+		/// `DisclosuresPruned`.
+		///
+		/// # Errors
+		/// `PageNotFound`, `PageNotFull`, `RetentionNotOver`.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::prune_disclosures())]
+		pub fn prune_disclosures(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			page: u32,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			let entries =
+				DisclosurePages::<T>::get(&patient, page).ok_or(Error::<T>::PageNotFound)?;
+			ensure!(
+				entries.len() as u32 >= T::DisclosurePageSize::get(),
+				Error::<T>::PageNotFull
+			);
+			let newest = entries.iter().map(|entry| entry.at).max().unwrap_or_default();
+			ensure!(
+				T::AccessControl::now().saturating_sub(newest) >= T::DisclosureRetention::get(),
+				Error::<T>::RetentionNotOver
+			);
+			for entry in entries.iter() {
+				T::Currency::release(
+					&HoldReason::DisclosureDeposit.into(),
+					&entry.accessor,
+					entry.deposit,
+					Precision::BestEffort,
+				)?;
+			}
+			DisclosurePages::<T>::remove(&patient, page);
+			Self::deposit_event(Event::DisclosuresPruned {
+				patient,
+				page,
+				count: entries.len() as u32,
+			});
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Whether the patient call `check` describes is free of fees for `origin`: signed by a
+		/// patient with a fee-free operation left, and sure to succeed (a failing call is never
+		/// free, so the free path cannot be used to fill blocks).
+		fn is_free(
+			origin: &OriginFor<T>,
+			check: impl FnOnce(&T::AccountId) -> DispatchResult,
+		) -> bool {
+			let Ok(who) = ensure_signed(origin.clone()) else { return false };
+			check(&who).is_ok() && T::AccessControl::has_free_operation(&who)
+		}
+
+		/// The accredited provider `who` acts for.
+		fn accredited_provider_of(who: &T::AccountId) -> Result<ProviderId, DispatchError> {
+			let provider = T::Providers::provider_of(who).ok_or(Error::<T>::NotPractitioner)?;
+			ensure!(T::Providers::is_accredited(provider), Error::<T>::ProviderNotAccredited);
+			Ok(provider)
+		}
+
+		/// Open request `id`, if `who` is its patient.
+		pub(crate) fn patients_request(
+			who: &T::AccountId,
+			id: RequestId,
+		) -> Result<RequestOf<T>, DispatchError> {
+			let request = Requests::<T>::get(id).ok_or(Error::<T>::RequestNotFound)?;
+			ensure!(&request.patient == who, Error::<T>::NotPatient);
+			Ok(request)
+		}
+
+		/// Checks that `who` may approve request `id` for `classes` (default: all asked for)
+		/// now; returns the request and the classes.
+		pub(crate) fn prepare_approve(
+			who: &T::AccountId,
+			id: RequestId,
+			classes: Option<DataClassSet>,
+		) -> Result<(RequestOf<T>, DataClassSet), DispatchError> {
+			let request = Self::patients_request(who, id)?;
+			ensure!(T::AccessControl::now() < request.expires_at, Error::<T>::RequestExpired);
+			let classes = classes.unwrap_or(request.classes);
+			ensure!(
+				!classes.is_empty() && classes.is_subset_of(&request.classes),
+				Error::<T>::ClassesNotRequested
+			);
+			ensure!(T::AccessControl::can_grant(who), Error::<T>::NoRoomForGrant);
+			Ok((request, classes))
+		}
+
+		/// Emergency `id` with an open review, if `who` is its patient.
+		pub(crate) fn patients_emergency(
+			who: &T::AccountId,
+			id: EmergencyId,
+		) -> Result<EmergencyOf<T>, DispatchError> {
+			let emergency = Emergencies::<T>::get(id).ok_or(Error::<T>::EmergencyNotFound)?;
+			ensure!(&emergency.patient == who, Error::<T>::NotPatient);
+			Ok(emergency)
+		}
+
+		/// Removes request `id` and its index entries, and returns the deposit.
+		fn end_request(id: RequestId, request: &RequestOf<T>) -> DispatchResult {
+			T::Currency::release(
+				&HoldReason::RequestDeposit.into(),
+				&request.practitioner,
+				request.deposit,
+				Precision::BestEffort,
+			)?;
+			Requests::<T>::remove(id);
+			ProviderRequests::<T>::remove(request.provider, id);
+			PendingRequests::<T>::mutate_exists(&request.patient, |pending| {
+				if let Some(list) = pending {
+					list.retain(|pending| *pending != id);
+					if list.is_empty() {
+						*pending = None;
+					}
+				}
+			});
+			Ok(())
+		}
+
+		/// Removes emergency `id` and its review entry, and returns the deposit.
+		fn end_review(id: EmergencyId, emergency: &EmergencyOf<T>) -> DispatchResult {
+			T::Currency::release(
+				&HoldReason::EmergencyDeposit.into(),
+				&emergency.practitioner,
+				emergency.deposit,
+				Precision::BestEffort,
+			)?;
+			Emergencies::<T>::remove(id);
+			OpenReviews::<T>::mutate_exists(&emergency.patient, |reviews| {
+				if let Some(list) = reviews {
+					list.retain(|open| *open != id);
+					if list.is_empty() {
+						*reviews = None;
+					}
+				}
+			});
+			Ok(())
+		}
+
+		/// The page of the disclosure log that entry `position` is on.
+		fn page_of(position: u32) -> u32 {
+			position.checked_div(T::DisclosurePageSize::get()).unwrap_or_default()
+		}
+
+		/// The error that names a denial's reason.
+		pub(crate) fn denial(reason: DenyReason) -> Error<T> {
+			match reason {
+				DenyReason::UnknownPatient => Error::<T>::NotRegistered,
+				DenyReason::NotPractitioner => Error::<T>::AccessNotPractitioner,
+				DenyReason::ProviderNotAccredited => Error::<T>::ProviderNotAccredited,
+				DenyReason::NoConsent => Error::<T>::NoConsent,
+				DenyReason::DeniedByConsent(_) => Error::<T>::DeniedByConsent,
+				DenyReason::ClassNotCovered(_) => Error::<T>::ClassNotCovered,
+				DenyReason::SensitiveClassNotNamed(_) => Error::<T>::SensitiveClassNotNamed,
+				DenyReason::PurposeNotCovered(_) => Error::<T>::PurposeNotCovered,
+				DenyReason::OutsideJurisdictions(_) => Error::<T>::OutsideJurisdictions,
+				DenyReason::Revoked(_) => Error::<T>::ConsentRevoked,
+				DenyReason::NotYetValid(_) => Error::<T>::ConsentNotYetValid,
+				DenyReason::Expired(_) => Error::<T>::ConsentExpired,
+			}
+		}
+
+		/// Ends expired requests and escalates overdue reviews, each in id order (the order
+		/// they fall due while the configured periods stay the same), as far as `meter`
+		/// allows. Each step is charged at its benchmarked worst case, and each look-up at a
+		/// storage read, so the work is bounded by the weight given, not by what is stored.
+		pub(crate) fn sweep(meter: &mut WeightMeter) {
+			let db = T::DbWeight::get();
+			// The clock and both cursors.
+			if meter.try_consume(db.reads_writes(3, 2)).is_err() {
+				return;
+			}
+			let now = T::AccessControl::now();
+
+			let step = T::WeightInfo::expire_request();
+			let (mut cursor, end) = (RequestSweep::<T>::get(), NextRequestId::<T>::get());
+			let start = cursor;
+			while cursor < end && meter.try_consume(db.reads(1)).is_ok() {
+				match Requests::<T>::get(cursor) {
+					None => {},
+					Some(request) if request.expires_at <= now => {
+						if meter.try_consume(step).is_err() {
+							break;
+						}
+						Self::expire(cursor, &request);
+					},
+					Some(_) => break,
+				}
+				cursor = cursor.saturating_add(1);
+			}
+			if cursor != start {
+				RequestSweep::<T>::put(cursor);
+			}
+
+			let step = T::WeightInfo::escalate_review();
+			let (mut cursor, end) = (ReviewSweep::<T>::get(), NextEmergencyId::<T>::get());
+			let start = cursor;
+			while cursor < end && meter.try_consume(db.reads(1)).is_ok() {
+				match Emergencies::<T>::get(cursor) {
+					None => {},
+					Some(emergency) if emergency.review_due <= now => {
+						if meter.try_consume(step).is_err() {
+							break;
+						}
+						Self::escalate(cursor, &emergency);
+					},
+					Some(_) => break,
+				}
+				cursor = cursor.saturating_add(1);
+			}
+			if cursor != start {
+				ReviewSweep::<T>::put(cursor);
+			}
+		}
+
+		/// Ends the expired request `id` and returns its deposit.
+		pub(crate) fn expire(id: RequestId, request: &RequestOf<T>) {
+			let _ = Self::end_request(id, request).defensive();
+			Self::deposit_event(Event::RequestExpired { id });
+		}
+
+		/// Hands the unreviewed emergency `id` to the dispute court and closes its review,
+		/// whether the court takes it or not: nothing waits forever.
+		pub(crate) fn escalate(id: EmergencyId, emergency: &EmergencyOf<T>) {
+			let dispute = T::Disputes::escalate(
+				&emergency.patient,
+				emergency.provider,
+				DisputeSubject::Emergency(id),
+			)
+			.ok();
+			let _ = Self::end_review(id, emergency).defensive();
+			Self::deposit_event(Event::ReviewEscalated { id, dispute });
+		}
+
+		/// Entries `from` to `from + count` (at most [`MAX_DISCLOSURES_PER_QUERY`]) of
+		/// `patient`'s disclosure log, oldest first; entries on pruned pages are left out.
+		pub fn disclosures_of(
+			patient: &T::AccountId,
+			from: u32,
+			count: u32,
+		) -> Vec<DisclosureOf<T>> {
+			let size = T::DisclosurePageSize::get();
+			let end = from
+				.saturating_add(count.min(MAX_DISCLOSURES_PER_QUERY))
+				.min(DisclosureCount::<T>::get(patient));
+			let mut entries = Vec::new();
+			let mut position = from;
+			while position < end {
+				let page_number = Self::page_of(position);
+				let page_start = page_number.saturating_mul(size);
+				let page_end = page_start.saturating_add(size).min(end);
+				if let Some(page) = DisclosurePages::<T>::get(patient, page_number) {
+					let skip = position.saturating_sub(page_start) as usize;
+					let take = page_end.saturating_sub(position) as usize;
+					entries.extend(page.into_iter().skip(skip).take(take));
+				}
+				position = page_end;
+			}
+			entries
+		}
+
+		/// The open requests to `patient`, oldest first.
+		pub fn pending_requests_of(patient: &T::AccountId) -> Vec<(RequestId, RequestOf<T>)> {
+			PendingRequests::<T>::get(patient)
+				.into_iter()
+				.filter_map(|id| Requests::<T>::get(id).map(|request| (id, request)))
+				.collect()
+		}
+
+		/// The open requests of `provider` (at most [`MAX_REQUESTS_PER_QUERY`]), oldest first.
+		pub fn requests_of_provider(provider: ProviderId) -> Vec<(RequestId, RequestOf<T>)> {
+			ProviderRequests::<T>::iter_key_prefix(provider)
+				.take(MAX_REQUESTS_PER_QUERY as usize)
+				.filter_map(|id| Requests::<T>::get(id).map(|request| (id, request)))
+				.collect()
+		}
+
+		/// The emergencies on `patient`'s data whose reviews are open, oldest first.
+		pub fn emergencies_of(patient: &T::AccountId) -> Vec<(EmergencyId, EmergencyOf<T>)> {
+			OpenReviews::<T>::get(patient)
+				.into_iter()
+				.filter_map(|id| Emergencies::<T>::get(id).map(|emergency| (id, emergency)))
+				.collect()
+		}
+
+		/// The invariants of the pallet's storage; every one must always hold:
+		///
+		/// 1. Every open request has an id below `NextRequestId` and at or above the sweep's
+		///    place, and is listed once in its patient's pending list and in its provider's
+		///    index; those lists name open requests only (counts agree).
+		/// 2. Every emergency with an open review has an id below `NextEmergencyId` and at or
+		///    above the sweep's place, and is listed once in its patient's open reviews; every
+		///    listed review belongs to an emergency of that patient (counts agree).
+		/// 3. Every disclosure page is on a position the log has reached, holds at most
+		///    `DisclosurePageSize` entries (exactly that many unless it is the last page) with
+		///    ids below `NextDisclosureId`.
+		/// 4. What each account has on hold for requests, emergencies and disclosures is the
+		///    sum of the deposits of its open requests, open reviews and logged entries.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use alloc::collections::BTreeMap;
+			use frame_support::traits::fungible::InspectHold;
+			use sp_runtime::Saturating;
+			type Held<T> = BTreeMap<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+			fn add<T: Config>(held: &mut Held<T>, who: &T::AccountId, amount: BalanceOf<T>) {
+				let total = held.entry(who.clone()).or_insert_with(Zero::zero);
+				*total = total.saturating_add(amount);
+			}
+
+			// 1.
+			let mut requests = Held::<T>::new();
+			let mut open_requests = 0usize;
+			for (id, request) in Requests::<T>::iter() {
+				ensure!(id < NextRequestId::<T>::get(), "request id not below NextRequestId");
+				ensure!(id >= RequestSweep::<T>::get(), "open request behind the sweep");
+				let listed = PendingRequests::<T>::get(&request.patient)
+					.iter()
+					.filter(|pending| **pending == id)
+					.count();
+				ensure!(listed == 1, "request not listed once for its patient");
+				ensure!(
+					ProviderRequests::<T>::contains_key(request.provider, id),
+					"request not indexed under its provider"
+				);
+				add::<T>(&mut requests, &request.practitioner, request.deposit);
+				open_requests = open_requests.saturating_add(1);
+			}
+			let listed: usize = PendingRequests::<T>::iter_values().map(|list| list.len()).sum();
+			ensure!(listed == open_requests, "a pending list names an ended request");
+			ensure!(
+				ProviderRequests::<T>::iter().count() == open_requests,
+				"the provider index names an ended request"
+			);
+
+			// 2.
+			let mut emergencies = Held::<T>::new();
+			let mut open_reviews = 0usize;
+			for (id, emergency) in Emergencies::<T>::iter() {
+				ensure!(id < NextEmergencyId::<T>::get(), "emergency id not below NextEmergencyId");
+				ensure!(id >= ReviewSweep::<T>::get(), "open review behind the sweep");
+				let listed = OpenReviews::<T>::get(&emergency.patient)
+					.iter()
+					.filter(|open| **open == id)
+					.count();
+				ensure!(listed == 1, "emergency not listed once for its patient");
+				add::<T>(&mut emergencies, &emergency.practitioner, emergency.deposit);
+				open_reviews = open_reviews.saturating_add(1);
+			}
+			let listed: usize = OpenReviews::<T>::iter_values().map(|list| list.len()).sum();
+			ensure!(listed == open_reviews, "an open review belongs to no emergency");
+
+			// 3.
+			let mut disclosures = Held::<T>::new();
+			let size = T::DisclosurePageSize::get();
+			for (patient, page_number, page) in DisclosurePages::<T>::iter() {
+				let count = DisclosureCount::<T>::get(&patient);
+				let last = Self::page_of(count.saturating_sub(1));
+				ensure!(count > 0 && page_number <= last, "a page beyond the log's count");
+				ensure!(!page.is_empty(), "an empty disclosure page");
+				ensure!(
+					page_number == last || page.len() as u32 == size,
+					"a page before the last is not full"
+				);
+				for entry in page.iter() {
+					ensure!(
+						entry.id < NextDisclosureId::<T>::get(),
+						"disclosure id not below NextDisclosureId"
+					);
+					add::<T>(&mut disclosures, &entry.accessor, entry.deposit);
+				}
+			}
+
+			// 4.
+			for (reason, held) in [
+				(HoldReason::RequestDeposit, requests),
+				(HoldReason::EmergencyDeposit, emergencies),
+				(HoldReason::DisclosureDeposit, disclosures),
+			] {
+				for (who, amount) in held.iter() {
+					ensure!(
+						T::Currency::balance_on_hold(&reason.into(), who) == *amount,
+						"held balance does not match the deposits"
+					);
+				}
+				let holders = frame_system::Account::<T>::iter_keys()
+					.filter(|who| !T::Currency::balance_on_hold(&reason.into(), who).is_zero())
+					.count();
+				ensure!(holders == held.len(), "a deposit is held for nothing");
+			}
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> salus_primitives::PatientLifecycle<T::AccountId> for Pallet<T> {
+	/// A patient with open requests or open emergency reviews may not deregister: they wait
+	/// for its answer. Its disclosure log stays: it is the providers' accounting.
+	fn has_obligations(who: &T::AccountId) -> bool {
+		PendingRequests::<T>::contains_key(who) || OpenReviews::<T>::contains_key(who)
+	}
+
+	/// Nothing to remove: a patient without obligations has no request or review entries.
+	fn on_deregistered(_: &T::AccountId) {}
+}

@@ -1,0 +1,400 @@
+//! A test runtime: System, Balances and this pallet, with the registries it sees through traits
+//! (identity, consent, disputes, access events) kept in a few statics.
+//!
+//! | account | who |
+//! |---|---|
+//! | 1, 2, 3 | registered patients |
+//! | 11, 12 | practitioners of provider 0, an accredited hospital |
+//! | 21 | practitioner of provider 1, an accredited clinic |
+//! | 31 | practitioner of provider 2, a laboratory pending accreditation |
+//! | 41 | practitioner of provider 3, an accredited laboratory |
+//! | 50 | nobody: neither patient nor practitioner |
+//! | 60 | a practitioner of the hospital with less than any deposit |
+
+use crate as pallet_access;
+use alloc::collections::{BTreeMap, BTreeSet};
+use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use salus_primitives::{
+	AccessBasis, AccessControl, AccessDecision, AccessEvents, ConsentId, DataClass, DataClassSet,
+	DenyReason, DisputeGateway, DisputeId, DisputeSubject, EmergencyId, Grant, Jurisdiction,
+	PatientRegistry, ProviderId, ProviderKind, ProviderProfile, ProviderRegistry, ProviderStatus,
+	Purpose, RequestId, Timestamp,
+};
+use sp_core::H256;
+use sp_runtime::{BuildStorage, DispatchError};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Access: pallet_access,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+pub const REQUEST_DEPOSIT: u64 = 7;
+pub const EMERGENCY_DEPOSIT: u64 = 9;
+pub const DISCLOSURE_DEPOSIT: u64 = 3;
+pub const REQUEST_LIFETIME: Timestamp = 1_000;
+pub const MAX_DURATION: Timestamp = 10_000;
+pub const MAX_PENDING: u32 = 3;
+pub const EMERGENCY_WINDOW: Timestamp = 500;
+pub const MAX_EMERGENCIES: u32 = 2;
+pub const RATE_PERIOD: Timestamp = 2_000;
+pub const REVIEW_PERIOD: Timestamp = 3_000;
+pub const MAX_OPEN_REVIEWS: u32 = 3;
+pub const PAGE_SIZE: u32 = 4;
+pub const RETENTION: Timestamp = 50_000;
+/// Free operations a patient has per test (the shared allowance of the consent registry).
+pub const FREE_OPERATIONS: u32 = 3;
+/// What every test account starts with.
+pub const ENDOWMENT: u64 = 1_000;
+/// A practitioner of the hospital who cannot pay any deposit.
+pub const POOR: u64 = 60;
+/// The time every test starts at.
+pub const START: Timestamp = 100;
+
+/// Provider 0, whose practitioners are 11, 12 and [`POOR`].
+pub const HOSPITAL: ProviderId = 0;
+
+pub fn de() -> Jurisdiction {
+	Jurisdiction::from_code("DE").unwrap()
+}
+
+/// What the mock dispute court was asked.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum CourtCall {
+	Open { claimant: u64, respondent: ProviderId, subject: DisputeSubject, evidence: H256 },
+	Escalate { patient: u64, respondent: ProviderId, subject: DisputeSubject },
+}
+
+/// What the mock access-event listener heard.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Heard {
+	Approved { patient: u64, provider: ProviderId, request: RequestId },
+	Declared { patient: u64, provider: ProviderId, emergency: EmergencyId },
+	Acknowledged { patient: u64, provider: ProviderId, emergency: EmergencyId },
+	Contested { patient: u64, provider: ProviderId, emergency: EmergencyId, dispute: DisputeId },
+}
+
+parameter_types! {
+	/// The clock.
+	pub static Now: Timestamp = START;
+	/// Registered patients.
+	pub static RegisteredPatients: BTreeSet<u64> = BTreeSet::new();
+	/// Providers.
+	pub static Providers: BTreeMap<ProviderId, ProviderProfile> = BTreeMap::new();
+	/// Practitioner → the provider it acts for.
+	pub static Practitioners: BTreeMap<u64, ProviderId> = BTreeMap::new();
+	/// Grants recorded, in order: (patient, grant); the consent id is the position.
+	pub static Grants: alloc::vec::Vec<(u64, Grant<u64>)> = alloc::vec::Vec::new();
+	/// Patients whose ledger has no room for a grant.
+	pub static LedgerFull: BTreeSet<u64> = BTreeSet::new();
+	/// The sensitive classes each patient's emergency directive allows.
+	pub static Directives: BTreeMap<u64, DataClassSet> = BTreeMap::new();
+	/// Fee-free operations each patient used.
+	pub static FreeUsed: BTreeMap<u64, u32> = BTreeMap::new();
+	/// Whether the dispute court takes disputes.
+	pub static CourtOpen: bool = true;
+	/// What the court was asked, in order.
+	pub static CourtCalls: alloc::vec::Vec<CourtCall> = alloc::vec::Vec::new();
+	/// What the event listener heard, in order.
+	pub static HeardEvents: alloc::vec::Vec<Heard> = alloc::vec::Vec::new();
+}
+
+/// The identity registry, as the statics above set it.
+pub struct MockIdentity;
+impl ProviderRegistry<u64> for MockIdentity {
+	type Balance = u64;
+	fn provider_of(who: &u64) -> Option<ProviderId> {
+		Practitioners::get().get(who).copied()
+	}
+	fn profile(provider: ProviderId) -> Option<ProviderProfile> {
+		Providers::get().get(&provider).copied()
+	}
+	fn slash_bond(_: ProviderId, _: u64, _: &u64) -> Result<u64, DispatchError> {
+		Err(DispatchError::Other("the access pallet never slashes"))
+	}
+	fn suspend(_: ProviderId) -> Result<(), DispatchError> {
+		Err(DispatchError::Other("the access pallet never suspends"))
+	}
+}
+impl PatientRegistry<u64> for MockIdentity {
+	fn is_registered(who: &u64) -> bool {
+		RegisteredPatients::get().contains(who)
+	}
+	fn jurisdiction(who: &u64) -> Option<Jurisdiction> {
+		Self::is_registered(who).then(de)
+	}
+	fn is_vouched(_: &u64) -> bool {
+		false
+	}
+}
+
+/// A consent registry that knows only grants: a practitioner of an accredited provider is
+/// permitted by the first live grant to its provider that covers the class and purpose.
+pub struct MockConsent;
+impl AccessControl<u64> for MockConsent {
+	fn check_access(
+		patient: &u64,
+		accessor: &u64,
+		class: DataClass,
+		purpose: Purpose,
+		at: Timestamp,
+	) -> AccessDecision {
+		let deny = |reason| AccessDecision::Deny { reason };
+		if !MockIdentity::is_registered(patient) {
+			return deny(DenyReason::UnknownPatient);
+		}
+		let Some(provider) = MockIdentity::provider_of(accessor) else {
+			return deny(DenyReason::NotPractitioner);
+		};
+		if !MockIdentity::is_accredited(provider) {
+			return deny(DenyReason::ProviderNotAccredited);
+		}
+		let mut closest = DenyReason::NoConsent;
+		for (id, (owner, grant)) in Grants::get().iter().enumerate() {
+			let id = id as ConsentId;
+			if owner != patient || grant.grantee != salus_primitives::Grantee::Provider(provider)
+			{
+				continue;
+			}
+			if !grant.classes.contains(class) {
+				closest = DenyReason::ClassNotCovered(id);
+			} else if !grant.purposes.contains(purpose) {
+				closest = DenyReason::PurposeNotCovered(id);
+			} else if at >= grant.valid_until {
+				closest = DenyReason::Expired(id);
+			} else {
+				return AccessDecision::Permit {
+					basis: AccessBasis::Consent { id, source: grant.source },
+				};
+			}
+		}
+		deny(closest)
+	}
+
+	fn grant(patient: &u64, grant: Grant<u64>) -> Result<ConsentId, DispatchError> {
+		if LedgerFull::get().contains(patient) {
+			return Err(DispatchError::Other("no room for a grant"));
+		}
+		let id = Grants::get().len() as ConsentId;
+		Grants::mutate(|grants| grants.push((*patient, grant)));
+		Ok(id)
+	}
+
+	fn emergency_classes(patient: &u64) -> DataClassSet {
+		DataClassSet::non_sensitive()
+			.union(Directives::get().get(patient).copied().unwrap_or_default())
+	}
+
+	fn now() -> Timestamp {
+		Now::get()
+	}
+
+	fn can_grant(patient: &u64) -> bool {
+		MockIdentity::is_registered(patient) && !LedgerFull::get().contains(patient)
+	}
+
+	fn has_free_operation(patient: &u64) -> bool {
+		MockIdentity::is_registered(patient)
+			&& FreeUsed::get().get(patient).copied().unwrap_or_default() < FREE_OPERATIONS
+	}
+
+	fn count_operation(patient: &u64) {
+		FreeUsed::mutate(|used| *used.entry(*patient).or_default() += 1);
+	}
+}
+
+/// A dispute court that records what it is asked and opens disputes numbered in order, or
+/// refuses everything while [`CourtOpen`] is false.
+pub struct MockCourt;
+impl MockCourt {
+	fn record(call: CourtCall) -> Result<DisputeId, DispatchError> {
+		if !CourtOpen::get() {
+			return Err(DispatchError::Unavailable);
+		}
+		CourtCalls::mutate(|calls| calls.push(call));
+		Ok(CourtCalls::get().len() as DisputeId - 1)
+	}
+}
+impl DisputeGateway<u64> for MockCourt {
+	fn open(
+		claimant: &u64,
+		respondent: ProviderId,
+		subject: DisputeSubject,
+		evidence: H256,
+	) -> Result<DisputeId, DispatchError> {
+		Self::record(CourtCall::Open { claimant: *claimant, respondent, subject, evidence })
+	}
+
+	fn escalate(
+		patient: &u64,
+		respondent: ProviderId,
+		subject: DisputeSubject,
+	) -> Result<DisputeId, DispatchError> {
+		Self::record(CourtCall::Escalate { patient: *patient, respondent, subject })
+	}
+}
+
+/// Records what it hears.
+pub struct MockListener;
+impl AccessEvents<u64> for MockListener {
+	fn request_approved(
+		patient: &u64,
+		provider: ProviderId,
+		request: RequestId,
+		_: DataClassSet,
+		_: Purpose,
+	) {
+		HeardEvents::mutate(|heard| {
+			heard.push(Heard::Approved { patient: *patient, provider, request })
+		});
+	}
+	fn emergency_declared(patient: &u64, provider: ProviderId, emergency: EmergencyId) {
+		HeardEvents::mutate(|heard| {
+			heard.push(Heard::Declared { patient: *patient, provider, emergency })
+		});
+	}
+	fn emergency_acknowledged(patient: &u64, provider: ProviderId, emergency: EmergencyId) {
+		HeardEvents::mutate(|heard| {
+			heard.push(Heard::Acknowledged { patient: *patient, provider, emergency })
+		});
+	}
+	fn emergency_contested(
+		patient: &u64,
+		provider: ProviderId,
+		emergency: EmergencyId,
+		dispute: DisputeId,
+	) {
+		HeardEvents::mutate(|heard| {
+			heard.push(Heard::Contested { patient: *patient, provider, emergency, dispute })
+		});
+	}
+}
+
+/// Adds a provider with one practitioner to the registry.
+pub fn add_provider(practitioner: u64, kind: ProviderKind, status: ProviderStatus) -> ProviderId {
+	let id = Providers::get().len() as ProviderId;
+	Providers::mutate(|providers| {
+		providers.insert(id, ProviderProfile { kind, jurisdiction: de(), status })
+	});
+	Practitioners::mutate(|practitioners| practitioners.insert(practitioner, id));
+	id
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl salus_primitives::benchmarking::ClockFixture for MockConsent {
+	fn set_now(now: Timestamp) {
+		Now::set(now);
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl salus_primitives::benchmarking::IdentityFixtures<u64> for MockIdentity {
+	fn fund(who: &u64) {
+		use frame_support::traits::fungible::Mutate;
+		Balances::set_balance(who, 1_000_000);
+	}
+	fn patient(who: &u64) {
+		Self::fund(who);
+		RegisteredPatients::mutate(|patients| patients.insert(*who));
+	}
+	fn practitioner(who: &u64, kind: ProviderKind, _: Jurisdiction) -> ProviderId {
+		Self::fund(who);
+		add_provider(*who, kind, ProviderStatus::Accredited)
+	}
+}
+
+/// The mock registry decides over grants only, in time linear in their number; the patient's
+/// own consents it does not keep, so there is nothing to fill.
+#[cfg(feature = "runtime-benchmarks")]
+impl salus_primitives::benchmarking::ConsentFixtures<u64> for MockConsent {
+	fn fill_ledger(_: &u64, _: &u64) {}
+}
+
+impl pallet_access::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Patients = MockIdentity;
+	type Providers = MockIdentity;
+	type AccessControl = MockConsent;
+	type Disputes = MockCourt;
+	type AccessEvents = MockListener;
+	type RequestDeposit = frame_support::traits::ConstU64<REQUEST_DEPOSIT>;
+	type EmergencyDeposit = frame_support::traits::ConstU64<EMERGENCY_DEPOSIT>;
+	type DisclosureDeposit = frame_support::traits::ConstU64<DISCLOSURE_DEPOSIT>;
+	type RequestLifetime = frame_support::traits::ConstU64<REQUEST_LIFETIME>;
+	type MaxAccessDuration = frame_support::traits::ConstU64<MAX_DURATION>;
+	type MaxPendingRequests = ConstU32<MAX_PENDING>;
+	type EmergencyWindow = frame_support::traits::ConstU64<EMERGENCY_WINDOW>;
+	type MaxEmergencies = ConstU32<MAX_EMERGENCIES>;
+	type EmergencyRatePeriod = frame_support::traits::ConstU64<RATE_PERIOD>;
+	type ReviewPeriod = frame_support::traits::ConstU64<REVIEW_PERIOD>;
+	type MaxOpenReviews = ConstU32<MAX_OPEN_REVIEWS>;
+	type DisclosurePageSize = ConstU32<PAGE_SIZE>;
+	type DisclosureRetention = frame_support::traits::ConstU64<RETENTION>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type Fixtures = MockIdentity;
+	#[cfg(feature = "runtime-benchmarks")]
+	type ConsentFixtures = MockConsent;
+	#[cfg(feature = "runtime-benchmarks")]
+	type Clock = MockConsent;
+	type WeightInfo = ();
+}
+
+/// Externalities with the accounts of the table above.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut balances: Vec<(u64, u64)> = (1..=50).map(|who| (who, ENDOWMENT)).collect();
+	balances.push((POOR, 2));
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		Now::set(START);
+		RegisteredPatients::set([1, 2, 3].into_iter().collect());
+		Providers::set(BTreeMap::new());
+		Practitioners::set(BTreeMap::new());
+		Grants::set(Vec::new());
+		LedgerFull::set(BTreeSet::new());
+		Directives::set(BTreeMap::new());
+		FreeUsed::set(BTreeMap::new());
+		CourtOpen::set(true);
+		CourtCalls::set(Vec::new());
+		HeardEvents::set(Vec::new());
+		add_provider(11, ProviderKind::Hospital, ProviderStatus::Accredited);
+		Practitioners::mutate(|practitioners| {
+			practitioners.insert(12, HOSPITAL);
+			practitioners.insert(POOR, HOSPITAL);
+		});
+		add_provider(21, ProviderKind::Clinic, ProviderStatus::Accredited);
+		add_provider(31, ProviderKind::Laboratory, ProviderStatus::Pending);
+		add_provider(41, ProviderKind::Laboratory, ProviderStatus::Accredited);
+	});
+	ext
+}
+
+/// Runs `test`, then checks every storage invariant of the pallet.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Access::do_try_state().expect("storage invariants hold");
+	})
+}

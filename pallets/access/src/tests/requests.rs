@@ -1,0 +1,298 @@
+//! `request_access`, `approve_request`, `deny_request`, `cancel_request`.
+
+use super::*;
+use crate::{Error, PendingRequests, ProviderRequests, Requests};
+use frame_support::assert_noop;
+use salus_primitives::{AccessControl, GrantSource, Grantee, PurposeSet};
+
+mod request_access {
+	use super::*;
+
+	#[test]
+	fn stores_the_request_indexes_it_and_holds_the_deposit() {
+		build_and_execute(|| {
+			let id = request(11, 1, 600);
+			let stored = Requests::<Test>::get(id).unwrap();
+			assert_eq!(stored.patient, 1);
+			assert_eq!(stored.practitioner, 11);
+			assert_eq!(stored.provider, HOSPITAL);
+			assert_eq!(stored.classes, labs_and_meds());
+			assert_eq!(stored.duration, 600);
+			assert_eq!(stored.created_at, START);
+			assert_eq!(stored.expires_at, START + REQUEST_LIFETIME);
+			assert_eq!(PendingRequests::<Test>::get(1).into_inner(), vec![id]);
+			assert!(ProviderRequests::<Test>::contains_key(HOSPITAL, id));
+			assert_eq!(held(HoldReason::RequestDeposit, 11), REQUEST_DEPOSIT);
+			assert_eq!(
+				last_event(),
+				Event::AccessRequested {
+					id,
+					patient: 1,
+					provider: HOSPITAL,
+					practitioner: 11,
+					classes: labs_and_meds(),
+					purpose: Purpose::Treatment,
+					expires_at: START + REQUEST_LIFETIME,
+				}
+			);
+			assert_eq!(Access::pending_requests_of(&1), vec![(id, stored.clone())]);
+			assert_eq!(Access::requests_of_provider(HOSPITAL), vec![(id, stored)]);
+		});
+	}
+
+	fn ask(
+		who: u64,
+		patient: u64,
+		classes: DataClassSet,
+		duration: Timestamp,
+	) -> sp_runtime::DispatchResult {
+		Access::request_access(
+			RuntimeOrigin::signed(who),
+			patient,
+			classes,
+			Purpose::Treatment,
+			duration,
+			H256::zero(),
+		)
+	}
+
+	#[test]
+	fn by_a_non_practitioner_fails_with_not_practitioner() {
+		build_and_execute(|| {
+			assert_noop!(ask(50, 1, labs_and_meds(), 600), Error::<Test>::NotPractitioner);
+			assert_noop!(ask(2, 1, labs_and_meds(), 600), Error::<Test>::NotPractitioner);
+		});
+	}
+
+	#[test]
+	fn by_a_practitioner_of_a_pending_provider_fails_with_provider_not_accredited() {
+		build_and_execute(|| {
+			assert_noop!(ask(31, 1, labs_and_meds(), 600), Error::<Test>::ProviderNotAccredited);
+		});
+	}
+
+	#[test]
+	fn to_an_unregistered_patient_fails_with_not_registered() {
+		build_and_execute(|| {
+			assert_noop!(ask(11, 50, labs_and_meds(), 600), Error::<Test>::NotRegistered);
+		});
+	}
+
+	#[test]
+	fn without_classes_fails_with_no_data_classes() {
+		build_and_execute(|| {
+			assert_noop!(ask(11, 1, DataClassSet::default(), 600), Error::<Test>::NoDataClasses);
+		});
+	}
+
+	#[test]
+	fn for_no_time_or_too_long_fails_with_invalid_duration() {
+		build_and_execute(|| {
+			assert_noop!(ask(11, 1, labs_and_meds(), 0), Error::<Test>::InvalidDuration);
+			assert_noop!(
+				ask(11, 1, labs_and_meds(), MAX_DURATION + 1),
+				Error::<Test>::InvalidDuration
+			);
+			assert_ok!(ask(11, 1, labs_and_meds(), MAX_DURATION));
+		});
+	}
+
+	#[test]
+	fn beyond_the_patients_pending_cap_fails_with_too_many_pending_requests() {
+		build_and_execute(|| {
+			for _ in 0..MAX_PENDING {
+				request(11, 1, 600);
+			}
+			assert_noop!(ask(21, 1, labs_and_meds(), 600), Error::<Test>::TooManyPendingRequests);
+			// Other patients are not affected.
+			request(21, 2, 600);
+		});
+	}
+
+	#[test]
+	fn without_the_deposit_fails_and_stores_nothing() {
+		build_and_execute(|| {
+			assert!(ask(POOR, 1, labs_and_meds(), 600).is_err());
+			assert!(Requests::<Test>::iter().next().is_none());
+			assert!(!PendingRequests::<Test>::contains_key(1));
+		});
+	}
+}
+
+mod approve_request {
+	use super::*;
+
+	#[test]
+	fn creates_a_time_bounded_grant_for_the_provider_and_returns_the_deposit() {
+		build_and_execute(|| {
+			let id = request(11, 1, 600);
+			Now::set(START + 10);
+			assert_ok!(Access::approve_request(RuntimeOrigin::signed(1), id, None));
+
+			let (patient, grant) = Grants::get().pop().unwrap();
+			assert_eq!(patient, 1);
+			assert_eq!(grant.grantee, Grantee::Provider(HOSPITAL));
+			assert_eq!(grant.classes, labs_and_meds());
+			assert_eq!(grant.purposes, PurposeSet::of(&[Purpose::Treatment]));
+			assert_eq!(grant.valid_until, START + 10 + 600);
+			assert_eq!(grant.source, GrantSource::Request(id));
+			// Practitioner 12 of the same hospital is permitted by it; the grant ends on time.
+			let check = |at| MockConsent::check_access(&1, &12, DataClass::LabResults, Purpose::Treatment, at);
+			assert!(check(START + 609).is_permit());
+			assert!(!check(START + 610).is_permit());
+
+			assert!(Requests::<Test>::get(id).is_none());
+			assert!(!PendingRequests::<Test>::contains_key(1));
+			assert!(!ProviderRequests::<Test>::contains_key(HOSPITAL, id));
+			assert_eq!(held(HoldReason::RequestDeposit, 11), 0);
+			assert_eq!(FreeUsed::get().get(&1), Some(&1), "counted against the allowance");
+			assert_eq!(HeardEvents::get(), vec![Heard::Approved { patient: 1, provider: HOSPITAL, request: id }]);
+			assert_eq!(
+				last_event(),
+				Event::RequestApproved {
+					id,
+					patient: 1,
+					provider: HOSPITAL,
+					classes: labs_and_meds(),
+					consent: 0,
+					valid_until: START + 610,
+				}
+			);
+		});
+	}
+
+	#[test]
+	fn may_approve_a_subset_of_the_classes() {
+		build_and_execute(|| {
+			let id = request(11, 1, 600);
+			let labs = classes(&[DataClass::LabResults]);
+			assert_ok!(Access::approve_request(RuntimeOrigin::signed(1), id, Some(labs)));
+			assert_eq!(Grants::get().pop().unwrap().1.classes, labs);
+			assert!(!MockConsent::check_access(&1, &11, DataClass::Medications, Purpose::Treatment, START).is_permit());
+		});
+	}
+
+	#[test]
+	fn by_anyone_but_the_patient_fails_with_not_patient() {
+		build_and_execute(|| {
+			let id = request(11, 1, 600);
+			assert_noop!(Access::approve_request(RuntimeOrigin::signed(2), id, None), Error::<Test>::NotPatient);
+			assert_noop!(Access::approve_request(RuntimeOrigin::signed(11), id, None), Error::<Test>::NotPatient);
+		});
+	}
+
+	#[test]
+	fn an_unknown_request_fails_with_request_not_found() {
+		build_and_execute(|| {
+			assert_noop!(Access::approve_request(RuntimeOrigin::signed(1), 7, None), Error::<Test>::RequestNotFound);
+		});
+	}
+
+	#[test]
+	fn an_expired_request_fails_with_request_expired() {
+		build_and_execute(|| {
+			let id = request(11, 1, 600);
+			Now::set(START + REQUEST_LIFETIME - 1);
+			assert_ok!(Access::approve_request(RuntimeOrigin::signed(1), id, None));
+			let id = request(11, 1, 600);
+			Now::set(START + REQUEST_LIFETIME - 1 + REQUEST_LIFETIME);
+			assert_noop!(Access::approve_request(RuntimeOrigin::signed(1), id, None), Error::<Test>::RequestExpired);
+			assert!(Grants::get().len() == 1, "no grant for the expired request");
+		});
+	}
+
+	#[test]
+	fn classes_not_asked_for_fail_with_classes_not_requested() {
+		build_and_execute(|| {
+			let id = request(11, 1, 600);
+			let genomics = classes(&[DataClass::LabResults, DataClass::Genomics]);
+			assert_noop!(Access::approve_request(RuntimeOrigin::signed(1), id, Some(genomics)), Error::<Test>::ClassesNotRequested);
+			assert_noop!(Access::approve_request(RuntimeOrigin::signed(1), id, Some(DataClassSet::default())), Error::<Test>::ClassesNotRequested);
+		});
+	}
+
+	#[test]
+	fn with_no_room_in_the_ledger_fails_with_no_room_for_grant() {
+		build_and_execute(|| {
+			let id = request(11, 1, 600);
+			LedgerFull::set([1].into_iter().collect());
+			assert_noop!(Access::approve_request(RuntimeOrigin::signed(1), id, None), Error::<Test>::NoRoomForGrant);
+			assert!(Grants::get().is_empty());
+		});
+	}
+}
+
+mod deny_request {
+	use super::*;
+
+	#[test]
+	fn ends_the_request_and_returns_the_deposit_without_a_grant() {
+		build_and_execute(|| {
+			let id = request(11, 1, 600);
+			assert_ok!(Access::deny_request(RuntimeOrigin::signed(1), id));
+			assert!(Requests::<Test>::get(id).is_none());
+			assert!(!PendingRequests::<Test>::contains_key(1));
+			assert_eq!(held(HoldReason::RequestDeposit, 11), 0);
+			assert!(Grants::get().is_empty());
+			assert_eq!(last_event(), Event::RequestDenied { id, patient: 1 });
+		});
+	}
+
+	#[test]
+	fn works_on_an_expired_request() {
+		build_and_execute(|| {
+			let id = request(11, 1, 600);
+			Now::set(START + REQUEST_LIFETIME);
+			assert_ok!(Access::deny_request(RuntimeOrigin::signed(1), id));
+		});
+	}
+
+	#[test]
+	fn by_anyone_but_the_patient_fails_with_not_patient() {
+		build_and_execute(|| {
+			let id = request(11, 1, 600);
+			assert_noop!(Access::deny_request(RuntimeOrigin::signed(2), id), Error::<Test>::NotPatient);
+		});
+	}
+
+	#[test]
+	fn an_unknown_request_fails_with_request_not_found() {
+		build_and_execute(|| {
+			assert_noop!(Access::deny_request(RuntimeOrigin::signed(1), 0), Error::<Test>::RequestNotFound);
+		});
+	}
+}
+
+mod cancel_request {
+	use super::*;
+
+	#[test]
+	fn by_any_practitioner_of_the_provider_returns_the_deposit_to_the_requester() {
+		build_and_execute(|| {
+			let first = request(11, 1, 600);
+			let second = request(11, 1, 600);
+			assert_ok!(Access::cancel_request(RuntimeOrigin::signed(12), first));
+			assert_eq!(last_event(), Event::RequestCancelled { id: first });
+			assert_eq!(held(HoldReason::RequestDeposit, 11), REQUEST_DEPOSIT);
+			assert_eq!(PendingRequests::<Test>::get(1).into_inner(), vec![second]);
+			assert_ok!(Access::cancel_request(RuntimeOrigin::signed(11), second));
+			assert_eq!(held(HoldReason::RequestDeposit, 11), 0);
+		});
+	}
+
+	#[test]
+	fn by_another_provider_or_the_patient_fails_with_not_requester() {
+		build_and_execute(|| {
+			let id = request(11, 1, 600);
+			assert_noop!(Access::cancel_request(RuntimeOrigin::signed(21), id), Error::<Test>::NotRequester);
+			assert_noop!(Access::cancel_request(RuntimeOrigin::signed(1), id), Error::<Test>::NotRequester);
+		});
+	}
+
+	#[test]
+	fn an_unknown_request_fails_with_request_not_found() {
+		build_and_execute(|| {
+			assert_noop!(Access::cancel_request(RuntimeOrigin::signed(11), 0), Error::<Test>::RequestNotFound);
+		});
+	}
+}
