@@ -54,11 +54,20 @@ pub trait DisputeGateway<AccountId> {
 }
 
 impl<AccountId> DisputeGateway<AccountId> for () {
-	fn open(_: &AccountId, _: ProviderId, _: DisputeSubject, _: H256) -> Result<DisputeId, DispatchError> {
+	fn open(
+		_: &AccountId,
+		_: ProviderId,
+		_: DisputeSubject,
+		_: H256,
+	) -> Result<DisputeId, DispatchError> {
 		Err(DispatchError::Unavailable)
 	}
 
-	fn escalate(_: &AccountId, _: ProviderId, _: DisputeSubject) -> Result<DisputeId, DispatchError> {
+	fn escalate(
+		_: &AccountId,
+		_: ProviderId,
+		_: DisputeSubject,
+	) -> Result<DisputeId, DispatchError> {
 		Err(DispatchError::Unavailable)
 	}
 }

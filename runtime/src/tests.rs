@@ -193,10 +193,8 @@ fn health_guardians_may_make_health_calls_and_nothing_else() {
 	});
 	let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
 	let consent = RuntimeCall::Consent(pallet_consent::Call::revoke_consent { id: 0 });
-	let access = RuntimeCall::Access(pallet_access::Call::approve_request {
-		request_id: 0,
-		classes: None,
-	});
+	let access =
+		RuntimeCall::Access(pallet_access::Call::approve_request { request_id: 0, classes: None });
 	assert!(ProxyType::HealthGuardian.filter(&health));
 	assert!(ProxyType::HealthGuardian.filter(&consent));
 	assert!(ProxyType::HealthGuardian.filter(&access));
@@ -267,9 +265,8 @@ fn access_deposits_pay_for_what_each_item_stores() {
 		"an emergency is {emergency} bytes"
 	);
 	let entry = pallet_access::DisclosureOf::<Runtime>::max_encoded_len() as u32;
-	let page_size = <<Runtime as pallet_access::Config>::DisclosurePageSize as sp_core::Get<
-		u32,
-	>>::get();
+	let page_size =
+		<<Runtime as pallet_access::Config>::DisclosurePageSize as sp_core::Get<u32>>::get();
 	// The page's key (prefix, a Blake2_128Concat account, a Twox64Concat page number), shared.
 	let page_key: u32 = 32 + 16 + 32 + 8 + 4;
 	assert!(

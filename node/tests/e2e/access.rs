@@ -9,8 +9,7 @@ use crate::{
 	identity::{accredited_hospital, register_patient},
 };
 use pallet_access::{
-	Call as AccessCall, DisclosureOf, EmergencyOf, EmergencyReason, Event as AccessEvent,
-	RequestOf,
+	Call as AccessCall, DisclosureOf, EmergencyOf, EmergencyReason, Event as AccessEvent, RequestOf,
 };
 use salus_primitives::{
 	AccessBasis, AccessDecision, DataClass, DataClassSet, DenyReason, GrantSource, ProviderId,
@@ -118,13 +117,29 @@ async fn request_approve_log_and_list_then_an_expired_request_cannot_be_approved
 
 		// The EHR asks over RPC: permitted, by the approved request, for lab results only.
 		assert_eq!(
-			check(&client, &eve_id, &dave_id, DataClass::LabResults, Purpose::Treatment, approved.block_hash).await?,
+			check(
+				&client,
+				&eve_id,
+				&dave_id,
+				DataClass::LabResults,
+				Purpose::Treatment,
+				approved.block_hash
+			)
+			.await?,
 			AccessDecision::Permit {
 				basis: AccessBasis::Consent { id: consent, source: GrantSource::Request(id) }
 			}
 		);
 		assert_eq!(
-			check(&client, &eve_id, &dave_id, DataClass::Medications, Purpose::Treatment, approved.block_hash).await?,
+			check(
+				&client,
+				&eve_id,
+				&dave_id,
+				DataClass::Medications,
+				Purpose::Treatment,
+				approved.block_hash
+			)
+			.await?,
 			AccessDecision::Deny { reason: DenyReason::ClassNotCovered(consent) }
 		);
 
@@ -160,7 +175,10 @@ async fn request_approve_log_and_list_then_an_expired_request_cannot_be_approved
 			items: vec![(RequestLifetime::key().to_vec(), codec::Encode::encode(&1_000u64))],
 		});
 		client
-			.submit(RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(shorten) }), &dev::alice())
+			.submit(
+				RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(shorten) }),
+				&dev::alice(),
+			)
 			.await?;
 		let dave_before = client.free_balance(&dave_id).await?;
 		let requested = client.submit(ask(60_000), &dave).await?;
@@ -194,13 +212,22 @@ async fn request_approve_log_and_list_then_an_expired_request_cannot_be_approved
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_emergency_opens_data_at_once_without_consent_and_the_patient_acknowledges_it() -> Result {
+async fn an_emergency_opens_data_at_once_without_consent_and_the_patient_acknowledges_it() -> Result
+{
 	run_scenario(|client| async move {
 		let (dave, eve) = (dev::dave(), dev::eve());
 		let (eve_id, dave_id, _) = parties(&client).await?;
 		let at = client.rpc("chain_getFinalizedHead", subxt::rpcs::rpc_params![]).await?;
 		assert_eq!(
-			check(&client, &eve_id, &dave_id, DataClass::Allergies, Purpose::EmergencyTreatment, at).await?,
+			check(
+				&client,
+				&eve_id,
+				&dave_id,
+				DataClass::Allergies,
+				Purpose::EmergencyTreatment,
+				at
+			)
+			.await?,
 			AccessDecision::Deny { reason: DenyReason::NoConsent }
 		);
 
@@ -217,14 +244,29 @@ async fn an_emergency_opens_data_at_once_without_consent_and_the_patient_acknowl
 		})?;
 		// Permitted from the declaring block on, for the non-sensitive classes only.
 		assert_eq!(
-			check(&client, &eve_id, &dave_id, DataClass::Allergies, Purpose::EmergencyTreatment, declared.block_hash).await?,
+			check(
+				&client,
+				&eve_id,
+				&dave_id,
+				DataClass::Allergies,
+				Purpose::EmergencyTreatment,
+				declared.block_hash
+			)
+			.await?,
 			AccessDecision::Permit {
 				basis: AccessBasis::Consent { id: consent, source: GrantSource::Emergency(id) }
 			}
 		);
-		assert!(!check(&client, &eve_id, &dave_id, DataClass::MentalHealth, Purpose::EmergencyTreatment, declared.block_hash)
-			.await?
-			.is_permit());
+		assert!(!check(
+			&client,
+			&eve_id,
+			&dave_id,
+			DataClass::MentalHealth,
+			Purpose::EmergencyTreatment,
+			declared.block_hash
+		)
+		.await?
+		.is_permit());
 		let open: Vec<(u64, EmergencyOf<Runtime>)> =
 			client.runtime_api("AccessApi_emergencies_of", &eve_id).await?;
 		assert_eq!(open.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![id]);
@@ -245,7 +287,8 @@ async fn an_emergency_opens_data_at_once_without_consent_and_the_patient_acknowl
 		);
 
 		// Contesting needs the dispute court, which this runtime does not have yet.
-		let contest = access(AccessCall::contest_emergency { emergency_id: id, evidence: Hash::zero() });
+		let contest =
+			access(AccessCall::contest_emergency { emergency_id: id, evidence: Hash::zero() });
 		let error = client.submit(contest, &eve).await.err().ok_or("contest accepted")?.to_string();
 		assert!(error.to_lowercase().contains("unavailable"), "{error}");
 
@@ -255,7 +298,8 @@ async fn an_emergency_opens_data_at_once_without_consent_and_the_patient_acknowl
 			.await?;
 		assert!(fee_skipped(&acknowledged), "{:?}", acknowledged.events);
 		find(&acknowledged, |event| {
-			matches!(event, AccessEvent::EmergencyAcknowledged { id: done } if *done == id).then_some(())
+			matches!(event, AccessEvent::EmergencyAcknowledged { id: done } if *done == id)
+				.then_some(())
 		})?;
 		let open: Vec<(u64, EmergencyOf<Runtime>)> =
 			client.runtime_api("AccessApi_emergencies_of", &eve_id).await?;

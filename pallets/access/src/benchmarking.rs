@@ -11,8 +11,8 @@ use frame_support::traits::{fungible::MutateHold, Get};
 use frame_system::RawOrigin;
 use salus_primitives::{
 	benchmarking::{ClockFixture, ConsentFixtures, IdentityFixtures},
-	AccessControl, DataClass, DataClassSet, EmergencyId, Grant, GrantSource, Grantee,
-	Jurisdiction, ProviderId, ProviderKind, Purpose, PurposeSet, RequestId, Timestamp,
+	AccessControl, DataClass, DataClassSet, EmergencyId, Grant, GrantSource, Grantee, Jurisdiction,
+	ProviderId, ProviderKind, Purpose, PurposeSet, RequestId, Timestamp,
 };
 use sp_core::H256;
 
@@ -56,7 +56,11 @@ fn fill_ended_grants<T: Config>(patient: &T::AccountId, provider: ProviderId) {
 }
 
 /// `count` requests from `practitioner` to `patient`; returns the last one's id.
-fn requests<T: Config>(practitioner: &T::AccountId, patient: &T::AccountId, count: u32) -> RequestId {
+fn requests<T: Config>(
+	practitioner: &T::AccountId,
+	patient: &T::AccountId,
+	count: u32,
+) -> RequestId {
 	for _ in 0..count {
 		Access::<T>::request_access(
 			RawOrigin::Signed(practitioner.clone()).into(),

@@ -234,14 +234,8 @@ pub mod pallet {
 	/// (patient, page number) → that page of the patient's disclosure log, oldest first.
 	/// Entry `n` of a patient's log is on page `n / DisclosurePageSize`.
 	#[pallet::storage]
-	pub type DisclosurePages<T: Config> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		Twox64Concat,
-		u32,
-		DisclosurePage<T>,
-	>;
+	pub type DisclosurePages<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, u32, DisclosurePage<T>>;
 
 	/// Patient → how many entries its disclosure log has had (pruned ones included).
 	#[pallet::storage]
@@ -930,10 +924,7 @@ pub mod pallet {
 			ensure_signed(origin)?;
 			let entries =
 				DisclosurePages::<T>::get(&patient, page).ok_or(Error::<T>::PageNotFound)?;
-			ensure!(
-				entries.len() as u32 >= T::DisclosurePageSize::get(),
-				Error::<T>::PageNotFull
-			);
+			ensure!(entries.len() as u32 >= T::DisclosurePageSize::get(), Error::<T>::PageNotFull);
 			let newest = entries.iter().map(|entry| entry.at).max().unwrap_or_default();
 			ensure!(
 				T::AccessControl::now().saturating_sub(newest) >= T::DisclosureRetention::get(),

@@ -37,6 +37,8 @@ frame_support::construct_runtime!(
 impl frame_system::Config for Test {
 	type Block = Block;
 	type AccountData = pallet_balances::AccountData<u64>;
+	// Storage access has a price, so the cleanup's metering is tested.
+	type DbWeight = frame_support::weights::constants::RocksDbWeight;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
@@ -168,8 +170,7 @@ impl AccessControl<u64> for MockConsent {
 		let mut closest = DenyReason::NoConsent;
 		for (id, (owner, grant)) in Grants::get().iter().enumerate() {
 			let id = id as ConsentId;
-			if owner != patient || grant.grantee != salus_primitives::Grantee::Provider(provider)
-			{
+			if owner != patient || grant.grantee != salus_primitives::Grantee::Provider(provider) {
 				continue;
 			}
 			if !grant.classes.contains(class) {

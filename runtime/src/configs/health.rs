@@ -79,9 +79,9 @@ impl pallet_consent::Config for Runtime {
 const DAY_MS: Moment = 24 * 60 * 60 * 1000;
 
 parameter_types! {
-	/// An open request (at most 143 bytes and a 48-byte key), its place in the patient's
+	/// An open request (at most 145 bytes and a 48-byte key), its place in the patient's
 	/// pending list (8 bytes) and its provider-index entry (60 bytes with its key).
-	pub const RequestDeposit: Balance = deposit(3, 260);
+	pub const RequestDeposit: Balance = deposit(3, 300);
 	/// An emergency under review (at most 151 bytes and a 48-byte key), its place in the
 	/// patient's open reviews (8 bytes), and the grant it adds to the patient's consent ledger
 	/// (a 143-byte consent and its 80-byte index entry).

@@ -3,8 +3,8 @@
 use super::*;
 use crate::{DisclosureCount, DisclosurePages, Error};
 use frame_support::assert_noop;
-use sp_runtime::DispatchError;
 use salus_primitives::{AccessBasis, DenyReason, GrantSource};
+use sp_runtime::DispatchError;
 
 /// The hospital breaks the glass on patient 1, so its practitioners may read.
 fn hospital_may_read() -> EmergencyId {
@@ -71,13 +71,19 @@ mod log_disclosure {
 			assert_eq!(DisclosurePages::<Test>::get(1, 1).unwrap().len() as u32, PAGE_SIZE);
 			assert_eq!(DisclosurePages::<Test>::get(1, 2).unwrap().len(), 1);
 			let ids = |from, count| {
-				Access::disclosures_of(&1, from, count).iter().map(|entry| entry.id).collect::<Vec<_>>()
+				Access::disclosures_of(&1, from, count)
+					.iter()
+					.map(|entry| entry.id)
+					.collect::<Vec<_>>()
 			};
 			assert_eq!(ids(0, 100), (0..u64::from(total)).collect::<Vec<_>>());
 			assert_eq!(ids(3, 3), vec![3, 4, 5]);
 			assert_eq!(ids(total - 1, 5), vec![u64::from(total) - 1]);
 			assert_eq!(ids(total, 5), Vec::<u64>::new());
-			assert_eq!(held(HoldReason::DisclosureDeposit, 11), DISCLOSURE_DEPOSIT * u64::from(total));
+			assert_eq!(
+				held(HoldReason::DisclosureDeposit, 11),
+				DISCLOSURE_DEPOSIT * u64::from(total)
+			);
 		});
 	}
 
@@ -118,7 +124,8 @@ mod log_disclosure {
 		];
 		let mut seen = Vec::new();
 		for (reason, error) in reasons {
-			let (named, error) = (DispatchError::from(Access::denial(reason)), DispatchError::from(error));
+			let (named, error) =
+				(DispatchError::from(Access::denial(reason)), DispatchError::from(error));
 			assert_eq!(named, error);
 			assert!(!seen.contains(&error), "{error:?} names two reasons");
 			seen.push(error);
@@ -151,16 +158,21 @@ mod prune_disclosures {
 	fn removes_a_full_page_after_retention_and_returns_each_deposit() {
 		build_and_execute(|| {
 			full_page();
-			let before = (held(HoldReason::DisclosureDeposit, 11), held(HoldReason::DisclosureDeposit, 12));
+			let before =
+				(held(HoldReason::DisclosureDeposit, 11), held(HoldReason::DisclosureDeposit, 12));
 			Now::set(START + RETENTION);
 			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0));
 			assert!(DisclosurePages::<Test>::get(1, 0).is_none());
-			assert_eq!(last_event(), Event::DisclosuresPruned { patient: 1, page: 0, count: PAGE_SIZE });
+			assert_eq!(
+				last_event(),
+				Event::DisclosuresPruned { patient: 1, page: 0, count: PAGE_SIZE }
+			);
 			let per_accessor = u64::from(PAGE_SIZE / 2) * DISCLOSURE_DEPOSIT;
 			assert_eq!(held(HoldReason::DisclosureDeposit, 11), before.0 - per_accessor);
 			assert_eq!(held(HoldReason::DisclosureDeposit, 12), before.1 - per_accessor);
 			// The query leaves the pruned page out; the rest of the log stays in place.
-			let ids: Vec<_> = Access::disclosures_of(&1, 0, 100).iter().map(|entry| entry.id).collect();
+			let ids: Vec<_> =
+				Access::disclosures_of(&1, 0, 100).iter().map(|entry| entry.id).collect();
 			assert_eq!(ids, vec![u64::from(PAGE_SIZE)]);
 			assert_eq!(DisclosureCount::<Test>::get(1), PAGE_SIZE + 1);
 		});
@@ -171,7 +183,10 @@ mod prune_disclosures {
 		build_and_execute(|| {
 			full_page();
 			Now::set(START + RETENTION - 1);
-			assert_noop!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0), Error::<Test>::RetentionNotOver);
+			assert_noop!(
+				Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0),
+				Error::<Test>::RetentionNotOver
+			);
 		});
 	}
 
@@ -180,14 +195,20 @@ mod prune_disclosures {
 		build_and_execute(|| {
 			full_page();
 			Now::set(START + RETENTION);
-			assert_noop!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 1), Error::<Test>::PageNotFull);
+			assert_noop!(
+				Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 1),
+				Error::<Test>::PageNotFull
+			);
 		});
 	}
 
 	#[test]
 	fn a_missing_page_fails_with_page_not_found() {
 		build_and_execute(|| {
-			assert_noop!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0), Error::<Test>::PageNotFound);
+			assert_noop!(
+				Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0),
+				Error::<Test>::PageNotFound
+			);
 		});
 	}
 }

@@ -1,9 +1,11 @@
 //! `declare_emergency`, `acknowledge_emergency`, `contest_emergency`.
 
 use super::*;
-use crate::{EmergencyRate, Emergencies, EmergencyReason, Error, OpenReviews};
+use crate::{Emergencies, EmergencyRate, EmergencyReason, Error, OpenReviews};
 use frame_support::assert_noop;
-use salus_primitives::{AccessBasis, AccessControl, AccessDecision, DisputeSubject, GrantSource, Grantee, PurposeSet};
+use salus_primitives::{
+	AccessBasis, AccessControl, AccessDecision, DisputeSubject, GrantSource, Grantee, PurposeSet,
+};
 
 fn try_declare(practitioner: u64, patient: u64) -> sp_runtime::DispatchResult {
 	Access::declare_emergency(
@@ -21,7 +23,9 @@ mod declare_emergency {
 	fn grants_access_at_once_and_opens_a_review() {
 		build_and_execute(|| {
 			// No consent at all: the hospital is denied until it breaks the glass.
-			let check = |class| MockConsent::check_access(&1, &12, class, Purpose::EmergencyTreatment, START);
+			let check = |class| {
+				MockConsent::check_access(&1, &12, class, Purpose::EmergencyTreatment, START)
+			};
 			assert!(!check(DataClass::Allergies).is_permit());
 
 			let id = declare(11, 1);
@@ -34,7 +38,9 @@ mod declare_emergency {
 			assert_eq!(grant.source, GrantSource::Emergency(id));
 			assert_eq!(
 				check(DataClass::Allergies),
-				AccessDecision::Permit { basis: AccessBasis::Consent { id: 0, source: GrantSource::Emergency(id) } }
+				AccessDecision::Permit {
+					basis: AccessBasis::Consent { id: 0, source: GrantSource::Emergency(id) }
+				}
 			);
 			assert!(!check(DataClass::MentalHealth).is_permit(), "sensitive classes stay closed");
 
@@ -44,7 +50,10 @@ mod declare_emergency {
 			assert_eq!(stored.review_due, START + REVIEW_PERIOD);
 			assert_eq!(OpenReviews::<Test>::get(1).into_inner(), vec![id]);
 			assert_eq!(held(HoldReason::EmergencyDeposit, 11), EMERGENCY_DEPOSIT);
-			assert_eq!(HeardEvents::get(), vec![Heard::Declared { patient: 1, provider: HOSPITAL, emergency: id }]);
+			assert_eq!(
+				HeardEvents::get(),
+				vec![Heard::Declared { patient: 1, provider: HOSPITAL, emergency: id }]
+			);
 			assert_eq!(
 				last_event(),
 				Event::EmergencyDeclared {
@@ -131,7 +140,10 @@ mod declare_emergency {
 	fn when_the_registry_refuses_the_grant_nothing_changes() {
 		build_and_execute(|| {
 			LedgerFull::set([1].into_iter().collect());
-			assert_noop!(try_declare(11, 1), sp_runtime::DispatchError::Other("no room for a grant"));
+			assert_noop!(
+				try_declare(11, 1),
+				sp_runtime::DispatchError::Other("no room for a grant")
+			);
 		});
 	}
 
@@ -158,9 +170,20 @@ mod acknowledge_emergency {
 			assert_eq!(held(HoldReason::EmergencyDeposit, 11), 0);
 			assert_eq!(FreeUsed::get().get(&1), Some(&1));
 			assert_eq!(last_event(), Event::EmergencyAcknowledged { id });
-			assert!(HeardEvents::get().contains(&Heard::Acknowledged { patient: 1, provider: HOSPITAL, emergency: id }));
+			assert!(HeardEvents::get().contains(&Heard::Acknowledged {
+				patient: 1,
+				provider: HOSPITAL,
+				emergency: id
+			}));
 			// The access itself runs its window: acknowledging does not revoke it.
-			assert!(MockConsent::check_access(&1, &11, DataClass::Allergies, Purpose::EmergencyTreatment, START).is_permit());
+			assert!(MockConsent::check_access(
+				&1,
+				&11,
+				DataClass::Allergies,
+				Purpose::EmergencyTreatment,
+				START
+			)
+			.is_permit());
 		});
 	}
 
@@ -168,17 +191,26 @@ mod acknowledge_emergency {
 	fn by_anyone_but_the_patient_fails_with_not_patient() {
 		build_and_execute(|| {
 			let id = declare(11, 1);
-			assert_noop!(Access::acknowledge_emergency(RuntimeOrigin::signed(11), id), Error::<Test>::NotPatient);
+			assert_noop!(
+				Access::acknowledge_emergency(RuntimeOrigin::signed(11), id),
+				Error::<Test>::NotPatient
+			);
 		});
 	}
 
 	#[test]
 	fn an_unknown_or_closed_review_fails_with_emergency_not_found() {
 		build_and_execute(|| {
-			assert_noop!(Access::acknowledge_emergency(RuntimeOrigin::signed(1), 0), Error::<Test>::EmergencyNotFound);
+			assert_noop!(
+				Access::acknowledge_emergency(RuntimeOrigin::signed(1), 0),
+				Error::<Test>::EmergencyNotFound
+			);
 			let id = declare(11, 1);
 			assert_ok!(Access::acknowledge_emergency(RuntimeOrigin::signed(1), id));
-			assert_noop!(Access::acknowledge_emergency(RuntimeOrigin::signed(1), id), Error::<Test>::EmergencyNotFound);
+			assert_noop!(
+				Access::acknowledge_emergency(RuntimeOrigin::signed(1), id),
+				Error::<Test>::EmergencyNotFound
+			);
 		});
 	}
 }
@@ -194,12 +226,22 @@ mod contest_emergency {
 			assert_ok!(Access::contest_emergency(RuntimeOrigin::signed(1), id, evidence));
 			assert_eq!(
 				CourtCalls::get(),
-				vec![CourtCall::Open { claimant: 1, respondent: HOSPITAL, subject: DisputeSubject::Emergency(id), evidence }]
+				vec![CourtCall::Open {
+					claimant: 1,
+					respondent: HOSPITAL,
+					subject: DisputeSubject::Emergency(id),
+					evidence
+				}]
 			);
 			assert_eq!(last_event(), Event::EmergencyContested { id, dispute: 0 });
 			assert!(Emergencies::<Test>::get(id).is_none());
 			assert_eq!(held(HoldReason::EmergencyDeposit, 11), 0);
-			assert!(HeardEvents::get().contains(&Heard::Contested { patient: 1, provider: HOSPITAL, emergency: id, dispute: 0 }));
+			assert!(HeardEvents::get().contains(&Heard::Contested {
+				patient: 1,
+				provider: HOSPITAL,
+				emergency: id,
+				dispute: 0
+			}));
 		});
 	}
 
@@ -219,7 +261,10 @@ mod contest_emergency {
 	fn by_anyone_but_the_patient_fails_with_not_patient() {
 		build_and_execute(|| {
 			let id = declare(11, 1);
-			assert_noop!(Access::contest_emergency(RuntimeOrigin::signed(2), id, H256::zero()), Error::<Test>::NotPatient);
+			assert_noop!(
+				Access::contest_emergency(RuntimeOrigin::signed(2), id, H256::zero()),
+				Error::<Test>::NotPatient
+			);
 			assert!(CourtCalls::get().is_empty());
 		});
 	}
@@ -227,7 +272,10 @@ mod contest_emergency {
 	#[test]
 	fn an_unknown_review_fails_with_emergency_not_found() {
 		build_and_execute(|| {
-			assert_noop!(Access::contest_emergency(RuntimeOrigin::signed(1), 3, H256::zero()), Error::<Test>::EmergencyNotFound);
+			assert_noop!(
+				Access::contest_emergency(RuntimeOrigin::signed(1), 3, H256::zero()),
+				Error::<Test>::EmergencyNotFound
+			);
 		});
 	}
 

@@ -12,9 +12,7 @@ mod sweep;
 
 use crate::{mock::*, Event, HoldReason};
 use frame_support::{assert_ok, traits::fungible::InspectHold};
-use salus_primitives::{
-	DataClass, DataClassSet, EmergencyId, Purpose, RequestId, Timestamp,
-};
+use salus_primitives::{DataClass, DataClassSet, EmergencyId, Purpose, RequestId, Timestamp};
 use sp_core::H256;
 
 /// The pallet's events, in order.

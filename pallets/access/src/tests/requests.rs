@@ -137,7 +137,9 @@ mod approve_request {
 			assert_eq!(grant.valid_until, START + 10 + 600);
 			assert_eq!(grant.source, GrantSource::Request(id));
 			// Practitioner 12 of the same hospital is permitted by it; the grant ends on time.
-			let check = |at| MockConsent::check_access(&1, &12, DataClass::LabResults, Purpose::Treatment, at);
+			let check = |at| {
+				MockConsent::check_access(&1, &12, DataClass::LabResults, Purpose::Treatment, at)
+			};
 			assert!(check(START + 609).is_permit());
 			assert!(!check(START + 610).is_permit());
 
@@ -146,7 +148,10 @@ mod approve_request {
 			assert!(!ProviderRequests::<Test>::contains_key(HOSPITAL, id));
 			assert_eq!(held(HoldReason::RequestDeposit, 11), 0);
 			assert_eq!(FreeUsed::get().get(&1), Some(&1), "counted against the allowance");
-			assert_eq!(HeardEvents::get(), vec![Heard::Approved { patient: 1, provider: HOSPITAL, request: id }]);
+			assert_eq!(
+				HeardEvents::get(),
+				vec![Heard::Approved { patient: 1, provider: HOSPITAL, request: id }]
+			);
 			assert_eq!(
 				last_event(),
 				Event::RequestApproved {
@@ -168,7 +173,14 @@ mod approve_request {
 			let labs = classes(&[DataClass::LabResults]);
 			assert_ok!(Access::approve_request(RuntimeOrigin::signed(1), id, Some(labs)));
 			assert_eq!(Grants::get().pop().unwrap().1.classes, labs);
-			assert!(!MockConsent::check_access(&1, &11, DataClass::Medications, Purpose::Treatment, START).is_permit());
+			assert!(!MockConsent::check_access(
+				&1,
+				&11,
+				DataClass::Medications,
+				Purpose::Treatment,
+				START
+			)
+			.is_permit());
 		});
 	}
 
@@ -176,15 +188,24 @@ mod approve_request {
 	fn by_anyone_but_the_patient_fails_with_not_patient() {
 		build_and_execute(|| {
 			let id = request(11, 1, 600);
-			assert_noop!(Access::approve_request(RuntimeOrigin::signed(2), id, None), Error::<Test>::NotPatient);
-			assert_noop!(Access::approve_request(RuntimeOrigin::signed(11), id, None), Error::<Test>::NotPatient);
+			assert_noop!(
+				Access::approve_request(RuntimeOrigin::signed(2), id, None),
+				Error::<Test>::NotPatient
+			);
+			assert_noop!(
+				Access::approve_request(RuntimeOrigin::signed(11), id, None),
+				Error::<Test>::NotPatient
+			);
 		});
 	}
 
 	#[test]
 	fn an_unknown_request_fails_with_request_not_found() {
 		build_and_execute(|| {
-			assert_noop!(Access::approve_request(RuntimeOrigin::signed(1), 7, None), Error::<Test>::RequestNotFound);
+			assert_noop!(
+				Access::approve_request(RuntimeOrigin::signed(1), 7, None),
+				Error::<Test>::RequestNotFound
+			);
 		});
 	}
 
@@ -196,7 +217,10 @@ mod approve_request {
 			assert_ok!(Access::approve_request(RuntimeOrigin::signed(1), id, None));
 			let id = request(11, 1, 600);
 			Now::set(START + REQUEST_LIFETIME - 1 + REQUEST_LIFETIME);
-			assert_noop!(Access::approve_request(RuntimeOrigin::signed(1), id, None), Error::<Test>::RequestExpired);
+			assert_noop!(
+				Access::approve_request(RuntimeOrigin::signed(1), id, None),
+				Error::<Test>::RequestExpired
+			);
 			assert!(Grants::get().len() == 1, "no grant for the expired request");
 		});
 	}
@@ -206,8 +230,18 @@ mod approve_request {
 		build_and_execute(|| {
 			let id = request(11, 1, 600);
 			let genomics = classes(&[DataClass::LabResults, DataClass::Genomics]);
-			assert_noop!(Access::approve_request(RuntimeOrigin::signed(1), id, Some(genomics)), Error::<Test>::ClassesNotRequested);
-			assert_noop!(Access::approve_request(RuntimeOrigin::signed(1), id, Some(DataClassSet::default())), Error::<Test>::ClassesNotRequested);
+			assert_noop!(
+				Access::approve_request(RuntimeOrigin::signed(1), id, Some(genomics)),
+				Error::<Test>::ClassesNotRequested
+			);
+			assert_noop!(
+				Access::approve_request(
+					RuntimeOrigin::signed(1),
+					id,
+					Some(DataClassSet::default())
+				),
+				Error::<Test>::ClassesNotRequested
+			);
 		});
 	}
 
@@ -216,7 +250,10 @@ mod approve_request {
 		build_and_execute(|| {
 			let id = request(11, 1, 600);
 			LedgerFull::set([1].into_iter().collect());
-			assert_noop!(Access::approve_request(RuntimeOrigin::signed(1), id, None), Error::<Test>::NoRoomForGrant);
+			assert_noop!(
+				Access::approve_request(RuntimeOrigin::signed(1), id, None),
+				Error::<Test>::NoRoomForGrant
+			);
 			assert!(Grants::get().is_empty());
 		});
 	}
@@ -251,14 +288,20 @@ mod deny_request {
 	fn by_anyone_but_the_patient_fails_with_not_patient() {
 		build_and_execute(|| {
 			let id = request(11, 1, 600);
-			assert_noop!(Access::deny_request(RuntimeOrigin::signed(2), id), Error::<Test>::NotPatient);
+			assert_noop!(
+				Access::deny_request(RuntimeOrigin::signed(2), id),
+				Error::<Test>::NotPatient
+			);
 		});
 	}
 
 	#[test]
 	fn an_unknown_request_fails_with_request_not_found() {
 		build_and_execute(|| {
-			assert_noop!(Access::deny_request(RuntimeOrigin::signed(1), 0), Error::<Test>::RequestNotFound);
+			assert_noop!(
+				Access::deny_request(RuntimeOrigin::signed(1), 0),
+				Error::<Test>::RequestNotFound
+			);
 		});
 	}
 }
@@ -284,15 +327,24 @@ mod cancel_request {
 	fn by_another_provider_or_the_patient_fails_with_not_requester() {
 		build_and_execute(|| {
 			let id = request(11, 1, 600);
-			assert_noop!(Access::cancel_request(RuntimeOrigin::signed(21), id), Error::<Test>::NotRequester);
-			assert_noop!(Access::cancel_request(RuntimeOrigin::signed(1), id), Error::<Test>::NotRequester);
+			assert_noop!(
+				Access::cancel_request(RuntimeOrigin::signed(21), id),
+				Error::<Test>::NotRequester
+			);
+			assert_noop!(
+				Access::cancel_request(RuntimeOrigin::signed(1), id),
+				Error::<Test>::NotRequester
+			);
 		});
 	}
 
 	#[test]
 	fn an_unknown_request_fails_with_request_not_found() {
 		build_and_execute(|| {
-			assert_noop!(Access::cancel_request(RuntimeOrigin::signed(11), 0), Error::<Test>::RequestNotFound);
+			assert_noop!(
+				Access::cancel_request(RuntimeOrigin::signed(11), 0),
+				Error::<Test>::RequestNotFound
+			);
 		});
 	}
 }

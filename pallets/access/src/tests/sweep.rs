@@ -2,10 +2,12 @@
 //! first, within the weight given.
 
 use super::*;
-use crate::{weights::WeightInfo, Emergencies, Error, PendingRequests, RequestSweep, Requests, ReviewSweep};
+use crate::{
+	weights::WeightInfo, Emergencies, Error, PendingRequests, RequestSweep, Requests, ReviewSweep,
+};
 use frame_support::{
 	assert_noop,
-	traits::{Get, Hooks},
+	traits::Hooks,
 	weights::{Weight, WeightMeter},
 };
 use salus_primitives::DisputeSubject;
@@ -52,7 +54,10 @@ fn an_expired_request_cannot_be_approved_before_the_sweep_reaches_it() {
 	build_and_execute(|| {
 		let id = request(11, 1, 600);
 		Now::set(START + REQUEST_LIFETIME);
-		assert_noop!(Access::approve_request(RuntimeOrigin::signed(1), id, None), Error::<Test>::RequestExpired);
+		assert_noop!(
+			Access::approve_request(RuntimeOrigin::signed(1), id, None),
+			Error::<Test>::RequestExpired
+		);
 	});
 }
 
@@ -71,7 +76,11 @@ fn overdue_reviews_are_escalated_to_the_court_and_closed() {
 		assert!(Emergencies::<Test>::get(first).is_none());
 		assert_eq!(
 			CourtCalls::get(),
-			vec![CourtCall::Escalate { patient: 1, respondent: HOSPITAL, subject: DisputeSubject::Emergency(first) }]
+			vec![CourtCall::Escalate {
+				patient: 1,
+				respondent: HOSPITAL,
+				subject: DisputeSubject::Emergency(first)
+			}]
 		);
 		assert!(events().contains(&Event::ReviewEscalated { id: first, dispute: Some(0) }));
 		assert_eq!(held(HoldReason::EmergencyDeposit, 11), 0);
