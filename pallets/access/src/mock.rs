@@ -216,7 +216,10 @@ impl AccessControl<u64> for MockConsent {
 	}
 
 	fn count_operation(patient: &u64) {
-		FreeUsed::mutate(|used| *used.entry(*patient).or_default() += 1);
+		FreeUsed::mutate(|used| {
+			let count = used.entry(*patient).or_default();
+			*count = count.saturating_add(1);
+		});
 	}
 }
 
@@ -228,8 +231,9 @@ impl MockCourt {
 		if !CourtOpen::get() {
 			return Err(DispatchError::Unavailable);
 		}
+		let id = CourtCalls::get().len() as DisputeId;
 		CourtCalls::mutate(|calls| calls.push(call));
-		Ok(CourtCalls::get().len() as DisputeId - 1)
+		Ok(id)
 	}
 }
 impl DisputeGateway<u64> for MockCourt {
