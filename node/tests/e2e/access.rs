@@ -168,9 +168,17 @@ async fn request_approve_log_and_list_then_an_expired_request_cannot_be_approved
 		let error = refused.err().ok_or("logging an uncovered class was accepted")?.to_string();
 		assert!(error.contains("ClassNotCovered"), "{error}");
 
-		// Governance (sudo) shortens the request lifetime to one second. A request made now
-		// has expired by the next block: Eve cannot approve it, and the cleanup ends it and
-		// returns Dave's deposit.
+		// Dave asks again, before governance (sudo) shortens the request lifetime to one
+		// second; that request keeps its seven days. A request made after the change has
+		// expired by the next block: Eve cannot approve it. The cleanup ends requests in id
+		// order, so it waits behind the older one until Dave withdraws that; then it ends the
+		// expired request and returns Dave's deposit.
+		let dave_held = client.held_balance(&dave_id).await?;
+		let older = client.submit(ask(60_000), &dave).await?;
+		let older = find(&older, |event| match event {
+			AccessEvent::AccessRequested { id, .. } => Some(*id),
+			_ => None,
+		})?;
 		let shorten = RuntimeCall::System(frame_system::Call::set_storage {
 			items: vec![(RequestLifetime::key().to_vec(), codec::Encode::encode(&1_000u64))],
 		});
@@ -180,7 +188,6 @@ async fn request_approve_log_and_list_then_an_expired_request_cannot_be_approved
 				&dev::alice(),
 			)
 			.await?;
-		let dave_before = client.free_balance(&dave_id).await?;
 		let requested = client.submit(ask(60_000), &dave).await?;
 		let late = find(&requested, |event| match event {
 			AccessEvent::AccessRequested { id, .. } => Some(*id),
@@ -191,6 +198,10 @@ async fn request_approve_log_and_list_then_an_expired_request_cannot_be_approved
 			.await;
 		let error = refused.err().ok_or("an expired request was approved")?.to_string();
 		assert!(error.contains("RequestExpired"), "{error}");
+		assert_eq!(client.held_balance(&dave_id).await?, dave_held + 2 * RequestDeposit::get());
+		client
+			.submit(access(AccessCall::cancel_request { request_id: older }), &dave)
+			.await?;
 		let started = std::time::Instant::now();
 		loop {
 			let pending: Vec<(u64, RequestOf<Runtime>)> =
@@ -198,14 +209,14 @@ async fn request_approve_log_and_list_then_an_expired_request_cannot_be_approved
 			if pending.is_empty() {
 				break;
 			}
+			assert_eq!(pending.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![late]);
 			if started.elapsed() > Duration::from_secs(60) {
 				return Err("the cleanup did not end the expired request".into());
 			}
 			tokio::time::sleep(Duration::from_secs(2)).await;
 		}
-		// Dave paid the fee of the request; its deposit came back.
-		let dave_after = client.free_balance(&dave_id).await?;
-		assert!(dave_before - dave_after < RequestDeposit::get(), "the deposit did not return");
+		// Every deposit Dave held for requests came back; he paid only fees.
+		assert_eq!(client.held_balance(&dave_id).await?, dave_held);
 		Ok(())
 	})
 	.await

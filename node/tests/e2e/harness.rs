@@ -250,6 +250,13 @@ impl Client {
 		Ok(info.map(|info| info.data.free).unwrap_or_default())
 	}
 
+	/// The balance `account` has on hold (deposits and bonds) in the latest finalized block.
+	pub async fn held_balance(&self, account: &AccountId) -> Result<salus_runtime::Balance> {
+		let key = frame_system::Account::<salus_runtime::Runtime>::hashed_key_for(account);
+		let info: Option<AccountInfo> = self.storage(key).await?;
+		Ok(info.map(|info| info.data.reserved).unwrap_or_default())
+	}
+
 	/// Calls the runtime API `method` (e.g. `"AccountNonceApi_account_nonce"`) with SCALE-encoded
 	/// `args` at the latest finalized block, and decodes the answer as `T`.
 	pub async fn runtime_api<T: Decode>(&self, method: &str, args: impl Encode) -> Result<T> {
