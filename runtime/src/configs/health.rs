@@ -82,7 +82,7 @@ parameter_types! {
 	/// An open request (at most 145 bytes and a 48-byte key), its place in the patient's
 	/// pending list (8 bytes) and its provider-index entry (60 bytes with its key).
 	pub const RequestDeposit: Balance = deposit(3, 300);
-	/// An emergency under review (at most 151 bytes and a 48-byte key), its place in the
+	/// An emergency under review (at most 153 bytes and a 48-byte key), its place in the
 	/// patient's open reviews (8 bytes), and the grant it adds to the patient's consent ledger
 	/// (a 143-byte consent and its 80-byte index entry).
 	pub const EmergencyDeposit: Balance = deposit(3, 440);
