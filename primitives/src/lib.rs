@@ -19,6 +19,7 @@
 //!   decisions.
 //! - [`access`]: what the access pallet hands on: disputes through [`DisputeGateway`] and the
 //!   [`AccessEvents`] the rewards pallet counts.
+//! - [`disputes`]: what an upheld dispute asks of the rewards pallet ([`RewardClawback`]).
 //!
 //! Every type is SCALE-encodable with a bounded [`MaxEncodedLen`](codec::MaxEncodedLen) and
 //! described by [`TypeInfo`](scale_info::TypeInfo), so it can be stored, passed to calls and read
@@ -36,6 +37,7 @@ pub mod access;
 pub mod benchmarking;
 pub mod consent;
 mod data_class;
+pub mod disputes;
 pub mod identity;
 pub mod ids;
 mod jurisdiction;
@@ -48,6 +50,7 @@ pub use consent::{
 	Timestamp,
 };
 pub use data_class::{DataClass, DataClassSet};
+pub use disputes::RewardClawback;
 pub use identity::{
 	PatientLifecycle, PatientRegistry, PractitionerRole, ProviderKind, ProviderProfile,
 	ProviderRegistry, ProviderStatus,

@@ -25,6 +25,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_health_identity, HealthIdentity]
 	[pallet_consent, Consent]
 	[pallet_access, Access]
+	[pallet_disputes, Disputes]
 );
 
 /// The benchmarks this runtime has, and the storage items they may touch.

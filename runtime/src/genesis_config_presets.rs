@@ -1,19 +1,19 @@
 //! Genesis presets: the initial state of each kind of Salus chain.
 //!
-//! | preset | `--chain` | authorities (Aura + GRANDPA) | sudo | council |
-//! |---|---|---|---|---|
-//! | `development` | `dev` | Alice | Alice | Alice, Bob, Charlie |
-//! | `local_testnet` | `local` | Alice, Bob, Charlie, Dave | Alice | Alice, Bob, Charlie |
-//! | `testnet` | `testnet` | One, Two (placeholders) | One (placeholder) | One, Two |
+//! | preset | `--chain` | authorities (Aura + GRANDPA) | sudo | council | arbitrators |
+//! |---|---|---|---|---|---|
+//! | `development` | `dev` | Alice | Alice | Alice, Bob, Charlie | Alice, Bob, Ferdie |
+//! | `local_testnet` | `local` | Alice, Bob, Charlie, Dave | Alice | Alice, Bob, Charlie | Alice, Bob, Ferdie |
+//! | `testnet` | `testnet` | One, Two (placeholders) | One (placeholder) | One, Two | One, Two |
 //!
 //! Dev and local endow the well-known development accounts with [`DEV_ENDOWMENT`] each. The
-//! testnet preset is a template: its authority, sudo and council keys are the public
+//! testnet preset is a template: its authority, sudo, council and arbitrator keys are the public
 //! well-known `//One` and `//Two` keys, which anyone can sign with, so an operator must replace
 //! them (see the README) before a public network starts.
 
 use crate::{
-	token::SLS, AccountId, AuraConfig, Balance, BalancesConfig, CouncilMembershipConfig,
-	GrandpaConfig, RuntimeGenesisConfig, SudoConfig,
+	token::SLS, AccountId, ArbitratorsMembershipConfig, AuraConfig, Balance, BalancesConfig,
+	CouncilMembershipConfig, GrandpaConfig, RuntimeGenesisConfig, SudoConfig,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::{build_struct_json_patch, BoundedVec};
@@ -36,11 +36,13 @@ fn authority(sr25519: Sr25519Keyring, ed25519: Ed25519Keyring) -> AuthorityKeys 
 	(sr25519.public().into(), ed25519.public().into())
 }
 
-/// The genesis state of a chain with the given validators, superuser, council and endowments.
+/// The genesis state of a chain with the given validators, superuser, council, arbitrators and
+/// endowments.
 fn genesis(
 	authorities: Vec<AuthorityKeys>,
 	sudo: AccountId,
 	council: Vec<AccountId>,
+	arbitrators: Vec<AccountId>,
 	endowed: Vec<(AccountId, Balance)>,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
@@ -53,6 +55,9 @@ fn genesis(
 		},
 		sudo: SudoConfig { key: Some(sudo) },
 		council_membership: CouncilMembershipConfig { members: BoundedVec::truncate_from(council) },
+		arbitrators_membership: ArbitratorsMembershipConfig {
+			members: BoundedVec::truncate_from(arbitrators)
+		},
 	})
 }
 
@@ -70,12 +75,22 @@ fn dev_council() -> Vec<AccountId> {
 		.collect()
 }
 
+/// The development arbitrators: two council members and Ferdie (the end-to-end dispute's
+/// parties are Eve, Dave and Charlie).
+fn dev_arbitrators() -> Vec<AccountId> {
+	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Ferdie]
+		.into_iter()
+		.map(|k| k.to_account_id())
+		.collect()
+}
+
 /// A single-validator development chain: Alice authors, finalises and is sudo.
 pub fn development_config_genesis() -> Value {
 	genesis(
 		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		Sr25519Keyring::Alice.to_account_id(),
 		dev_council(),
+		dev_arbitrators(),
 		dev_endowments(),
 	)
 }
@@ -91,6 +106,7 @@ pub fn local_config_genesis() -> Value {
 		],
 		Sr25519Keyring::Alice.to_account_id(),
 		dev_council(),
+		dev_arbitrators(),
 		dev_endowments(),
 	)
 }
@@ -104,6 +120,7 @@ pub fn testnet_config_genesis() -> Value {
 			authority(Sr25519Keyring::Two, Ed25519Keyring::Two),
 		],
 		Sr25519Keyring::One.to_account_id(),
+		placeholders.iter().map(|k| k.to_account_id()).collect(),
 		placeholders.iter().map(|k| k.to_account_id()).collect(),
 		placeholders.iter().map(|k| (k.to_account_id(), 10_000 * SLS)).collect(),
 	)

@@ -19,9 +19,11 @@
 //! | 30 | [`Council`] | the governing body (a collective) |
 //! | 31 | [`CouncilMembership`] | who sits on the council |
 //! | 32 | [`Treasury`] | the network's funds |
+//! | 33 | [`ArbitratorsMembership`] | the arbitrators, who vote on disputes (set by the council) |
 //! | 40 | [`HealthIdentity`] | patients, providers, practitioners, record anchors and links |
 //! | 41 | [`Consent`] | the consent registry and the access decision |
 //! | 42 | [`Access`] | access requests, emergency (break-glass) access, the disclosure log |
+//! | 43 | [`Disputes`] | disputes against providers, arbitration, appeals and sanctions |
 //!
 //! The configuration is split by concern in [`configs`]; the runtime APIs are in [`apis`]; the
 //! genesis presets (dev, local, testnet) in [`genesis_config_presets`].
@@ -267,6 +269,9 @@ mod runtime {
 	/// The network's funds.
 	#[runtime::pallet_index(32)]
 	pub type Treasury = pallet_treasury;
+	/// The arbitrators, who vote on disputes; the council appoints them.
+	#[runtime::pallet_index(33)]
+	pub type ArbitratorsMembership = pallet_membership<Instance2>;
 
 	/// Patients, providers, practitioners, record anchors and links.
 	#[runtime::pallet_index(40)]
@@ -277,4 +282,7 @@ mod runtime {
 	/// Access requests, emergency (break-glass) access and the disclosure log.
 	#[runtime::pallet_index(42)]
 	pub type Access = pallet_access;
+	/// Disputes against providers: arbitration, appeals and sanctions.
+	#[runtime::pallet_index(43)]
+	pub type Disputes = pallet_disputes;
 }

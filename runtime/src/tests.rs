@@ -134,9 +134,11 @@ fn metadata_lists_every_pallet_at_its_index() {
 			("Council", 30),
 			("CouncilMembership", 31),
 			("Treasury", 32),
+			("ArbitratorsMembership", 33),
 			("HealthIdentity", 40),
 			("Consent", 41),
 			("Access", 42),
+			("Disputes", 43),
 		]
 	);
 	let extensions: Vec<_> = metadata
@@ -287,5 +289,49 @@ fn root_may_shorten_the_request_lifetime() {
 			sp_io::storage::get(&RequestLifetime::key()).map(|bytes| bytes.to_vec()),
 			Some(codec::Encode::encode(&5_000u64))
 		);
+	});
+}
+
+#[test]
+fn the_dispute_bond_pays_for_the_largest_dispute_and_its_index_entries() {
+	use crate::configs::health::{AppealBond, DisputeBond};
+	use codec::MaxEncodedLen;
+	// A Twox64Concat map key: a 32-byte prefix, an 8-byte hash and the 4-byte id.
+	let key = 32 + 8 + 4;
+	let dispute = pallet_disputes::DisputeOf::<Runtime>::max_encoded_len() as u32;
+	// The claimant's count (prefix, Blake2_128Concat account, u32) and the judged act's entry
+	// (prefix, Blake2_128Concat subject, dispute id).
+	let indexes = (32 + 16 + 32 + 4) + (32 + 16 + 9 + 4);
+	assert!(
+		DisputeBond::get() >= deposit(3, dispute + key + indexes),
+		"a dispute is {dispute} bytes"
+	);
+	assert!(AppealBond::get() > DisputeBond::get());
+	println!("dispute {dispute} B");
+}
+
+#[test]
+fn dev_and_local_presets_seed_the_council_and_the_arbitrators() {
+	use frame_support::traits::SortedMembers;
+	let dev = |k: Sr25519Keyring| k.to_account_id();
+	for preset in ["development", "local_testnet"] {
+		genesis_of(preset).execute_with(|| {
+			let mut arbitrators =
+				vec![dev(Sr25519Keyring::Alice), dev(Sr25519Keyring::Bob), dev(Sr25519Keyring::Ferdie)];
+			arbitrators.sort();
+			assert_eq!(crate::ArbitratorsMembership::sorted_members(), arbitrators);
+			assert_eq!(pallet_collective::Members::<Runtime, crate::configs::governance::CouncilCollective>::get().len(), 3);
+		});
+	}
+}
+
+#[test]
+fn root_may_shorten_the_dispute_periods() {
+	use crate::configs::health::{DisputeAppealPeriod, DisputeEvidencePeriod};
+	sp_io::TestExternalities::new_empty().execute_with(|| {
+		assert_eq!(DisputeEvidencePeriod::get(), 3 * crate::time::DAYS);
+		DisputeEvidencePeriod::set(&1);
+		DisputeAppealPeriod::set(&1);
+		assert_eq!((DisputeEvidencePeriod::get(), DisputeAppealPeriod::get()), (1, 1));
 	});
 }

@@ -9,6 +9,7 @@ mod access;
 mod balances;
 mod chain;
 mod consent;
+mod disputes;
 mod harness;
 mod identity;
 mod polkadot_js;

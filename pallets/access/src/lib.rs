@@ -809,7 +809,7 @@ pub mod pallet {
 		///
 		/// # Errors
 		/// `EmergencyNotFound`, `NotPatient`; the court's error if it refuses the dispute
-		/// (`Unavailable` while no court is wired).
+		/// (`Unavailable` from the `()` court).
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::contest_emergency())]
 		pub fn contest_emergency(

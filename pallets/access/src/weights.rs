@@ -67,7 +67,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0xf376ced79c8d4cb1f3585629148d8604` (r:1 w:0)
@@ -79,8 +79,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn request_access() -> Weight {
 		// Proof size, measured: `1184`
 		// Proof size, estimated: `4649`
-		// Minimum execution time: 4_258_252_000 picoseconds.
-		Weight::from_parts(4_628_624_000, 0)
+		// Minimum execution time: 4_087_814_000 picoseconds.
+		Weight::from_parts(4_336_879_000, 0)
 			.saturating_add(Weight::from_parts(0, 4649))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -98,7 +98,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
@@ -108,8 +108,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn approve_request() -> Weight {
 		// Proof size, measured: `15721`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 10_568_292_000 picoseconds.
-		Weight::from_parts(12_391_192_000, 0)
+		// Minimum execution time: 10_187_132_000 picoseconds.
+		Weight::from_parts(13_712_998_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(40_u64))
@@ -123,7 +123,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
@@ -131,8 +131,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn deny_request() -> Weight {
 		// Proof size, measured: `13317`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 4_435_754_000 picoseconds.
-		Weight::from_parts(4_957_617_000, 0)
+		// Minimum execution time: 4_139_652_000 picoseconds.
+		Weight::from_parts(4_628_321_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -144,17 +144,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
 	/// Proof: `Access::ProviderRequests` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn cancel_request() -> Weight {
 		// Proof size, measured: `1247`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 3_165_735_000 picoseconds.
-		Weight::from_parts(3_865_721_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 3_181_695_000 picoseconds.
+		Weight::from_parts(4_104_957_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -175,7 +175,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Ledgers` (r:1 w:1)
 	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::NextConsentId` (r:1 w:1)
@@ -187,8 +187,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn declare_emergency() -> Weight {
 		// Proof size, measured: `17311`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 10_741_285_000 picoseconds.
-		Weight::from_parts(11_869_549_000, 0)
+		// Minimum execution time: 10_232_987_000 picoseconds.
+		Weight::from_parts(10_613_687_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(41_u64))
@@ -202,27 +202,52 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenReviews` (r:1 w:1)
 	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	fn acknowledge_emergency() -> Weight {
 		// Proof size, measured: `15015`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 4_086_182_000 picoseconds.
-		Weight::from_parts(4_568_982_000, 0)
+		// Minimum execution time: 3_962_781_000 picoseconds.
+		Weight::from_parts(4_256_119_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	/// Storage: `Access::Emergencies` (r:1 w:0)
+	/// Storage: `Access::Emergencies` (r:1 w:1)
 	/// Proof: `Access::Emergencies` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Providers` (r:1 w:0)
+	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Patients` (r:1 w:0)
+	/// Proof: `HealthIdentity::Patients` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::Subjects` (r:1 w:1)
+	/// Proof: `Disputes::Subjects` (`max_values`: None, `max_size`: Some(29), added: 2504, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::CounterForOpenDisputes` (r:1 w:1)
+	/// Proof: `Disputes::CounterForOpenDisputes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::ClaimantDisputes` (r:1 w:1)
+	/// Proof: `Disputes::ClaimantDisputes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2 w:2)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::NextDisputeId` (r:1 w:1)
+	/// Proof: `Disputes::NextDisputeId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: UNKNOWN KEY `0x665d7275de434c7aaa97f14cdb74b864` (r:1 w:0)
+	/// Proof: UNKNOWN KEY `0x665d7275de434c7aaa97f14cdb74b864` (r:1 w:0)
+	/// Storage: UNKNOWN KEY `0x94319635c27306b887cec2ed1fbd2975` (r:1 w:0)
+	/// Proof: UNKNOWN KEY `0x94319635c27306b887cec2ed1fbd2975` (r:1 w:0)
+	/// Storage: `Disputes::OpenDisputes` (r:1 w:1)
+	/// Proof: `Disputes::OpenDisputes` (`max_values`: None, `max_size`: Some(1350), added: 3825, mode: `MaxEncodedLen`)
+	/// Storage: `Access::OpenReviews` (r:1 w:1)
+	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	fn contest_emergency() -> Weight {
-		// Proof size, measured: `599`
-		// Proof size, estimated: `3634`
-		// Minimum execution time: 430_723_000 picoseconds.
-		Weight::from_parts(481_549_000, 0)
-			.saturating_add(Weight::from_parts(0, 3634))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		// Proof size, measured: `2640`
+		// Proof size, estimated: `6506`
+		// Minimum execution time: 6_496_678_000 picoseconds.
+		Weight::from_parts(7_150_568_000, 0)
+			.saturating_add(Weight::from_parts(0, 6506))
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -243,12 +268,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn log_disclosure() -> Weight {
 		// Proof size, measured: `17093`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 5_366_440_000 picoseconds.
-		Weight::from_parts(5_649_217_000, 0)
+		// Minimum execution time: 5_344_799_000 picoseconds.
+		Weight::from_parts(5_464_793_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -260,20 +285,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:32 w:32)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:32 w:32)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn prune_disclosures() -> Weight {
 		// Proof size, measured: `8687`
-		// Proof size, estimated: `88094`
-		// Minimum execution time: 62_470_222_000 picoseconds.
-		Weight::from_parts(66_340_334_000, 0)
-			.saturating_add(Weight::from_parts(0, 88094))
+		// Proof size, estimated: `89246`
+		// Minimum execution time: 62_275_348_000 picoseconds.
+		Weight::from_parts(64_027_276_000, 0)
+			.saturating_add(Weight::from_parts(0, 89246))
 			.saturating_add(T::DbWeight::get().reads(66_u64))
 			.saturating_add(T::DbWeight::get().writes(65_u64))
 	}
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
@@ -282,29 +307,47 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
 	fn expire_request() -> Weight {
 		// Proof size, measured: `533`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 2_604_668_000 picoseconds.
-		Weight::from_parts(2_770_748_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 2_459_066_000 picoseconds.
+		Weight::from_parts(2_559_815_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	/// Storage: `HealthIdentity::Providers` (r:1 w:0)
+	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Patients` (r:1 w:0)
+	/// Proof: `HealthIdentity::Patients` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::Subjects` (r:1 w:1)
+	/// Proof: `Disputes::Subjects` (`max_values`: None, `max_size`: Some(29), added: 2504, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::CounterForOpenDisputes` (r:1 w:1)
+	/// Proof: `Disputes::CounterForOpenDisputes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::ClaimantDisputes` (r:1 w:1)
+	/// Proof: `Disputes::ClaimantDisputes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::NextDisputeId` (r:1 w:1)
+	/// Proof: `Disputes::NextDisputeId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: UNKNOWN KEY `0x665d7275de434c7aaa97f14cdb74b864` (r:1 w:0)
+	/// Proof: UNKNOWN KEY `0x665d7275de434c7aaa97f14cdb74b864` (r:1 w:0)
+	/// Storage: UNKNOWN KEY `0x94319635c27306b887cec2ed1fbd2975` (r:1 w:0)
+	/// Proof: UNKNOWN KEY `0x94319635c27306b887cec2ed1fbd2975` (r:1 w:0)
+	/// Storage: `Disputes::OpenDisputes` (r:1 w:1)
+	/// Proof: `Disputes::OpenDisputes` (`max_values`: None, `max_size`: Some(1350), added: 3825, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenReviews` (r:1 w:1)
 	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Emergencies` (r:0 w:1)
 	/// Proof: `Access::Emergencies` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
 	fn escalate_review() -> Weight {
-		// Proof size, measured: `1015`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 2_420_826_000 picoseconds.
-		Weight::from_parts(2_757_955_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size, measured: `1850`
+		// Proof size, estimated: `5315`
+		// Minimum execution time: 3_609_743_000 picoseconds.
+		Weight::from_parts(3_828_040_000, 0)
+			.saturating_add(Weight::from_parts(0, 5315))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 }
 
@@ -323,7 +366,7 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0xf376ced79c8d4cb1f3585629148d8604` (r:1 w:0)
@@ -335,8 +378,8 @@ impl WeightInfo for () {
 	fn request_access() -> Weight {
 		// Proof size, measured: `1184`
 		// Proof size, estimated: `4649`
-		// Minimum execution time: 4_258_252_000 picoseconds.
-		Weight::from_parts(4_628_624_000, 0)
+		// Minimum execution time: 4_087_814_000 picoseconds.
+		Weight::from_parts(4_336_879_000, 0)
 			.saturating_add(Weight::from_parts(0, 4649))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
@@ -354,7 +397,7 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
@@ -364,8 +407,8 @@ impl WeightInfo for () {
 	fn approve_request() -> Weight {
 		// Proof size, measured: `15721`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 10_568_292_000 picoseconds.
-		Weight::from_parts(12_391_192_000, 0)
+		// Minimum execution time: 10_187_132_000 picoseconds.
+		Weight::from_parts(13_712_998_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(40_u64))
@@ -379,7 +422,7 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
@@ -387,8 +430,8 @@ impl WeightInfo for () {
 	fn deny_request() -> Weight {
 		// Proof size, measured: `13317`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 4_435_754_000 picoseconds.
-		Weight::from_parts(4_957_617_000, 0)
+		// Minimum execution time: 4_139_652_000 picoseconds.
+		Weight::from_parts(4_628_321_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
@@ -400,17 +443,17 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
 	/// Proof: `Access::ProviderRequests` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn cancel_request() -> Weight {
 		// Proof size, measured: `1247`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 3_165_735_000 picoseconds.
-		Weight::from_parts(3_865_721_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 3_181_695_000 picoseconds.
+		Weight::from_parts(4_104_957_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -431,7 +474,7 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Ledgers` (r:1 w:1)
 	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::NextConsentId` (r:1 w:1)
@@ -443,8 +486,8 @@ impl WeightInfo for () {
 	fn declare_emergency() -> Weight {
 		// Proof size, measured: `17311`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 10_741_285_000 picoseconds.
-		Weight::from_parts(11_869_549_000, 0)
+		// Minimum execution time: 10_232_987_000 picoseconds.
+		Weight::from_parts(10_613_687_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(41_u64))
@@ -458,27 +501,52 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenReviews` (r:1 w:1)
 	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	fn acknowledge_emergency() -> Weight {
 		// Proof size, measured: `15015`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 4_086_182_000 picoseconds.
-		Weight::from_parts(4_568_982_000, 0)
+		// Minimum execution time: 3_962_781_000 picoseconds.
+		Weight::from_parts(4_256_119_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
-	/// Storage: `Access::Emergencies` (r:1 w:0)
+	/// Storage: `Access::Emergencies` (r:1 w:1)
 	/// Proof: `Access::Emergencies` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Providers` (r:1 w:0)
+	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Patients` (r:1 w:0)
+	/// Proof: `HealthIdentity::Patients` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::Subjects` (r:1 w:1)
+	/// Proof: `Disputes::Subjects` (`max_values`: None, `max_size`: Some(29), added: 2504, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::CounterForOpenDisputes` (r:1 w:1)
+	/// Proof: `Disputes::CounterForOpenDisputes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::ClaimantDisputes` (r:1 w:1)
+	/// Proof: `Disputes::ClaimantDisputes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2 w:2)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::NextDisputeId` (r:1 w:1)
+	/// Proof: `Disputes::NextDisputeId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: UNKNOWN KEY `0x665d7275de434c7aaa97f14cdb74b864` (r:1 w:0)
+	/// Proof: UNKNOWN KEY `0x665d7275de434c7aaa97f14cdb74b864` (r:1 w:0)
+	/// Storage: UNKNOWN KEY `0x94319635c27306b887cec2ed1fbd2975` (r:1 w:0)
+	/// Proof: UNKNOWN KEY `0x94319635c27306b887cec2ed1fbd2975` (r:1 w:0)
+	/// Storage: `Disputes::OpenDisputes` (r:1 w:1)
+	/// Proof: `Disputes::OpenDisputes` (`max_values`: None, `max_size`: Some(1350), added: 3825, mode: `MaxEncodedLen`)
+	/// Storage: `Access::OpenReviews` (r:1 w:1)
+	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	fn contest_emergency() -> Weight {
-		// Proof size, measured: `599`
-		// Proof size, estimated: `3634`
-		// Minimum execution time: 430_723_000 picoseconds.
-		Weight::from_parts(481_549_000, 0)
-			.saturating_add(Weight::from_parts(0, 3634))
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
+		// Proof size, measured: `2640`
+		// Proof size, estimated: `6506`
+		// Minimum execution time: 6_496_678_000 picoseconds.
+		Weight::from_parts(7_150_568_000, 0)
+			.saturating_add(Weight::from_parts(0, 6506))
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -499,12 +567,12 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn log_disclosure() -> Weight {
 		// Proof size, measured: `17093`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 5_366_440_000 picoseconds.
-		Weight::from_parts(5_649_217_000, 0)
+		// Minimum execution time: 5_344_799_000 picoseconds.
+		Weight::from_parts(5_464_793_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -516,20 +584,20 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:32 w:32)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:32 w:32)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn prune_disclosures() -> Weight {
 		// Proof size, measured: `8687`
-		// Proof size, estimated: `88094`
-		// Minimum execution time: 62_470_222_000 picoseconds.
-		Weight::from_parts(66_340_334_000, 0)
-			.saturating_add(Weight::from_parts(0, 88094))
+		// Proof size, estimated: `89246`
+		// Minimum execution time: 62_275_348_000 picoseconds.
+		Weight::from_parts(64_027_276_000, 0)
+			.saturating_add(Weight::from_parts(0, 89246))
 			.saturating_add(RocksDbWeight::get().reads(66_u64))
 			.saturating_add(RocksDbWeight::get().writes(65_u64))
 	}
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
@@ -538,28 +606,46 @@ impl WeightInfo for () {
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
 	fn expire_request() -> Weight {
 		// Proof size, measured: `533`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 2_604_668_000 picoseconds.
-		Weight::from_parts(2_770_748_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 2_459_066_000 picoseconds.
+		Weight::from_parts(2_559_815_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
+	/// Storage: `HealthIdentity::Providers` (r:1 w:0)
+	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Patients` (r:1 w:0)
+	/// Proof: `HealthIdentity::Patients` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::Subjects` (r:1 w:1)
+	/// Proof: `Disputes::Subjects` (`max_values`: None, `max_size`: Some(29), added: 2504, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::CounterForOpenDisputes` (r:1 w:1)
+	/// Proof: `Disputes::CounterForOpenDisputes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::ClaimantDisputes` (r:1 w:1)
+	/// Proof: `Disputes::ClaimantDisputes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::NextDisputeId` (r:1 w:1)
+	/// Proof: `Disputes::NextDisputeId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: UNKNOWN KEY `0x665d7275de434c7aaa97f14cdb74b864` (r:1 w:0)
+	/// Proof: UNKNOWN KEY `0x665d7275de434c7aaa97f14cdb74b864` (r:1 w:0)
+	/// Storage: UNKNOWN KEY `0x94319635c27306b887cec2ed1fbd2975` (r:1 w:0)
+	/// Proof: UNKNOWN KEY `0x94319635c27306b887cec2ed1fbd2975` (r:1 w:0)
+	/// Storage: `Disputes::OpenDisputes` (r:1 w:1)
+	/// Proof: `Disputes::OpenDisputes` (`max_values`: None, `max_size`: Some(1350), added: 3825, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenReviews` (r:1 w:1)
 	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Emergencies` (r:0 w:1)
 	/// Proof: `Access::Emergencies` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
 	fn escalate_review() -> Weight {
-		// Proof size, measured: `1015`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 2_420_826_000 picoseconds.
-		Weight::from_parts(2_757_955_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		// Proof size, measured: `1850`
+		// Proof size, estimated: `5315`
+		// Minimum execution time: 3_609_743_000 picoseconds.
+		Weight::from_parts(3_828_040_000, 0)
+			.saturating_add(Weight::from_parts(0, 5315))
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 }

@@ -62,13 +62,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn register_patient() -> Weight {
 		// Proof size, measured: `107`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 2_907_343_000 picoseconds.
-		Weight::from_parts(3_233_180_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 2_887_275_000 picoseconds.
+		Weight::from_parts(3_021_175_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -77,8 +77,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_encryption_key() -> Weight {
 		// Proof size, measured: `170`
 		// Proof size, estimated: `3605`
-		// Minimum execution time: 490_565_000 picoseconds.
-		Weight::from_parts(629_484_000, 0)
+		// Minimum execution time: 482_951_000 picoseconds.
+		Weight::from_parts(528_125_000, 0)
 			.saturating_add(Weight::from_parts(0, 3605))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -91,19 +91,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenReviews` (r:1 w:0)
 	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::ClaimantDisputes` (r:1 w:0)
+	/// Proof: `Disputes::ClaimantDisputes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::PatientByCommitment` (r:0 w:1)
 	/// Proof: `HealthIdentity::PatientByCommitment` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_patient() -> Weight {
-		// Proof size, measured: `373`
+		// Proof size, measured: `379`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 2_967_485_000 picoseconds.
-		Weight::from_parts(3_851_394_000, 0)
+		// Minimum execution time: 3_145_477_000 picoseconds.
+		Weight::from_parts(3_351_812_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `HealthIdentity::AdminOf` (r:1 w:1)
@@ -115,14 +117,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 128]`.
-	fn register_provider(_n: u32, ) -> Weight {
+	fn register_provider(n: u32, ) -> Weight {
 		// Proof size, measured: `555`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 3_286_521_000 picoseconds.
-		Weight::from_parts(4_469_540_742, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 3_207_072_000 picoseconds.
+		Weight::from_parts(3_482_363_651, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
+			// Standard error: 395_057
+			.saturating_add(Weight::from_parts(211_233, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -131,8 +135,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_provider_status() -> Weight {
 		// Proof size, measured: `319`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 459_227_000 picoseconds.
-		Weight::from_parts(621_289_000, 0)
+		// Minimum execution time: 453_907_000 picoseconds.
+		Weight::from_parts(493_039_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -146,13 +150,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn add_practitioner() -> Weight {
 		// Proof size, measured: `518`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 3_284_225_000 picoseconds.
-		Weight::from_parts(4_099_487_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 3_227_350_000 picoseconds.
+		Weight::from_parts(3_431_110_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -165,13 +169,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn remove_practitioner() -> Weight {
 		// Proof size, measured: `666`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 2_871_406_000 picoseconds.
-		Weight::from_parts(3_390_263_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 2_821_774_000 picoseconds.
+		Weight::from_parts(2_978_205_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -182,8 +186,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn transfer_admin() -> Weight {
 		// Proof size, measured: `360`
 		// Proof size, estimated: `6044`
-		// Minimum execution time: 958_047_000 picoseconds.
-		Weight::from_parts(1_255_501_000, 0)
+		// Minimum execution time: 961_904_000 picoseconds.
+		Weight::from_parts(1_052_423_000, 0)
 			.saturating_add(Weight::from_parts(0, 6044))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -197,8 +201,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn vouch_patient() -> Weight {
 		// Proof size, measured: `612`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 822_123_000 picoseconds.
-		Weight::from_parts(941_306_000, 0)
+		// Minimum execution time: 837_823_000 picoseconds.
+		Weight::from_parts(886_323_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -216,15 +220,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::PatientRecords` (r:0 w:1)
 	/// Proof: `HealthIdentity::PatientRecords` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	fn anchor_record() -> Weight {
 		// Proof size, measured: `742`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 3_531_037_000 picoseconds.
-		Weight::from_parts(4_372_345_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 3_581_711_000 picoseconds.
+		Weight::from_parts(3_718_225_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -239,13 +243,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn propose_link() -> Weight {
 		// Proof size, measured: `742`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 3_300_486_000 picoseconds.
-		Weight::from_parts(3_673_272_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 3_263_637_000 picoseconds.
+		Weight::from_parts(3_422_734_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -254,8 +258,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn accept_link() -> Weight {
 		// Proof size, measured: `283`
 		// Proof size, estimated: `3590`
-		// Minimum execution time: 523_626_000 picoseconds.
-		Weight::from_parts(651_165_000, 0)
+		// Minimum execution time: 506_395_000 picoseconds.
+		Weight::from_parts(547_231_000, 0)
 			.saturating_add(Weight::from_parts(0, 3590))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -271,13 +275,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn register_patient() -> Weight {
 		// Proof size, measured: `107`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 2_907_343_000 picoseconds.
-		Weight::from_parts(3_233_180_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 2_887_275_000 picoseconds.
+		Weight::from_parts(3_021_175_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -286,8 +290,8 @@ impl WeightInfo for () {
 	fn update_encryption_key() -> Weight {
 		// Proof size, measured: `170`
 		// Proof size, estimated: `3605`
-		// Minimum execution time: 490_565_000 picoseconds.
-		Weight::from_parts(629_484_000, 0)
+		// Minimum execution time: 482_951_000 picoseconds.
+		Weight::from_parts(528_125_000, 0)
 			.saturating_add(Weight::from_parts(0, 3605))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -300,19 +304,21 @@ impl WeightInfo for () {
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenReviews` (r:1 w:0)
 	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
+	/// Storage: `Disputes::ClaimantDisputes` (r:1 w:0)
+	/// Proof: `Disputes::ClaimantDisputes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::PatientByCommitment` (r:0 w:1)
 	/// Proof: `HealthIdentity::PatientByCommitment` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_patient() -> Weight {
-		// Proof size, measured: `373`
+		// Proof size, measured: `379`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 2_967_485_000 picoseconds.
-		Weight::from_parts(3_851_394_000, 0)
+		// Minimum execution time: 3_145_477_000 picoseconds.
+		Weight::from_parts(3_351_812_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	/// Storage: `HealthIdentity::AdminOf` (r:1 w:1)
@@ -324,14 +330,16 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 128]`.
-	fn register_provider(_n: u32, ) -> Weight {
+	fn register_provider(n: u32, ) -> Weight {
 		// Proof size, measured: `555`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 3_286_521_000 picoseconds.
-		Weight::from_parts(4_469_540_742, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 3_207_072_000 picoseconds.
+		Weight::from_parts(3_482_363_651, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
+			// Standard error: 395_057
+			.saturating_add(Weight::from_parts(211_233, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -340,8 +348,8 @@ impl WeightInfo for () {
 	fn set_provider_status() -> Weight {
 		// Proof size, measured: `319`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 459_227_000 picoseconds.
-		Weight::from_parts(621_289_000, 0)
+		// Minimum execution time: 453_907_000 picoseconds.
+		Weight::from_parts(493_039_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -355,13 +363,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn add_practitioner() -> Weight {
 		// Proof size, measured: `518`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 3_284_225_000 picoseconds.
-		Weight::from_parts(4_099_487_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 3_227_350_000 picoseconds.
+		Weight::from_parts(3_431_110_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -374,13 +382,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn remove_practitioner() -> Weight {
 		// Proof size, measured: `666`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 2_871_406_000 picoseconds.
-		Weight::from_parts(3_390_263_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 2_821_774_000 picoseconds.
+		Weight::from_parts(2_978_205_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -391,8 +399,8 @@ impl WeightInfo for () {
 	fn transfer_admin() -> Weight {
 		// Proof size, measured: `360`
 		// Proof size, estimated: `6044`
-		// Minimum execution time: 958_047_000 picoseconds.
-		Weight::from_parts(1_255_501_000, 0)
+		// Minimum execution time: 961_904_000 picoseconds.
+		Weight::from_parts(1_052_423_000, 0)
 			.saturating_add(Weight::from_parts(0, 6044))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -406,8 +414,8 @@ impl WeightInfo for () {
 	fn vouch_patient() -> Weight {
 		// Proof size, measured: `612`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 822_123_000 picoseconds.
-		Weight::from_parts(941_306_000, 0)
+		// Minimum execution time: 837_823_000 picoseconds.
+		Weight::from_parts(886_323_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -425,15 +433,15 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::PatientRecords` (r:0 w:1)
 	/// Proof: `HealthIdentity::PatientRecords` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	fn anchor_record() -> Weight {
 		// Proof size, measured: `742`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 3_531_037_000 picoseconds.
-		Weight::from_parts(4_372_345_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 3_581_711_000 picoseconds.
+		Weight::from_parts(3_718_225_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -448,13 +456,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn propose_link() -> Weight {
 		// Proof size, measured: `742`
-		// Proof size, estimated: `3712`
-		// Minimum execution time: 3_300_486_000 picoseconds.
-		Weight::from_parts(3_673_272_000, 0)
-			.saturating_add(Weight::from_parts(0, 3712))
+		// Proof size, estimated: `3748`
+		// Minimum execution time: 3_263_637_000 picoseconds.
+		Weight::from_parts(3_422_734_000, 0)
+			.saturating_add(Weight::from_parts(0, 3748))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -463,8 +471,8 @@ impl WeightInfo for () {
 	fn accept_link() -> Weight {
 		// Proof size, measured: `283`
 		// Proof size, estimated: `3590`
-		// Minimum execution time: 523_626_000 picoseconds.
-		Weight::from_parts(651_165_000, 0)
+		// Minimum execution time: 506_395_000 picoseconds.
+		Weight::from_parts(547_231_000, 0)
 			.saturating_add(Weight::from_parts(0, 3590))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))

@@ -1,8 +1,11 @@
-//! Governance: sudo (development only), the council and its membership, the treasury.
+//! Governance: sudo (development only), the council and its membership, the arbitrators, the
+//! treasury.
 //!
 //! The council is a `pallet-collective` whose members are managed by `pallet-membership`: root
-//! or a council majority adds and removes members. Later Salus pallets take their governance
-//! origins (accreditation, appeals) from the council defined here.
+//! or a council majority adds and removes members. The Salus pallets take their governance
+//! origins from it: a council majority accredits providers, a council supermajority rules on
+//! appeals. The arbitrators, who vote on disputes, are a second `pallet-membership` whose
+//! members a council majority sets.
 
 use crate::{
 	time::DAYS, token::SLS, AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeCall,
@@ -40,6 +43,8 @@ pub type CouncilSupermajority =
 	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
 /// Root, or a council majority.
 pub type RootOrCouncilMajority = EitherOfDiverse<EnsureRoot<AccountId>, CouncilMajority>;
+/// Root, or a council supermajority.
+pub type RootOrCouncilSupermajority = EitherOfDiverse<EnsureRoot<AccountId>, CouncilSupermajority>;
 
 parameter_types! {
 	/// How long a council motion stays open for votes.
@@ -130,4 +135,29 @@ impl pallet_treasury::Config for Runtime {
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ();
 	type BlockNumberProvider = System;
+}
+
+/// The arbitrators' membership instance.
+pub type ArbitratorsInstance = pallet_membership::Instance2;
+
+parameter_types! {
+	/// Arbitrators at most: every vote on a dispute is kept with it and each majority voter is
+	/// paid, so this bounds a dispute's record and the work of applying a verdict.
+	pub const MaxArbitrators: u32 = 21;
+}
+
+/// The arbitrators: a body the council appoints (a majority motion adds, removes, swaps or
+/// resets members). The disputes pallet reads it for who may vote, and withdraws the votes of
+/// a member who leaves from the disputes still open.
+impl pallet_membership::Config<ArbitratorsInstance> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AddOrigin = RootOrCouncilMajority;
+	type RemoveOrigin = RootOrCouncilMajority;
+	type SwapOrigin = RootOrCouncilMajority;
+	type ResetOrigin = RootOrCouncilMajority;
+	type PrimeOrigin = RootOrCouncilMajority;
+	type MembershipInitialized = crate::Disputes;
+	type MembershipChanged = crate::Disputes;
+	type MaxMembers = MaxArbitrators;
+	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
 }

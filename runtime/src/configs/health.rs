@@ -1,11 +1,17 @@
-//! The Salus pallets: identity, consent and access (more land with their issues).
+//! The Salus pallets: identity, consent, access and disputes (rewards land with their issue).
 
 use crate::{
-	configs::governance::RootOrCouncilMajority, time::DAYS, token::deposit, Access, Balance,
-	Balances, Consent, HealthIdentity, Runtime, RuntimeEvent, RuntimeHoldReason, Timestamp, SLS,
+	configs::governance::{
+		MaxArbitrators, RootOrCouncilMajority, RootOrCouncilSupermajority, TreasuryAccount,
+	},
+	time::DAYS,
+	token::deposit,
+	Access, ArbitratorsMembership, Balance, Balances, BlockNumber, Consent, Disputes,
+	HealthIdentity, Runtime, RuntimeEvent, RuntimeHoldReason, Timestamp, SLS,
 };
 use frame_support::{parameter_types, traits::ConstU32};
 use salus_primitives::Timestamp as Moment;
+use sp_runtime::Perbill;
 
 parameter_types! {
 	/// A patient entry (about 92 bytes), its commitment-index entry (64 bytes), and the base
@@ -28,9 +34,9 @@ impl pallet_health_identity::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	/// The council accredits, suspends and revokes providers (or root, i.e. sudo on dev).
 	type AccreditationOrigin = RootOrCouncilMajority;
-	/// A patient with consents, open requests or open emergency reviews may not deregister;
-	/// its consent ledger goes when it does.
-	type PatientLifecycle = (Consent, Access);
+	/// A patient with consents, open requests, open emergency reviews or open disputes may not
+	/// deregister; its consent ledger goes when it does.
+	type PatientLifecycle = (Consent, Access, Disputes);
 	type PatientDeposit = PatientDeposit;
 	type ProviderBond = ProviderBond;
 	type PractitionerDeposit = PractitionerDeposit;
@@ -110,9 +116,9 @@ impl pallet_access::Config for Runtime {
 	type Patients = HealthIdentity;
 	type Providers = HealthIdentity;
 	type AccessControl = Consent;
-	/// No dispute court yet: contesting fails with `Unavailable`, and an unreviewed emergency's
-	/// review closes with no dispute.
-	type Disputes = ();
+	/// A contested emergency opens a dispute with the patient's bond; an unreviewed one goes
+	/// to the court on its own.
+	type Disputes = Disputes;
 	/// No reward pallet yet.
 	type AccessEvents = ();
 	type RequestDeposit = RequestDeposit;
@@ -139,6 +145,77 @@ impl pallet_access::Config for Runtime {
 	#[cfg(feature = "runtime-benchmarks")]
 	type Clock = BenchmarkClock;
 	type WeightInfo = pallet_access::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Held from a claimant while its dispute is open: it pays for the dispute's record (at most
+	/// 1 407 bytes with a full evidence list and every arbitrator's vote), its index entries,
+	/// and makes a frivolous claim cost something.
+	pub const DisputeBond: Balance = 10 * SLS;
+	/// Held from an appellant: three times the dispute's bond.
+	pub const AppealBond: Balance = 30 * SLS;
+	/// The parties file evidence for three days. Root (sudo on dev chains, governance later)
+	/// may change this and the other periods with `system.set_storage`.
+	pub storage DisputeEvidencePeriod: BlockNumber = 3 * DAYS;
+	/// The arbitrators vote for a week after the evidence period.
+	pub storage DisputeVotingPeriod: BlockNumber = 7 * DAYS;
+	/// The losing party may appeal for a week.
+	pub storage DisputeAppealPeriod: BlockNumber = 7 * DAYS;
+	/// The council rules on an appeal or a referred dispute within two weeks (a council motion
+	/// stays open three days).
+	pub storage DisputeRulingPeriod: BlockNumber = 14 * DAYS;
+	/// Half of the arbitrators must vote.
+	pub const DisputeQuorum: Perbill = Perbill::from_percent(50);
+	/// A dispute is upheld by a strict majority of the votes cast; a tie rejects it.
+	pub const UpheldThreshold: Perbill = Perbill::from_percent(50);
+	/// An upheld dispute slashes a quarter of the provider's 100 SLS bond...
+	pub const DisputeSlash: Balance = 25 * SLS;
+	/// ...of which 60 % compensates the claimant...
+	pub const DisputeCompensation: Perbill = Perbill::from_percent(60);
+	/// ...and 10 % is shared by the arbitrators who voted with the verdict (of a forfeited
+	/// bond too); the rest goes to the treasury.
+	pub const ArbitratorFee: Perbill = Perbill::from_percent(10);
+	/// A rejected claimant gets half its bond back.
+	pub const RejectedRefund: Perbill = Perbill::from_percent(50);
+}
+
+impl pallet_disputes::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Patients = HealthIdentity;
+	type Providers = HealthIdentity;
+	/// The council-appointed arbitrators.
+	type Arbitrators = ArbitratorsMembership;
+	/// Appeals and referred disputes go to a council supermajority (or root).
+	type AppealOrigin = RootOrCouncilSupermajority;
+	/// No reward pallet yet: nothing to claw back.
+	type Clawback = ();
+	type Treasury = TreasuryAccount;
+	type DisputeBond = DisputeBond;
+	type AppealBond = AppealBond;
+	type EvidencePeriod = DisputeEvidencePeriod;
+	type VotingPeriod = DisputeVotingPeriod;
+	type AppealPeriod = DisputeAppealPeriod;
+	type RulingPeriod = DisputeRulingPeriod;
+	type Quorum = DisputeQuorum;
+	type UpheldThreshold = UpheldThreshold;
+	type Slash = DisputeSlash;
+	type Compensation = DisputeCompensation;
+	type ArbitratorFee = ArbitratorFee;
+	type RejectedRefund = RejectedRefund;
+	/// A provider is suspended at its third upheld dispute (at once for an emergency).
+	type SuspendAfter = ConstU32<3>;
+	/// Sixteen evidence hashes per dispute, both parties together.
+	type MaxEvidence = ConstU32<16>;
+	type MaxArbitrators = MaxArbitrators;
+	/// Open disputes at once: bounds the work of withdrawing a departing arbitrator's votes.
+	type MaxOpenDisputes = ConstU32<512>;
+	/// Open disputes one account may bring at once.
+	type MaxDisputesPerClaimant = ConstU32<8>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type Fixtures = HealthIdentity;
+	type WeightInfo = pallet_disputes::weights::SubstrateWeight<Runtime>;
 }
 
 /// Sets the block timestamp for the benchmarks.

@@ -1,0 +1,260 @@
+//! A test runtime: System, Balances and this pallet, with the registries and the arbitrators'
+//! body it sees through traits kept in a few statics.
+//!
+//! | account | who |
+//! |---|---|
+//! | 1, 2 | registered patients |
+//! | 3 | a registered patient with less than a bond |
+//! | 11, 12 | practitioners of provider 0, an accredited hospital with a bond of 1 000 |
+//! | 21 | practitioner of provider 1, an accredited clinic |
+//! | 31 | practitioner of provider 2, a laboratory pending accreditation |
+//! | 50 | nobody: neither patient nor practitioner |
+//! | 101–105 | the arbitrators |
+//! | 999 | the treasury |
+
+use crate as pallet_disputes;
+use alloc::collections::{BTreeMap, BTreeSet};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{fungible::Mutate, ConstU32, ConstU64, SortedMembers},
+};
+use salus_primitives::{
+	DisputeSubject, Jurisdiction, PatientRegistry, ProviderId, ProviderKind, ProviderProfile,
+	ProviderRegistry, ProviderStatus, RewardClawback,
+};
+use sp_runtime::{BuildStorage, DispatchError, Perbill};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Disputes: pallet_disputes,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+pub const DISPUTE_BOND: u64 = 100;
+pub const APPEAL_BOND: u64 = 300;
+pub const EVIDENCE_PERIOD: u64 = 10;
+pub const VOTING_PERIOD: u64 = 20;
+pub const APPEAL_WINDOW: u64 = 10;
+pub const RULING_PERIOD: u64 = 15;
+pub const SLASH: u64 = 200;
+pub const PROVIDER_BOND: u64 = 1_000;
+pub const MAX_EVIDENCE: u32 = 4;
+pub const MAX_ARBITRATORS: u32 = 6;
+pub const MAX_OPEN: u32 = 5;
+pub const MAX_PER_CLAIMANT: u32 = 2;
+pub const SUSPEND_AFTER: u32 = 2;
+/// What every test account starts with.
+pub const ENDOWMENT: u64 = 10_000;
+/// A patient who cannot pay a bond.
+pub const POOR: u64 = 3;
+/// Provider 0, whose practitioners are 11 and 12.
+pub const HOSPITAL: ProviderId = 0;
+/// Someone with no role.
+pub const NOBODY: u64 = 50;
+/// The arbitrators at the start of every test.
+pub const ARBITRATORS: [u64; 5] = [101, 102, 103, 104, 105];
+/// The treasury account.
+pub const TREASURY: u64 = 999;
+
+parameter_types! {
+	/// Registered patients.
+	pub static RegisteredPatients: BTreeSet<u64> = BTreeSet::new();
+	/// Providers.
+	pub static Providers: BTreeMap<ProviderId, ProviderProfile> = BTreeMap::new();
+	/// Practitioner → the provider it acts for.
+	pub static Practitioners: BTreeMap<u64, ProviderId> = BTreeMap::new();
+	/// Provider → its bond.
+	pub static Bonds: BTreeMap<ProviderId, u64> = BTreeMap::new();
+	/// The arbitrators, sorted.
+	pub static Members: alloc::vec::Vec<u64> = alloc::vec::Vec::new();
+	/// What was clawed back, in order.
+	pub static ClawedBack: alloc::vec::Vec<(ProviderId, DisputeSubject)> = alloc::vec::Vec::new();
+	pub const Treasury: u64 = TREASURY;
+	pub const Quorum: Perbill = Perbill::from_percent(60);
+	pub const UpheldThreshold: Perbill = Perbill::from_percent(50);
+	pub const Compensation: Perbill = Perbill::from_percent(50);
+	pub const ArbitratorFee: Perbill = Perbill::from_percent(10);
+	pub const RejectedRefund: Perbill = Perbill::from_percent(50);
+	/// The appeal period; tests set it to zero to apply verdicts at once.
+	pub static AppealPeriod: u64 = APPEAL_WINDOW;
+}
+
+pub fn de() -> Jurisdiction {
+	Jurisdiction::from_code("DE").unwrap()
+}
+
+/// The identity registry, as the statics above set it; slashes mint what they take from the
+/// static bond into the beneficiary's account.
+pub struct MockIdentity;
+impl ProviderRegistry<u64> for MockIdentity {
+	type Balance = u64;
+	fn provider_of(who: &u64) -> Option<ProviderId> {
+		Practitioners::get().get(who).copied()
+	}
+	fn profile(provider: ProviderId) -> Option<ProviderProfile> {
+		Providers::get().get(&provider).copied()
+	}
+	fn slash_bond(provider: ProviderId, amount: u64, to: &u64) -> Result<u64, DispatchError> {
+		let bond = Bonds::get().get(&provider).copied().ok_or(DispatchError::CannotLookup)?;
+		let moved = amount.min(bond);
+		Balances::mint_into(to, moved)?;
+		Bonds::mutate(|bonds| bonds.insert(provider, bond.saturating_sub(moved)));
+		Ok(moved)
+	}
+	fn suspend(provider: ProviderId) -> Result<(), DispatchError> {
+		Providers::mutate(|providers| match providers.get_mut(&provider) {
+			Some(profile) if profile.status.can_become(ProviderStatus::Suspended) => {
+				profile.status = ProviderStatus::Suspended;
+				Ok(())
+			},
+			_ => Err(DispatchError::Other("cannot suspend")),
+		})
+	}
+}
+impl PatientRegistry<u64> for MockIdentity {
+	fn is_registered(who: &u64) -> bool {
+		RegisteredPatients::get().contains(who)
+	}
+	fn jurisdiction(who: &u64) -> Option<Jurisdiction> {
+		Self::is_registered(who).then(de)
+	}
+	fn is_vouched(_: &u64) -> bool {
+		false
+	}
+}
+
+/// The arbitrators' body.
+pub struct MockArbitrators;
+impl SortedMembers<u64> for MockArbitrators {
+	fn sorted_members() -> alloc::vec::Vec<u64> {
+		Members::get()
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn add(who: &u64) {
+		Members::mutate(|members| {
+			if let Err(at) = members.binary_search(who) {
+				members.insert(at, *who);
+			}
+		});
+	}
+}
+
+/// Records what it is asked to claw back.
+pub struct MockClawback;
+impl RewardClawback for MockClawback {
+	fn claw_back(respondent: ProviderId, subject: DisputeSubject) {
+		ClawedBack::mutate(|done| done.push((respondent, subject)));
+	}
+}
+
+/// Adds a provider of `kind` with `status`, a bond of [`PROVIDER_BOND`] and `practitioner`.
+pub fn add_provider(practitioner: u64, kind: ProviderKind, status: ProviderStatus) -> ProviderId {
+	let id = Providers::get().len() as ProviderId;
+	Providers::mutate(|providers| {
+		providers.insert(id, ProviderProfile { kind, jurisdiction: de(), status })
+	});
+	Practitioners::mutate(|practitioners| practitioners.insert(practitioner, id));
+	Bonds::mutate(|bonds| bonds.insert(id, PROVIDER_BOND));
+	id
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl salus_primitives::benchmarking::IdentityFixtures<u64> for MockIdentity {
+	fn fund(who: &u64) {
+		Balances::set_balance(who, 1_000_000);
+	}
+	fn patient(who: &u64) {
+		Self::fund(who);
+		RegisteredPatients::mutate(|patients| patients.insert(*who));
+	}
+	fn practitioner(who: &u64, kind: ProviderKind, _: Jurisdiction) -> ProviderId {
+		Self::fund(who);
+		add_provider(*who, kind, ProviderStatus::Accredited)
+	}
+}
+
+impl pallet_disputes::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Patients = MockIdentity;
+	type Providers = MockIdentity;
+	type Arbitrators = MockArbitrators;
+	type AppealOrigin = frame_system::EnsureRoot<u64>;
+	type Clawback = MockClawback;
+	type Treasury = Treasury;
+	type DisputeBond = ConstU64<DISPUTE_BOND>;
+	type AppealBond = ConstU64<APPEAL_BOND>;
+	type EvidencePeriod = ConstU64<EVIDENCE_PERIOD>;
+	type VotingPeriod = ConstU64<VOTING_PERIOD>;
+	type AppealPeriod = AppealPeriod;
+	type RulingPeriod = ConstU64<RULING_PERIOD>;
+	type Quorum = Quorum;
+	type UpheldThreshold = UpheldThreshold;
+	type Slash = ConstU64<SLASH>;
+	type Compensation = Compensation;
+	type ArbitratorFee = ArbitratorFee;
+	type RejectedRefund = RejectedRefund;
+	type SuspendAfter = ConstU32<SUSPEND_AFTER>;
+	type MaxEvidence = ConstU32<MAX_EVIDENCE>;
+	type MaxArbitrators = ConstU32<MAX_ARBITRATORS>;
+	type MaxOpenDisputes = ConstU32<MAX_OPEN>;
+	type MaxDisputesPerClaimant = ConstU32<MAX_PER_CLAIMANT>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type Fixtures = MockIdentity;
+	type WeightInfo = ();
+}
+
+/// Externalities with the accounts of the table above.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut balances: alloc::vec::Vec<(u64, u64)> = [1, 2, 11, 12, 21, 31, NOBODY, TREASURY]
+		.iter()
+		.map(|who| (*who, ENDOWMENT))
+		.collect();
+	balances.extend(ARBITRATORS.iter().map(|who| (*who, ENDOWMENT)));
+	balances.push((POOR, 50));
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		RegisteredPatients::set([1, 2, POOR].into_iter().collect());
+		Providers::set(BTreeMap::new());
+		Practitioners::set(BTreeMap::new());
+		Bonds::set(BTreeMap::new());
+		Members::set(ARBITRATORS.to_vec());
+		ClawedBack::set(alloc::vec::Vec::new());
+		AppealPeriod::set(APPEAL_WINDOW);
+		add_provider(11, ProviderKind::Hospital, ProviderStatus::Accredited);
+		Practitioners::mutate(|practitioners| practitioners.insert(12, HOSPITAL));
+		add_provider(21, ProviderKind::Clinic, ProviderStatus::Accredited);
+		add_provider(31, ProviderKind::Laboratory, ProviderStatus::Pending);
+	});
+	ext
+}
+
+/// Runs `test`, then checks every storage invariant of the pallet.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Disputes::do_try_state().expect("storage invariants hold");
+	})
+}

@@ -1,0 +1,172 @@
+//! The disputes pallet's stored types.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::Get, BoundedVec};
+use salus_primitives::{DisputeSubject, ProviderId};
+use scale_info::TypeInfo;
+use sp_core::H256;
+
+/// What the arbitrators (or the appeal origin) decide.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum Verdict {
+	/// The claim is right: the provider is sanctioned and the claimant compensated.
+	#[codec(index = 0)]
+	Upheld,
+	/// The claim is wrong: part of the claimant's bond is forfeited.
+	#[codec(index = 1)]
+	Rejected,
+}
+
+impl Verdict {
+	/// The other verdict.
+	pub const fn reversed(self) -> Self {
+		match self {
+			Verdict::Upheld => Verdict::Rejected,
+			Verdict::Rejected => Verdict::Upheld,
+		}
+	}
+}
+
+/// Which side of a dispute.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum Party {
+	/// Who opened the dispute (a patient or a provider's practitioner).
+	#[codec(index = 0)]
+	Claimant,
+	/// The provider the dispute is against (any of its practitioners speaks for it).
+	#[codec(index = 1)]
+	Respondent,
+}
+
+/// Where a dispute is in its life. Every stage ends at a block after which `close_dispute`
+/// moves it on, so none lasts forever.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum Stage<AccountId, Balance, BlockNumber> {
+	/// The parties file evidence until `evidence_ends` (inclusive); the arbitrators vote from
+	/// the block after it until `voting_ends` (inclusive).
+	#[codec(index = 0)]
+	Open {
+		/// The last block evidence is taken.
+		evidence_ends: BlockNumber,
+		/// The last block votes are taken.
+		voting_ends: BlockNumber,
+	},
+	/// Too few arbitrators voted: the appeal origin may rule until `ends` (inclusive); if it
+	/// does not, the dispute resolves Rejected without penalty.
+	#[codec(index = 1)]
+	Referred {
+		/// The last block the appeal origin may rule.
+		ends: BlockNumber,
+	},
+	/// The arbitrators decided `verdict`; the losing party may appeal until `appeal_ends`
+	/// (inclusive), after which the verdict is applied.
+	#[codec(index = 2)]
+	Decided {
+		/// The arbitrators' verdict.
+		verdict: Verdict,
+		/// The last block an appeal is taken.
+		appeal_ends: BlockNumber,
+	},
+	/// The losing party appealed `verdict`, holding `bond`; the appeal origin may rule until
+	/// `ends` (inclusive). If it does not, `verdict` stands and the appellant's bond returns.
+	#[codec(index = 3)]
+	Appealed {
+		/// The arbitrators' verdict, appealed.
+		verdict: Verdict,
+		/// Who appealed.
+		appellant: AccountId,
+		/// The appellant's bond, held.
+		bond: Balance,
+		/// The last block the appeal origin may rule.
+		ends: BlockNumber,
+	},
+}
+
+/// A dispute against a provider, from its opening until its verdict is applied (it is removed
+/// then; events keep its history).
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxEvidence, MaxVotes))]
+#[codec(mel_bound(
+	AccountId: MaxEncodedLen,
+	Balance: MaxEncodedLen,
+	BlockNumber: MaxEncodedLen
+))]
+pub struct Dispute<AccountId, Balance, BlockNumber, MaxEvidence: Get<u32>, MaxVotes: Get<u32>> {
+	/// Who opened it: a patient, or a practitioner of another provider.
+	pub claimant: AccountId,
+	/// The provider it is against.
+	pub respondent: ProviderId,
+	/// What it is about.
+	pub subject: DisputeSubject,
+	/// The claimant's bond, held until the verdict is applied (zero for a dispute the court
+	/// took up on its own, from an emergency nobody reviewed).
+	pub bond: Balance,
+	/// Hashes of the evidence each party filed (the documents stay off chain), in order.
+	pub evidence: BoundedVec<(Party, H256), MaxEvidence>,
+	/// The arbitrators' votes; only current arbitrators' (a member who leaves loses its vote).
+	pub votes: BoundedVec<(AccountId, Verdict), MaxVotes>,
+	/// Where it is.
+	pub stage: Stage<AccountId, Balance, BlockNumber>,
+}
+
+/// How a dispute ended and what moved, as the `DisputeResolved` event reports it.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct Settlement<Balance> {
+	/// Slashed from the provider's bond and paid to the claimant.
+	pub compensation: Balance,
+	/// Paid to the arbitrators who voted for the verdict, together.
+	pub arbitrator_fees: Balance,
+	/// Paid to the treasury (the rest of a slash, a forfeited bond).
+	pub to_treasury: Balance,
+	/// Of the claimant's bond, returned to it.
+	pub refunded: Balance,
+	/// Whether the provider was suspended.
+	pub suspended: bool,
+}
+
+/// What the verdict's sanctions are drawn from when a dispute ends.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Outcome {
+	/// Apply `Verdict` with its sanctions.
+	Verdict(Verdict),
+	/// Nobody ruled in time: the claim fails, but without penalty (the whole bond returns).
+	Lapsed,
+}
