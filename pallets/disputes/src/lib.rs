@@ -923,9 +923,9 @@ pub mod pallet {
 			});
 			let suspends = matches!(dispute.subject, DisputeSubject::Emergency(_))
 				|| upheld >= T::SuspendAfter::get();
-			settlement.suspended = suspends
-				&& T::Providers::is_accredited(provider)
-				&& T::Providers::suspend(provider).is_ok();
+			// The registry refuses to suspend a provider that is not accredited (already
+			// suspended, or revoked): then nothing changes.
+			settlement.suspended = suspends && T::Providers::suspend(provider).is_ok();
 			T::Clawback::claw_back(provider, dispute.subject);
 		}
 
