@@ -28,16 +28,6 @@ pub enum Verdict {
 	Rejected,
 }
 
-impl Verdict {
-	/// The other verdict.
-	pub const fn reversed(self) -> Self {
-		match self {
-			Verdict::Upheld => Verdict::Rejected,
-			Verdict::Rejected => Verdict::Upheld,
-		}
-	}
-}
-
 /// Which side of a dispute.
 #[derive(
 	Clone,
