@@ -8,7 +8,8 @@ use crate::{Jurisdiction, ProviderId, ProviderKind};
 pub trait IdentityFixtures<AccountId> {
 	/// Gives `who` enough free balance for any deposit a benchmark may hold from it.
 	fn fund(who: &AccountId);
-	/// Registers `who` as a patient (funding it as needed).
+	/// Registers `who` as a patient vouched for by an accredited provider (funding it as
+	/// needed).
 	fn patient(who: &AccountId);
 	/// Registers an accredited provider of `kind` in `jurisdiction`, with `who` as one of its
 	/// practitioners; returns the provider.

@@ -164,6 +164,8 @@ pub trait ProviderRegistry<AccountId> {
 	fn jurisdiction(provider: ProviderId) -> Option<Jurisdiction> {
 		Self::profile(provider).map(|profile| profile.jurisdiction)
 	}
+	/// The account that administers `provider` (and receives its rewards), if it exists.
+	fn admin(provider: ProviderId) -> Option<AccountId>;
 	/// Whether `provider` exists and is accredited.
 	fn is_accredited(provider: ProviderId) -> bool {
 		Self::profile(provider).is_some_and(|profile| profile.status == ProviderStatus::Accredited)

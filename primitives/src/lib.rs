@@ -20,6 +20,8 @@
 //! - [`access`]: what the access pallet hands on: disputes through [`DisputeGateway`] and the
 //!   [`AccessEvents`] the rewards pallet counts.
 //! - [`disputes`]: what an upheld dispute asks of the rewards pallet ([`RewardClawback`]).
+//! - [`rewards`]: the events the identity and consent pallets report to the rewards pallet
+//!   ([`RecordEvents`], [`ConsentEvents`]).
 //!
 //! Every type is SCALE-encodable with a bounded [`MaxEncodedLen`](codec::MaxEncodedLen) and
 //! described by [`TypeInfo`](scale_info::TypeInfo), so it can be stored, passed to calls and read
@@ -42,6 +44,7 @@ pub mod identity;
 pub mod ids;
 mod jurisdiction;
 mod purpose;
+pub mod rewards;
 mod set;
 
 pub use access::{AccessEvents, DisputeGateway, DisputeSubject};
@@ -58,6 +61,7 @@ pub use identity::{
 pub use ids::*;
 pub use jurisdiction::{InvalidJurisdiction, Jurisdiction};
 pub use purpose::{Purpose, PurposeSet};
+pub use rewards::{ConsentEvents, RecordEvents};
 pub use set::{Flag, FlagSet};
 
 #[cfg(test)]

@@ -6,8 +6,8 @@
 
 use crate::{
 	Access, AccountId, Aura, Balance, Block, BlockNumber, Consent, Executive, Grandpa, Hash,
-	HealthIdentity, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
-	TransactionPayment, VERSION,
+	HealthIdentity, InherentDataExt, Nonce, Rewards, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	System, TransactionPayment, VERSION,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -256,6 +256,20 @@ impl_runtime_apis! {
 
 		fn emergency_directive(patient: AccountId) -> salus_primitives::DataClassSet {
 			Consent::emergency_directive(&patient)
+		}
+	}
+
+	impl pallet_rewards::runtime_api::RewardsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn pending_rewards(who: AccountId) -> Balance {
+			Rewards::pending_rewards(&who)
+		}
+
+		fn epoch_info() -> pallet_rewards::EpochInfoOf<Runtime> {
+			Rewards::epoch_info()
+		}
+
+		fn reward_schedule() -> pallet_rewards::RewardSchedule {
+			Rewards::reward_schedule()
 		}
 	}
 

@@ -26,6 +26,8 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_consent, Consent]
 	[pallet_access, Access]
 	[pallet_disputes, Disputes]
+	[pallet_rewards, Rewards]
+	[pallet_vesting, Vesting]
 );
 
 /// The benchmarks this runtime has, and the storage items they may touch.

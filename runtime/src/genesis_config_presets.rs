@@ -6,28 +6,144 @@
 //! | `local_testnet` | `local` | Alice, Bob, Charlie, Dave | Alice | Alice, Bob, Charlie | Alice, Bob, Ferdie |
 //! | `testnet` | `testnet` | One, Two (placeholders) | One (placeholder) | One, Two | One, Two |
 //!
-//! Dev and local endow the well-known development accounts with [`DEV_ENDOWMENT`] each. The
-//! testnet preset is a template: its authority, sudo, council and arbitrator keys are the public
-//! well-known `//One` and `//Two` keys, which anyone can sign with, so an operator must replace
-//! them (see the README) before a public network starts.
+//! Every preset mints the same genesis supply, [`TOTAL_SUPPLY`] = 100 M SLS, allocated as
+//!
+//! | share | allocation | to | liquid at launch | vesting |
+//! |---|---|---|---|---|
+//! | 40 % | [`REWARD_POOL`] | the rewards pallet's pool account | all (paid out only by the emission schedule) | — |
+//! | 20 % | [`TREASURY`] | the treasury | all (spent only by council motions) | — |
+//! | 10 % | [`VALIDATORS`] | the validators' operators, in equal shares | 10 % | linear over 2 years |
+//! | 20 % | [`ECOSYSTEM`] | the ecosystem fund (hospital onboarding, grants) | 25 % | linear over 4 years |
+//! | 10 % | [`TEAM`] | the team | none | 1-year cliff, then linear over 3 years |
+//!
+//! Dev and local also endow the well-known development accounts with [`DEV_ENDOWMENT`] each,
+//! on top of the supply, for testing; their operators are the authorities' stash accounts and
+//! the ecosystem fund and team are `//Eve//stash` and `//Ferdie//stash`. The testnet preset is a
+//! template: its authority, sudo, council and arbitrator keys are the public well-known `//One`
+//! and `//Two` keys, and its ecosystem fund and team the well-known `//Alice//stash` and
+//! `//Bob//stash`, which anyone can sign with, so an operator must replace them (see the README)
+//! before a public network starts.
 
 use crate::{
-	token::SLS, AccountId, ArbitratorsMembershipConfig, AuraConfig, Balance, BalancesConfig,
-	CouncilMembershipConfig, GrandpaConfig, RuntimeGenesisConfig, SudoConfig,
+	configs::{governance::TreasuryAccount, health::RewardsPalletId},
+	time::DAYS,
+	token::SLS,
+	AccountId, ArbitratorsMembershipConfig, AuraConfig, Balance, BalancesConfig, BlockNumber,
+	CouncilMembershipConfig, GrandpaConfig, RewardsConfig, RuntimeGenesisConfig, SudoConfig,
+	VestingConfig,
 };
-use alloc::{vec, vec::Vec};
+use alloc::{collections::BTreeMap, vec, vec::Vec};
 use frame_support::{build_struct_json_patch, BoundedVec};
+use pallet_rewards::RewardSchedule;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+use sp_runtime::traits::AccountIdConversion;
 
 /// The id of the public-testnet template preset.
 pub const TESTNET_RUNTIME_PRESET: &str = "testnet";
 
-/// What each endowed account of a development or local chain starts with: one million SLS.
+/// What each endowed account of a development or local chain starts with, on top of the
+/// genesis supply: one million SLS.
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * SLS;
+
+/// The genesis supply: 100 million SLS.
+pub const TOTAL_SUPPLY: Balance = 100_000_000 * SLS;
+/// The reward pool's allocation (40 %).
+pub const REWARD_POOL: Balance = 40_000_000 * SLS;
+/// The treasury's allocation (20 %).
+pub const TREASURY: Balance = 20_000_000 * SLS;
+/// The validators' operators' allocation (10 %), shared equally.
+pub const VALIDATORS: Balance = 10_000_000 * SLS;
+/// The ecosystem fund's allocation (20 %).
+pub const ECOSYSTEM: Balance = 20_000_000 * SLS;
+/// The team's allocation (10 %).
+pub const TEAM: Balance = 10_000_000 * SLS;
+
+/// A year of blocks.
+const YEAR: BlockNumber = 365 * DAYS;
+
+/// The reward schedule at launch: a point is worth at most `MaxRewardPerPoint` (0.05 SLS), so
+/// an approval earns at most 0.5 SLS, half the 1 SLS request fee; a patient earns at most
+/// 100 points (5 SLS) a day.
+pub const LAUNCH_SCHEDULE: RewardSchedule = RewardSchedule {
+	request_approved: 10,
+	record_anchored: 5,
+	research_consent: 20,
+	emergency_justified: 5,
+	epoch_cap: 100,
+};
+
+/// Who receives the allocations that are not the pool's or the treasury's.
+struct Allocation {
+	/// The validators' operators.
+	operators: Vec<AccountId>,
+	/// The ecosystem fund.
+	ecosystem: AccountId,
+	/// The team.
+	team: AccountId,
+}
+
+/// A vesting schedule as pallet-vesting's genesis takes it: account, first block, blocks to
+/// vest, liquid amount.
+type VestingEntry = (AccountId, BlockNumber, BlockNumber, Balance);
+
+impl Allocation {
+	/// The genesis balances (the supply, plus `extra` endowments) and vesting schedules.
+	fn genesis(
+		self,
+		extra: Vec<(AccountId, Balance)>,
+	) -> (Vec<(AccountId, Balance)>, Vec<VestingEntry>) {
+		let mut balances = BTreeMap::<AccountId, Balance>::new();
+		let mut add = |who: &AccountId, amount: Balance| {
+			let entry = balances.entry(who.clone()).or_default();
+			*entry = entry.saturating_add(amount);
+		};
+		for (who, amount) in &extra {
+			add(who, *amount);
+		}
+		let pool: AccountId = RewardsPalletId::get().into_account_truncating();
+		add(&pool, REWARD_POOL);
+		let operators = self.operators.len().max(1) as Balance;
+		let share = VALIDATORS.checked_div(operators).unwrap_or_default();
+		// What does not divide evenly goes to the treasury, so the supply stays exact.
+		add(
+			&TreasuryAccount::get(),
+			TREASURY.saturating_add(VALIDATORS.checked_rem(operators).unwrap_or_default()),
+		);
+		for operator in &self.operators {
+			add(operator, share);
+		}
+		add(&self.ecosystem, ECOSYSTEM);
+		add(&self.team, TEAM);
+
+		// What an account already had (a development endowment) stays liquid.
+		let had = |who: &AccountId| {
+			extra
+				.iter()
+				.filter(|(of, _)| of == who)
+				.map(|(_, amount)| *amount)
+				.sum::<Balance>()
+		};
+		let mut vesting: Vec<VestingEntry> = self
+			.operators
+			.iter()
+			.map(|operator| {
+				(operator.clone(), 0, 2 * YEAR, had(operator).saturating_add(share / 10))
+			})
+			.collect();
+		vesting.push((
+			self.ecosystem.clone(),
+			0,
+			4 * YEAR,
+			had(&self.ecosystem).saturating_add(ECOSYSTEM / 4),
+		));
+		vesting.push((self.team.clone(), YEAR, 3 * YEAR, had(&self.team)));
+		(balances.into_iter().collect(), vesting)
+	}
+}
 
 /// A validator's keys: its Aura (sr25519) and GRANDPA (ed25519) public keys.
 type AuthorityKeys = (AuraId, GrandpaId);
@@ -36,17 +152,21 @@ fn authority(sr25519: Sr25519Keyring, ed25519: Ed25519Keyring) -> AuthorityKeys 
 	(sr25519.public().into(), ed25519.public().into())
 }
 
-/// The genesis state of a chain with the given validators, superuser, council, arbitrators and
-/// endowments.
+/// The genesis state of a chain with the given validators, superuser, council, arbitrators,
+/// allocation and extra endowments.
 fn genesis(
 	authorities: Vec<AuthorityKeys>,
 	sudo: AccountId,
 	council: Vec<AccountId>,
 	arbitrators: Vec<AccountId>,
+	allocation: Allocation,
 	endowed: Vec<(AccountId, Balance)>,
 ) -> Value {
+	let (balances, vesting) = allocation.genesis(endowed);
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		balances: BalancesConfig { balances: endowed },
+		balances: BalancesConfig { balances },
+		vesting: VestingConfig { vesting },
+		rewards: RewardsConfig { schedule: LAUNCH_SCHEDULE },
 		aura: AuraConfig {
 			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect()
 		},
@@ -84,6 +204,24 @@ fn dev_arbitrators() -> Vec<AccountId> {
 		.collect()
 }
 
+/// The allocation of a development or local chain to the stash accounts of `operators`.
+fn dev_allocation(operators: &[Sr25519Keyring]) -> Allocation {
+	let stash = |key: &Sr25519Keyring| -> AccountId {
+		match key {
+			Sr25519Keyring::Alice => Sr25519Keyring::AliceStash,
+			Sr25519Keyring::Bob => Sr25519Keyring::BobStash,
+			Sr25519Keyring::Charlie => Sr25519Keyring::CharlieStash,
+			_ => Sr25519Keyring::DaveStash,
+		}
+		.to_account_id()
+	};
+	Allocation {
+		operators: operators.iter().map(stash).collect(),
+		ecosystem: Sr25519Keyring::EveStash.to_account_id(),
+		team: Sr25519Keyring::FerdieStash.to_account_id(),
+	}
+}
+
 /// A single-validator development chain: Alice authors, finalises and is sudo.
 pub fn development_config_genesis() -> Value {
 	genesis(
@@ -91,6 +229,7 @@ pub fn development_config_genesis() -> Value {
 		Sr25519Keyring::Alice.to_account_id(),
 		dev_council(),
 		dev_arbitrators(),
+		dev_allocation(&[Sr25519Keyring::Alice]),
 		dev_endowments(),
 	)
 }
@@ -107,6 +246,12 @@ pub fn local_config_genesis() -> Value {
 		Sr25519Keyring::Alice.to_account_id(),
 		dev_council(),
 		dev_arbitrators(),
+		dev_allocation(&[
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		]),
 		dev_endowments(),
 	)
 }
@@ -122,7 +267,12 @@ pub fn testnet_config_genesis() -> Value {
 		Sr25519Keyring::One.to_account_id(),
 		placeholders.iter().map(|k| k.to_account_id()).collect(),
 		placeholders.iter().map(|k| k.to_account_id()).collect(),
-		placeholders.iter().map(|k| (k.to_account_id(), 10_000 * SLS)).collect(),
+		Allocation {
+			operators: placeholders.iter().map(|k| k.to_account_id()).collect(),
+			ecosystem: Sr25519Keyring::AliceStash.to_account_id(),
+			team: Sr25519Keyring::BobStash.to_account_id(),
+		},
+		Vec::new(),
 	)
 }
 

@@ -12,6 +12,7 @@
 //! | 10 | [`Balances`] | the native token SLS (12 decimals), holds for deposits and bonds |
 //! | 11 | [`TransactionPayment`] | fees; fees go to the treasury |
 //! | 12 | [`SkipFeelessPayment`] | lets patients' consent operations skip fees (within a limit) |
+//! | 13 | [`Vesting`] | genesis allocations that unlock over time |
 //! | 20 | [`Sudo`] | a superuser for development chains only |
 //! | 21 | [`Utility`] | batches |
 //! | 22 | [`Proxy`] | delegation (guardians act for patients through proxies) |
@@ -24,6 +25,7 @@
 //! | 41 | [`Consent`] | the consent registry and the access decision |
 //! | 42 | [`Access`] | access requests, emergency (break-glass) access, the disclosure log |
 //! | 43 | [`Disputes`] | disputes against providers, arbitration, appeals and sanctions |
+//! | 44 | [`Rewards`] | the reward pool, its emission, points, claims and clawback |
 //!
 //! The configuration is split by concern in [`configs`]; the runtime APIs are in [`apis`]; the
 //! genesis presets (dev, local, testnet) in [`genesis_config_presets`].
@@ -246,6 +248,9 @@ mod runtime {
 	/// Fee-free calls.
 	#[runtime::pallet_index(12)]
 	pub type SkipFeelessPayment = pallet_skip_feeless_payment;
+	/// Allocations that unlock over time.
+	#[runtime::pallet_index(13)]
+	pub type Vesting = pallet_vesting;
 
 	/// Superuser (development chains).
 	#[runtime::pallet_index(20)]
@@ -285,4 +290,7 @@ mod runtime {
 	/// Disputes against providers: arbitration, appeals and sanctions.
 	#[runtime::pallet_index(43)]
 	pub type Disputes = pallet_disputes;
+	/// The reward pool: emission, points for useful sharing, claims and clawback.
+	#[runtime::pallet_index(44)]
+	pub type Rewards = pallet_rewards;
 }

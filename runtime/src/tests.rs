@@ -70,6 +70,9 @@ fn dev_preset_has_alice_as_sole_authority_and_sudo_and_endows_dev_accounts() {
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 		for account in Sr25519Keyring::well_known() {
+			assert!(Balances::free_balance(account.to_account_id()) >= DEV_ENDOWMENT);
+		}
+		for account in [Sr25519Keyring::Alice, Sr25519Keyring::Eve, Sr25519Keyring::Ferdie] {
 			assert_eq!(Balances::free_balance(account.to_account_id()), DEV_ENDOWMENT);
 		}
 		assert_eq!(
@@ -127,6 +130,7 @@ fn metadata_lists_every_pallet_at_its_index() {
 			("Balances", 10),
 			("TransactionPayment", 11),
 			("SkipFeelessPayment", 12),
+			("Vesting", 13),
 			("Sudo", 20),
 			("Utility", 21),
 			("Proxy", 22),
@@ -139,6 +143,7 @@ fn metadata_lists_every_pallet_at_its_index() {
 			("Consent", 41),
 			("Access", 42),
 			("Disputes", 43),
+			("Rewards", 44),
 		]
 	);
 	let extensions: Vec<_> = metadata
@@ -333,5 +338,94 @@ fn root_may_shorten_the_dispute_periods() {
 		DisputeEvidencePeriod::set(&1);
 		DisputeAppealPeriod::set(&1);
 		assert_eq!((DisputeEvidencePeriod::get(), DisputeAppealPeriod::get()), (1, 1));
+	});
+}
+
+/// The genesis supply as each preset mints it: the testnet's exactly, dev and local's with the
+/// development endowments on top.
+#[test]
+fn every_preset_mints_the_genesis_supply_and_allocates_it() {
+	use crate::genesis_config_presets::{
+		ECOSYSTEM, REWARD_POOL, TEAM, TOTAL_SUPPLY, TREASURY, VALIDATORS,
+	};
+	assert_eq!(REWARD_POOL + TREASURY + VALIDATORS + ECOSYSTEM + TEAM, TOTAL_SUPPLY);
+	let endowments = (Sr25519Keyring::well_known().count() as u128) * DEV_ENDOWMENT;
+	for (preset, extra) in
+		[("development", endowments), ("local_testnet", endowments), ("testnet", 0)]
+	{
+		genesis_of(preset).execute_with(|| {
+			assert_eq!(Balances::total_issuance(), TOTAL_SUPPLY + extra, "{preset}");
+			assert_eq!(Balances::free_balance(crate::Rewards::pool_account()), REWARD_POOL);
+			assert_eq!(Balances::free_balance(Treasury::account_id()), TREASURY);
+		});
+	}
+}
+
+#[test]
+fn operators_ecosystem_and_team_allocations_vest() {
+	use crate::{
+		genesis_config_presets::{ECOSYSTEM, TEAM, VALIDATORS},
+		time::DAYS,
+	};
+	use frame_support::traits::VestingSchedule;
+	genesis_of("testnet").execute_with(|| {
+		let one = Sr25519Keyring::One.to_account_id();
+		let ecosystem = Sr25519Keyring::AliceStash.to_account_id();
+		let team = Sr25519Keyring::BobStash.to_account_id();
+		// Half the operators' allocation each, 10 % of it liquid.
+		assert_eq!(Balances::free_balance(&one), VALIDATORS / 2);
+		assert_eq!(crate::Vesting::vesting_balance(&one), Some(VALIDATORS / 2 * 9 / 10));
+		assert_eq!(crate::Vesting::vesting_balance(&ecosystem), Some(ECOSYSTEM * 3 / 4));
+		assert_eq!(crate::Vesting::vesting_balance(&team), Some(TEAM));
+		// The team's cliff: nothing unlocks in the first year.
+		System::set_block_number(365 * DAYS - 1);
+		assert_eq!(crate::Vesting::vesting_balance(&team), Some(TEAM));
+		// The operators' share is half unlocked after a year.
+		System::set_block_number(365 * DAYS);
+		let locked = crate::Vesting::vesting_balance(&one).unwrap();
+		assert!(locked.abs_diff(VALIDATORS / 2 * 9 / 20) < SLS, "{locked}");
+	});
+}
+
+/// The anti-farming inequality: an approval earns less than the request that it answers
+/// costs its provider, whatever a point is worth in the epoch.
+#[test]
+fn an_approval_earns_less_than_a_request_costs() {
+	use crate::configs::health::{MaxRewardPerPoint, RequestFee};
+	use crate::genesis_config_presets::LAUNCH_SCHEDULE;
+	let most_an_approval_earns =
+		MaxRewardPerPoint::get() * u128::from(LAUNCH_SCHEDULE.request_approved);
+	assert!(most_an_approval_earns < RequestFee::get());
+	assert_eq!(most_an_approval_earns, SLS / 2);
+	genesis_of("development").execute_with(|| {
+		assert_eq!(crate::Rewards::reward_schedule(), LAUNCH_SCHEDULE);
+		assert!(crate::Rewards::is_unfarmable(&LAUNCH_SCHEDULE));
+	});
+}
+
+/// The emission schedule can never release more than the pool starts with.
+#[test]
+fn the_emission_schedule_fits_in_the_pool() {
+	use crate::configs::health::{HalvingInterval, InitialEpochBudget};
+	use crate::genesis_config_presets::REWARD_POOL;
+	// The geometric series: at most 2 × HalvingInterval × InitialEpochBudget in all.
+	let most = 2 * u128::from(HalvingInterval::get()) * InitialEpochBudget::get();
+	assert!(most <= REWARD_POOL);
+	sp_io::TestExternalities::new_empty().execute_with(|| {
+		let mut total = 0u128;
+		for epoch in 0..(64 * HalvingInterval::get()) {
+			total += crate::Rewards::emission(epoch);
+		}
+		assert!(total <= most);
+	});
+}
+
+#[test]
+fn root_may_shorten_the_reward_epoch() {
+	use crate::configs::health::RewardEpochLength;
+	sp_io::TestExternalities::new_empty().execute_with(|| {
+		assert_eq!(RewardEpochLength::get(), crate::time::DAYS);
+		RewardEpochLength::set(&10);
+		assert_eq!(RewardEpochLength::get(), 10);
 	});
 }

@@ -87,6 +87,7 @@ async fn request_approve_log_and_list_then_an_expired_request_cannot_be_approved
 				purpose: Purpose::Treatment,
 				duration,
 				justification: Hash::repeat_byte(0x42),
+				bounty: 0,
 			})
 		};
 		let requested = client.submit(ask(86_400_000), &dave).await?;
@@ -179,14 +180,11 @@ async fn request_approve_log_and_list_then_an_expired_request_cannot_be_approved
 			AccessEvent::AccessRequested { id, .. } => Some(*id),
 			_ => None,
 		})?;
-		let shorten = RuntimeCall::System(frame_system::Call::set_storage {
-			items: vec![(RequestLifetime::key().to_vec(), codec::Encode::encode(&1_000u64))],
-		});
 		client
-			.submit(
-				RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(shorten) }),
-				&dev::alice(),
-			)
+			.sudo_set_storage(vec![(
+				RequestLifetime::key().to_vec(),
+				codec::Encode::encode(&1_000u64),
+			)])
 			.await?;
 		let requested = client.submit(ask(60_000), &dave).await?;
 		let late = find(&requested, |event| match event {

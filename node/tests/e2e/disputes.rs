@@ -72,10 +72,7 @@ async fn short_periods(client: &Client, short_voting: bool) -> Result {
 	if short_voting {
 		items.push((DisputeVotingPeriod::key().to_vec(), codec::Encode::encode(&1u32)));
 	}
-	let shorten = RuntimeCall::System(frame_system::Call::set_storage { items });
-	let sudo = RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(shorten) });
-	client.submit(sudo, &dev::alice()).await?;
-	Ok(())
+	client.sudo_set_storage(items).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

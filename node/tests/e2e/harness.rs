@@ -232,6 +232,15 @@ impl Client {
 		Ok(Finalized { block_hash, events })
 	}
 
+	/// Sudo (Alice, on the dev chain) sets raw storage `items` — how a scenario shortens the
+	/// runtime's `storage` parameters (periods of days) to a few blocks.
+	pub async fn sudo_set_storage(&self, items: Vec<(Vec<u8>, Vec<u8>)>) -> Result {
+		let set = RuntimeCall::System(frame_system::Call::set_storage { items });
+		let sudo = RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set) });
+		self.submit(sudo, &subxt_signer::sr25519::dev::alice()).await?;
+		Ok(())
+	}
+
 	/// The value of the storage item at `key` in the latest finalized block, decoded as `T`.
 	pub async fn storage<T: Decode>(&self, key: Vec<u8>) -> Result<Option<T>> {
 		let at = self.api.at_current_block().await?;

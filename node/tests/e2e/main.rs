@@ -13,3 +13,4 @@ mod disputes;
 mod harness;
 mod identity;
 mod polkadot_js;
+mod rewards;

@@ -55,7 +55,13 @@ fn fill_ended_grants<T: Config>(patient: &T::AccountId, provider: ProviderId) {
 	T::Clock::set_now(now.saturating_add(1));
 }
 
-/// `count` requests from `practitioner` to `patient`; returns the last one's id.
+/// The research bounty the benchmarks offer (paying or returning it is the worst case).
+fn bounty<T: Config>() -> BalanceOf<T> {
+	T::RequestDeposit::get()
+}
+
+/// `count` research requests from `practitioner` to `patient`, each with a bounty; returns
+/// the last one's id.
 fn requests<T: Config>(
 	practitioner: &T::AccountId,
 	patient: &T::AccountId,
@@ -66,9 +72,10 @@ fn requests<T: Config>(
 			RawOrigin::Signed(practitioner.clone()).into(),
 			patient.clone(),
 			DataClassSet::full(),
-			Purpose::Treatment,
+			Purpose::Research,
 			T::MaxAccessDuration::get(),
 			H256::repeat_byte(1),
+			bounty::<T>(),
 		)
 		.expect("request made");
 	}
@@ -96,7 +103,8 @@ fn emergencies<T: Config>(patient: &T::AccountId, count: u32) -> EmergencyId {
 mod benchmarks {
 	use super::*;
 
-	/// Worst case: the patient's pending list is one short of full.
+	/// Worst case: the patient's pending list is one short of full; a research request
+	/// with a bounty to hold.
 	#[benchmark]
 	fn request_access() {
 		let (patient, practitioner, _) = patient_and_practitioner::<T>();
@@ -107,16 +115,18 @@ mod benchmarks {
 			RawOrigin::Signed(practitioner),
 			patient.clone(),
 			DataClassSet::full(),
-			Purpose::Treatment,
+			Purpose::Research,
 			T::MaxAccessDuration::get(),
 			H256::repeat_byte(1),
+			bounty::<T>(),
 		);
 
 		assert_eq!(PendingRequests::<T>::get(&patient).len() as u32, T::MaxPendingRequests::get());
 	}
 
 	/// Worst case: the last of a full pending list is approved into a full consent ledger
-	/// whose grants have all ended and are dropped first.
+	/// whose grants have all ended and are dropped first; its bounty is paid, and the
+	/// (vouched) patient earns rewards as wired.
 	#[benchmark]
 	fn approve_request() {
 		let (patient, practitioner, provider) = patient_and_practitioner::<T>();
@@ -131,7 +141,7 @@ mod benchmarks {
 			&patient,
 			&practitioner,
 			DataClass::Genomics,
-			Purpose::Treatment,
+			Purpose::Research,
 			T::AccessControl::now(),
 		)
 		.is_permit());

@@ -29,8 +29,8 @@ pub mod pallet {
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
-			fungible::{Inspect, MutateHold},
-			tokens::Precision,
+			fungible::{Inspect, Mutate, MutateHold},
+			tokens::{Fortitude, Precision, Preservation, Restriction},
 			Defensive,
 		},
 		weights::WeightMeter,
@@ -80,6 +80,9 @@ pub mod pallet {
 		/// A practitioner's deposit for a disclosure-log entry.
 		#[codec(index = 2)]
 		DisclosureDeposit,
+		/// A research bounty offered with an open request, paid to the patient on approval.
+		#[codec(index = 3)]
+		ResearchBounty,
 	}
 
 	#[pallet::config]
@@ -89,7 +92,8 @@ pub mod pallet {
 		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
 
 		/// The currency deposits are held in.
-		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
 		/// The overarching hold reason.
 		type RuntimeHoldReason: From<HoldReason>;
@@ -114,6 +118,15 @@ pub mod pallet {
 		/// entries); returned when the request ends.
 		#[pallet::constant]
 		type RequestDeposit: Get<BalanceOf<Self>>;
+
+		/// Paid by a practitioner for each request it makes, to `FeeCollector`, whatever the
+		/// answer: more than the rewards an approval can earn the patient, so that requests
+		/// do not pay for themselves.
+		#[pallet::constant]
+		type RequestFee: Get<BalanceOf<Self>>;
+
+		/// Who receives request fees (the treasury).
+		type FeeCollector: Get<Self::AccountId>;
 
 		/// Held from a practitioner for each emergency (its record and index entry, and the
 		/// grant it adds to the patient's ledger) until the review ends.
@@ -273,6 +286,8 @@ pub mod pallet {
 			purpose: Purpose,
 			/// When it expires unanswered.
 			expires_at: Timestamp,
+			/// The research bounty offered, held until the request ends.
+			bounty: BalanceOf<T>,
 		},
 		/// The patient approved a request: the provider may see `classes` until `valid_until`.
 		RequestApproved {
@@ -288,6 +303,8 @@ pub mod pallet {
 			consent: salus_primitives::ConsentId,
 			/// When the access ends.
 			valid_until: Timestamp,
+			/// The research bounty paid to the patient.
+			bounty: BalanceOf<T>,
 		},
 		/// The patient denied a request.
 		RequestDenied {
@@ -391,6 +408,8 @@ pub mod pallet {
 		NoDataClasses,
 		/// The access asked for lasts zero time or longer than `MaxAccessDuration`.
 		InvalidDuration,
+		/// Only a research request may offer a bounty.
+		BountyNotForResearch,
 		/// The patient has the most open requests allowed.
 		TooManyPendingRequests,
 		/// No open request with this id.
@@ -476,19 +495,23 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Asks `patient` for access to `classes` of its data for `purpose`, to last `duration`
 		/// milliseconds once approved, with `justification` (a hash of the reason kept off
-		/// chain). The request waits `RequestLifetime` for an answer.
+		/// chain). The request waits `RequestLifetime` for an answer. The caller pays
+		/// `RequestFee` to the treasury, whatever the answer. A research request may offer
+		/// the patient a `bounty`: it is held from the caller, paid to the patient if it
+		/// approves, and returned if the request is denied, withdrawn or expires.
 		///
 		/// # Requires
 		/// Signed by a practitioner of an accredited provider; `patient` registered and below
-		/// `MaxPendingRequests`; `RequestDeposit` free to hold.
+		/// `MaxPendingRequests`; a bounty only for purpose Research; `RequestFee` free to pay
+		/// and `RequestDeposit` plus the bounty free to hold.
 		///
 		/// # Events
 		/// `AccessRequested`.
 		///
 		/// # Errors
 		/// `NotPractitioner`, `ProviderNotAccredited`, `NotRegistered`, `NoDataClasses`,
-		/// `InvalidDuration`, `TooManyPendingRequests`, `Overflow`; a token error if the
-		/// deposit cannot be held.
+		/// `InvalidDuration`, `BountyNotForResearch`, `TooManyPendingRequests`, `Overflow`; a
+		/// token error if the fee cannot be paid or the deposit or bounty cannot be held.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::request_access())]
 		pub fn request_access(
@@ -498,6 +521,7 @@ pub mod pallet {
 			purpose: Purpose,
 			duration: Timestamp,
 			justification: H256,
+			bounty: BalanceOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let provider = Self::accredited_provider_of(&who)?;
@@ -510,9 +534,20 @@ pub mod pallet {
 			let mut pending = PendingRequests::<T>::get(&patient);
 			let id = NextRequestId::<T>::get();
 			let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			ensure!(
+				bounty.is_zero() || purpose == Purpose::Research,
+				Error::<T>::BountyNotForResearch
+			);
 			pending.try_push(id).map_err(|_| Error::<T>::TooManyPendingRequests)?;
+			let fee = T::RequestFee::get();
+			if !fee.is_zero() {
+				T::Currency::transfer(&who, &T::FeeCollector::get(), fee, Preservation::Preserve)?;
+			}
 			let deposit = T::RequestDeposit::get();
 			T::Currency::hold(&HoldReason::RequestDeposit.into(), &who, deposit)?;
+			if !bounty.is_zero() {
+				T::Currency::hold(&HoldReason::ResearchBounty.into(), &who, bounty)?;
+			}
 
 			let now = T::AccessControl::now();
 			let expires_at = now.saturating_add(T::RequestLifetime::get());
@@ -529,6 +564,7 @@ pub mod pallet {
 					created_at: now,
 					expires_at,
 					deposit,
+					bounty,
 				},
 			);
 			NextRequestId::<T>::put(next);
@@ -542,6 +578,7 @@ pub mod pallet {
 				classes,
 				purpose,
 				expires_at,
+				bounty,
 			});
 			Ok(())
 		}
@@ -549,7 +586,7 @@ pub mod pallet {
 		/// Approves request `request_id` for all the classes asked for, or for `classes`, some
 		/// of them. The requesting provider gets a Permit grant in the consent registry for
 		/// the request's purpose, from now for the duration asked for; the practitioner's
-		/// deposit is returned.
+		/// deposit is returned and its research bounty, if any, paid to the patient.
 		///
 		/// Free of fees within the patient's fee-free allowance (shared with the consent
 		/// calls) when it succeeds.
@@ -592,7 +629,7 @@ pub mod pallet {
 				},
 			)?;
 			T::AccessControl::count_operation(&who);
-			Self::end_request(request_id, &request)?;
+			let bounty = Self::end_request(request_id, &request, Some(&who))?;
 			T::AccessEvents::request_approved(
 				&who,
 				request.provider,
@@ -607,12 +644,13 @@ pub mod pallet {
 				classes,
 				consent,
 				valid_until,
+				bounty,
 			});
 			Ok(())
 		}
 
-		/// Denies request `request_id` (expired or not); the practitioner's deposit is
-		/// returned.
+		/// Denies request `request_id` (expired or not); the practitioner's deposit and
+		/// bounty are returned.
 		///
 		/// Free of fees within the patient's fee-free allowance when it succeeds.
 		///
@@ -635,13 +673,13 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let request = Self::patients_request(&who, request_id)?;
 			T::AccessControl::count_operation(&who);
-			Self::end_request(request_id, &request)?;
+			Self::end_request(request_id, &request, None)?;
 			Self::deposit_event(Event::RequestDenied { id: request_id, patient: who });
 			Ok(())
 		}
 
-		/// Withdraws request `request_id`; the deposit is returned to the practitioner who
-		/// made it.
+		/// Withdraws request `request_id`; the deposit and bounty are returned to the
+		/// practitioner who made it.
 		///
 		/// # Requires
 		/// Signed by a practitioner of the requesting provider.
@@ -660,7 +698,7 @@ pub mod pallet {
 				T::Providers::provider_of(&who) == Some(request.provider),
 				Error::<T>::NotRequester
 			);
-			Self::end_request(request_id, &request)?;
+			Self::end_request(request_id, &request, None)?;
 			Self::deposit_event(Event::RequestCancelled { id: request_id });
 			Ok(())
 		}
@@ -1005,14 +1043,42 @@ pub mod pallet {
 			Ok(emergency)
 		}
 
-		/// Removes request `id` and its index entries, and returns the deposit.
-		fn end_request(id: RequestId, request: &RequestOf<T>) -> DispatchResult {
+		/// Removes request `id` and its index entries, returns the deposit, and pays the
+		/// bounty to `bounty_to` (or returns it too); returns what was paid.
+		fn end_request(
+			id: RequestId,
+			request: &RequestOf<T>,
+			bounty_to: Option<&T::AccountId>,
+		) -> Result<BalanceOf<T>, DispatchError> {
 			T::Currency::release(
 				&HoldReason::RequestDeposit.into(),
 				&request.practitioner,
 				request.deposit,
 				Precision::BestEffort,
 			)?;
+			let reason = HoldReason::ResearchBounty.into();
+			let paid = match bounty_to {
+				Some(patient) if !request.bounty.is_zero() => T::Currency::transfer_on_hold(
+					&reason,
+					&request.practitioner,
+					patient,
+					request.bounty,
+					Precision::BestEffort,
+					Restriction::Free,
+					Fortitude::Polite,
+				)?,
+				_ => {
+					if !request.bounty.is_zero() {
+						T::Currency::release(
+							&reason,
+							&request.practitioner,
+							request.bounty,
+							Precision::BestEffort,
+						)?;
+					}
+					Zero::zero()
+				},
+			};
 			Requests::<T>::remove(id);
 			ProviderRequests::<T>::remove(request.provider, id);
 			PendingRequests::<T>::mutate_exists(&request.patient, |pending| {
@@ -1023,7 +1089,7 @@ pub mod pallet {
 					}
 				}
 			});
-			Ok(())
+			Ok(paid)
 		}
 
 		/// Removes emergency `id` and its review entry, and returns the deposit.
@@ -1124,7 +1190,7 @@ pub mod pallet {
 
 		/// Ends the expired request `id` and returns its deposit.
 		pub(crate) fn expire(id: RequestId, request: &RequestOf<T>) {
-			let _ = Self::end_request(id, request).defensive();
+			let _ = Self::end_request(id, request, None).defensive();
 			Self::deposit_event(Event::RequestExpired { id });
 		}
 
@@ -1203,8 +1269,9 @@ pub mod pallet {
 		/// 3. Every disclosure page is on a position the log has reached, holds at most
 		///    `DisclosurePageSize` entries (exactly that many unless it is the last page) with
 		///    ids below `NextDisclosureId`.
-		/// 4. What each account has on hold for requests, emergencies and disclosures is the
-		///    sum of the deposits of its open requests, open reviews and logged entries.
+		/// 4. What each account has on hold for requests, emergencies, disclosures and bounties
+		///    is the sum of the deposits of its open requests, open reviews and logged entries,
+		///    and of the bounties of its open requests.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::BTreeMap;
@@ -1218,6 +1285,7 @@ pub mod pallet {
 
 			// 1.
 			let mut requests = Held::<T>::new();
+			let mut bounties = Held::<T>::new();
 			let mut open_requests = 0usize;
 			for (id, request) in Requests::<T>::iter() {
 				ensure!(id < NextRequestId::<T>::get(), "request id not below NextRequestId");
@@ -1232,6 +1300,9 @@ pub mod pallet {
 					"request not indexed under its provider"
 				);
 				add::<T>(&mut requests, &request.practitioner, request.deposit);
+				if !request.bounty.is_zero() {
+					add::<T>(&mut bounties, &request.practitioner, request.bounty);
+				}
 				open_requests = open_requests.saturating_add(1);
 			}
 			let listed: usize = PendingRequests::<T>::iter_values().map(|list| list.len()).sum();
@@ -1284,6 +1355,7 @@ pub mod pallet {
 				(HoldReason::RequestDeposit, requests),
 				(HoldReason::EmergencyDeposit, emergencies),
 				(HoldReason::DisclosureDeposit, disclosures),
+				(HoldReason::ResearchBounty, bounties),
 			] {
 				for (who, amount) in held.iter() {
 					ensure!(

@@ -48,6 +48,9 @@ impl pallet_balances::Config for Test {
 }
 
 pub const REQUEST_DEPOSIT: u64 = 7;
+pub const REQUEST_FEE: u64 = 5;
+/// Who receives request fees.
+pub const FEE_COLLECTOR: u64 = 999;
 pub const EMERGENCY_DEPOSIT: u64 = 9;
 pub const DISCLOSURE_DEPOSIT: u64 = 3;
 pub const REQUEST_LIFETIME: Timestamp = 1_000;
@@ -126,6 +129,13 @@ impl ProviderRegistry<u64> for MockIdentity {
 	}
 	fn profile(provider: ProviderId) -> Option<ProviderProfile> {
 		Providers::get().get(&provider).copied()
+	}
+	/// The provider's practitioner with the lowest account.
+	fn admin(provider: ProviderId) -> Option<u64> {
+		Practitioners::get()
+			.into_iter()
+			.find(|(_, of)| *of == provider)
+			.map(|(who, _)| who)
 	}
 	fn slash_bond(_: ProviderId, _: u64, _: &u64) -> Result<u64, DispatchError> {
 		Err(DispatchError::Other("the access pallet never slashes"))
@@ -341,6 +351,8 @@ impl pallet_access::Config for Test {
 	type Disputes = MockCourt;
 	type AccessEvents = MockListener;
 	type RequestDeposit = frame_support::traits::ConstU64<REQUEST_DEPOSIT>;
+	type RequestFee = frame_support::traits::ConstU64<REQUEST_FEE>;
+	type FeeCollector = frame_support::traits::ConstU64<FEE_COLLECTOR>;
 	type EmergencyDeposit = frame_support::traits::ConstU64<EMERGENCY_DEPOSIT>;
 	type DisclosureDeposit = frame_support::traits::ConstU64<DISCLOSURE_DEPOSIT>;
 	type RequestLifetime = frame_support::traits::ConstU64<REQUEST_LIFETIME>;

@@ -60,6 +60,9 @@ pub struct AccessRequest<AccountId, Balance> {
 	pub expires_at: Timestamp,
 	/// Held from the practitioner until the request ends.
 	pub deposit: Balance,
+	/// A research bounty, held from the practitioner until the request ends: paid to the
+	/// patient on approval, returned otherwise.
+	pub bounty: Balance,
 }
 
 /// An emergency (break-glass) access, while its review is open.

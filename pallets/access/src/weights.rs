@@ -64,10 +64,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::NextRequestId` (r:1 w:1)
 	/// Proof: `Access::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0xf376ced79c8d4cb1f3585629148d8604` (r:1 w:0)
@@ -75,18 +75,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
 	/// Proof: `Access::ProviderRequests` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Requests` (r:0 w:1)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	fn request_access() -> Weight {
-		// Proof size, measured: `1184`
-		// Proof size, estimated: `4649`
-		// Minimum execution time: 4_087_814_000 picoseconds.
-		Weight::from_parts(4_336_879_000, 0)
-			.saturating_add(Weight::from_parts(0, 4649))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof size, measured: `1415`
+		// Proof size, estimated: `6196`
+		// Minimum execution time: 8_126_368_000 picoseconds.
+		Weight::from_parts(8_285_014_000, 0)
+			.saturating_add(Weight::from_parts(0, 6196))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Access::Requests` (r:1 w:1)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::Patients` (r:1 w:0)
@@ -95,27 +95,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::NextConsentId` (r:1 w:1)
 	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Schedule` (r:1 w:0)
+	/// Proof: `Rewards::Schedule` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Current` (r:1 w:1)
+	/// Proof: `Rewards::Current` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Ledgers` (r:1 w:1)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(863), added: 3338, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
 	/// Proof: `Access::ProviderRequests` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentPatient` (r:0 w:33)
 	/// Proof: `Consent::ConsentPatient` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn approve_request() -> Weight {
-		// Proof size, measured: `15721`
+		// Proof size, measured: `16201`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 10_187_132_000 picoseconds.
-		Weight::from_parts(13_712_998_000, 0)
+		// Minimum execution time: 13_111_997_000 picoseconds.
+		Weight::from_parts(13_409_322_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(40_u64))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(43_u64))
 	}
 	/// Storage: `Access::Requests` (r:1 w:1)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::Patients` (r:1 w:0)
 	/// Proof: `HealthIdentity::Patients` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Ledgers` (r:1 w:1)
@@ -123,38 +129,38 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
 	/// Proof: `Access::ProviderRequests` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn deny_request() -> Weight {
-		// Proof size, measured: `13317`
+		// Proof size, measured: `13386`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 4_139_652_000 picoseconds.
-		Weight::from_parts(4_628_321_000, 0)
+		// Minimum execution time: 5_714_960_000 picoseconds.
+		Weight::from_parts(5_856_383_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Access::Requests` (r:1 w:1)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::Practitioners` (r:1 w:0)
 	/// Proof: `HealthIdentity::Practitioners` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
 	/// Proof: `Access::ProviderRequests` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn cancel_request() -> Weight {
-		// Proof size, measured: `1247`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 3_181_695_000 picoseconds.
-		Weight::from_parts(4_104_957_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
+		// Proof size, measured: `1353`
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 4_763_606_000 picoseconds.
+		Weight::from_parts(4_850_918_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -175,7 +181,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Ledgers` (r:1 w:1)
 	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::NextConsentId` (r:1 w:1)
@@ -185,10 +191,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::ConsentPatient` (r:0 w:33)
 	/// Proof: `Consent::ConsentPatient` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn declare_emergency() -> Weight {
-		// Proof size, measured: `17311`
+		// Proof size, measured: `17245`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 10_232_987_000 picoseconds.
-		Weight::from_parts(10_613_687_000, 0)
+		// Minimum execution time: 10_219_321_000 picoseconds.
+		Weight::from_parts(10_473_215_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(41_u64))
@@ -202,17 +208,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenReviews` (r:1 w:1)
 	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Providers` (r:1 w:0)
+	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Schedule` (r:1 w:0)
+	/// Proof: `Rewards::Schedule` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Current` (r:1 w:1)
+	/// Proof: `Rewards::Current` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Ledgers` (r:1 w:1)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(863), added: 3338, mode: `MaxEncodedLen`)
 	fn acknowledge_emergency() -> Weight {
-		// Proof size, measured: `15015`
+		// Proof size, measured: `15950`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 3_962_781_000 picoseconds.
-		Weight::from_parts(4_256_119_000, 0)
+		// Minimum execution time: 4_934_634_000 picoseconds.
+		Weight::from_parts(5_053_296_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Access::Emergencies` (r:1 w:1)
 	/// Proof: `Access::Emergencies` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
@@ -229,7 +243,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::NextDisputeId` (r:1 w:1)
 	/// Proof: `Disputes::NextDisputeId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0x665d7275de434c7aaa97f14cdb74b864` (r:1 w:0)
@@ -241,11 +255,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Access::OpenReviews` (r:1 w:1)
 	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	fn contest_emergency() -> Weight {
-		// Proof size, measured: `2640`
-		// Proof size, estimated: `6506`
-		// Minimum execution time: 6_496_678_000 picoseconds.
-		Weight::from_parts(7_150_568_000, 0)
-			.saturating_add(Weight::from_parts(0, 6506))
+		// Proof size, measured: `2705`
+		// Proof size, estimated: `6542`
+		// Minimum execution time: 6_422_279_000 picoseconds.
+		Weight::from_parts(6_584_201_000, 0)
+			.saturating_add(Weight::from_parts(0, 6542))
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -268,12 +282,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn log_disclosure() -> Weight {
-		// Proof size, measured: `17093`
+		// Proof size, measured: `17202`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 5_344_799_000 picoseconds.
-		Weight::from_parts(5_464_793_000, 0)
+		// Minimum execution time: 5_307_139_000 picoseconds.
+		Weight::from_parts(5_457_901_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -285,32 +299,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:32 w:32)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:32 w:32)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn prune_disclosures() -> Weight {
-		// Proof size, measured: `8687`
-		// Proof size, estimated: `89246`
-		// Minimum execution time: 62_275_348_000 picoseconds.
-		Weight::from_parts(64_027_276_000, 0)
-			.saturating_add(Weight::from_parts(0, 89246))
+		// Proof size, measured: `8825`
+		// Proof size, estimated: `89822`
+		// Minimum execution time: 62_281_370_000 picoseconds.
+		Weight::from_parts(62_785_319_000, 0)
+			.saturating_add(Weight::from_parts(0, 89822))
 			.saturating_add(T::DbWeight::get().reads(66_u64))
 			.saturating_add(T::DbWeight::get().writes(65_u64))
 	}
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
 	/// Proof: `Access::ProviderRequests` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Requests` (r:0 w:1)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	fn expire_request() -> Weight {
-		// Proof size, measured: `533`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 2_459_066_000 picoseconds.
-		Weight::from_parts(2_559_815_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
+		// Proof size, measured: `586`
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 4_131_026_000 picoseconds.
+		Weight::from_parts(4_242_353_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -335,17 +349,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenReviews` (r:1 w:1)
 	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Emergencies` (r:0 w:1)
 	/// Proof: `Access::Emergencies` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
 	fn escalate_review() -> Weight {
-		// Proof size, measured: `1850`
-		// Proof size, estimated: `5315`
-		// Minimum execution time: 3_609_743_000 picoseconds.
-		Weight::from_parts(3_828_040_000, 0)
-			.saturating_add(Weight::from_parts(0, 5315))
+		// Proof size, measured: `1915`
+		// Proof size, estimated: `5380`
+		// Minimum execution time: 3_613_801_000 picoseconds.
+		Weight::from_parts(3_719_056_000, 0)
+			.saturating_add(Weight::from_parts(0, 5380))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -363,10 +377,10 @@ impl WeightInfo for () {
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::NextRequestId` (r:1 w:1)
 	/// Proof: `Access::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0xf376ced79c8d4cb1f3585629148d8604` (r:1 w:0)
@@ -374,18 +388,18 @@ impl WeightInfo for () {
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
 	/// Proof: `Access::ProviderRequests` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Requests` (r:0 w:1)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	fn request_access() -> Weight {
-		// Proof size, measured: `1184`
-		// Proof size, estimated: `4649`
-		// Minimum execution time: 4_087_814_000 picoseconds.
-		Weight::from_parts(4_336_879_000, 0)
-			.saturating_add(Weight::from_parts(0, 4649))
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		// Proof size, measured: `1415`
+		// Proof size, estimated: `6196`
+		// Minimum execution time: 8_126_368_000 picoseconds.
+		Weight::from_parts(8_285_014_000, 0)
+			.saturating_add(Weight::from_parts(0, 6196))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Access::Requests` (r:1 w:1)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::Patients` (r:1 w:0)
@@ -394,27 +408,33 @@ impl WeightInfo for () {
 	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::NextConsentId` (r:1 w:1)
 	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Schedule` (r:1 w:0)
+	/// Proof: `Rewards::Schedule` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Current` (r:1 w:1)
+	/// Proof: `Rewards::Current` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Ledgers` (r:1 w:1)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(863), added: 3338, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
 	/// Proof: `Access::ProviderRequests` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentPatient` (r:0 w:33)
 	/// Proof: `Consent::ConsentPatient` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn approve_request() -> Weight {
-		// Proof size, measured: `15721`
+		// Proof size, measured: `16201`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 10_187_132_000 picoseconds.
-		Weight::from_parts(13_712_998_000, 0)
+		// Minimum execution time: 13_111_997_000 picoseconds.
+		Weight::from_parts(13_409_322_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().writes(40_u64))
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(43_u64))
 	}
 	/// Storage: `Access::Requests` (r:1 w:1)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::Patients` (r:1 w:0)
 	/// Proof: `HealthIdentity::Patients` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Ledgers` (r:1 w:1)
@@ -422,38 +442,38 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
 	/// Proof: `Access::ProviderRequests` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn deny_request() -> Weight {
-		// Proof size, measured: `13317`
+		// Proof size, measured: `13386`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 4_139_652_000 picoseconds.
-		Weight::from_parts(4_628_321_000, 0)
+		// Minimum execution time: 5_714_960_000 picoseconds.
+		Weight::from_parts(5_856_383_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Access::Requests` (r:1 w:1)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::Practitioners` (r:1 w:0)
 	/// Proof: `HealthIdentity::Practitioners` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
 	/// Proof: `Access::ProviderRequests` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn cancel_request() -> Weight {
-		// Proof size, measured: `1247`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 3_181_695_000 picoseconds.
-		Weight::from_parts(4_104_957_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
+		// Proof size, measured: `1353`
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 4_763_606_000 picoseconds.
+		Weight::from_parts(4_850_918_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -474,7 +494,7 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Ledgers` (r:1 w:1)
 	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::NextConsentId` (r:1 w:1)
@@ -484,10 +504,10 @@ impl WeightInfo for () {
 	/// Storage: `Consent::ConsentPatient` (r:0 w:33)
 	/// Proof: `Consent::ConsentPatient` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn declare_emergency() -> Weight {
-		// Proof size, measured: `17311`
+		// Proof size, measured: `17245`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 10_232_987_000 picoseconds.
-		Weight::from_parts(10_613_687_000, 0)
+		// Minimum execution time: 10_219_321_000 picoseconds.
+		Weight::from_parts(10_473_215_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(41_u64))
@@ -501,17 +521,25 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenReviews` (r:1 w:1)
 	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Providers` (r:1 w:0)
+	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Schedule` (r:1 w:0)
+	/// Proof: `Rewards::Schedule` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Current` (r:1 w:1)
+	/// Proof: `Rewards::Current` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Ledgers` (r:1 w:1)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(863), added: 3338, mode: `MaxEncodedLen`)
 	fn acknowledge_emergency() -> Weight {
-		// Proof size, measured: `15015`
+		// Proof size, measured: `15950`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 3_962_781_000 picoseconds.
-		Weight::from_parts(4_256_119_000, 0)
+		// Minimum execution time: 4_934_634_000 picoseconds.
+		Weight::from_parts(5_053_296_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Access::Emergencies` (r:1 w:1)
 	/// Proof: `Access::Emergencies` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
@@ -528,7 +556,7 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::NextDisputeId` (r:1 w:1)
 	/// Proof: `Disputes::NextDisputeId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0x665d7275de434c7aaa97f14cdb74b864` (r:1 w:0)
@@ -540,11 +568,11 @@ impl WeightInfo for () {
 	/// Storage: `Access::OpenReviews` (r:1 w:1)
 	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	fn contest_emergency() -> Weight {
-		// Proof size, measured: `2640`
-		// Proof size, estimated: `6506`
-		// Minimum execution time: 6_496_678_000 picoseconds.
-		Weight::from_parts(7_150_568_000, 0)
-			.saturating_add(Weight::from_parts(0, 6506))
+		// Proof size, measured: `2705`
+		// Proof size, estimated: `6542`
+		// Minimum execution time: 6_422_279_000 picoseconds.
+		Weight::from_parts(6_584_201_000, 0)
+			.saturating_add(Weight::from_parts(0, 6542))
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
@@ -567,12 +595,12 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn log_disclosure() -> Weight {
-		// Proof size, measured: `17093`
+		// Proof size, measured: `17202`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 5_344_799_000 picoseconds.
-		Weight::from_parts(5_464_793_000, 0)
+		// Minimum execution time: 5_307_139_000 picoseconds.
+		Weight::from_parts(5_457_901_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -584,32 +612,32 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:32 w:32)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:32 w:32)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn prune_disclosures() -> Weight {
-		// Proof size, measured: `8687`
-		// Proof size, estimated: `89246`
-		// Minimum execution time: 62_275_348_000 picoseconds.
-		Weight::from_parts(64_027_276_000, 0)
-			.saturating_add(Weight::from_parts(0, 89246))
+		// Proof size, measured: `8825`
+		// Proof size, estimated: `89822`
+		// Minimum execution time: 62_281_370_000 picoseconds.
+		Weight::from_parts(62_785_319_000, 0)
+			.saturating_add(Weight::from_parts(0, 89822))
 			.saturating_add(RocksDbWeight::get().reads(66_u64))
 			.saturating_add(RocksDbWeight::get().writes(65_u64))
 	}
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::PendingRequests` (r:1 w:1)
 	/// Proof: `Access::PendingRequests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
 	/// Proof: `Access::ProviderRequests` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Requests` (r:0 w:1)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	fn expire_request() -> Weight {
-		// Proof size, measured: `533`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 2_459_066_000 picoseconds.
-		Weight::from_parts(2_559_815_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
+		// Proof size, measured: `586`
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 4_131_026_000 picoseconds.
+		Weight::from_parts(4_242_353_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -634,17 +662,17 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenReviews` (r:1 w:1)
 	/// Proof: `Access::OpenReviews` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Emergencies` (r:0 w:1)
 	/// Proof: `Access::Emergencies` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
 	fn escalate_review() -> Weight {
-		// Proof size, measured: `1850`
-		// Proof size, estimated: `5315`
-		// Minimum execution time: 3_609_743_000 picoseconds.
-		Weight::from_parts(3_828_040_000, 0)
-			.saturating_add(Weight::from_parts(0, 5315))
+		// Proof size, measured: `1915`
+		// Proof size, estimated: `5380`
+		// Minimum execution time: 3_613_801_000 picoseconds.
+		Weight::from_parts(3_719_056_000, 0)
+			.saturating_add(Weight::from_parts(0, 5380))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}

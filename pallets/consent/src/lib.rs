@@ -38,9 +38,9 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use salus_primitives::{
-		AccessBasis, AccessDecision, ConsentId, DataClass, DataClassSet, Decision, DenyReason,
-		Grant, GrantSource, Grantee, PatientRegistry, ProviderRegistry, ProviderStatus, Purpose,
-		PurposeSet, Timestamp,
+		AccessBasis, AccessDecision, ConsentEvents, ConsentId, DataClass, DataClassSet, Decision,
+		DenyReason, Grant, GrantSource, Grantee, PatientRegistry, ProviderRegistry, ProviderStatus,
+		Purpose, PurposeSet, Timestamp,
 	};
 	use sp_runtime::traits::{CheckedDiv, Zero};
 
@@ -134,6 +134,9 @@ pub mod pallet {
 
 		/// The clock consents are valid against: the block timestamp, in milliseconds.
 		type Time: Time<Moment = Timestamp>;
+
+		/// Told when a patient grants a consent that permits research (the rewards pallet).
+		type ConsentEvents: ConsentEvents<Self::AccountId>;
 
 		/// Held from a patient for each consent it grants (its entry in the patient's ledger
 		/// and its id-index entry); returned when the consent is pruned.
@@ -351,7 +354,10 @@ pub mod pallet {
 			let (mut ledger, consent) = Self::prepare_grant(&who, request)?;
 			T::Currency::hold(&HoldReason::ConsentDeposit.into(), &who, consent.deposit)?;
 			Self::count_in_window(&mut ledger);
-			Self::insert(&who, ledger, consent)?;
+			let id = Self::insert(&who, ledger, consent)?;
+			if decision == Decision::Permit && purposes.contains(Purpose::Research) {
+				T::ConsentEvents::research_consent_granted(&who, id);
+			}
 			Ok(())
 		}
 

@@ -17,8 +17,8 @@ use frame_support::{
 	traits::{ConstU32, ConstU64, Time},
 };
 use salus_primitives::{
-	Jurisdiction, PatientRegistry, ProviderId, ProviderKind, ProviderProfile, ProviderRegistry,
-	ProviderStatus, Timestamp,
+	ConsentId, Jurisdiction, PatientRegistry, ProviderId, ProviderKind, ProviderProfile,
+	ProviderRegistry, ProviderStatus, Timestamp,
 };
 use sp_runtime::{BuildStorage, DispatchError};
 
@@ -81,6 +81,8 @@ parameter_types! {
 	pub static Providers: BTreeMap<ProviderId, ProviderProfile> = BTreeMap::new();
 	/// Practitioner → the provider it acts for.
 	pub static Practitioners: BTreeMap<u64, ProviderId> = BTreeMap::new();
+	/// The research consents reported to the rewards listener, in order: (patient, consent).
+	pub static ResearchGrants: Vec<(u64, ConsentId)> = Vec::new();
 }
 
 /// The block timestamp, as [`Now`] sets it.
@@ -101,6 +103,13 @@ impl ProviderRegistry<u64> for MockIdentity {
 	}
 	fn profile(provider: ProviderId) -> Option<ProviderProfile> {
 		Providers::get().get(&provider).copied()
+	}
+	/// The provider's practitioner with the lowest account.
+	fn admin(provider: ProviderId) -> Option<u64> {
+		Practitioners::get()
+			.into_iter()
+			.find(|(_, of)| *of == provider)
+			.map(|(who, _)| who)
 	}
 	fn slash_bond(_: ProviderId, _: u64, _: &u64) -> Result<u64, DispatchError> {
 		Err(DispatchError::Other("the consent registry never slashes"))
@@ -158,6 +167,14 @@ impl salus_primitives::benchmarking::IdentityFixtures<u64> for MockIdentity {
 	}
 }
 
+/// Records every research consent reported in [`ResearchGrants`].
+pub struct MockConsentEvents;
+impl salus_primitives::ConsentEvents<u64> for MockConsentEvents {
+	fn research_consent_granted(patient: &u64, consent: ConsentId) {
+		ResearchGrants::mutate(|grants| grants.push((*patient, consent)));
+	}
+}
+
 impl pallet_consent::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
@@ -165,6 +182,7 @@ impl pallet_consent::Config for Test {
 	type Patients = MockIdentity;
 	type Providers = MockIdentity;
 	type Time = MockTime;
+	type ConsentEvents = MockConsentEvents;
 	type ConsentDeposit = ConstU64<CONSENT_DEPOSIT>;
 	type MaxConsents = ConstU32<MAX_CONSENTS>;
 	type MaxGrants = ConstU32<MAX_GRANTS>;
@@ -193,6 +211,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		RegisteredPatients::set([1, 2, 3, POOR].into_iter().collect());
 		Providers::set(BTreeMap::new());
 		Practitioners::set(BTreeMap::new());
+		ResearchGrants::set(Vec::new());
 		add_provider(11, ProviderKind::Hospital, de(), ProviderStatus::Accredited);
 		Practitioners::mutate(|practitioners| practitioners.insert(12, HOSPITAL));
 		add_provider(21, ProviderKind::Clinic, fr(), ProviderStatus::Accredited);

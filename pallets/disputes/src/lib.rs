@@ -99,7 +99,8 @@ pub mod pallet {
 		/// Who rules on appeals and on disputes the arbitrators left without a quorum.
 		type AppealOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// Takes back the rewards of an act an upheld dispute condemned.
+		/// Takes back the unclaimed rewards of a provider an upheld dispute condemned; its
+		/// weight is added to the calls that apply verdicts.
 		type Clawback: RewardClawback;
 
 		/// The treasury account: it receives the rest of slashes and forfeited bonds.
@@ -510,6 +511,7 @@ pub mod pallet {
 		#[pallet::weight(
 			T::WeightInfo::close_dispute_count(T::MaxArbitrators::get())
 				.max(T::WeightInfo::close_dispute_apply(T::MaxArbitrators::get()))
+				.saturating_add(T::Clawback::weight())
 		)]
 		pub fn close_dispute(
 			origin: OriginFor<T>,
@@ -632,7 +634,10 @@ pub mod pallet {
 		/// # Errors
 		/// `BadOrigin`, `DisputeNotFound`, `NoRulingDue`, `RulingPeriodOver`.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::rule_on_appeal(T::MaxArbitrators::get()))]
+		#[pallet::weight(
+			T::WeightInfo::rule_on_appeal(T::MaxArbitrators::get())
+				.saturating_add(T::Clawback::weight())
+		)]
 		pub fn rule_on_appeal(
 			origin: OriginFor<T>,
 			dispute_id: DisputeId,

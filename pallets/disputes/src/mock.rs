@@ -22,7 +22,7 @@ use salus_primitives::{
 	DisputeSubject, Jurisdiction, PatientRegistry, ProviderId, ProviderKind, ProviderProfile,
 	ProviderRegistry, ProviderStatus, RewardClawback,
 };
-use sp_runtime::{BuildStorage, DispatchError, Perbill};
+use sp_runtime::{BuildStorage, DispatchError, Perbill, Weight};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -110,6 +110,13 @@ impl ProviderRegistry<u64> for MockIdentity {
 	fn profile(provider: ProviderId) -> Option<ProviderProfile> {
 		Providers::get().get(&provider).copied()
 	}
+	/// The provider's practitioner with the lowest account.
+	fn admin(provider: ProviderId) -> Option<u64> {
+		Practitioners::get()
+			.into_iter()
+			.find(|(_, of)| *of == provider)
+			.map(|(who, _)| who)
+	}
 	fn slash_bond(provider: ProviderId, amount: u64, to: &u64) -> Result<u64, DispatchError> {
 		let bond = Bonds::get().get(&provider).copied().ok_or(DispatchError::CannotLookup)?;
 		let moved = amount.min(bond);
@@ -160,6 +167,9 @@ pub struct MockClawback;
 impl RewardClawback for MockClawback {
 	fn claw_back(respondent: ProviderId, subject: DisputeSubject) {
 		ClawedBack::mutate(|done| done.push((respondent, subject)));
+	}
+	fn weight() -> Weight {
+		Weight::from_parts(1_000, 0)
 	}
 }
 

@@ -104,6 +104,9 @@ pub mod pallet {
 		/// deregister, and the bookkeeping to remove when it does.
 		type PatientLifecycle: PatientLifecycle<Self::AccountId>;
 
+		/// Told when an accredited provider anchors a patient's record (the rewards pallet).
+		type RecordEvents: salus_primitives::RecordEvents<Self::AccountId>;
+
 		/// Held from a patient for its entry (a commitment index entry and a patient entry).
 		#[pallet::constant]
 		type PatientDeposit: Get<BalanceOf<Self>>;
@@ -735,6 +738,9 @@ pub mod pallet {
 			);
 			PatientRecords::<T>::insert(&patient, index, content_hash);
 			PatientRecordCount::<T>::insert(&patient, next);
+			<T::RecordEvents as salus_primitives::RecordEvents<_>>::record_anchored(
+				&patient, custodian,
+			);
 			Self::deposit_event(Event::RecordAnchored {
 				content_hash,
 				patient,
@@ -1005,6 +1011,10 @@ impl<T: Config> salus_primitives::ProviderRegistry<T::AccountId> for Pallet<T> {
 			jurisdiction: provider.jurisdiction,
 			status: provider.status,
 		})
+	}
+
+	fn admin(provider: salus_primitives::ProviderId) -> Option<T::AccountId> {
+		Providers::<T>::get(provider).map(|provider| provider.admin)
 	}
 
 	fn slash_bond(

@@ -44,6 +44,16 @@ parameter_types! {
 	pub static Obligated: Option<u64> = None;
 	/// The patients other pallets were told deregistered, in order.
 	pub static Deregistered: Vec<u64> = Vec::new();
+	/// The anchors reported to the rewards listener, in order: (patient, custodian).
+	pub static Anchored: Vec<(u64, salus_primitives::ProviderId)> = Vec::new();
+}
+
+/// Records every anchor reported in [`Anchored`].
+pub struct MockRecordEvents;
+impl salus_primitives::RecordEvents<u64> for MockRecordEvents {
+	fn record_anchored(patient: &u64, custodian: salus_primitives::ProviderId) {
+		Anchored::mutate(|anchored| anchored.push((*patient, custodian)));
+	}
 }
 
 /// Obligations as the test sets them through [`Obligated`]; deregistrations are recorded in
@@ -65,6 +75,7 @@ impl pallet_health_identity::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type AccreditationOrigin = EnsureRoot<u64>;
 	type PatientLifecycle = MockLifecycle;
+	type RecordEvents = MockRecordEvents;
 	type PatientDeposit = frame_support::traits::ConstU64<PATIENT_DEPOSIT>;
 	type ProviderBond = frame_support::traits::ConstU64<PROVIDER_BOND>;
 	type PractitionerDeposit = frame_support::traits::ConstU64<PRACTITIONER_DEPOSIT>;
@@ -92,6 +103,7 @@ pub fn build_and_execute(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
 		Obligated::set(None);
 		Deregistered::set(Vec::new());
+		Anchored::set(Vec::new());
 		test();
 		HealthIdentity::do_try_state().expect("storage invariants hold");
 	})

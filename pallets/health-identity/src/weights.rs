@@ -62,13 +62,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn register_patient() -> Weight {
 		// Proof size, measured: `107`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 2_887_275_000 picoseconds.
-		Weight::from_parts(3_021_175_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 2_906_942_000 picoseconds.
+		Weight::from_parts(3_092_408_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -77,8 +77,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_encryption_key() -> Weight {
 		// Proof size, measured: `170`
 		// Proof size, estimated: `3605`
-		// Minimum execution time: 482_951_000 picoseconds.
-		Weight::from_parts(528_125_000, 0)
+		// Minimum execution time: 486_758_000 picoseconds.
+		Weight::from_parts(528_536_000, 0)
 			.saturating_add(Weight::from_parts(0, 3605))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -96,14 +96,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::PatientByCommitment` (r:0 w:1)
 	/// Proof: `HealthIdentity::PatientByCommitment` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_patient() -> Weight {
-		// Proof size, measured: `379`
+		// Proof size, measured: `380`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 3_145_477_000 picoseconds.
-		Weight::from_parts(3_351_812_000, 0)
+		// Minimum execution time: 3_156_137_000 picoseconds.
+		Weight::from_parts(3_375_326_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -117,16 +117,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 128]`.
-	fn register_provider(n: u32, ) -> Weight {
-		// Proof size, measured: `555`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 3_207_072_000 picoseconds.
-		Weight::from_parts(3_482_363_651, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
-			// Standard error: 395_057
-			.saturating_add(Weight::from_parts(211_233, 0).saturating_mul(n.into()))
+	fn register_provider(_n: u32, ) -> Weight {
+		// Proof size, measured: `556`
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 3_173_539_000 picoseconds.
+		Weight::from_parts(3_594_298_393, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -135,8 +133,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_provider_status() -> Weight {
 		// Proof size, measured: `319`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 453_907_000 picoseconds.
-		Weight::from_parts(493_039_000, 0)
+		// Minimum execution time: 456_702_000 picoseconds.
+		Weight::from_parts(491_266_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -150,13 +148,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn add_practitioner() -> Weight {
-		// Proof size, measured: `518`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 3_227_350_000 picoseconds.
-		Weight::from_parts(3_431_110_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
+		// Proof size, measured: `519`
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 3_277_954_000 picoseconds.
+		Weight::from_parts(3_434_035_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -169,13 +167,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn remove_practitioner() -> Weight {
-		// Proof size, measured: `666`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 2_821_774_000 picoseconds.
-		Weight::from_parts(2_978_205_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
+		// Proof size, measured: `667`
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 2_851_739_000 picoseconds.
+		Weight::from_parts(2_999_385_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -186,8 +184,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn transfer_admin() -> Weight {
 		// Proof size, measured: `360`
 		// Proof size, estimated: `6044`
-		// Minimum execution time: 961_904_000 picoseconds.
-		Weight::from_parts(1_052_423_000, 0)
+		// Minimum execution time: 977_994_000 picoseconds.
+		Weight::from_parts(1_053_955_000, 0)
 			.saturating_add(Weight::from_parts(0, 6044))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -201,8 +199,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn vouch_patient() -> Weight {
 		// Proof size, measured: `612`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 837_823_000 picoseconds.
-		Weight::from_parts(886_323_000, 0)
+		// Minimum execution time: 822_755_000 picoseconds.
+		Weight::from_parts(873_750_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -220,17 +218,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Schedule` (r:1 w:0)
+	/// Proof: `Rewards::Schedule` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Current` (r:1 w:1)
+	/// Proof: `Rewards::Current` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Ledgers` (r:1 w:1)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(863), added: 3338, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::PatientRecords` (r:0 w:1)
 	/// Proof: `HealthIdentity::PatientRecords` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	fn anchor_record() -> Weight {
-		// Proof size, measured: `742`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 3_581_711_000 picoseconds.
-		Weight::from_parts(3_718_225_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Proof size, measured: `927`
+		// Proof size, estimated: `4328`
+		// Minimum execution time: 4_241_792_000 picoseconds.
+		Weight::from_parts(4_371_374_000, 0)
+			.saturating_add(Weight::from_parts(0, 4328))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `HealthIdentity::Practitioners` (r:1 w:0)
 	/// Proof: `HealthIdentity::Practitioners` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
@@ -243,13 +247,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn propose_link() -> Weight {
-		// Proof size, measured: `742`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 3_263_637_000 picoseconds.
-		Weight::from_parts(3_422_734_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
+		// Proof size, measured: `743`
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 3_265_731_000 picoseconds.
+		Weight::from_parts(3_450_496_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -258,8 +262,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn accept_link() -> Weight {
 		// Proof size, measured: `283`
 		// Proof size, estimated: `3590`
-		// Minimum execution time: 506_395_000 picoseconds.
-		Weight::from_parts(547_231_000, 0)
+		// Minimum execution time: 501_796_000 picoseconds.
+		Weight::from_parts(531_362_000, 0)
 			.saturating_add(Weight::from_parts(0, 3590))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -275,13 +279,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn register_patient() -> Weight {
 		// Proof size, measured: `107`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 2_887_275_000 picoseconds.
-		Weight::from_parts(3_021_175_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 2_906_942_000 picoseconds.
+		Weight::from_parts(3_092_408_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -290,8 +294,8 @@ impl WeightInfo for () {
 	fn update_encryption_key() -> Weight {
 		// Proof size, measured: `170`
 		// Proof size, estimated: `3605`
-		// Minimum execution time: 482_951_000 picoseconds.
-		Weight::from_parts(528_125_000, 0)
+		// Minimum execution time: 486_758_000 picoseconds.
+		Weight::from_parts(528_536_000, 0)
 			.saturating_add(Weight::from_parts(0, 3605))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -309,14 +313,14 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::PatientByCommitment` (r:0 w:1)
 	/// Proof: `HealthIdentity::PatientByCommitment` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn deregister_patient() -> Weight {
-		// Proof size, measured: `379`
+		// Proof size, measured: `380`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 3_145_477_000 picoseconds.
-		Weight::from_parts(3_351_812_000, 0)
+		// Minimum execution time: 3_156_137_000 picoseconds.
+		Weight::from_parts(3_375_326_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -330,16 +334,14 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 128]`.
-	fn register_provider(n: u32, ) -> Weight {
-		// Proof size, measured: `555`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 3_207_072_000 picoseconds.
-		Weight::from_parts(3_482_363_651, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
-			// Standard error: 395_057
-			.saturating_add(Weight::from_parts(211_233, 0).saturating_mul(n.into()))
+	fn register_provider(_n: u32, ) -> Weight {
+		// Proof size, measured: `556`
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 3_173_539_000 picoseconds.
+		Weight::from_parts(3_594_298_393, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -348,8 +350,8 @@ impl WeightInfo for () {
 	fn set_provider_status() -> Weight {
 		// Proof size, measured: `319`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 453_907_000 picoseconds.
-		Weight::from_parts(493_039_000, 0)
+		// Minimum execution time: 456_702_000 picoseconds.
+		Weight::from_parts(491_266_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -363,13 +365,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn add_practitioner() -> Weight {
-		// Proof size, measured: `518`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 3_227_350_000 picoseconds.
-		Weight::from_parts(3_431_110_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
+		// Proof size, measured: `519`
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 3_277_954_000 picoseconds.
+		Weight::from_parts(3_434_035_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -382,13 +384,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn remove_practitioner() -> Weight {
-		// Proof size, measured: `666`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 2_821_774_000 picoseconds.
-		Weight::from_parts(2_978_205_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
+		// Proof size, measured: `667`
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 2_851_739_000 picoseconds.
+		Weight::from_parts(2_999_385_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -399,8 +401,8 @@ impl WeightInfo for () {
 	fn transfer_admin() -> Weight {
 		// Proof size, measured: `360`
 		// Proof size, estimated: `6044`
-		// Minimum execution time: 961_904_000 picoseconds.
-		Weight::from_parts(1_052_423_000, 0)
+		// Minimum execution time: 977_994_000 picoseconds.
+		Weight::from_parts(1_053_955_000, 0)
 			.saturating_add(Weight::from_parts(0, 6044))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -414,8 +416,8 @@ impl WeightInfo for () {
 	fn vouch_patient() -> Weight {
 		// Proof size, measured: `612`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 837_823_000 picoseconds.
-		Weight::from_parts(886_323_000, 0)
+		// Minimum execution time: 822_755_000 picoseconds.
+		Weight::from_parts(873_750_000, 0)
 			.saturating_add(Weight::from_parts(0, 3700))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -433,17 +435,23 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Schedule` (r:1 w:0)
+	/// Proof: `Rewards::Schedule` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Current` (r:1 w:1)
+	/// Proof: `Rewards::Current` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Ledgers` (r:1 w:1)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(863), added: 3338, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::PatientRecords` (r:0 w:1)
 	/// Proof: `HealthIdentity::PatientRecords` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	fn anchor_record() -> Weight {
-		// Proof size, measured: `742`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 3_581_711_000 picoseconds.
-		Weight::from_parts(3_718_225_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		// Proof size, measured: `927`
+		// Proof size, estimated: `4328`
+		// Minimum execution time: 4_241_792_000 picoseconds.
+		Weight::from_parts(4_371_374_000, 0)
+			.saturating_add(Weight::from_parts(0, 4328))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	/// Storage: `HealthIdentity::Practitioners` (r:1 w:0)
 	/// Proof: `HealthIdentity::Practitioners` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
@@ -456,13 +464,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn propose_link() -> Weight {
-		// Proof size, measured: `742`
-		// Proof size, estimated: `3748`
-		// Minimum execution time: 3_263_637_000 picoseconds.
-		Weight::from_parts(3_422_734_000, 0)
-			.saturating_add(Weight::from_parts(0, 3748))
+		// Proof size, measured: `743`
+		// Proof size, estimated: `3766`
+		// Minimum execution time: 3_265_731_000 picoseconds.
+		Weight::from_parts(3_450_496_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -471,8 +479,8 @@ impl WeightInfo for () {
 	fn accept_link() -> Weight {
 		// Proof size, measured: `283`
 		// Proof size, estimated: `3590`
-		// Minimum execution time: 506_395_000 picoseconds.
-		Weight::from_parts(547_231_000, 0)
+		// Minimum execution time: 501_796_000 picoseconds.
+		Weight::from_parts(531_362_000, 0)
 			.saturating_add(Weight::from_parts(0, 3590))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))

@@ -1,4 +1,4 @@
-//! The Salus pallets: identity, consent, access and disputes (rewards land with their issue).
+//! The Salus pallets: identity, consent, access, disputes and rewards.
 
 use crate::{
 	configs::governance::{
@@ -6,10 +6,11 @@ use crate::{
 	},
 	time::DAYS,
 	token::deposit,
+	token::MILLI_SLS,
 	Access, ArbitratorsMembership, Balance, Balances, BlockNumber, Consent, Disputes,
-	HealthIdentity, Runtime, RuntimeEvent, RuntimeHoldReason, Timestamp, SLS,
+	HealthIdentity, Rewards, Runtime, RuntimeEvent, RuntimeHoldReason, Timestamp, SLS,
 };
-use frame_support::{parameter_types, traits::ConstU32};
+use frame_support::{parameter_types, traits::ConstU32, PalletId};
 use salus_primitives::Timestamp as Moment;
 use sp_runtime::Perbill;
 
@@ -37,6 +38,8 @@ impl pallet_health_identity::Config for Runtime {
 	/// A patient with consents, open requests, open emergency reviews or open disputes may not
 	/// deregister; its consent ledger goes when it does.
 	type PatientLifecycle = (Consent, Access, Disputes);
+	/// Anchored records earn their (vouched) patients points.
+	type RecordEvents = Rewards;
 	type PatientDeposit = PatientDeposit;
 	type ProviderBond = ProviderBond;
 	type PractitionerDeposit = PractitionerDeposit;
@@ -64,6 +67,8 @@ impl pallet_consent::Config for Runtime {
 	type Providers = HealthIdentity;
 	/// Consents are valid against the block timestamp.
 	type Time = Timestamp;
+	/// Research consents earn their (vouched) patients points.
+	type ConsentEvents = Rewards;
 	type ConsentDeposit = ConsentDeposit;
 	/// A patient's own consents: enough for every provider and research programme it deals
 	/// with; the ledger (read whole by every access decision) stays under 20 KB.
@@ -88,6 +93,10 @@ parameter_types! {
 	/// An open request (at most 145 bytes and a 48-byte key), its place in the patient's
 	/// pending list (8 bytes) and its provider-index entry (60 bytes with its key).
 	pub const RequestDeposit: Balance = deposit(3, 300);
+	/// What every request costs its provider, to the treasury: more than the most an approval
+	/// can earn the patient (`RewardSchedule::request_approved × MaxRewardPerPoint`), so that
+	/// requests never pay for themselves.
+	pub const RequestFee: Balance = SLS;
 	/// An emergency under review (at most 153 bytes and a 48-byte key), its place in the
 	/// patient's open reviews (8 bytes), and the grant it adds to the patient's consent ledger
 	/// (a 143-byte consent and its 80-byte index entry).
@@ -119,9 +128,11 @@ impl pallet_access::Config for Runtime {
 	/// A contested emergency opens a dispute with the patient's bond; an unreviewed one goes
 	/// to the court on its own.
 	type Disputes = Disputes;
-	/// No reward pallet yet.
-	type AccessEvents = ();
+	/// Approvals earn (vouched) patients points; justified emergencies earn providers.
+	type AccessEvents = Rewards;
 	type RequestDeposit = RequestDeposit;
+	type RequestFee = RequestFee;
+	type FeeCollector = TreasuryAccount;
 	type EmergencyDeposit = EmergencyDeposit;
 	type DisclosureDeposit = DisclosureDeposit;
 	type RequestLifetime = RequestLifetime;
@@ -189,8 +200,8 @@ impl pallet_disputes::Config for Runtime {
 	type Arbitrators = ArbitratorsMembership;
 	/// Appeals and referred disputes go to a council supermajority (or root).
 	type AppealOrigin = RootOrCouncilSupermajority;
-	/// No reward pallet yet: nothing to claw back.
-	type Clawback = ();
+	/// An upheld dispute forfeits the provider's unclaimed rewards to the pool.
+	type Clawback = Rewards;
 	type Treasury = TreasuryAccount;
 	type DisputeBond = DisputeBond;
 	type AppealBond = AppealBond;
@@ -216,6 +227,46 @@ impl pallet_disputes::Config for Runtime {
 	#[cfg(feature = "runtime-benchmarks")]
 	type Fixtures = HealthIdentity;
 	type WeightInfo = pallet_disputes::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// The reward pool's account is derived from this id.
+	pub const RewardsPalletId: PalletId = PalletId(*b"sls/rwrd");
+	/// An epoch lasts a day. Root (sudo on dev chains, governance later) may change it with
+	/// `system.set_storage`; the change applies from the epoch in progress.
+	pub storage RewardEpochLength: BlockNumber = DAYS;
+	/// The first year of epochs releases at most 50 000 SLS a day...
+	pub const InitialEpochBudget: Balance = 50_000 * SLS;
+	/// ...halving every year: at most 2 × 365 × 50 000 = 36.5 M SLS in all, below the 40 M
+	/// the pool starts with.
+	pub const HalvingInterval: u32 = 365;
+	/// Rewards may be claimed for 90 days after their epoch; then they return to the pool.
+	pub const ClaimWindow: u32 = 90;
+	/// A point is worth at most 0.05 SLS: an approval (10 points at launch) earns at most
+	/// 0.5 SLS, half the request fee.
+	pub const MaxRewardPerPoint: Balance = 50 * MILLI_SLS;
+}
+
+impl pallet_rewards::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type Patients = HealthIdentity;
+	type Providers = HealthIdentity;
+	/// A council majority (or root) sets the reward schedule.
+	type ScheduleOrigin = RootOrCouncilMajority;
+	type PalletId = RewardsPalletId;
+	type EpochLength = RewardEpochLength;
+	type InitialEpochBudget = InitialEpochBudget;
+	type HalvingInterval = HalvingInterval;
+	type ClaimWindow = ClaimWindow;
+	type MaxRewardPerPoint = MaxRewardPerPoint;
+	type RequestCost = RequestFee;
+	/// Acts that count once per epoch: approvals and anchors by distinct providers, and a
+	/// research consent.
+	type MaxActsPerEpoch = ConstU32<16>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type Fixtures = HealthIdentity;
+	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
 }
 
 /// Sets the block timestamp for the benchmarks.

@@ -1,4 +1,4 @@
-//! The native token SLS (pallet-balances) and transaction fees.
+//! The native token SLS (pallet-balances), transaction fees, and vesting.
 
 use crate::{
 	configs::governance::TreasuryAccount,
@@ -7,11 +7,13 @@ use crate::{
 };
 use frame_support::{
 	parameter_types,
-	traits::{tokens::imbalance::ResolveTo, ConstU128, ConstU32, ConstU8, VariantCountOf},
+	traits::{
+		tokens::imbalance::ResolveTo, ConstU128, ConstU32, ConstU8, VariantCountOf, WithdrawReasons,
+	},
 	weights::ConstantMultiplier,
 };
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
-use sp_runtime::traits::One;
+use sp_runtime::traits::{ConvertInto, One};
 
 impl pallet_balances::Config for Runtime {
 	type MaxLocks = ConstU32<50>;
@@ -52,4 +54,26 @@ impl pallet_transaction_payment::Config for Runtime {
 
 impl pallet_skip_feeless_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
+}
+
+parameter_types! {
+	/// The least a `vested_transfer` may move: 100 SLS, so that vesting schedules (at most
+	/// 28 an account) are not spammed.
+	pub const MinVestedTransfer: Balance = 100 * crate::SLS;
+	/// Vested funds may pay fees and be held for deposits and bonds, but not be transferred.
+	pub UnvestedFundsAllowedWithdrawReasons: WithdrawReasons =
+		WithdrawReasons::except(WithdrawReasons::TRANSFER | WithdrawReasons::RESERVE);
+}
+
+/// Vesting: the genesis allocations that are not liquid at launch (validators and operators,
+/// the ecosystem fund, the team) unlock block by block.
+impl pallet_vesting::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type BlockNumberToBalance = ConvertInto;
+	type MinVestedTransfer = MinVestedTransfer;
+	type WeightInfo = pallet_vesting::weights::SubstrateWeight<Runtime>;
+	type UnvestedFundsAllowedWithdrawReasons = UnvestedFundsAllowedWithdrawReasons;
+	type BlockNumberProvider = System;
+	const MAX_VESTING_SCHEDULES: u32 = 28;
 }

@@ -56,6 +56,7 @@ fn request(practitioner: u64, patient: u64, duration: Timestamp) -> RequestId {
 		Purpose::Treatment,
 		duration,
 		H256::repeat_byte(1),
+		0,
 	));
 	id
 }

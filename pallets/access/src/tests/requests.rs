@@ -33,6 +33,7 @@ mod request_access {
 					classes: labs_and_meds(),
 					purpose: Purpose::Treatment,
 					expires_at: START + REQUEST_LIFETIME,
+					bounty: 0,
 				}
 			);
 			assert_eq!(Access::pending_requests_of(&1), vec![(id, stored.clone())]);
@@ -53,6 +54,7 @@ mod request_access {
 			Purpose::Treatment,
 			duration,
 			H256::zero(),
+			0,
 		)
 	}
 
@@ -119,6 +121,110 @@ mod request_access {
 	}
 }
 
+/// Request fees and research bounties.
+mod fees_and_bounties {
+	use super::*;
+	use frame_support::traits::fungible::Inspect;
+
+	fn free(who: u64) -> u64 {
+		Balances::balance(&who)
+	}
+
+	/// Practitioner 41 of the laboratory asks patient 1 for research with `bounty`.
+	fn research(bounty: u64) -> RequestId {
+		let id = crate::NextRequestId::<Test>::get();
+		assert_ok!(Access::request_access(
+			RuntimeOrigin::signed(41),
+			1,
+			labs_and_meds(),
+			Purpose::Research,
+			600,
+			H256::zero(),
+			bounty,
+		));
+		id
+	}
+
+	#[test]
+	fn a_request_pays_its_fee_to_the_collector_whatever_the_answer() {
+		build_and_execute(|| {
+			let id = request(11, 1, 600);
+			assert_eq!(free(FEE_COLLECTOR), REQUEST_FEE);
+			assert_eq!(free(11), ENDOWMENT - REQUEST_FEE - REQUEST_DEPOSIT);
+			assert_ok!(Access::deny_request(RuntimeOrigin::signed(1), id));
+			assert_eq!(free(11), ENDOWMENT - REQUEST_FEE);
+		});
+	}
+
+	#[test]
+	fn a_bounty_is_held_and_paid_to_the_patient_on_approval() {
+		build_and_execute(|| {
+			let id = research(100);
+			assert_eq!(Requests::<Test>::get(id).unwrap().bounty, 100);
+			assert_eq!(held(HoldReason::ResearchBounty, 41), 100);
+			assert!(matches!(last_event(), Event::AccessRequested { bounty: 100, .. }));
+			assert_ok!(Access::approve_request(RuntimeOrigin::signed(1), id, None));
+			assert_eq!(held(HoldReason::ResearchBounty, 41), 0);
+			assert_eq!(free(1), ENDOWMENT + 100);
+			assert_eq!(free(41), ENDOWMENT - REQUEST_FEE - 100);
+			assert!(matches!(last_event(), Event::RequestApproved { bounty: 100, .. }));
+		});
+	}
+
+	#[test]
+	fn a_bounty_is_returned_on_denial_withdrawal_or_expiry() {
+		build_and_execute(|| {
+			let denied = research(100);
+			let cancelled = research(50);
+			let expiring = research(20);
+			assert_eq!(held(HoldReason::ResearchBounty, 41), 170);
+			assert_ok!(Access::deny_request(RuntimeOrigin::signed(1), denied));
+			assert_ok!(Access::cancel_request(RuntimeOrigin::signed(41), cancelled));
+			assert_eq!(held(HoldReason::ResearchBounty, 41), 20);
+			Now::set(START + REQUEST_LIFETIME);
+			Access::expire(expiring, &Requests::<Test>::get(expiring).unwrap());
+			assert_eq!(held(HoldReason::ResearchBounty, 41), 0);
+			assert_eq!(free(41), ENDOWMENT - 3 * REQUEST_FEE);
+			assert_eq!(free(1), ENDOWMENT);
+		});
+	}
+
+	#[test]
+	fn a_bounty_for_another_purpose_fails_with_bounty_not_for_research() {
+		build_and_execute(|| {
+			assert_noop!(
+				Access::request_access(
+					RuntimeOrigin::signed(11),
+					1,
+					labs_and_meds(),
+					Purpose::Treatment,
+					600,
+					H256::zero(),
+					1,
+				),
+				Error::<Test>::BountyNotForResearch
+			);
+		});
+	}
+
+	#[test]
+	fn a_bounty_beyond_the_free_balance_fails_and_stores_nothing() {
+		build_and_execute(|| {
+			assert!(Access::request_access(
+				RuntimeOrigin::signed(41),
+				1,
+				labs_and_meds(),
+				Purpose::Research,
+				600,
+				H256::zero(),
+				ENDOWMENT,
+			)
+			.is_err());
+			assert!(Requests::<Test>::iter().next().is_none());
+		});
+	}
+}
+
 mod approve_request {
 	use super::*;
 
@@ -161,6 +267,7 @@ mod approve_request {
 					classes: labs_and_meds(),
 					consent: 0,
 					valid_until: START + 610,
+					bounty: 0,
 				}
 			);
 		});

@@ -36,6 +36,27 @@ fn treatment() -> PurposeSet {
 }
 
 #[test]
+fn a_research_permit_is_reported_to_the_rewards_listener_and_nothing_else_is() {
+	build_and_execute(|| {
+		let research = purposes(&[Purpose::Research, Purpose::Treatment]);
+		assert_ok!(try_grant(1, provider(HOSPITAL), medications(), treatment(), None, None, None));
+		assert_ok!(Consent::grant_consent(
+			RuntimeOrigin::signed(1),
+			provider(HOSPITAL),
+			Decision::Deny,
+			medications(),
+			research,
+			None,
+			None,
+			None,
+		));
+		assert!(ResearchGrants::get().is_empty());
+		assert_ok!(try_grant(1, provider(HOSPITAL), medications(), research, None, None, None));
+		assert_eq!(ResearchGrants::get(), vec![(1, 2)]);
+	});
+}
+
+#[test]
 fn records_the_consent_indexes_it_and_holds_the_deposit() {
 	build_and_execute(|| {
 		assert_ok!(try_grant(

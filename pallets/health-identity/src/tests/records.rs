@@ -103,6 +103,7 @@ mod anchor_record {
 					data_class: DataClass::LabResults
 				}
 			);
+			assert_eq!(Anchored::get(), vec![(3, id)]);
 		});
 	}
 
