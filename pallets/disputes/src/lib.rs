@@ -99,9 +99,9 @@ pub mod pallet {
 		/// Who rules on appeals and on disputes the arbitrators left without a quorum.
 		type AppealOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// Takes back the unclaimed rewards of a provider an upheld dispute condemned; its
-		/// weight is added to the calls that apply verdicts.
-		type Clawback: RewardClawback;
+		/// Takes back unclaimed rewards of a provider an upheld dispute condemned (those of its
+		/// admin account); its weight is added to the calls that apply verdicts.
+		type Clawback: RewardClawback<Self::AccountId, BalanceOf<Self>>;
 
 		/// The treasury account: it receives the rest of slashes and forfeited bonds.
 		#[pallet::constant]
@@ -142,6 +142,10 @@ pub mod pallet {
 		/// What an upheld dispute slashes from the provider's bond (at most the whole bond).
 		#[pallet::constant]
 		type Slash: Get<BalanceOf<Self>>;
+
+		/// What an upheld dispute takes back of the provider's unclaimed rewards, at most.
+		#[pallet::constant]
+		type ClawbackAmount: Get<BalanceOf<Self>>;
 
 		/// The share of the slash paid to the claimant as compensation.
 		#[pallet::constant]
@@ -493,7 +497,8 @@ pub mod pallet {
 		/// Applying a verdict: **Upheld** slashes `Slash` from the provider's bond — the
 		/// `Compensation` share to the claimant, the `ArbitratorFee` share to the arbitrators
 		/// who voted Upheld, the rest to the treasury — suspends the provider when the subject
-		/// or its count of upheld disputes says so, claws back its rewards for the act, and
+		/// or its count of upheld disputes says so, claws back up to `ClawbackAmount` of its
+		/// unclaimed rewards, and
 		/// returns the claimant's bond. **Rejected** returns the `RejectedRefund` share of the
 		/// claimant's bond; of the rest the `ArbitratorFee` share goes to the arbitrators who
 		/// voted Rejected and the remainder to the treasury.
@@ -931,7 +936,9 @@ pub mod pallet {
 			// The registry refuses to suspend a provider that is not accredited (already
 			// suspended, or revoked): then nothing changes.
 			settlement.suspended = suspends && T::Providers::suspend(provider).is_ok();
-			T::Clawback::claw_back(provider, dispute.subject);
+			if let Some(admin) = T::Providers::admin(provider) {
+				settlement.clawed_back = T::Clawback::claw_back(&admin, T::ClawbackAmount::get());
+			}
 		}
 
 		/// `total` shared equally among `among` payees (nothing when there are none).

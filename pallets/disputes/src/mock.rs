@@ -19,8 +19,8 @@ use frame_support::{
 	traits::{fungible::Mutate, ConstU32, ConstU64, SortedMembers},
 };
 use salus_primitives::{
-	DisputeSubject, Jurisdiction, PatientRegistry, ProviderId, ProviderKind, ProviderProfile,
-	ProviderRegistry, ProviderStatus, RewardClawback,
+	Jurisdiction, PatientRegistry, ProviderId, ProviderKind, ProviderProfile, ProviderRegistry,
+	ProviderStatus, RewardClawback,
 };
 use sp_runtime::{BuildStorage, DispatchError, Perbill, Weight};
 
@@ -53,6 +53,10 @@ pub const VOTING_PERIOD: u64 = 20;
 pub const APPEAL_WINDOW: u64 = 10;
 pub const RULING_PERIOD: u64 = 15;
 pub const SLASH: u64 = 200;
+/// What an upheld dispute asks the rewards to take back.
+pub const CLAWBACK: u64 = 50;
+/// What the mock rewards hold unclaimed for any account: less than [`CLAWBACK`].
+pub const UNCLAIMED: u64 = 30;
 pub const PROVIDER_BOND: u64 = 1_000;
 pub const MAX_EVIDENCE: u32 = 4;
 pub const MAX_ARBITRATORS: u32 = 6;
@@ -83,8 +87,9 @@ parameter_types! {
 	pub static Bonds: BTreeMap<ProviderId, u64> = BTreeMap::new();
 	/// The arbitrators, sorted.
 	pub static Members: alloc::vec::Vec<u64> = alloc::vec::Vec::new();
-	/// What was clawed back, in order.
-	pub static ClawedBack: alloc::vec::Vec<(ProviderId, DisputeSubject)> = alloc::vec::Vec::new();
+	/// The clawbacks asked for, in order: (account, amount).
+	pub static ClawedBack: alloc::vec::Vec<(u64, u64)> = alloc::vec::Vec::new();
+	pub const ClawbackAmount: u64 = CLAWBACK;
 	pub const Treasury: u64 = TREASURY;
 	pub const Quorum: Perbill = Perbill::from_percent(60);
 	pub const UpheldThreshold: Perbill = Perbill::from_percent(50);
@@ -162,11 +167,12 @@ impl SortedMembers<u64> for MockArbitrators {
 	}
 }
 
-/// Records what it is asked to claw back.
+/// Records what it is asked to claw back, and takes at most [`UNCLAIMED`].
 pub struct MockClawback;
-impl RewardClawback for MockClawback {
-	fn claw_back(respondent: ProviderId, subject: DisputeSubject) {
-		ClawedBack::mutate(|done| done.push((respondent, subject)));
+impl RewardClawback<u64, u64> for MockClawback {
+	fn claw_back(who: &u64, amount: u64) -> u64 {
+		ClawedBack::mutate(|done| done.push((*who, amount)));
+		amount.min(UNCLAIMED)
 	}
 	fn weight() -> Weight {
 		Weight::from_parts(1_000, 0)
@@ -208,6 +214,7 @@ impl pallet_disputes::Config for Test {
 	type Arbitrators = MockArbitrators;
 	type AppealOrigin = frame_system::EnsureRoot<u64>;
 	type Clawback = MockClawback;
+	type ClawbackAmount = ClawbackAmount;
 	type Treasury = Treasury;
 	type DisputeBond = ConstU64<DISPUTE_BOND>;
 	type AppealBond = ConstU64<APPEAL_BOND>;

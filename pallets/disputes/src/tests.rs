@@ -476,6 +476,7 @@ mod close_dispute {
 				to_treasury: 82,
 				refunded: DISPUTE_BOND,
 				suspended: true,
+				clawed_back: UNCLAIMED,
 			};
 			assert_eq!(resolved(), Some((id, Verdict::Upheld, false, settlement)));
 			assert_eq!(free(1), before[0] + 100 + DISPUTE_BOND);
@@ -484,7 +485,8 @@ mod close_dispute {
 			assert_eq!(free(TREASURY), before[3] + 82);
 			assert_eq!(Bonds::get()[&HOSPITAL], PROVIDER_BOND - SLASH);
 			assert_eq!(status(HOSPITAL), ProviderStatus::Suspended);
-			assert_eq!(ClawedBack::get(), vec![(HOSPITAL, EMERGENCY)]);
+			// Up to CLAWBACK of the unclaimed rewards of the hospital's admin (11) go back.
+			assert_eq!(ClawedBack::get(), vec![(11, CLAWBACK)]);
 			assert_eq!(UpheldCount::<Test>::get(HOSPITAL), 1);
 			assert_eq!(held(HoldReason::DisputeBond, 1), 0);
 			assert!(OpenDisputes::<Test>::get(id).is_none());
@@ -509,6 +511,7 @@ mod close_dispute {
 				to_treasury: 47,
 				refunded: 50,
 				suspended: false,
+				clawed_back: 0,
 			};
 			assert_eq!(resolved(), Some((id, Verdict::Rejected, false, settlement)));
 			assert_eq!(free(1), before[0] + 50);

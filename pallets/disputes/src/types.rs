@@ -150,6 +150,8 @@ pub struct Settlement<Balance> {
 	pub refunded: Balance,
 	/// Whether the provider was suspended.
 	pub suspended: bool,
+	/// Of the provider's unclaimed rewards, taken back into the reward pool.
+	pub clawed_back: Balance,
 }
 
 /// What the verdict's sanctions are drawn from when a dispute ends.

@@ -13,11 +13,8 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use salus_primitives::{
-	benchmarking::IdentityFixtures, DisputeSubject, Jurisdiction, ProviderKind, ProviderRegistry,
-	RewardClawback,
-};
-use sp_runtime::traits::{One, Saturating};
+use salus_primitives::RewardClawback;
+use sp_runtime::traits::{Bounded, One, Saturating};
 
 const SEED: u32 = 0;
 /// Points an account earned in each epoch of its ledger, of twice as many in the epoch.
@@ -45,12 +42,12 @@ fn ledger_over<T: Config>(who: &T::AccountId, epochs: u32) {
 		let record = EpochRecord { budget, points: u64::from(POINTS) * 2, ..Default::default() };
 		EndedEpochs::<T>::insert(epoch, record);
 		Outstanding::<T>::mutate(|owed| *owed = owed.saturating_add(budget));
-		earnings.push(Earning { epoch, points: POINTS });
+		earnings.push(Earning::new(epoch, POINTS));
 	}
 	let mut epoch = CurrentEpoch { index: current, start: One::one(), points: 0 };
 	if epochs > window {
 		epoch.points = u64::from(POINTS) * 2;
-		earnings.push(Earning { epoch: current, points: POINTS });
+		earnings.push(Earning::new(current, POINTS));
 	}
 	Current::<T>::put(epoch);
 	let ledger = Ledger {
@@ -102,19 +99,19 @@ mod benchmarks {
 		);
 	}
 
-	/// Clawing back a provider admin's ledger of `e` epochs.
+	/// Clawing back all of a provider admin's ledger of `e` epochs (the last one current when
+	/// `e` exceeds the claim window): every earning is settled.
 	#[benchmark]
 	fn claw_back(e: Linear<1, { LedgerEpochs::<T>::get() }>) {
-		let practitioner: T::AccountId = account("practitioner", 0, SEED);
-		let jurisdiction = Jurisdiction::from_code("DE").expect("DE is an assigned code");
-		let provider =
-			T::Fixtures::practitioner(&practitioner, ProviderKind::Hospital, jurisdiction);
-		let admin = T::Providers::admin(provider).expect("the fixture registered the provider");
+		let admin: T::AccountId = account("admin", 0, SEED);
 		ledger_over::<T>(&admin, e);
+		let pending = Pallet::<T>::pending_rewards(&admin);
 
 		#[block]
 		{
-			<Pallet<T> as RewardClawback>::claw_back(provider, DisputeSubject::Conduct);
+			let taken =
+				<Pallet<T> as RewardClawback<_, _>>::claw_back(&admin, BalanceOf::<T>::max_value());
+			assert_eq!(taken, pending);
 		}
 
 		assert!(Ledgers::<T>::get(&admin).is_none());

@@ -37,9 +37,9 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use salus_primitives::{
-		AccessEvents, ConsentEvents, ConsentId, DataClassSet, DisputeId, DisputeSubject,
-		EmergencyId, PatientRegistry, ProviderId, ProviderRegistry, Purpose, RecordEvents,
-		RequestId, RewardClawback,
+		AccessEvents, ConsentEvents, ConsentId, DataClassSet, DisputeId, EmergencyId,
+		PatientRegistry, ProviderId, ProviderRegistry, Purpose, RecordEvents, RequestId,
+		RewardClawback,
 	};
 	use sp_runtime::{
 		helpers_128bit::multiply_by_rational_with_rounding,
@@ -51,7 +51,7 @@ pub mod pallet {
 	pub type BalanceOf<T> =
 		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 	/// An account's ledger as stored.
-	pub type LedgerOf<T> = Ledger<LedgerEpochs<T>, <T as Config>::MaxActsPerEpoch>;
+	pub type LedgerOf<T> = Ledger<BalanceOf<T>, LedgerEpochs<T>, <T as Config>::MaxActsPerEpoch>;
 	/// The epoch in progress as stored.
 	pub type CurrentEpochOf<T> = CurrentEpoch<BlockNumberFor<T>>;
 	/// An ended epoch as stored.
@@ -126,10 +126,6 @@ pub mod pallet {
 		/// The most once-per-epoch acts an account's points count in one epoch.
 		#[pallet::constant]
 		type MaxActsPerEpoch: Get<u32>;
-
-		/// Sets up providers for the benchmarks.
-		#[cfg(feature = "runtime-benchmarks")]
-		type Fixtures: salus_primitives::benchmarking::IdentityFixtures<Self::AccountId>;
 
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
@@ -220,7 +216,7 @@ pub mod pallet {
 			/// How many ended epochs the claim covered.
 			epochs: u32,
 		},
-		/// An upheld dispute took back an account's unclaimed rewards.
+		/// An upheld dispute took back unclaimed rewards of an account.
 		RewardsClawedBack {
 			/// The account (a condemned provider's admin).
 			who: T::AccountId,
@@ -326,7 +322,7 @@ pub mod pallet {
 				if earning.epoch >= current {
 					kept.push(*earning);
 				} else if let Some(mut record) = EndedEpochs::<T>::get(earning.epoch) {
-					let share = Self::share_of(&record, earning.points);
+					let share = Self::value_of(&record, earning);
 					record.paid = record.paid.saturating_add(share);
 					record.settled_points =
 						record.settled_points.saturating_add(earning.points.into());
@@ -409,6 +405,12 @@ pub mod pallet {
 			.unwrap_or_else(Zero::zero)
 		}
 
+		/// What `earning` (of the ended epoch `record`) may still claim: its share, less what
+		/// a clawback withheld.
+		fn value_of(record: &EpochRecordOf<T>, earning: &Earning<BalanceOf<T>>) -> BalanceOf<T> {
+			Self::share_of(record, earning.points).saturating_sub(earning.withheld)
+		}
+
 		/// What `who` could claim now: its shares of the ended epochs still in their window.
 		pub fn pending_rewards(who: &T::AccountId) -> BalanceOf<T> {
 			let current = Current::<T>::get().index;
@@ -420,7 +422,7 @@ pub mod pallet {
 						.filter(|earning| earning.epoch < current)
 						.filter_map(|earning| {
 							EndedEpochs::<T>::get(earning.epoch)
-								.map(|record| Self::share_of(&record, earning.points))
+								.map(|record| Self::value_of(&record, earning))
 						})
 						.fold(Zero::zero(), |sum: BalanceOf<T>, share| sum.saturating_add(share))
 				})
@@ -518,7 +520,7 @@ pub mod pallet {
 					// them leaves room for this epoch's.
 					let window = T::ClaimWindow::get();
 					ledger.earnings.retain(|earning| earning.epoch.saturating_add(window) >= epoch);
-					if ledger.earnings.try_push(Earning { epoch, points }).is_err() {
+					if ledger.earnings.try_push(Earning::new(epoch, points)).is_err() {
 						return;
 					}
 				},
@@ -541,36 +543,60 @@ pub mod pallet {
 			}
 		}
 
-		/// Forfeits every unclaimed point of `who`: the shares of ended epochs return to the
-		/// pool at once, the current epoch's points leave its total.
-		pub(crate) fn forfeit(who: &T::AccountId) {
-			let Some(mut ledger) = Ledgers::<T>::get(who) else { return };
+		/// Takes back up to `amount` of `who`'s unclaimed rewards into the pool, and returns
+		/// how much it took: first its shares of ended epochs, oldest first (an earning whose
+		/// whole share is taken is dropped, a partly taken one remembers what was withheld);
+		/// then, with what is left to take, points of the current epoch at `MaxRewardPerPoint`
+		/// each, the most they may be worth, so that it never takes more than `amount`.
+		pub(crate) fn take_back(who: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
+			let Some(mut ledger) = Ledgers::<T>::get(who) else { return Zero::zero() };
 			let current = Current::<T>::get().index;
-			let mut amount = BalanceOf::<T>::zero();
-			let mut lost = 0;
+			let mut left = amount;
+			let mut returned = BalanceOf::<T>::zero();
+			let mut lost: Points = 0;
+			let mut kept = Vec::new();
 			for earning in &ledger.earnings {
-				if earning.epoch >= current {
-					lost = earning.points;
+				let mut earning = *earning;
+				if left.is_zero() {
+					kept.push(earning);
+				} else if earning.epoch >= current {
+					let worth = T::MaxRewardPerPoint::get();
+					let affordable =
+						left.checked_div(&worth).map_or(0, SaturatedConversion::saturated_into);
+					lost = earning.points.min(affordable);
+					earning.points = earning.points.saturating_sub(lost);
 					Current::<T>::mutate(|epoch| {
-						epoch.points = epoch.points.saturating_sub(earning.points.into())
+						epoch.points = epoch.points.saturating_sub(lost.into())
 					});
+					if earning.points > 0 {
+						kept.push(earning);
+					}
 				} else if let Some(mut record) = EndedEpochs::<T>::get(earning.epoch) {
-					let share = Self::share_of(&record, earning.points);
-					record.returned = record.returned.saturating_add(share);
-					record.settled_points =
-						record.settled_points.saturating_add(earning.points.into());
-					amount = amount.saturating_add(share);
+					let value = Self::value_of(&record, &earning);
+					let taken = value.min(left);
+					left = left.saturating_sub(taken);
+					returned = returned.saturating_add(taken);
+					record.returned = record.returned.saturating_add(taken);
+					if taken == value {
+						record.settled_points =
+							record.settled_points.saturating_add(earning.points.into());
+					} else {
+						earning.withheld = earning.withheld.saturating_add(taken);
+						kept.push(earning);
+					}
 					EndedEpochs::<T>::insert(earning.epoch, record);
 				}
+				// Otherwise the epoch expired: its share went back to the pool.
 			}
-			Outstanding::<T>::mutate(|owed| *owed = owed.saturating_sub(amount));
-			ledger.earnings = BoundedVec::new();
+			Outstanding::<T>::mutate(|owed| *owed = owed.saturating_sub(returned));
+			ledger.earnings = BoundedVec::truncate_from(kept);
 			Self::store_ledger(who, ledger, current);
 			Self::deposit_event(Event::RewardsClawedBack {
 				who: who.clone(),
-				amount,
+				amount: returned,
 				points: lost,
 			});
+			returned
 		}
 
 		/// Stores `ledger`, or removes it when it holds no points and no act of the current
@@ -595,12 +621,18 @@ pub mod pallet {
 		///    none with zero points; the points of the current epoch in all ledgers add up to
 		///    its total, and for each ended epoch on record, the points in all ledgers plus
 		///    its settled points add up to its total.
+		/// 3. What the ledgers may claim of an ended epoch (their shares, less what clawbacks
+		///    withheld) adds up to at most what it still owes, so the pool can pay every
+		///    claim; a clawback withholds less than an earning's share, nothing of the current
+		///    epoch.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::BTreeMap;
 			let current = Current::<T>::get();
 			let mut owed = BalanceOf::<T>::zero();
 			let mut totals = BTreeMap::<EpochIndex, u64>::new();
+			let mut records = BTreeMap::<EpochIndex, EpochRecordOf<T>>::new();
+			let mut claimable = BTreeMap::<EpochIndex, BalanceOf<T>>::new();
 			for (index, record) in EndedEpochs::<T>::iter() {
 				ensure!(index < current.index, "an ended epoch is not over");
 				ensure!(
@@ -615,6 +647,7 @@ pub mod pallet {
 				ensure!(record.settled_points <= record.points, "more points settled than earned");
 				owed = owed.saturating_add(Self::unsettled(&record));
 				totals.insert(index, record.settled_points);
+				records.insert(index, record);
 			}
 			ensure!(owed == Outstanding::<T>::get(), "outstanding rewards do not add up");
 			ensure!(
@@ -638,17 +671,31 @@ pub mod pallet {
 					);
 					previous = Some(earning.epoch);
 					if earning.epoch == current.index {
+						ensure!(earning.withheld.is_zero(), "points of the current epoch withheld");
 						current_points = current_points.saturating_add(earning.points.into());
-					} else if let Some(total) = totals.get_mut(&earning.epoch) {
+					} else if let Some(record) = records.get(&earning.epoch) {
+						let share = Self::share_of(record, earning.points);
+						ensure!(
+							earning.withheld.is_zero() || earning.withheld < share,
+							"an earning withholds its whole share"
+						);
+						let total = totals.entry(earning.epoch).or_default();
 						*total = total.saturating_add(earning.points.into());
+						let owed = claimable.entry(earning.epoch).or_insert_with(Zero::zero);
+						*owed = owed.saturating_add(Self::value_of(record, earning));
 					}
 				}
 			}
 			ensure!(current_points == current.points, "the current epoch's points do not add up");
-			for (index, record) in EndedEpochs::<T>::iter() {
+			for (index, record) in records {
 				ensure!(
 					totals.get(&index) == Some(&record.points),
 					"an ended epoch's points do not add up"
+				);
+				ensure!(
+					claimable.get(&index).copied().unwrap_or_else(Zero::zero)
+						<= Self::unsettled(&record),
+					"an ended epoch's claimable rewards exceed what it still owes"
 				);
 			}
 			Ok(())
@@ -703,13 +750,11 @@ pub mod pallet {
 		}
 	}
 
-	/// The dispute court's sanction: an upheld dispute forfeits the condemned provider's
-	/// unclaimed rewards (those of its admin account) to the pool.
-	impl<T: Config> RewardClawback for Pallet<T> {
-		fn claw_back(respondent: ProviderId, _: DisputeSubject) {
-			if let Some(admin) = T::Providers::admin(respondent) {
-				Self::forfeit(&admin);
-			}
+	/// The dispute court's sanction: an upheld dispute takes back up to the amount it asks of
+	/// the condemned provider's admin's unclaimed rewards (see [`Pallet::take_back`]).
+	impl<T: Config> RewardClawback<T::AccountId, BalanceOf<T>> for Pallet<T> {
+		fn claw_back(who: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
+			Self::take_back(who, amount)
 		}
 
 		fn weight() -> Weight {

@@ -120,24 +120,6 @@ impl PatientRegistry<u64> for MockIdentity {
 	}
 }
 
-#[cfg(feature = "runtime-benchmarks")]
-impl salus_primitives::benchmarking::IdentityFixtures<u64> for MockIdentity {
-	fn fund(who: &u64) {
-		use frame_support::traits::fungible::Mutate;
-		Balances::set_balance(who, 1_000_000);
-	}
-	fn patient(who: &u64) {
-		Self::fund(who);
-		Vouched::mutate(|vouched| vouched.insert(*who));
-	}
-	fn practitioner(who: &u64, _: ProviderKind, _: Jurisdiction) -> ProviderId {
-		Self::fund(who);
-		let id = Providers::get().len() as ProviderId;
-		Providers::mutate(|providers| providers.insert(id, (*who, ProviderStatus::Accredited)));
-		id
-	}
-}
-
 impl pallet_rewards::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
@@ -152,8 +134,6 @@ impl pallet_rewards::Config for Test {
 	type MaxRewardPerPoint = ConstU64<MAX_PER_POINT>;
 	type RequestCost = ConstU64<REQUEST_COST>;
 	type MaxActsPerEpoch = ConstU32<MAX_ACTS>;
-	#[cfg(feature = "runtime-benchmarks")]
-	type Fixtures = MockIdentity;
 	type WeightInfo = ();
 }
 

@@ -8,8 +8,7 @@ use crate::{
 };
 use frame_support::{assert_noop, assert_ok};
 use salus_primitives::{
-	AccessEvents, ConsentEvents, DataClassSet, DisputeSubject, Purpose, RecordEvents,
-	RewardClawback,
+	AccessEvents, ConsentEvents, DataClassSet, Purpose, RecordEvents, RewardClawback,
 };
 use sp_runtime::DispatchError;
 
@@ -412,25 +411,39 @@ mod claiming {
 mod clawback {
 	use super::*;
 
-	fn uphold(provider: u32) {
-		<Pallet as RewardClawback>::claw_back(provider, DisputeSubject::Conduct);
+	/// An upheld dispute asks to take back `amount` of `who`'s rewards.
+	fn claw_back(who: u64, amount: u64) -> u64 {
+		<Pallet as RewardClawback<u64, u64>>::claw_back(&who, amount)
+	}
+
+	/// Epoch 0: the hospital's admin (11) earns 4 points, patient 2 earns 5; epoch 1: the admin
+	/// alone earns 4. Both end. Returns the admin's shares of epochs 0 and 1.
+	fn two_ended_epochs() -> (u64, u64) {
+		acknowledge(1, HOSPITAL);
+		approve(2, HOSPITAL);
+		end_epoch();
+		acknowledge(1, HOSPITAL);
+		end_epoch();
+		// 9 points in epoch 0, 4 in epoch 1, each worth at most MAX_PER_POINT.
+		const SHARES: (u64, u64) = (9 * MAX_PER_POINT * 4 / 9, 4 * MAX_PER_POINT);
+		assert_eq!(Some(Rewards::pending_rewards(&11)), SHARES.0.checked_add(SHARES.1));
+		SHARES
 	}
 
 	#[test]
-	fn forfeits_the_providers_unclaimed_rewards_to_the_pool() {
+	fn takes_every_unclaimed_reward_when_asked_for_more() {
 		build_and_execute(|| {
 			acknowledge(1, HOSPITAL);
 			approve(2, HOSPITAL);
 			end_epoch();
 			acknowledge(1, HOSPITAL);
-			// 9 points, each worth at most MAX_PER_POINT.
-			let budget = 9 * MAX_PER_POINT;
 			let owed = Rewards::pending_rewards(&11);
-			assert_eq!(owed, budget * 4 / 9);
+			assert_eq!(owed, 9 * MAX_PER_POINT * 4 / 9);
 			let free_before = Rewards::pool_free();
-			uphold(HOSPITAL);
+			assert_eq!(claw_back(11, u64::MAX), owed);
 			assert_eq!(Ledgers::<Test>::get(11), None);
 			assert_eq!(Rewards::pending_rewards(&11), 0);
+			// The current epoch's points are gone too.
 			assert_eq!(Current::<Test>::get().points, 0);
 			assert_eq!(Rewards::pool_free(), free_before + owed);
 			let record = EndedEpochs::<Test>::get(0).unwrap();
@@ -442,7 +455,61 @@ mod clawback {
 			assert_noop!(claim(11), Error::<Test>::NothingToClaim);
 			// The patient keeps its share.
 			assert_ok!(claim(2));
-			assert_eq!(free(2), ENDOWMENT + budget * 5 / 9);
+			assert_eq!(free(2), ENDOWMENT + 9 * MAX_PER_POINT * 5 / 9);
+		});
+	}
+
+	#[test]
+	fn takes_only_the_amount_asked_from_the_oldest_epoch_first() {
+		build_and_execute(|| {
+			let (first, second) = two_ended_epochs();
+			let free_before = Rewards::pool_free();
+			// Less than the first epoch's share: it is withheld there, the rest stays claimable.
+			assert_eq!(claw_back(11, 150), 150);
+			assert_eq!(Rewards::pending_rewards(&11), first + second - 150);
+			assert_eq!(Rewards::pool_free(), free_before + 150);
+			let earning = Ledgers::<Test>::get(11).unwrap().earnings[0];
+			assert_eq!((earning.epoch, earning.points, earning.withheld), (0, 4, 150));
+			assert_eq!(EndedEpochs::<Test>::get(0).unwrap().returned, 150);
+			assert_eq!(
+				events().last(),
+				Some(&Event::RewardsClawedBack { who: 11, amount: 150, points: 0 })
+			);
+
+			// More than what is left of the first: it is settled, the second is withheld from.
+			assert_eq!(claw_back(11, first), first);
+			let ledger = Ledgers::<Test>::get(11).unwrap();
+			assert_eq!(ledger.earnings.len(), 1);
+			assert_eq!(ledger.earnings[0].withheld, 150);
+			assert_eq!(EndedEpochs::<Test>::get(0).unwrap().settled_points, 4);
+			assert_eq!(EndedEpochs::<Test>::get(1).unwrap().returned, 150);
+
+			// The admin claims exactly what is left.
+			let pending = Rewards::pending_rewards(&11);
+			assert_eq!(pending, first + second - 150 - first);
+			assert_ok!(claim(11));
+			assert_eq!(free(11), ENDOWMENT + pending);
+			let record = EndedEpochs::<Test>::get(1).unwrap();
+			assert_eq!(record.paid + record.returned, second);
+		});
+	}
+
+	#[test]
+	fn takes_points_of_the_current_epoch_at_the_most_they_may_be_worth() {
+		build_and_execute(|| {
+			acknowledge(1, HOSPITAL);
+			assert_eq!(points(11), 4);
+			// Worth two points and a half: two points go, nothing leaves the pool yet.
+			assert_eq!(claw_back(11, 2 * MAX_PER_POINT + MAX_PER_POINT / 2), 0);
+			assert_eq!(points(11), 2);
+			assert_eq!(Current::<Test>::get().points, 2);
+			assert_eq!(
+				events().last(),
+				Some(&Event::RewardsClawedBack { who: 11, amount: 0, points: 2 })
+			);
+			// Less than a point's worth takes nothing.
+			assert_eq!(claw_back(11, MAX_PER_POINT - 1), 0);
+			assert_eq!(points(11), 2);
 		});
 	}
 
@@ -452,7 +519,7 @@ mod clawback {
 			// The hospital's admin is also a vouched patient.
 			Vouched::mutate(|vouched| vouched.insert(11));
 			approve(11, CLINIC);
-			uphold(HOSPITAL);
+			claw_back(11, u64::MAX);
 			approve(11, CLINIC);
 			assert_eq!(points(11), 0);
 			assert_eq!(Ledgers::<Test>::get(11).unwrap().counted.len(), 1);
@@ -460,10 +527,9 @@ mod clawback {
 	}
 
 	#[test]
-	fn of_a_provider_without_rewards_changes_nothing() {
+	fn of_an_account_without_rewards_changes_nothing() {
 		build_and_execute(|| {
-			uphold(CLINIC);
-			uphold(99);
+			assert_eq!(claw_back(21, u64::MAX), 0);
 			assert_eq!(Ledgers::<Test>::iter().count(), 0);
 			assert!(events().is_empty());
 		});
@@ -539,7 +605,7 @@ mod property {
 		Research(u64),
 		Acknowledge(u64, u32),
 		Claim(u64),
-		ClawBack(u32),
+		ClawBack(u64, u64),
 		EndEpoch,
 	}
 
@@ -552,7 +618,8 @@ mod property {
 			patient.clone().prop_map(Step::Research),
 			(patient.clone(), provider.clone()).prop_map(|(p, q)| Step::Acknowledge(p, q)),
 			prop_oneof![patient, Just(11u64), Just(21u64)].prop_map(Step::Claim),
-			provider.prop_map(Step::ClawBack),
+			(prop_oneof![Just(11u64), Just(21u64), Just(1u64)], 0u64..2_000)
+				.prop_map(|(who, amount)| Step::ClawBack(who, amount)),
 			Just(Step::EndEpoch),
 		]
 	}
@@ -582,8 +649,11 @@ mod property {
 								paid = paid.saturating_add(pending);
 							}
 						},
-						Step::ClawBack(q) => {
-							<Pallet as RewardClawback>::claw_back(q, DisputeSubject::Conduct)
+						Step::ClawBack(who, amount) => {
+							let before = Rewards::pending_rewards(&who);
+							let taken = <Pallet as RewardClawback<u64, u64>>::claw_back(&who, amount);
+							assert!(taken <= amount);
+							assert_eq!(Rewards::pending_rewards(&who).checked_add(taken), Some(before));
 						},
 						Step::EndEpoch => end_epoch(),
 					}

@@ -1,6 +1,7 @@
 //! The rewards pallet's stored types and what its runtime API returns.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use core::fmt::Debug;
 use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
@@ -97,11 +98,21 @@ impl Act {
 	MaxEncodedLen,
 	TypeInfo,
 )]
-pub struct Earning {
+pub struct Earning<Balance> {
 	/// The epoch.
 	pub epoch: EpochIndex,
 	/// The points.
 	pub points: Points,
+	/// Of the points' share of an ended epoch's budget, what a clawback took back (always
+	/// less than the share: a clawback that takes the whole share drops the earning).
+	pub withheld: Balance,
+}
+
+impl<Balance: Default> Earning<Balance> {
+	/// `points` earned in `epoch`, nothing withheld.
+	pub fn new(epoch: EpochIndex, points: Points) -> Self {
+		Self { epoch, points, withheld: Balance::default() }
+	}
 }
 
 /// An account's unclaimed points, by epoch, and the acts that counted in the current epoch.
@@ -117,17 +128,19 @@ pub struct Earning {
 	TypeInfo,
 )]
 #[scale_info(skip_type_params(MaxEpochs, MaxActs))]
-pub struct Ledger<MaxEpochs: Get<u32>, MaxActs: Get<u32>> {
+pub struct Ledger<Balance: Copy + Eq + Debug, MaxEpochs: Get<u32>, MaxActs: Get<u32>> {
 	/// Unclaimed points, oldest epoch first, one entry per epoch; the last may be the
 	/// current epoch's.
-	pub earnings: BoundedVec<Earning, MaxEpochs>,
+	pub earnings: BoundedVec<Earning<Balance>, MaxEpochs>,
 	/// The once-per-epoch acts counted in epoch `counted_in`.
 	pub counted: BoundedVec<Act, MaxActs>,
 	/// The epoch `counted` is about.
 	pub counted_in: EpochIndex,
 }
 
-impl<MaxEpochs: Get<u32>, MaxActs: Get<u32>> Default for Ledger<MaxEpochs, MaxActs> {
+impl<Balance: Copy + Eq + Debug, MaxEpochs: Get<u32>, MaxActs: Get<u32>> Default
+	for Ledger<Balance, MaxEpochs, MaxActs>
+{
 	fn default() -> Self {
 		Self { earnings: BoundedVec::new(), counted: BoundedVec::new(), counted_in: 0 }
 	}

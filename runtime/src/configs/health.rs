@@ -188,6 +188,9 @@ parameter_types! {
 	pub const ArbitratorFee: Perbill = Perbill::from_percent(10);
 	/// A rejected claimant gets half its bond back.
 	pub const RejectedRefund: Perbill = Perbill::from_percent(50);
+	/// An upheld dispute also takes back up to 100 SLS of the provider's unclaimed rewards:
+	/// twenty days of the most its admin may earn (100 points a day at 0.05 SLS).
+	pub const DisputeRewardClawback: Balance = 100 * SLS;
 }
 
 impl pallet_disputes::Config for Runtime {
@@ -200,8 +203,9 @@ impl pallet_disputes::Config for Runtime {
 	type Arbitrators = ArbitratorsMembership;
 	/// Appeals and referred disputes go to a council supermajority (or root).
 	type AppealOrigin = RootOrCouncilSupermajority;
-	/// An upheld dispute forfeits the provider's unclaimed rewards to the pool.
+	/// An upheld dispute returns unclaimed rewards of the provider's admin to the pool.
 	type Clawback = Rewards;
+	type ClawbackAmount = DisputeRewardClawback;
 	type Treasury = TreasuryAccount;
 	type DisputeBond = DisputeBond;
 	type AppealBond = AppealBond;
@@ -264,8 +268,6 @@ impl pallet_rewards::Config for Runtime {
 	/// Acts that count once per epoch: approvals and anchors by distinct providers, and a
 	/// research consent.
 	type MaxActsPerEpoch = ConstU32<16>;
-	#[cfg(feature = "runtime-benchmarks")]
-	type Fixtures = HealthIdentity;
 	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
 }
 
