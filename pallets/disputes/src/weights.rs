@@ -65,7 +65,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::NextDisputeId` (r:1 w:1)
 	/// Proof: `Disputes::NextDisputeId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0x665d7275de434c7aaa97f14cdb74b864` (r:1 w:0)
@@ -75,10 +75,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Disputes::OpenDisputes` (r:1 w:1)
 	/// Proof: `Disputes::OpenDisputes` (`max_values`: None, `max_size`: Some(1350), added: 3825, mode: `MaxEncodedLen`)
 	fn open_dispute() -> Weight {
-		// Proof size, measured: `1098`
+		// Proof size, measured: `1166`
 		// Proof size, estimated: `6410`
-		// Minimum execution time: 4_105_678_000 picoseconds.
-		Weight::from_parts(4_344_153_000, 0)
+		// Minimum execution time: 4_136_285_000 picoseconds.
+		Weight::from_parts(4_582_808_000, 0)
 			.saturating_add(Weight::from_parts(0, 6410))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -89,13 +89,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HealthIdentity::Practitioners` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 15]`.
 	fn submit_evidence(e: u32, ) -> Weight {
-		// Proof size, measured: `448 + e * (33 ±0)`
+		// Proof size, measured: `485 + e * (33 ±0)`
 		// Proof size, estimated: `4815`
-		// Minimum execution time: 798_179_000 picoseconds.
-		Weight::from_parts(869_501_047, 0)
+		// Minimum execution time: 825_941_000 picoseconds.
+		Weight::from_parts(1_099_652_166, 0)
 			.saturating_add(Weight::from_parts(0, 4815))
-			// Standard error: 261_146
-			.saturating_add(Weight::from_parts(2_095_738, 0).saturating_mul(e.into()))
+			// Standard error: 1_259_473
+			.saturating_add(Weight::from_parts(11_124_535, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -107,10 +107,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HealthIdentity::Practitioners` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Component `a` ranges over `[0, 20]`.
 	fn vote(_a: u32, ) -> Weight {
-		// Proof size, measured: `1217 + a * (33 ±0)`
+		// Proof size, measured: `1204 + a * (33 ±0)`
 		// Proof size, estimated: `4815`
-		// Minimum execution time: 886_513_000 picoseconds.
-		Weight::from_parts(964_295_292, 0)
+		// Minimum execution time: 906_230_000 picoseconds.
+		Weight::from_parts(1_317_996_673, 0)
 			.saturating_add(Weight::from_parts(0, 4815))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -127,11 +127,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn close_dispute_count(a: u32, ) -> Weight {
 		// Proof size, measured: `981 + a * (33 ±0)`
 		// Proof size, estimated: `4815 + a * (33 ±0)`
-		// Minimum execution time: 745_801_000 picoseconds.
-		Weight::from_parts(812_983_435, 0)
+		// Minimum execution time: 793_480_000 picoseconds.
+		Weight::from_parts(1_248_135_845, 0)
 			.saturating_add(Weight::from_parts(0, 4815))
-			// Standard error: 393_310
-			.saturating_add(Weight::from_parts(3_498_941, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 33).saturating_mul(a.into()))
@@ -141,25 +139,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:25 w:25)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:3 w:3)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::Providers` (r:1 w:1)
 	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::UpheldCount` (r:1 w:1)
 	/// Proof: `Disputes::UpheldCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Ledgers` (r:1 w:0)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(2319), added: 4794, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::CounterForOpenDisputes` (r:1 w:1)
 	/// Proof: `Disputes::CounterForOpenDisputes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::ClaimantDisputes` (r:1 w:1)
 	/// Proof: `Disputes::ClaimantDisputes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Component `a` ranges over `[11, 21]`.
 	fn close_dispute_apply(a: u32, ) -> Weight {
-		// Proof size, measured: `1875 + a * (91 ±0)`
+		// Proof size, measured: `2124 + a * (93 ±0)`
 		// Proof size, estimated: `11402 + a * (2603 ±0)`
-		// Minimum execution time: 33_084_952_000 picoseconds.
-		Weight::from_parts(8_750_248_191, 0)
+		// Minimum execution time: 33_878_723_000 picoseconds.
+		Weight::from_parts(23_780_299_951, 0)
 			.saturating_add(Weight::from_parts(0, 11402))
-			// Standard error: 74_244_129
-			.saturating_add(Weight::from_parts(2_488_204_221, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+			// Standard error: 82_986_074
+			.saturating_add(Weight::from_parts(1_928_519_418, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(a.into())))
@@ -172,42 +172,44 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0xb425edcae9ddb92100373d48107ff4d3` (r:1 w:0)
 	/// Proof: UNKNOWN KEY `0xb425edcae9ddb92100373d48107ff4d3` (r:1 w:0)
 	fn appeal() -> Weight {
-		// Proof size, measured: `1468`
-		// Proof size, estimated: `4933`
-		// Minimum execution time: 3_205_128_000 picoseconds.
-		Weight::from_parts(4_020_088_000, 0)
-			.saturating_add(Weight::from_parts(0, 4933))
+		// Proof size, measured: `1540`
+		// Proof size, estimated: `5005`
+		// Minimum execution time: 3_301_699_000 picoseconds.
+		Weight::from_parts(4_260_446_000, 0)
+			.saturating_add(Weight::from_parts(0, 5005))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Disputes::OpenDisputes` (r:1 w:1)
 	/// Proof: `Disputes::OpenDisputes` (`max_values`: None, `max_size`: Some(1350), added: 3825, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:3 w:3)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:25 w:25)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::Providers` (r:1 w:1)
 	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::UpheldCount` (r:1 w:1)
 	/// Proof: `Disputes::UpheldCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Ledgers` (r:1 w:0)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(2319), added: 4794, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::CounterForOpenDisputes` (r:1 w:1)
 	/// Proof: `Disputes::CounterForOpenDisputes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::ClaimantDisputes` (r:1 w:1)
 	/// Proof: `Disputes::ClaimantDisputes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Component `a` ranges over `[11, 21]`.
 	fn rule_on_appeal(a: u32, ) -> Weight {
-		// Proof size, measured: `1875 + a * (91 ±0)`
+		// Proof size, measured: `2124 + a * (93 ±0)`
 		// Proof size, estimated: `11402 + a * (2603 ±0)`
-		// Minimum execution time: 32_996_096_000 picoseconds.
-		Weight::from_parts(12_571_072_170, 0)
+		// Minimum execution time: 34_894_417_000 picoseconds.
+		Weight::from_parts(8_985_697_347, 0)
 			.saturating_add(Weight::from_parts(0, 11402))
-			// Standard error: 41_843_891
-			.saturating_add(Weight::from_parts(2_155_026_179, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+			// Standard error: 86_206_118
+			.saturating_add(Weight::from_parts(2_839_269_340, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(a.into())))
@@ -232,7 +234,7 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::NextDisputeId` (r:1 w:1)
 	/// Proof: `Disputes::NextDisputeId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0x665d7275de434c7aaa97f14cdb74b864` (r:1 w:0)
@@ -242,10 +244,10 @@ impl WeightInfo for () {
 	/// Storage: `Disputes::OpenDisputes` (r:1 w:1)
 	/// Proof: `Disputes::OpenDisputes` (`max_values`: None, `max_size`: Some(1350), added: 3825, mode: `MaxEncodedLen`)
 	fn open_dispute() -> Weight {
-		// Proof size, measured: `1098`
+		// Proof size, measured: `1166`
 		// Proof size, estimated: `6410`
-		// Minimum execution time: 4_105_678_000 picoseconds.
-		Weight::from_parts(4_344_153_000, 0)
+		// Minimum execution time: 4_136_285_000 picoseconds.
+		Weight::from_parts(4_582_808_000, 0)
 			.saturating_add(Weight::from_parts(0, 6410))
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
@@ -256,13 +258,13 @@ impl WeightInfo for () {
 	/// Proof: `HealthIdentity::Practitioners` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 15]`.
 	fn submit_evidence(e: u32, ) -> Weight {
-		// Proof size, measured: `448 + e * (33 ±0)`
+		// Proof size, measured: `485 + e * (33 ±0)`
 		// Proof size, estimated: `4815`
-		// Minimum execution time: 798_179_000 picoseconds.
-		Weight::from_parts(869_501_047, 0)
+		// Minimum execution time: 825_941_000 picoseconds.
+		Weight::from_parts(1_099_652_166, 0)
 			.saturating_add(Weight::from_parts(0, 4815))
-			// Standard error: 261_146
-			.saturating_add(Weight::from_parts(2_095_738, 0).saturating_mul(e.into()))
+			// Standard error: 1_259_473
+			.saturating_add(Weight::from_parts(11_124_535, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -274,10 +276,10 @@ impl WeightInfo for () {
 	/// Proof: `HealthIdentity::Practitioners` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Component `a` ranges over `[0, 20]`.
 	fn vote(_a: u32, ) -> Weight {
-		// Proof size, measured: `1217 + a * (33 ±0)`
+		// Proof size, measured: `1204 + a * (33 ±0)`
 		// Proof size, estimated: `4815`
-		// Minimum execution time: 886_513_000 picoseconds.
-		Weight::from_parts(964_295_292, 0)
+		// Minimum execution time: 906_230_000 picoseconds.
+		Weight::from_parts(1_317_996_673, 0)
 			.saturating_add(Weight::from_parts(0, 4815))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -294,11 +296,9 @@ impl WeightInfo for () {
 	fn close_dispute_count(a: u32, ) -> Weight {
 		// Proof size, measured: `981 + a * (33 ±0)`
 		// Proof size, estimated: `4815 + a * (33 ±0)`
-		// Minimum execution time: 745_801_000 picoseconds.
-		Weight::from_parts(812_983_435, 0)
+		// Minimum execution time: 793_480_000 picoseconds.
+		Weight::from_parts(1_248_135_845, 0)
 			.saturating_add(Weight::from_parts(0, 4815))
-			// Standard error: 393_310
-			.saturating_add(Weight::from_parts(3_498_941, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 33).saturating_mul(a.into()))
@@ -308,25 +308,27 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:25 w:25)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:3 w:3)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::Providers` (r:1 w:1)
 	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::UpheldCount` (r:1 w:1)
 	/// Proof: `Disputes::UpheldCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Ledgers` (r:1 w:0)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(2319), added: 4794, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::CounterForOpenDisputes` (r:1 w:1)
 	/// Proof: `Disputes::CounterForOpenDisputes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::ClaimantDisputes` (r:1 w:1)
 	/// Proof: `Disputes::ClaimantDisputes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Component `a` ranges over `[11, 21]`.
 	fn close_dispute_apply(a: u32, ) -> Weight {
-		// Proof size, measured: `1875 + a * (91 ±0)`
+		// Proof size, measured: `2124 + a * (93 ±0)`
 		// Proof size, estimated: `11402 + a * (2603 ±0)`
-		// Minimum execution time: 33_084_952_000 picoseconds.
-		Weight::from_parts(8_750_248_191, 0)
+		// Minimum execution time: 33_878_723_000 picoseconds.
+		Weight::from_parts(23_780_299_951, 0)
 			.saturating_add(Weight::from_parts(0, 11402))
-			// Standard error: 74_244_129
-			.saturating_add(Weight::from_parts(2_488_204_221, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			// Standard error: 82_986_074
+			.saturating_add(Weight::from_parts(1_928_519_418, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(a.into())))
@@ -339,42 +341,44 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0xb425edcae9ddb92100373d48107ff4d3` (r:1 w:0)
 	/// Proof: UNKNOWN KEY `0xb425edcae9ddb92100373d48107ff4d3` (r:1 w:0)
 	fn appeal() -> Weight {
-		// Proof size, measured: `1468`
-		// Proof size, estimated: `4933`
-		// Minimum execution time: 3_205_128_000 picoseconds.
-		Weight::from_parts(4_020_088_000, 0)
-			.saturating_add(Weight::from_parts(0, 4933))
+		// Proof size, measured: `1540`
+		// Proof size, estimated: `5005`
+		// Minimum execution time: 3_301_699_000 picoseconds.
+		Weight::from_parts(4_260_446_000, 0)
+			.saturating_add(Weight::from_parts(0, 5005))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Disputes::OpenDisputes` (r:1 w:1)
 	/// Proof: `Disputes::OpenDisputes` (`max_values`: None, `max_size`: Some(1350), added: 3825, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:3 w:3)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:25 w:25)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `HealthIdentity::Providers` (r:1 w:1)
 	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::UpheldCount` (r:1 w:1)
 	/// Proof: `Disputes::UpheldCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Ledgers` (r:1 w:0)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(2319), added: 4794, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::CounterForOpenDisputes` (r:1 w:1)
 	/// Proof: `Disputes::CounterForOpenDisputes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Disputes::ClaimantDisputes` (r:1 w:1)
 	/// Proof: `Disputes::ClaimantDisputes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Component `a` ranges over `[11, 21]`.
 	fn rule_on_appeal(a: u32, ) -> Weight {
-		// Proof size, measured: `1875 + a * (91 ±0)`
+		// Proof size, measured: `2124 + a * (93 ±0)`
 		// Proof size, estimated: `11402 + a * (2603 ±0)`
-		// Minimum execution time: 32_996_096_000 picoseconds.
-		Weight::from_parts(12_571_072_170, 0)
+		// Minimum execution time: 34_894_417_000 picoseconds.
+		Weight::from_parts(8_985_697_347, 0)
 			.saturating_add(Weight::from_parts(0, 11402))
-			// Standard error: 41_843_891
-			.saturating_add(Weight::from_parts(2_155_026_179, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			// Standard error: 86_206_118
+			.saturating_add(Weight::from_parts(2_839_269_340, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(a.into())))

@@ -53,13 +53,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_reward_schedule() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `0`
-		// Minimum execution time: 205_113_000 picoseconds.
-		Weight::from_parts(215_633_000, 0)
+		// Minimum execution time: 206_215_000 picoseconds.
+		Weight::from_parts(317_943_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Rewards::Ledgers` (r:1 w:1)
-	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(863), added: 3338, mode: `MaxEncodedLen`)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(2319), added: 4794, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Current` (r:1 w:0)
 	/// Proof: `Rewards::Current` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::EndedEpochs` (r:90 w:90)
@@ -70,23 +70,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::Outstanding` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 91]`.
 	fn claim_rewards(e: u32, ) -> Weight {
-		// Proof size, measured: `506 + e * (55 ±0)`
-		// Proof size, estimated: `4328 + e * (2548 ±1)`
-		// Minimum execution time: 3_145_377_000 picoseconds.
-		Weight::from_parts(3_184_715_082, 0)
-			.saturating_add(Weight::from_parts(0, 4328))
-			// Standard error: 583_121
-			.saturating_add(Weight::from_parts(168_140_347, 0).saturating_mul(e.into()))
+		// Proof size, measured: `506 + e * (71 ±0)`
+		// Proof size, estimated: `5784 + e * (2548 ±1)`
+		// Minimum execution time: 3_338_287_000 picoseconds.
+		Weight::from_parts(4_984_597_327, 0)
+			.saturating_add(Weight::from_parts(0, 5784))
+			// Standard error: 3_434_539
+			.saturating_add(Weight::from_parts(201_312_209, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2548).saturating_mul(e.into()))
 	}
-	/// Storage: `HealthIdentity::Providers` (r:1 w:0)
-	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Ledgers` (r:1 w:1)
-	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(863), added: 3338, mode: `MaxEncodedLen`)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(2319), added: 4794, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Current` (r:1 w:1)
 	/// Proof: `Rewards::Current` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::EndedEpochs` (r:90 w:90)
@@ -95,14 +93,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::Outstanding` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 91]`.
 	fn claw_back(e: u32, ) -> Weight {
-		// Proof size, measured: `685 + e * (55 ±0)`
-		// Proof size, estimated: `4328 + e * (2548 ±1)`
-		// Minimum execution time: 1_104_330_000 picoseconds.
-		Weight::from_parts(1_029_723_598, 0)
-			.saturating_add(Weight::from_parts(0, 4328))
-			// Standard error: 364_402
-			.saturating_add(Weight::from_parts(178_657_821, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof size, measured: `366 + e * (71 ±0)`
+		// Proof size, estimated: `5784 + e * (2548 ±1)`
+		// Minimum execution time: 1_248_339_000 picoseconds.
+		Weight::from_parts(1_146_137_034, 0)
+			.saturating_add(Weight::from_parts(0, 5784))
+			// Standard error: 2_259_023
+			.saturating_add(Weight::from_parts(234_385_214, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
@@ -115,8 +113,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn on_initialize_within_epoch() -> Weight {
 		// Proof size, measured: `185`
 		// Proof size, estimated: `3650`
-		// Minimum execution time: 243_754_000 picoseconds.
-		Weight::from_parts(250_848_000, 0)
+		// Minimum execution time: 240_118_000 picoseconds.
+		Weight::from_parts(281_966_000, 0)
 			.saturating_add(Weight::from_parts(0, 3650))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
@@ -133,8 +131,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn on_initialize_end_epoch() -> Weight {
 		// Proof size, measured: `460`
 		// Proof size, estimated: `3925`
-		// Minimum execution time: 905_158_000 picoseconds.
-		Weight::from_parts(969_368_000, 0)
+		// Minimum execution time: 894_268_000 picoseconds.
+		Weight::from_parts(1_148_402_000, 0)
 			.saturating_add(Weight::from_parts(0, 3925))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -148,13 +146,13 @@ impl WeightInfo for () {
 	fn set_reward_schedule() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `0`
-		// Minimum execution time: 205_113_000 picoseconds.
-		Weight::from_parts(215_633_000, 0)
+		// Minimum execution time: 206_215_000 picoseconds.
+		Weight::from_parts(317_943_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Rewards::Ledgers` (r:1 w:1)
-	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(863), added: 3338, mode: `MaxEncodedLen`)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(2319), added: 4794, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Current` (r:1 w:0)
 	/// Proof: `Rewards::Current` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::EndedEpochs` (r:90 w:90)
@@ -165,23 +163,21 @@ impl WeightInfo for () {
 	/// Proof: `Rewards::Outstanding` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 91]`.
 	fn claim_rewards(e: u32, ) -> Weight {
-		// Proof size, measured: `506 + e * (55 ±0)`
-		// Proof size, estimated: `4328 + e * (2548 ±1)`
-		// Minimum execution time: 3_145_377_000 picoseconds.
-		Weight::from_parts(3_184_715_082, 0)
-			.saturating_add(Weight::from_parts(0, 4328))
-			// Standard error: 583_121
-			.saturating_add(Weight::from_parts(168_140_347, 0).saturating_mul(e.into()))
+		// Proof size, measured: `506 + e * (71 ±0)`
+		// Proof size, estimated: `5784 + e * (2548 ±1)`
+		// Minimum execution time: 3_338_287_000 picoseconds.
+		Weight::from_parts(4_984_597_327, 0)
+			.saturating_add(Weight::from_parts(0, 5784))
+			// Standard error: 3_434_539
+			.saturating_add(Weight::from_parts(201_312_209, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2548).saturating_mul(e.into()))
 	}
-	/// Storage: `HealthIdentity::Providers` (r:1 w:0)
-	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Ledgers` (r:1 w:1)
-	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(863), added: 3338, mode: `MaxEncodedLen`)
+	/// Proof: `Rewards::Ledgers` (`max_values`: None, `max_size`: Some(2319), added: 4794, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Current` (r:1 w:1)
 	/// Proof: `Rewards::Current` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::EndedEpochs` (r:90 w:90)
@@ -190,14 +186,14 @@ impl WeightInfo for () {
 	/// Proof: `Rewards::Outstanding` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 91]`.
 	fn claw_back(e: u32, ) -> Weight {
-		// Proof size, measured: `685 + e * (55 ±0)`
-		// Proof size, estimated: `4328 + e * (2548 ±1)`
-		// Minimum execution time: 1_104_330_000 picoseconds.
-		Weight::from_parts(1_029_723_598, 0)
-			.saturating_add(Weight::from_parts(0, 4328))
-			// Standard error: 364_402
-			.saturating_add(Weight::from_parts(178_657_821, 0).saturating_mul(e.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		// Proof size, measured: `366 + e * (71 ±0)`
+		// Proof size, estimated: `5784 + e * (2548 ±1)`
+		// Minimum execution time: 1_248_339_000 picoseconds.
+		Weight::from_parts(1_146_137_034, 0)
+			.saturating_add(Weight::from_parts(0, 5784))
+			// Standard error: 2_259_023
+			.saturating_add(Weight::from_parts(234_385_214, 0).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
@@ -210,8 +206,8 @@ impl WeightInfo for () {
 	fn on_initialize_within_epoch() -> Weight {
 		// Proof size, measured: `185`
 		// Proof size, estimated: `3650`
-		// Minimum execution time: 243_754_000 picoseconds.
-		Weight::from_parts(250_848_000, 0)
+		// Minimum execution time: 240_118_000 picoseconds.
+		Weight::from_parts(281_966_000, 0)
 			.saturating_add(Weight::from_parts(0, 3650))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
@@ -228,8 +224,8 @@ impl WeightInfo for () {
 	fn on_initialize_end_epoch() -> Weight {
 		// Proof size, measured: `460`
 		// Proof size, estimated: `3925`
-		// Minimum execution time: 905_158_000 picoseconds.
-		Weight::from_parts(969_368_000, 0)
+		// Minimum execution time: 894_268_000 picoseconds.
+		Weight::from_parts(1_148_402_000, 0)
 			.saturating_add(Weight::from_parts(0, 3925))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
