@@ -751,7 +751,8 @@ pub mod pallet {
 	}
 
 	/// The dispute court's sanction: an upheld dispute takes back up to the amount it asks of
-	/// the condemned provider's admin's unclaimed rewards (see [`Pallet::take_back`]).
+	/// the condemned provider's admin's unclaimed rewards: shares of ended epochs first, then
+	/// points of the current epoch at the most they may be worth.
 	impl<T: Config> RewardClawback<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		fn claw_back(who: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
 			Self::take_back(who, amount)
