@@ -549,6 +549,9 @@ pub mod pallet {
 		/// then, with what is left to take, points of the current epoch at `MaxRewardPerPoint`
 		/// each, the most they may be worth, so that it never takes more than `amount`.
 		pub(crate) fn take_back(who: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
+			if amount.is_zero() {
+				return Zero::zero();
+			}
 			let Some(mut ledger) = Ledgers::<T>::get(who) else { return Zero::zero() };
 			let current = Current::<T>::get().index;
 			let mut left = amount;
@@ -591,11 +594,13 @@ pub mod pallet {
 			Outstanding::<T>::mutate(|owed| *owed = owed.saturating_sub(returned));
 			ledger.earnings = BoundedVec::truncate_from(kept);
 			Self::store_ledger(who, ledger, current);
-			Self::deposit_event(Event::RewardsClawedBack {
-				who: who.clone(),
-				amount: returned,
-				points: lost,
-			});
+			if !returned.is_zero() || lost > 0 {
+				Self::deposit_event(Event::RewardsClawedBack {
+					who: who.clone(),
+					amount: returned,
+					points: lost,
+				});
+			}
 			returned
 		}
 

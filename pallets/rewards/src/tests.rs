@@ -507,9 +507,28 @@ mod clawback {
 				events().last(),
 				Some(&Event::RewardsClawedBack { who: 11, amount: 0, points: 2 })
 			);
-			// Less than a point's worth takes nothing.
+			// Less than a point's worth takes nothing, and says nothing.
+			let said = events().len();
 			assert_eq!(claw_back(11, MAX_PER_POINT - 1), 0);
 			assert_eq!(points(11), 2);
+			assert_eq!(events().len(), said);
+		});
+	}
+
+	#[test]
+	fn of_nothing_changes_nothing() {
+		build_and_execute(|| {
+			let (first, second) = two_ended_epochs();
+			acknowledge(1, HOSPITAL);
+			let ledger = Ledgers::<Test>::get(11);
+			let (current, free_before, said) =
+				(Current::<Test>::get(), Rewards::pool_free(), events().len());
+			assert_eq!(claw_back(11, 0), 0);
+			assert_eq!(Ledgers::<Test>::get(11), ledger);
+			assert_eq!(Current::<Test>::get(), current);
+			assert_eq!(Rewards::pool_free(), free_before);
+			assert_eq!(Rewards::pending_rewards(&11), first + second);
+			assert_eq!(events().len(), said);
 		});
 	}
 
