@@ -22,6 +22,8 @@
 //! - [`disputes`]: what an upheld dispute asks of the rewards pallet ([`RewardClawback`]).
 //! - [`rewards`]: the events the identity and consent pallets report to the rewards pallet
 //!   ([`RecordEvents`], [`ConsentEvents`]).
+//! - `mock` (feature `mock`, for unit tests only): the identity registry the pallets' mock
+//!   runtimes share.
 //!
 //! Every type is SCALE-encodable with a bounded [`MaxEncodedLen`](codec::MaxEncodedLen) and
 //! described by [`TypeInfo`](scale_info::TypeInfo), so it can be stored, passed to calls and read
@@ -43,6 +45,8 @@ pub mod disputes;
 pub mod identity;
 pub mod ids;
 mod jurisdiction;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod purpose;
 pub mod rewards;
 mod set;

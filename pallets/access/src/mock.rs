@@ -1,5 +1,6 @@
-//! A test runtime: System, Balances and this pallet, with the registries it sees through traits
-//! (identity, consent, disputes, access events) kept in a few statics.
+//! A test runtime: System, Balances and this pallet, with the identity registry the pallets'
+//! tests share ([`salus_primitives::mock`]) and the other registries it sees through traits
+//! (consent, disputes, access events) kept in a few statics.
 //!
 //! | account | who |
 //! |---|---|
@@ -14,11 +15,11 @@
 use crate as pallet_access;
 use alloc::collections::{BTreeMap, BTreeSet};
 use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+pub use salus_primitives::mock::{self as registry, de};
 use salus_primitives::{
 	AccessBasis, AccessControl, AccessDecision, AccessEvents, ConsentId, DataClass, DataClassSet,
-	DenyReason, DisputeGateway, DisputeId, DisputeSubject, EmergencyId, Grant, Jurisdiction,
-	PatientRegistry, ProviderId, ProviderKind, ProviderProfile, ProviderRegistry, ProviderStatus,
-	Purpose, RequestId, Timestamp,
+	DenyReason, DisputeGateway, DisputeId, DisputeSubject, EmergencyId, Grant, PatientRegistry,
+	ProviderId, ProviderKind, ProviderRegistry, ProviderStatus, Purpose, RequestId, Timestamp,
 };
 use sp_core::H256;
 use sp_runtime::{BuildStorage, DispatchError};
@@ -75,10 +76,6 @@ pub const START: Timestamp = 100;
 /// Provider 0, whose practitioners are 11, 12 and [`POOR`].
 pub const HOSPITAL: ProviderId = 0;
 
-pub fn de() -> Jurisdiction {
-	Jurisdiction::from_code("DE").unwrap()
-}
-
 /// What the mock dispute court was asked.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum CourtCall {
@@ -98,12 +95,6 @@ pub enum Heard {
 parameter_types! {
 	/// The clock.
 	pub static Now: Timestamp = START;
-	/// Registered patients.
-	pub static RegisteredPatients: BTreeSet<u64> = BTreeSet::new();
-	/// Providers.
-	pub static Providers: BTreeMap<ProviderId, ProviderProfile> = BTreeMap::new();
-	/// Practitioner → the provider it acts for.
-	pub static Practitioners: BTreeMap<u64, ProviderId> = BTreeMap::new();
 	/// Grants recorded, in order: (patient, grant); the consent id is the position.
 	pub static Grants: alloc::vec::Vec<(u64, Grant<u64>)> = alloc::vec::Vec::new();
 	/// Patients whose ledger has no room for a grant.
@@ -120,41 +111,8 @@ parameter_types! {
 	pub static HeardEvents: alloc::vec::Vec<Heard> = alloc::vec::Vec::new();
 }
 
-/// The identity registry, as the statics above set it.
-pub struct MockIdentity;
-impl ProviderRegistry<u64> for MockIdentity {
-	type Balance = u64;
-	fn provider_of(who: &u64) -> Option<ProviderId> {
-		Practitioners::get().get(who).copied()
-	}
-	fn profile(provider: ProviderId) -> Option<ProviderProfile> {
-		Providers::get().get(&provider).copied()
-	}
-	/// The provider's practitioner with the lowest account.
-	fn admin(provider: ProviderId) -> Option<u64> {
-		Practitioners::get()
-			.into_iter()
-			.find(|(_, of)| *of == provider)
-			.map(|(who, _)| who)
-	}
-	fn slash_bond(_: ProviderId, _: u64, _: &u64) -> Result<u64, DispatchError> {
-		Err(DispatchError::Other("the access pallet never slashes"))
-	}
-	fn suspend(_: ProviderId) -> Result<(), DispatchError> {
-		Err(DispatchError::Other("the access pallet never suspends"))
-	}
-}
-impl PatientRegistry<u64> for MockIdentity {
-	fn is_registered(who: &u64) -> bool {
-		RegisteredPatients::get().contains(who)
-	}
-	fn jurisdiction(who: &u64) -> Option<Jurisdiction> {
-		Self::is_registered(who).then(de)
-	}
-	fn is_vouched(_: &u64) -> bool {
-		false
-	}
-}
+/// The identity registry of every pallet's tests; slashes mint into [`Balances`].
+pub type MockIdentity = salus_primitives::mock::MockIdentity<Balances>;
 
 /// A consent registry that knows only grants: a practitioner of an accredited provider is
 /// permitted by the first live grant to its provider that covers the class and purpose.
@@ -301,36 +259,10 @@ impl AccessEvents<u64> for MockListener {
 	}
 }
 
-/// Adds a provider with one practitioner to the registry.
-pub fn add_provider(practitioner: u64, kind: ProviderKind, status: ProviderStatus) -> ProviderId {
-	let id = Providers::get().len() as ProviderId;
-	Providers::mutate(|providers| {
-		providers.insert(id, ProviderProfile { kind, jurisdiction: de(), status })
-	});
-	Practitioners::mutate(|practitioners| practitioners.insert(practitioner, id));
-	id
-}
-
 #[cfg(feature = "runtime-benchmarks")]
 impl salus_primitives::benchmarking::ClockFixture for MockConsent {
 	fn set_now(now: Timestamp) {
 		Now::set(now);
-	}
-}
-
-#[cfg(feature = "runtime-benchmarks")]
-impl salus_primitives::benchmarking::IdentityFixtures<u64> for MockIdentity {
-	fn fund(who: &u64) {
-		use frame_support::traits::fungible::Mutate;
-		Balances::set_balance(who, 1_000_000);
-	}
-	fn patient(who: &u64) {
-		Self::fund(who);
-		RegisteredPatients::mutate(|patients| patients.insert(*who));
-	}
-	fn practitioner(who: &u64, kind: ProviderKind, _: Jurisdiction) -> ProviderId {
-		Self::fund(who);
-		add_provider(*who, kind, ProviderStatus::Accredited)
 	}
 }
 
@@ -386,9 +318,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		Now::set(START);
-		RegisteredPatients::set([1, 2, 3].into_iter().collect());
-		Providers::set(BTreeMap::new());
-		Practitioners::set(BTreeMap::new());
+		registry::reset();
+		[1, 2, 3].into_iter().for_each(registry::register_patient);
 		Grants::set(Vec::new());
 		LedgerFull::set(BTreeSet::new());
 		Directives::set(BTreeMap::new());
@@ -396,14 +327,14 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		CourtOpen::set(true);
 		CourtCalls::set(Vec::new());
 		HeardEvents::set(Vec::new());
-		add_provider(11, ProviderKind::Hospital, ProviderStatus::Accredited);
-		Practitioners::mutate(|practitioners| {
-			practitioners.insert(12, HOSPITAL);
-			practitioners.insert(POOR, HOSPITAL);
-		});
-		add_provider(21, ProviderKind::Clinic, ProviderStatus::Accredited);
-		add_provider(31, ProviderKind::Laboratory, ProviderStatus::Pending);
-		add_provider(41, ProviderKind::Laboratory, ProviderStatus::Accredited);
+		use ProviderKind::*;
+		use ProviderStatus::*;
+		registry::add_provider(11, Hospital, de(), Accredited);
+		registry::add_practitioner(12, HOSPITAL);
+		registry::add_practitioner(POOR, HOSPITAL);
+		registry::add_provider(21, Clinic, de(), Accredited);
+		registry::add_provider(31, Laboratory, de(), Pending);
+		registry::add_provider(41, Laboratory, de(), Accredited);
 	});
 	ext
 }

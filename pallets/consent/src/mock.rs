@@ -1,5 +1,5 @@
-//! A test runtime: System, Balances and this pallet, with small deposits, and registries of
-//! patients and providers kept in a few statics.
+//! A test runtime: System, Balances and this pallet, with small deposits, and the identity
+//! registry the pallets' tests share ([`salus_primitives::mock`]).
 //!
 //! | account | who |
 //! |---|---|
@@ -11,16 +11,15 @@
 //! | 50 | nobody: neither patient nor practitioner |
 
 use crate as pallet_consent;
-use alloc::collections::{BTreeMap, BTreeSet};
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64, Time},
 };
+pub use salus_primitives::mock::{self as registry, add_provider, de};
 use salus_primitives::{
-	ConsentId, Jurisdiction, PatientRegistry, ProviderId, ProviderKind, ProviderProfile,
-	ProviderRegistry, ProviderStatus, Timestamp,
+	ConsentId, Jurisdiction, ProviderId, ProviderKind, ProviderStatus, Timestamp,
 };
-use sp_runtime::{BuildStorage, DispatchError};
+use sp_runtime::BuildStorage;
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -62,9 +61,6 @@ pub const CLINIC: ProviderId = 1;
 pub const PENDING_LAB: ProviderId = 2;
 pub const RESEARCH: ProviderId = 3;
 
-pub fn de() -> Jurisdiction {
-	Jurisdiction::from_code("DE").unwrap()
-}
 pub fn fr() -> Jurisdiction {
 	Jurisdiction::from_code("FR").unwrap()
 }
@@ -75,12 +71,6 @@ pub fn us() -> Jurisdiction {
 parameter_types! {
 	/// The block timestamp.
 	pub static Now: Timestamp = START;
-	/// Registered patients.
-	pub static RegisteredPatients: BTreeSet<u64> = BTreeSet::new();
-	/// Providers.
-	pub static Providers: BTreeMap<ProviderId, ProviderProfile> = BTreeMap::new();
-	/// Practitioner → the provider it acts for.
-	pub static Practitioners: BTreeMap<u64, ProviderId> = BTreeMap::new();
 	/// The research consents reported to the rewards listener, in order: (patient, consent).
 	pub static ResearchGrants: Vec<(u64, ConsentId)> = Vec::new();
 }
@@ -94,76 +84,13 @@ impl Time for MockTime {
 	}
 }
 
-/// The identity registry, as the statics above set it.
-pub struct MockIdentity;
-impl ProviderRegistry<u64> for MockIdentity {
-	type Balance = u64;
-	fn provider_of(who: &u64) -> Option<ProviderId> {
-		Practitioners::get().get(who).copied()
-	}
-	fn profile(provider: ProviderId) -> Option<ProviderProfile> {
-		Providers::get().get(&provider).copied()
-	}
-	/// The provider's practitioner with the lowest account.
-	fn admin(provider: ProviderId) -> Option<u64> {
-		Practitioners::get()
-			.into_iter()
-			.find(|(_, of)| *of == provider)
-			.map(|(who, _)| who)
-	}
-	fn slash_bond(_: ProviderId, _: u64, _: &u64) -> Result<u64, DispatchError> {
-		Err(DispatchError::Other("the consent registry never slashes"))
-	}
-	fn suspend(_: ProviderId) -> Result<(), DispatchError> {
-		Err(DispatchError::Other("the consent registry never suspends"))
-	}
-}
-impl PatientRegistry<u64> for MockIdentity {
-	fn is_registered(who: &u64) -> bool {
-		RegisteredPatients::get().contains(who)
-	}
-	fn jurisdiction(who: &u64) -> Option<Jurisdiction> {
-		Self::is_registered(who).then(de)
-	}
-	fn is_vouched(_: &u64) -> bool {
-		false
-	}
-}
-
-/// Adds a provider with one practitioner to the registry.
-pub fn add_provider(
-	practitioner: u64,
-	kind: ProviderKind,
-	jurisdiction: Jurisdiction,
-	status: ProviderStatus,
-) -> ProviderId {
-	let id = Providers::get().len() as ProviderId;
-	Providers::mutate(|providers| {
-		providers.insert(id, ProviderProfile { kind, jurisdiction, status })
-	});
-	Practitioners::mutate(|practitioners| practitioners.insert(practitioner, id));
-	id
-}
+/// The identity registry of every pallet's tests.
+pub type MockIdentity = salus_primitives::mock::MockIdentity<Balances>;
 
 #[cfg(feature = "runtime-benchmarks")]
 impl salus_primitives::benchmarking::ClockFixture for MockTime {
 	fn set_now(now: Timestamp) {
 		Now::set(now);
-	}
-}
-
-#[cfg(feature = "runtime-benchmarks")]
-impl salus_primitives::benchmarking::IdentityFixtures<u64> for MockIdentity {
-	fn fund(who: &u64) {
-		use frame_support::traits::fungible::Mutate;
-		Balances::set_balance(who, 1_000_000);
-	}
-	fn patient(who: &u64) {
-		Self::fund(who);
-		RegisteredPatients::mutate(|patients| patients.insert(*who));
-	}
-	fn practitioner(who: &u64, kind: ProviderKind, jurisdiction: Jurisdiction) -> ProviderId {
-		add_provider(*who, kind, jurisdiction, ProviderStatus::Accredited)
 	}
 }
 
@@ -208,15 +135,16 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		Now::set(START);
-		RegisteredPatients::set([1, 2, 3, POOR].into_iter().collect());
-		Providers::set(BTreeMap::new());
-		Practitioners::set(BTreeMap::new());
 		ResearchGrants::set(Vec::new());
-		add_provider(11, ProviderKind::Hospital, de(), ProviderStatus::Accredited);
-		Practitioners::mutate(|practitioners| practitioners.insert(12, HOSPITAL));
-		add_provider(21, ProviderKind::Clinic, fr(), ProviderStatus::Accredited);
-		add_provider(31, ProviderKind::Laboratory, de(), ProviderStatus::Pending);
-		add_provider(41, ProviderKind::Research, us(), ProviderStatus::Accredited);
+		registry::reset();
+		[1, 2, 3, POOR].into_iter().for_each(registry::register_patient);
+		use ProviderKind::*;
+		use ProviderStatus::*;
+		add_provider(11, Hospital, de(), Accredited);
+		registry::add_practitioner(12, HOSPITAL);
+		add_provider(21, Clinic, fr(), Accredited);
+		add_provider(31, Laboratory, de(), Pending);
+		add_provider(41, Research, us(), Accredited);
 	});
 	ext
 }

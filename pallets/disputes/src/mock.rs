@@ -1,5 +1,6 @@
-//! A test runtime: System, Balances and this pallet, with the registries and the arbitrators'
-//! body it sees through traits kept in a few statics.
+//! A test runtime: System, Balances and this pallet, with the identity registry the pallets'
+//! tests share ([`salus_primitives::mock`]; slashes mint into [`Balances`]), and the
+//! arbitrators' body and the rewards it sees through traits kept in a few statics.
 //!
 //! | account | who |
 //! |---|---|
@@ -13,16 +14,13 @@
 //! | 999 | the treasury |
 
 use crate as pallet_disputes;
-use alloc::collections::{BTreeMap, BTreeSet};
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{fungible::Mutate, ConstU32, ConstU64, SortedMembers},
+	traits::{ConstU32, ConstU64, SortedMembers},
 };
-use salus_primitives::{
-	Jurisdiction, PatientRegistry, ProviderId, ProviderKind, ProviderProfile, ProviderRegistry,
-	ProviderStatus, RewardClawback,
-};
-use sp_runtime::{BuildStorage, DispatchError, Perbill, Weight};
+pub use salus_primitives::mock::{self as registry, de, PROVIDER_BOND};
+use salus_primitives::{ProviderId, ProviderKind, ProviderStatus, RewardClawback};
+use sp_runtime::{BuildStorage, Perbill, Weight};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -57,7 +55,6 @@ pub const SLASH: u64 = 200;
 pub const CLAWBACK: u64 = 50;
 /// What the mock rewards hold unclaimed for any account: less than [`CLAWBACK`].
 pub const UNCLAIMED: u64 = 30;
-pub const PROVIDER_BOND: u64 = 1_000;
 pub const MAX_EVIDENCE: u32 = 4;
 pub const MAX_ARBITRATORS: u32 = 6;
 pub const MAX_OPEN: u32 = 5;
@@ -77,14 +74,6 @@ pub const ARBITRATORS: [u64; 5] = [101, 102, 103, 104, 105];
 pub const TREASURY: u64 = 999;
 
 parameter_types! {
-	/// Registered patients.
-	pub static RegisteredPatients: BTreeSet<u64> = BTreeSet::new();
-	/// Providers.
-	pub static Providers: BTreeMap<ProviderId, ProviderProfile> = BTreeMap::new();
-	/// Practitioner → the provider it acts for.
-	pub static Practitioners: BTreeMap<u64, ProviderId> = BTreeMap::new();
-	/// Provider → its bond.
-	pub static Bonds: BTreeMap<ProviderId, u64> = BTreeMap::new();
 	/// The arbitrators, sorted.
 	pub static Members: alloc::vec::Vec<u64> = alloc::vec::Vec::new();
 	/// The clawbacks asked for, in order: (account, amount).
@@ -100,56 +89,8 @@ parameter_types! {
 	pub static AppealPeriod: u64 = APPEAL_WINDOW;
 }
 
-pub fn de() -> Jurisdiction {
-	Jurisdiction::from_code("DE").unwrap()
-}
-
-/// The identity registry, as the statics above set it; slashes mint what they take from the
-/// static bond into the beneficiary's account.
-pub struct MockIdentity;
-impl ProviderRegistry<u64> for MockIdentity {
-	type Balance = u64;
-	fn provider_of(who: &u64) -> Option<ProviderId> {
-		Practitioners::get().get(who).copied()
-	}
-	fn profile(provider: ProviderId) -> Option<ProviderProfile> {
-		Providers::get().get(&provider).copied()
-	}
-	/// The provider's practitioner with the lowest account.
-	fn admin(provider: ProviderId) -> Option<u64> {
-		Practitioners::get()
-			.into_iter()
-			.find(|(_, of)| *of == provider)
-			.map(|(who, _)| who)
-	}
-	fn slash_bond(provider: ProviderId, amount: u64, to: &u64) -> Result<u64, DispatchError> {
-		let bond = Bonds::get().get(&provider).copied().ok_or(DispatchError::CannotLookup)?;
-		let moved = amount.min(bond);
-		Balances::mint_into(to, moved)?;
-		Bonds::mutate(|bonds| bonds.insert(provider, bond.saturating_sub(moved)));
-		Ok(moved)
-	}
-	fn suspend(provider: ProviderId) -> Result<(), DispatchError> {
-		Providers::mutate(|providers| match providers.get_mut(&provider) {
-			Some(profile) if profile.status.can_become(ProviderStatus::Suspended) => {
-				profile.status = ProviderStatus::Suspended;
-				Ok(())
-			},
-			_ => Err(DispatchError::Other("cannot suspend")),
-		})
-	}
-}
-impl PatientRegistry<u64> for MockIdentity {
-	fn is_registered(who: &u64) -> bool {
-		RegisteredPatients::get().contains(who)
-	}
-	fn jurisdiction(who: &u64) -> Option<Jurisdiction> {
-		Self::is_registered(who).then(de)
-	}
-	fn is_vouched(_: &u64) -> bool {
-		false
-	}
-}
+/// The identity registry of every pallet's tests; slashes mint into [`Balances`].
+pub type MockIdentity = salus_primitives::mock::MockIdentity<Balances>;
 
 /// The arbitrators' body.
 pub struct MockArbitrators;
@@ -176,32 +117,6 @@ impl RewardClawback<u64, u64> for MockClawback {
 	}
 	fn weight() -> Weight {
 		Weight::from_parts(1_000, 0)
-	}
-}
-
-/// Adds a provider of `kind` with `status`, a bond of [`PROVIDER_BOND`] and `practitioner`.
-pub fn add_provider(practitioner: u64, kind: ProviderKind, status: ProviderStatus) -> ProviderId {
-	let id = Providers::get().len() as ProviderId;
-	Providers::mutate(|providers| {
-		providers.insert(id, ProviderProfile { kind, jurisdiction: de(), status })
-	});
-	Practitioners::mutate(|practitioners| practitioners.insert(practitioner, id));
-	Bonds::mutate(|bonds| bonds.insert(id, PROVIDER_BOND));
-	id
-}
-
-#[cfg(feature = "runtime-benchmarks")]
-impl salus_primitives::benchmarking::IdentityFixtures<u64> for MockIdentity {
-	fn fund(who: &u64) {
-		Balances::set_balance(who, 1_000_000);
-	}
-	fn patient(who: &u64) {
-		Self::fund(who);
-		RegisteredPatients::mutate(|patients| patients.insert(*who));
-	}
-	fn practitioner(who: &u64, kind: ProviderKind, _: Jurisdiction) -> ProviderId {
-		Self::fund(who);
-		add_provider(*who, kind, ProviderStatus::Accredited)
 	}
 }
 
@@ -253,17 +168,17 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);
-		RegisteredPatients::set([1, 2, POOR].into_iter().collect());
-		Providers::set(BTreeMap::new());
-		Practitioners::set(BTreeMap::new());
-		Bonds::set(BTreeMap::new());
+		registry::reset();
+		[1, 2, POOR].into_iter().for_each(registry::register_patient);
 		Members::set(ARBITRATORS.to_vec());
 		ClawedBack::set(alloc::vec::Vec::new());
 		AppealPeriod::set(APPEAL_WINDOW);
-		add_provider(11, ProviderKind::Hospital, ProviderStatus::Accredited);
-		Practitioners::mutate(|practitioners| practitioners.insert(12, HOSPITAL));
-		add_provider(21, ProviderKind::Clinic, ProviderStatus::Accredited);
-		add_provider(31, ProviderKind::Laboratory, ProviderStatus::Pending);
+		use ProviderKind::*;
+		use ProviderStatus::*;
+		registry::add_provider(11, Hospital, de(), Accredited);
+		registry::add_practitioner(12, HOSPITAL);
+		registry::add_provider(21, Clinic, de(), Accredited);
+		registry::add_provider(31, Laboratory, de(), Pending);
 	});
 	ext
 }

@@ -91,7 +91,9 @@ fn resolved() -> Option<(DisputeId, Verdict, bool, Settlement<u64>)> {
 }
 
 fn status(provider: salus_primitives::ProviderId) -> ProviderStatus {
-	Providers::get()[&provider].status
+	<MockIdentity as salus_primitives::ProviderRegistry<u64>>::profile(provider)
+		.unwrap()
+		.status
 }
 
 mod open_dispute {
@@ -173,7 +175,7 @@ mod open_dispute {
 	#[test]
 	fn a_patient_who_works_for_the_provider_may_still_dispute_it() {
 		build_and_execute(|| {
-			RegisteredPatients::mutate(|patients| patients.insert(12));
+			registry::register_patient(12);
 			assert_ok!(Disputes::open_dispute(signed(12), HOSPITAL, EMERGENCY, evidence(1)));
 			let id = NextDisputeId::<Test>::get() - 1;
 			// As the claimant it is a party; it files evidence as the claimant.
@@ -386,7 +388,7 @@ mod vote {
 	#[test]
 	fn an_arbitrator_who_is_a_party_does_not_vote() {
 		build_and_execute(|| {
-			Practitioners::mutate(|practitioners| practitioners.insert(101, HOSPITAL));
+			registry::add_practitioner(101, HOSPITAL);
 			let id = open(EMERGENCY);
 			past(id);
 			assert_noop!(
@@ -483,7 +485,7 @@ mod close_dispute {
 			assert_eq!(free(101), before[1] + 6);
 			assert_eq!(free(104), before[2]);
 			assert_eq!(free(TREASURY), before[3] + 82);
-			assert_eq!(Bonds::get()[&HOSPITAL], PROVIDER_BOND - SLASH);
+			assert_eq!(registry::bond(HOSPITAL).unwrap(), PROVIDER_BOND - SLASH);
 			assert_eq!(status(HOSPITAL), ProviderStatus::Suspended);
 			// Up to CLAWBACK of the unclaimed rewards of the hospital's admin (11) go back.
 			assert_eq!(ClawedBack::get(), vec![(11, CLAWBACK)]);
@@ -517,7 +519,7 @@ mod close_dispute {
 			assert_eq!(free(1), before[0] + 50);
 			assert_eq!(free(101), before[1] + 1);
 			assert_eq!(free(TREASURY), before[2] + 47);
-			assert_eq!(Bonds::get()[&HOSPITAL], PROVIDER_BOND);
+			assert_eq!(registry::bond(HOSPITAL).unwrap(), PROVIDER_BOND);
 			assert_eq!(status(HOSPITAL), ProviderStatus::Accredited);
 			assert!(ClawedBack::get().is_empty());
 			assert_eq!(held(HoldReason::DisputeBond, 1), 0);
@@ -545,7 +547,7 @@ mod close_dispute {
 			let settlement = Settlement { refunded: DISPUTE_BOND, ..Default::default() };
 			assert_eq!(resolved(), Some((id, Verdict::Rejected, true, settlement)));
 			assert_eq!(free(1), before + DISPUTE_BOND);
-			assert_eq!(Bonds::get()[&HOSPITAL], PROVIDER_BOND);
+			assert_eq!(registry::bond(HOSPITAL).unwrap(), PROVIDER_BOND);
 		});
 	}
 
@@ -628,7 +630,7 @@ mod close_dispute {
 	#[test]
 	fn a_bond_smaller_than_the_slash_gives_what_it_has() {
 		build_and_execute(|| {
-			Bonds::mutate(|bonds| bonds.insert(HOSPITAL, 130));
+			registry::set_bond(HOSPITAL, 130);
 			let id = decided(3, Verdict::Upheld);
 			past(id);
 			close(id);
@@ -637,7 +639,7 @@ mod close_dispute {
 				(settlement.compensation, settlement.arbitrator_fees, settlement.to_treasury),
 				(100, 18, 12)
 			);
-			assert_eq!(Bonds::get()[&HOSPITAL], 0);
+			assert_eq!(registry::bond(HOSPITAL).unwrap(), 0);
 		});
 	}
 }
@@ -672,7 +674,7 @@ mod appeal {
 			assert_eq!(free(12), before.0 + APPEAL_BOND);
 			assert_eq!(free(1), before.1 + 50);
 			assert_eq!(free(TREASURY), before.2 + 50);
-			assert_eq!(Bonds::get()[&HOSPITAL], PROVIDER_BOND);
+			assert_eq!(registry::bond(HOSPITAL).unwrap(), PROVIDER_BOND);
 			assert_eq!(status(HOSPITAL), ProviderStatus::Accredited);
 		});
 	}
@@ -749,7 +751,7 @@ mod appeal {
 	#[test]
 	fn the_appeal_bond_must_be_free_to_hold() {
 		build_and_execute(|| {
-			RegisteredPatients::mutate(|patients| patients.insert(NOBODY));
+			registry::register_patient(NOBODY);
 			Balances::set_balance(&NOBODY, DISPUTE_BOND + 10);
 			assert_ok!(Disputes::open_dispute(signed(NOBODY), HOSPITAL, EMERGENCY, evidence(1)));
 			past(0);

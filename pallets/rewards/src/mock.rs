@@ -1,5 +1,5 @@
-//! A test runtime: System, Balances and this pallet, with the registries it sees through
-//! traits kept in a few statics.
+//! A test runtime: System, Balances and this pallet, with the identity registry the pallets'
+//! tests share ([`salus_primitives::mock`]).
 //!
 //! | account | who |
 //! |---|---|
@@ -14,17 +14,14 @@
 
 use crate as pallet_rewards;
 use crate::{Current, RewardSchedule};
-use alloc::collections::{BTreeMap, BTreeSet};
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64, Hooks},
 	PalletId,
 };
-use salus_primitives::{
-	Jurisdiction, PatientRegistry, ProviderId, ProviderKind, ProviderProfile, ProviderRegistry,
-	ProviderStatus,
-};
-use sp_runtime::{BuildStorage, DispatchError};
+pub use salus_primitives::mock::{self as registry, de};
+use salus_primitives::{ProviderId, ProviderKind, ProviderStatus};
+use sp_runtime::BuildStorage;
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -75,50 +72,10 @@ pub const SCHEDULE: RewardSchedule = RewardSchedule {
 
 parameter_types! {
 	pub const RewardsPalletId: PalletId = PalletId(*b"sls/rwrd");
-	/// Patients nobody vouched for are registered, not vouched.
-	pub static Vouched: BTreeSet<u64> = BTreeSet::new();
-	/// Provider → (admin, status).
-	pub static Providers: BTreeMap<ProviderId, (u64, ProviderStatus)> = BTreeMap::new();
 }
 
-/// The identity registry, as the statics above set it.
-pub struct MockIdentity;
-impl ProviderRegistry<u64> for MockIdentity {
-	type Balance = u64;
-	fn provider_of(who: &u64) -> Option<ProviderId> {
-		Providers::get()
-			.into_iter()
-			.find(|(_, (admin, _))| admin == who)
-			.map(|(id, _)| id)
-	}
-	fn profile(provider: ProviderId) -> Option<ProviderProfile> {
-		Providers::get().get(&provider).map(|(_, status)| ProviderProfile {
-			kind: ProviderKind::Hospital,
-			jurisdiction: Jurisdiction::from_code("DE").unwrap(),
-			status: *status,
-		})
-	}
-	fn admin(provider: ProviderId) -> Option<u64> {
-		Providers::get().get(&provider).map(|(admin, _)| *admin)
-	}
-	fn slash_bond(_: ProviderId, _: u64, _: &u64) -> Result<u64, DispatchError> {
-		Err(DispatchError::Other("the rewards pallet never slashes"))
-	}
-	fn suspend(_: ProviderId) -> Result<(), DispatchError> {
-		Err(DispatchError::Other("the rewards pallet never suspends"))
-	}
-}
-impl PatientRegistry<u64> for MockIdentity {
-	fn is_registered(who: &u64) -> bool {
-		Vouched::get().contains(who) || *who == UNVOUCHED
-	}
-	fn jurisdiction(who: &u64) -> Option<Jurisdiction> {
-		Self::is_registered(who).then(|| Jurisdiction::from_code("DE").unwrap())
-	}
-	fn is_vouched(who: &u64) -> bool {
-		Vouched::get().contains(who)
-	}
-}
+/// The identity registry of every pallet's tests.
+pub type MockIdentity = salus_primitives::mock::MockIdentity<Balances>;
 
 impl pallet_rewards::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
@@ -157,16 +114,14 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);
-		Vouched::set([1, 2, 3].into_iter().collect());
-		Providers::set(
-			[
-				(HOSPITAL, (11, ProviderStatus::Accredited)),
-				(CLINIC, (21, ProviderStatus::Accredited)),
-				(LAB, (31, ProviderStatus::Suspended)),
-			]
-			.into_iter()
-			.collect(),
-		);
+		registry::reset();
+		[1, 2, 3].into_iter().for_each(registry::vouch);
+		registry::register_patient(UNVOUCHED);
+		use ProviderKind::*;
+		use ProviderStatus::*;
+		assert_eq!(registry::add_provider(11, Hospital, de(), Accredited), HOSPITAL);
+		assert_eq!(registry::add_provider(21, Clinic, de(), Accredited), CLINIC);
+		assert_eq!(registry::add_provider(31, Laboratory, de(), Suspended), LAB);
 	});
 	ext
 }

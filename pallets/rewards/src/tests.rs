@@ -536,7 +536,7 @@ mod clawback {
 	fn keeps_the_acts_counted_this_epoch() {
 		build_and_execute(|| {
 			// The hospital's admin is also a vouched patient.
-			Vouched::mutate(|vouched| vouched.insert(11));
+			registry::vouch(11);
 			approve(11, CLINIC);
 			claw_back(11, u64::MAX);
 			approve(11, CLINIC);

@@ -26,7 +26,7 @@ fn a_directive_alone_is_no_obligation_and_goes_with_the_patient() {
 		));
 		assert!(!Consent::has_obligations(&1));
 		// The identity pallet deregisters the patient, then tells the registry.
-		RegisteredPatients::mutate(|patients| patients.remove(&1));
+		registry::deregister_patient(1);
 		Consent::on_deregistered(&1);
 		assert!(Ledgers::<Test>::get(1).is_none());
 		assert_eq!(Consent::emergency_directive(&1), DataClassSet::empty());
