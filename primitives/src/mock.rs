@@ -5,7 +5,7 @@
 //! [`MockIdentity`], whose registry lives in a thread-local (each test runs on its own thread,
 //! so each starts empty; [`reset`] empties it). Tests fill it with [`register_patient`], [`vouch`],
 //! [`add_provider`] and [`add_practitioner`], and change it with [`deregister_patient`] and
-//! [`set_status`].
+//! [`set_bond`].
 //!
 //! Accounts are `u64` and balances `u64`, as in every mock runtime. A provider's bond is a
 //! number in the registry; [`ProviderRegistry::slash_bond`] takes from it and mints what it
@@ -33,7 +33,7 @@ pub fn de() -> Jurisdiction {
 	Jurisdiction::new(*b"DE").expect("DE is assigned")
 }
 
-/// The registry: who is a patient, who vouched for, which providers exist and who acts for
+/// The registry: who is a patient, who is vouched for, which providers exist and who acts for
 /// them.
 #[derive(Default)]
 struct Registry {
@@ -103,15 +103,6 @@ pub fn add_provider(
 /// Makes `who` a practitioner of `provider`.
 pub fn add_practitioner(who: u64, provider: ProviderId) {
 	write(|registry| registry.practitioners.insert(who, provider));
-}
-
-/// Sets `provider`'s status, whatever it was.
-pub fn set_status(provider: ProviderId, status: ProviderStatus) {
-	write(|registry| {
-		if let Some(profile) = registry.providers.get_mut(&provider) {
-			profile.status = status;
-		}
-	});
 }
 
 /// Sets what is left of `provider`'s bond.
