@@ -13,11 +13,13 @@
 use codec::{Decode, Encode};
 use salus_runtime::{AccountId, Hash, RuntimeCall, RuntimeEvent};
 use std::{
+	collections::HashMap,
 	fs::File,
 	io::{BufRead, BufReader},
 	net::TcpListener,
 	path::PathBuf,
 	process::{Child, Command, Stdio},
+	sync::{Arc, PoisonError},
 	time::{Duration, Instant},
 };
 use subxt::{
@@ -84,7 +86,7 @@ impl TestNode {
 			}
 			if let Ok(rpc) = RpcClient::from_insecure_url(&self.rpc_url).await {
 				let api = OnlineClient::<SubstrateConfig>::from_rpc_client(rpc.clone()).await?;
-				return Ok(Client { rpc, api });
+				return Ok(Client { rpc, api, lanes: Default::default() });
 			}
 			if started.elapsed() > STARTUP_TIMEOUT {
 				return Err(
@@ -161,6 +163,9 @@ pub struct Finalized {
 pub struct Client {
 	rpc: RpcClient,
 	api: OnlineClient<SubstrateConfig>,
+	/// One lock per signer (by public key), held from signing until finality, so that
+	/// concurrent submissions of one signer take their nonces one after the other.
+	lanes: std::sync::Mutex<HashMap<[u8; 32], Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Client {
@@ -211,7 +216,14 @@ impl Client {
 
 	/// Signs `call` with `signer`, submits it, waits until it is finalized and returns its
 	/// events. A failed dispatch (`ExtrinsicFailed`) is an error naming the module error.
+	/// Two submissions by one signer run one after the other: the second is signed once the first
+	/// is final, so it never reuses the first's nonce (which the node would refuse as outdated).
 	pub async fn submit(&self, call: RuntimeCall, signer: &Keypair) -> Result<Finalized> {
+		let lane = {
+			let mut lanes = self.lanes.lock().unwrap_or_else(PoisonError::into_inner);
+			Arc::clone(lanes.entry(signer.public_key().0).or_default())
+		};
+		let _turn = lane.lock().await;
 		let mut tx = self.api.at_current_block().await?.tx();
 		let payload = tx.from_call_data_bytes(&call.encode())?;
 		let in_block = tx
