@@ -45,7 +45,9 @@ pub trait DisputeGateway<AccountId> {
 	) -> Result<DisputeId, DispatchError>;
 
 	/// Nobody reviewed `subject` (an emergency access to `patient`'s data by `respondent`) in
-	/// time: the court takes it up on its own, without a bond. Returns the dispute.
+	/// time: the court takes it up on its own, without a bond. Returns the dispute. An error
+	/// means the court cannot take it up *now*: the caller keeps the review and tries again
+	/// later — an escalation is never dropped.
 	fn escalate(
 		patient: &AccountId,
 		respondent: ProviderId,
@@ -69,6 +71,21 @@ impl<AccountId> DisputeGateway<AccountId> for () {
 		_: DisputeSubject,
 	) -> Result<DisputeId, DispatchError> {
 		Err(DispatchError::Unavailable)
+	}
+}
+
+/// Who an act that may be disputed concerns, as the access pallet recorded it: the court checks
+/// through it that only the patient concerned disputes an emergency or a disclosure, and only
+/// against the provider that did it. `()` knows no act.
+pub trait DisputeSubjects<AccountId> {
+	/// The patient whose data `subject` touched and the provider that did it, if `subject` is
+	/// an emergency or a disclosure that exists (`None` for [`DisputeSubject::Conduct`]).
+	fn parties(subject: DisputeSubject) -> Option<(AccountId, ProviderId)>;
+}
+
+impl<AccountId> DisputeSubjects<AccountId> for () {
+	fn parties(_: DisputeSubject) -> Option<(AccountId, ProviderId)> {
+		None
 	}
 }
 

@@ -170,6 +170,18 @@ pub trait ProviderRegistry<AccountId> {
 	fn is_accredited(provider: ProviderId) -> bool {
 		Self::profile(provider).is_some_and(|profile| profile.status == ProviderStatus::Accredited)
 	}
+	/// Whether `who` has a stake in `provider`: it administers it, holds its bond, or acts for
+	/// it as a practitioner — or does any of these for a provider of the same family (the
+	/// provider's parent, or a department of it or of its parent). The dispute court keeps such
+	/// accounts off the bench and the rewards pallet does not pay a provider for acts on them.
+	///
+	/// The default knows only practitioners and the admin of `provider` itself.
+	fn is_affiliated(who: &AccountId, provider: ProviderId) -> bool
+	where
+		AccountId: PartialEq,
+	{
+		Self::provider_of(who) == Some(provider) || Self::admin(provider).as_ref() == Some(who)
+	}
 	/// Moves up to `amount` of `provider`'s bond to `beneficiary`; returns how much moved.
 	fn slash_bond(
 		provider: ProviderId,
@@ -186,8 +198,14 @@ pub trait PatientRegistry<AccountId> {
 	fn is_registered(who: &AccountId) -> bool;
 	/// The home jurisdiction of patient `who`, if registered.
 	fn jurisdiction(who: &AccountId) -> Option<Jurisdiction>;
+	/// The provider that vouched in person for patient `who`'s identity, as long as that
+	/// provider is still accredited (a vouch counts only while its provider is in good
+	/// standing, and governance may withdraw it).
+	fn vouched_by(who: &AccountId) -> Option<ProviderId>;
 	/// Whether an accredited provider vouched in person for patient `who`'s identity.
-	fn is_vouched(who: &AccountId) -> bool;
+	fn is_vouched(who: &AccountId) -> bool {
+		Self::vouched_by(who).is_some()
+	}
 }
 
 /// What other pallets keep for a patient, as the identity pallet sees it when the patient
@@ -199,6 +217,23 @@ pub trait PatientLifecycle<AccountId> {
 	/// `who` deregistered (it had no obligations): remove the bookkeeping kept for it. Must do
 	/// a bounded amount of work; the identity pallet's benchmark measures it as wired.
 	fn on_deregistered(who: &AccountId);
+}
+
+/// What other pallets keep about a provider, as the identity pallet sees it when the provider
+/// closes or changes hands. Tuples ask each member; `()` keeps nothing.
+pub trait ProviderLifecycle {
+	/// Whether `provider` still has obligations (an open request or emergency review, a
+	/// dispute against it...) that forbid closing it, or handing its administration to another
+	/// account, now.
+	fn has_obligations(provider: ProviderId) -> bool;
+}
+
+#[impl_trait_for_tuples::impl_for_tuples(8)]
+impl ProviderLifecycle for Tuple {
+	fn has_obligations(provider: ProviderId) -> bool {
+		for_tuples!( #( if Tuple::has_obligations(provider) { return true; } )* );
+		false
+	}
 }
 
 #[impl_trait_for_tuples::impl_for_tuples(8)]

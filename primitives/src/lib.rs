@@ -13,12 +13,13 @@
 //!   disclosures and disputes.
 //! - [`identity`]: provider kinds and statuses, practitioner roles, and the traits through which
 //!   the other pallets ask the identity pallet about patients and providers
-//!   ([`ProviderRegistry`], [`PatientRegistry`], [`PatientLifecycle`]).
+//!   ([`ProviderRegistry`], [`PatientRegistry`], [`PatientLifecycle`], [`ProviderLifecycle`]).
 //! - [`consent`]: grantees, Permit and Deny, the [`AccessDecision`] with its basis or reason,
 //!   and [`AccessControl`], through which the access pallet creates grants and asks for
 //!   decisions.
-//! - [`access`]: what the access pallet hands on: disputes through [`DisputeGateway`] and the
-//!   [`AccessEvents`] the rewards pallet counts.
+//! - [`access`]: what the access pallet hands on: disputes through [`DisputeGateway`], the
+//!   parties of a disputed act through [`DisputeSubjects`], and the [`AccessEvents`] the rewards
+//!   pallet counts.
 //! - [`disputes`]: what an upheld dispute asks of the rewards pallet ([`RewardClawback`]).
 //! - [`rewards`]: the events the identity and consent pallets report to the rewards pallet
 //!   ([`RecordEvents`], [`ConsentEvents`]).
@@ -51,7 +52,7 @@ mod purpose;
 pub mod rewards;
 mod set;
 
-pub use access::{AccessEvents, DisputeGateway, DisputeSubject};
+pub use access::{AccessEvents, DisputeGateway, DisputeSubject, DisputeSubjects};
 pub use consent::{
 	AccessBasis, AccessControl, AccessDecision, Decision, DenyReason, Grant, GrantSource, Grantee,
 	Timestamp,
@@ -59,8 +60,8 @@ pub use consent::{
 pub use data_class::{DataClass, DataClassSet};
 pub use disputes::RewardClawback;
 pub use identity::{
-	PatientLifecycle, PatientRegistry, PractitionerRole, ProviderKind, ProviderProfile,
-	ProviderRegistry, ProviderStatus,
+	PatientLifecycle, PatientRegistry, PractitionerRole, ProviderKind, ProviderLifecycle,
+	ProviderProfile, ProviderRegistry, ProviderStatus,
 };
 pub use ids::*;
 pub use jurisdiction::{InvalidJurisdiction, Jurisdiction};

@@ -4,8 +4,8 @@
 //! [`PatientRegistry`] and [`ProviderRegistry`]; its mock implements both with
 //! [`MockIdentity`], whose registry lives in a thread-local (each test runs on its own thread,
 //! so each starts empty; [`reset`] empties it). Tests fill it with [`register_patient`], [`vouch`],
-//! [`add_provider`] and [`add_practitioner`], and change it with [`deregister_patient`] and
-//! [`set_bond`].
+//! [`vouch_by`], [`add_provider`], [`add_practitioner`] and [`affiliate`], and change it with
+//! [`deregister_patient`], [`set_status`] and [`set_bond`].
 //!
 //! Accounts are `u64` and balances `u64`, as in every mock runtime. A provider's bond is a
 //! number in the registry; [`ProviderRegistry::slash_bond`] takes from it and mints what it
@@ -38,7 +38,11 @@ pub fn de() -> Jurisdiction {
 #[derive(Default)]
 struct Registry {
 	patients: BTreeSet<u64>,
-	vouched: BTreeSet<u64>,
+	/// Who vouched for each vouched patient: `None` for an accredited provider outside the
+	/// registry ([`vouch`]), which always counts.
+	vouched: BTreeMap<u64, Option<ProviderId>>,
+	/// Stakes in providers other than being their practitioner or admin ([`affiliate`]).
+	affiliations: BTreeSet<(u64, ProviderId)>,
 	providers: BTreeMap<ProviderId, ProviderProfile>,
 	bonds: BTreeMap<ProviderId, u64>,
 	practitioners: BTreeMap<u64, ProviderId>,
@@ -67,11 +71,39 @@ pub fn register_patient(who: u64) {
 	write(|registry| registry.patients.insert(who));
 }
 
-/// Registers `who` as a patient vouched for by an accredited provider.
+/// What [`PatientRegistry::vouched_by`] answers for a patient vouched for with [`vouch`].
+pub const OUTSIDE_VOUCHER: ProviderId = ProviderId::MAX;
+
+/// Registers `who` as a patient vouched for by an accredited provider outside the registry
+/// (the vouch always counts).
 pub fn vouch(who: u64) {
 	write(|registry| {
 		registry.patients.insert(who);
-		registry.vouched.insert(who)
+		registry.vouched.insert(who, None)
+	});
+}
+
+/// Registers `who` as a patient vouched for by `provider`: the vouch counts while `provider`
+/// is accredited.
+pub fn vouch_by(who: u64, provider: ProviderId) {
+	write(|registry| {
+		registry.patients.insert(who);
+		registry.vouched.insert(who, Some(provider))
+	});
+}
+
+/// Gives `who` a stake in `provider` (as its bonder, or through its family), so that
+/// [`ProviderRegistry::is_affiliated`] answers yes.
+pub fn affiliate(who: u64, provider: ProviderId) {
+	write(|registry| registry.affiliations.insert((who, provider)));
+}
+
+/// Sets `provider`'s status, whatever it was.
+pub fn set_status(provider: ProviderId, status: ProviderStatus) {
+	write(|registry| {
+		if let Some(profile) = registry.providers.get_mut(&provider) {
+			profile.status = status;
+		}
 	});
 }
 
@@ -143,6 +175,11 @@ impl<Currency: Mutate<u64, Balance = u64>> ProviderRegistry<u64> for MockIdentit
 		write(|registry| registry.bonds.insert(provider, bond.saturating_sub(moved)));
 		Ok(moved)
 	}
+	fn is_affiliated(who: &u64, provider: ProviderId) -> bool {
+		Self::provider_of(who) == Some(provider) ||
+			Self::admin(provider) == Some(*who) ||
+			read(|registry| registry.affiliations.contains(&(*who, provider)))
+	}
 	fn suspend(provider: ProviderId) -> Result<(), DispatchError> {
 		write(|registry| match registry.providers.get_mut(&provider) {
 			Some(profile) if profile.status.can_become(ProviderStatus::Suspended) => {
@@ -161,8 +198,19 @@ impl<Currency> PatientRegistry<u64> for MockIdentity<Currency> {
 	fn jurisdiction(who: &u64) -> Option<Jurisdiction> {
 		Self::is_registered(who).then(de)
 	}
-	fn is_vouched(who: &u64) -> bool {
-		read(|registry| registry.vouched.contains(who))
+	fn vouched_by(who: &u64) -> Option<ProviderId> {
+		match read(|registry| registry.vouched.get(who).copied())? {
+			None => Some(OUTSIDE_VOUCHER),
+			Some(provider) => {
+				let accredited = read(|registry| {
+					registry
+						.providers
+						.get(&provider)
+						.is_some_and(|profile| profile.status == ProviderStatus::Accredited)
+				});
+				accredited.then_some(provider)
+			},
+		}
 	}
 }
 

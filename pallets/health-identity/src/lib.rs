@@ -1061,7 +1061,9 @@ impl<T: Config> salus_primitives::PatientRegistry<T::AccountId> for Pallet<T> {
 		Patients::<T>::get(who).map(|patient| patient.jurisdiction)
 	}
 
-	fn is_vouched(who: &T::AccountId) -> bool {
-		Patients::<T>::get(who).is_some_and(|patient| patient.vouched_by.is_some())
+	fn vouched_by(who: &T::AccountId) -> Option<salus_primitives::ProviderId> {
+		let provider = Patients::<T>::get(who)?.vouched_by?;
+		<Self as salus_primitives::ProviderRegistry<T::AccountId>>::is_accredited(provider)
+			.then_some(provider)
 	}
 }
