@@ -66,13 +66,15 @@ pub const TEAM: Balance = 10_000_000 * SLS;
 const YEAR: BlockNumber = 365 * DAYS;
 
 /// The reward schedule at launch: a point is worth at most `MaxRewardPerPoint` (0.05 SLS), so
-/// an approval earns at most 0.5 SLS, half the 1 SLS request fee; a patient earns at most
-/// 100 points (5 SLS) a day.
+/// an approval earns at most 0.5 SLS (0.75 SLS with the research bonus), below the 1 SLS
+/// request fee; a patient earns at most 100 points (5 SLS, `MaxRewardPerAccount`) a day.
+/// Anchors and justified emergencies earn nothing: their only cost is a transaction fee worth
+/// less than a point (`AnchorCost`, `EmergencyCost`; review finding 10).
 pub const LAUNCH_SCHEDULE: RewardSchedule = RewardSchedule {
 	request_approved: 10,
-	record_anchored: 5,
-	research_consent: 20,
-	emergency_justified: 5,
+	record_anchored: 0,
+	research_approved: 5,
+	emergency_justified: 0,
 	epoch_cap: 100,
 };
 

@@ -387,19 +387,29 @@ fn operators_ecosystem_and_team_allocations_vest() {
 	});
 }
 
-/// The anti-farming inequality: an approval earns less than the request that it answers
-/// costs its provider, whatever a point is worth in the epoch.
+/// The anti-farming inequalities: an approval, research bonus included, earns less than the
+/// request that it answers costs its provider, whatever a point is worth in the epoch; an
+/// anchor and a justified emergency earn less than their transaction fees (nothing at launch);
+/// and one account earns at most `MaxRewardPerAccount`, far below an epoch's budget.
 #[test]
 fn an_approval_earns_less_than_a_request_costs() {
-	use crate::configs::health::{MaxRewardPerPoint, RequestFee};
+	use crate::configs::health::{
+		AnchorCost, EmergencyCost, InitialEpochBudget, MaxRewardPerAccount, MaxRewardPerPoint,
+		RequestFee,
+	};
 	use crate::genesis_config_presets::LAUNCH_SCHEDULE;
+	let worth = |points: u32| MaxRewardPerPoint::get() * u128::from(points);
 	let most_an_approval_earns =
-		MaxRewardPerPoint::get() * u128::from(LAUNCH_SCHEDULE.request_approved);
+		worth(LAUNCH_SCHEDULE.request_approved + LAUNCH_SCHEDULE.research_approved);
 	assert!(most_an_approval_earns < RequestFee::get());
-	assert_eq!(most_an_approval_earns, SLS / 2);
+	assert_eq!(most_an_approval_earns, 3 * SLS / 4);
+	assert!(worth(LAUNCH_SCHEDULE.record_anchored) < AnchorCost::get());
+	assert!(worth(LAUNCH_SCHEDULE.emergency_justified) < EmergencyCost::get());
+	assert!(worth(LAUNCH_SCHEDULE.epoch_cap) <= MaxRewardPerAccount::get());
+	assert!(MaxRewardPerAccount::get() * 1_000 <= InitialEpochBudget::get());
 	genesis_of("development").execute_with(|| {
 		assert_eq!(crate::Rewards::reward_schedule(), LAUNCH_SCHEDULE);
-		assert!(crate::Rewards::is_unfarmable(&LAUNCH_SCHEDULE));
+		assert!(crate::Rewards::is_valid_schedule(&LAUNCH_SCHEDULE));
 	});
 }
 

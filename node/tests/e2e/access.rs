@@ -33,7 +33,7 @@ pub(crate) async fn parties(client: &Client) -> Result<(AccountId, AccountId, Pr
 	let (eve_id, dave_id) = (account_of(&eve), account_of(&dave));
 	let (_, hospital) = tokio::try_join!(
 		register_patient(client, &eve, 9),
-		accredited_hospital(client, &charlie, &dave_id, &alice),
+		accredited_hospital(client, &charlie, &dave, &alice),
 	)?;
 	Ok((eve_id, dave_id, hospital))
 }
@@ -243,8 +243,7 @@ async fn an_emergency_opens_data_at_once_without_consent_and_the_patient_acknowl
 		// Eve is brought in unconscious; Dave breaks the glass.
 		let declare = access(AccessCall::declare_emergency {
 			patient: eve_id.clone(),
-			reason: EmergencyReason::Unconscious,
-			justification: Hash::repeat_byte(0x11),
+			justification: EmergencyReason::Unconscious.commit([7; 32], Hash::repeat_byte(0x11)),
 		});
 		let declared = client.submit(declare, &dave).await?;
 		let (id, consent) = find(&declared, |event| match event {

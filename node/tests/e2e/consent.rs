@@ -33,7 +33,7 @@ async fn parties(client: &Client) -> Result<Parties> {
 	let (eve_id, dave_id) = (account_of(&eve), account_of(&dave));
 	let (_, hospital) = tokio::try_join!(
 		register_patient(client, &eve, 7),
-		accredited_hospital(client, &charlie, &dave_id, &alice),
+		accredited_hospital(client, &charlie, &dave, &alice),
 	)?;
 	Ok(Parties { eve_id, dave_id, hospital })
 }

@@ -1,16 +1,20 @@
-//! The dispute court on a running chain: a physician breaks the glass without cause, the
-//! patient contests it, the dev chain's arbitrators (Alice, Bob, Ferdie) vote it Upheld, and
+//! The dispute court on a running chain: a physician breaks the glass without cause; the
+//! hospital tries to escape the court (its physician squats the dispute about the emergency,
+//! its admin tries to make arbitrators its practitioners and, as the patient's guardian, to have
+//! the patient register a provider) and is refused each time; the patient contests it, the dev chain's arbitrators (Alice, Bob, Ferdie) vote it Upheld, and
 //! closing the dispute slashes the hospital's bond, compensates the patient, pays the majority
 //! arbitrators and suspends the hospital, whose physician can no longer break the glass. And a
 //! dispute no arbitrator voted on goes to the council, whose supermajority motion rules on it.
 
 use crate::{
 	access::{access, parties},
+	identity::de,
 	harness::{account_of, run_scenario, Client, Finalized, Result},
 };
 use pallet_access::{Call as AccessCall, EmergencyReason, Event as AccessEvent};
 use pallet_disputes::{Call as DisputesCall, Event as DisputesEvent, Settlement, Verdict};
-use salus_primitives::{DisputeId, DisputeSubject};
+use pallet_health_identity::Call as IdentityCall;
+use salus_primitives::{DisputeId, DisputeSubject, PractitionerRole, ProviderId, ProviderKind};
 use salus_runtime::{
 	configs::{
 		governance::TreasuryAccount,
@@ -19,7 +23,7 @@ use salus_runtime::{
 			DisputeEvidencePeriod, DisputeSlash, DisputeVotingPeriod,
 		},
 	},
-	Balance, BlockNumber, Hash, Runtime, RuntimeCall, RuntimeEvent,
+	Balance, BlockNumber, Hash, ProxyType, Runtime, RuntimeCall, RuntimeEvent,
 };
 use sp_runtime::traits::{BlakeTwo256, Hash as _};
 use std::time::Duration;
@@ -62,35 +66,34 @@ async fn until_finalized(client: &Client, block: BlockNumber) -> Result {
 	client.wait_for_blocks(block, block, Duration::from_secs(120)).await
 }
 
-/// Sudo (Alice) shortens the evidence and appeal periods (and, with `short_voting`, the voting
-/// period) to one block each, so a scenario runs in a minute rather than weeks.
-async fn short_periods(client: &Client, short_voting: bool) -> Result {
-	let mut items = vec![
+/// Sudo (Alice) shortens the evidence and appeal periods to one block each and the voting
+/// period to `voting` blocks, so a scenario runs in a minute or two rather than weeks. (The
+/// court counts only once the voting period is over, so a scenario where arbitrators vote gives
+/// them a few blocks.)
+pub(crate) async fn short_periods(client: &Client, voting: u32) -> Result {
+	let items = vec![
 		(DisputeEvidencePeriod::key().to_vec(), codec::Encode::encode(&1u32)),
 		(DisputeAppealPeriod::key().to_vec(), codec::Encode::encode(&1u32)),
+		(DisputeVotingPeriod::key().to_vec(), codec::Encode::encode(&voting)),
 	];
-	if short_voting {
-		items.push((DisputeVotingPeriod::key().to_vec(), codec::Encode::encode(&1u32)));
-	}
 	client.sudo_set_storage(items).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_contested_emergency_is_upheld_by_the_arbitrators_and_the_hospital_is_sanctioned(
+async fn a_hospital_cannot_escape_the_contest_of_its_emergency_which_is_upheld_and_sanctioned(
 ) -> Result {
 	run_scenario(|client| async move {
 		let (alice, bob, charlie, dave, eve, ferdie) =
 			(dev::alice(), dev::bob(), dev::charlie(), dev::dave(), dev::eve(), dev::ferdie());
 		let ((eve_id, _, hospital), ()) =
-			tokio::try_join!(parties(&client), short_periods(&client, false))?;
+			tokio::try_join!(parties(&client), short_periods(&client, 8))?;
 		let (charlie_id, alice_id, bob_id) =
 			(account_of(&charlie), account_of(&alice), account_of(&bob));
 
 		// Dave breaks the glass on Eve, who is not in any emergency.
 		let declare = access(AccessCall::declare_emergency {
 			patient: eve_id.clone(),
-			reason: EmergencyReason::Unconscious,
-			justification: Hash::repeat_byte(0x11),
+			justification: EmergencyReason::Unconscious.commit([7; 32], Hash::repeat_byte(0x11)),
 		});
 		let declared = client.submit(declare, &dave).await?;
 		let emergency = declared
@@ -102,6 +105,64 @@ async fn a_contested_emergency_is_upheld_by_the_arbitrators_and_the_hospital_is_
 			})
 			.ok_or("no EmergencyDeclared event")?;
 
+		// The hospital tries to escape the court. Its physician squats the dispute about the
+		// emergency before Eve can contest it: refused, only the patient disputes an emergency,
+		// through the access pallet.
+		let squat = disputes(DisputesCall::open_dispute {
+			respondent: hospital,
+			subject: DisputeSubject::Emergency(emergency),
+			evidence: Hash::repeat_byte(0x66),
+		});
+		let error = client.submit(squat, &dave).await.err().ok_or("the physician squatted")?;
+		assert!(error.to_string().contains("SubjectIsEmergency"), "{error}");
+
+		// Eve had made Charlie, the hospital's admin, her health guardian. As her guardian he
+		// tries to have her register a provider (holding her funds as its bond): filtered out,
+		// a guardian makes only the patient's own calls.
+		let appoint = RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
+			delegate: charlie_id.clone().into(),
+			proxy_type: ProxyType::HealthGuardian,
+			delay: 0,
+		});
+		client.submit(appoint, &eve).await?;
+		let register = RuntimeCall::HealthIdentity(IdentityCall::register_provider {
+			name: b"Eve's clinic".to_vec().try_into().map_err(|_| "name too long")?,
+			kind: ProviderKind::Clinic,
+			jurisdiction: de()?,
+			parent: None,
+		});
+		let as_eve = RuntimeCall::Proxy(pallet_proxy::Call::proxy {
+			real: eve_id.clone().into(),
+			force_proxy_type: None,
+			call: Box::new(register),
+		});
+		let eve_free = client.free_balance(&eve_id).await?;
+		let refused = client.submit(as_eve, &charlie).await?;
+		assert!(
+			refused.events.iter().any(|event| matches!(
+				event,
+				RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted { result: Err(error) })
+					if *error == frame_system::Error::<Runtime>::CallFiltered.into()
+			)),
+			"the guardian's call was not filtered: {:?}",
+			refused.events
+		);
+		assert_eq!(client.free_balance(&eve_id).await?, eve_free);
+
+		// Charlie tries to make arbitrators Alice and Bob his physicians, so that they could not
+		// vote on what Eve brings against his hospital: these are only proposals, which they
+		// never accept — they do not become the hospital's, and their votes count.
+		for arbitrator in [&alice_id, &bob_id] {
+			let hire = RuntimeCall::HealthIdentity(IdentityCall::add_practitioner {
+				account: arbitrator.clone(),
+				role: PractitionerRole::Physician,
+			});
+			client.submit(hire, &charlie).await?;
+			let provider_of: Option<ProviderId> =
+				client.runtime_api("HealthIdentityApi_provider_of", arbitrator).await?;
+			assert_eq!(provider_of, None);
+		}
+
 		// Eve contests it: a dispute opens, her bond is held.
 		let eve_held = client.held_balance(&eve_id).await?;
 		let contest = access(AccessCall::contest_emergency {
@@ -109,7 +170,7 @@ async fn a_contested_emergency_is_upheld_by_the_arbitrators_and_the_hospital_is_
 			evidence: Hash::repeat_byte(0xe7),
 		});
 		let contested = client.submit(contest, &eve).await?;
-		let (id, evidence_ends): (DisputeId, BlockNumber) =
+		let (id, evidence_ends, voting_ends): (DisputeId, BlockNumber, BlockNumber) =
 			find(&contested, |event| match event {
 				DisputesEvent::DisputeOpened {
 					id,
@@ -118,13 +179,14 @@ async fn a_contested_emergency_is_upheld_by_the_arbitrators_and_the_hospital_is_
 					subject,
 					bond,
 					evidence_ends,
+					voting_ends,
 					..
 				} if *claimant == eve_id
 					&& *respondent == hospital
 					&& *subject == DisputeSubject::Emergency(emergency)
 					&& *bond == DisputeBond::get() =>
 				{
-					Some((*id, *evidence_ends))
+					Some((*id, *evidence_ends, *voting_ends))
 				},
 				_ => None,
 			})?;
@@ -139,7 +201,9 @@ async fn a_contested_emergency_is_upheld_by_the_arbitrators_and_the_hospital_is_
 		let upheld = || disputes(DisputesCall::vote { dispute_id: id, verdict: Verdict::Upheld });
 		tokio::try_join!(client.submit(upheld(), &alice), client.submit(upheld(), &bob))?;
 
-		// Ferdie closes it: decided, with a one-block appeal period nobody uses.
+		// Once the voting period is over, Ferdie closes it: decided, with a one-block appeal
+		// period nobody uses.
+		until_finalized(&client, voting_ends).await?;
 		let close = || disputes(DisputesCall::close_dispute { dispute_id: id });
 		let decided = client.submit(close(), &ferdie).await?;
 		let appeal_ends = find(&decided, |event| match event {
@@ -200,8 +264,7 @@ async fn a_contested_emergency_is_upheld_by_the_arbitrators_and_the_hospital_is_
 		// Suspended, the hospital's physician can no longer break the glass.
 		let again = access(AccessCall::declare_emergency {
 			patient: eve_id.clone(),
-			reason: EmergencyReason::Unconscious,
-			justification: Hash::repeat_byte(0x12),
+			justification: EmergencyReason::Unconscious.commit([7; 32], Hash::repeat_byte(0x12)),
 		});
 		let error = client.submit(again, &dave).await.err().ok_or("declared while suspended")?;
 		assert!(error.to_string().contains("ProviderNotAccredited"), "{error}");
@@ -216,7 +279,7 @@ async fn a_dispute_without_a_quorum_is_ruled_by_a_council_supermajority_motion()
 		let (alice, bob, charlie, eve, ferdie) =
 			(dev::alice(), dev::bob(), dev::charlie(), dev::eve(), dev::ferdie());
 		let ((eve_id, _, hospital), ()) =
-			tokio::try_join!(parties(&client), short_periods(&client, true))?;
+			tokio::try_join!(parties(&client), short_periods(&client, 1))?;
 		let charlie_id = account_of(&charlie);
 
 		// Eve disputes the hospital's conduct; no arbitrator votes in the (one-block) voting

@@ -7,6 +7,7 @@ use salus_primitives::{
 	DataClass, Jurisdiction, PractitionerRole, ProviderId, ProviderKind, ProviderStatus,
 };
 use salus_runtime::{AccountId, Hash, ProxyType, Runtime, RuntimeCall, RuntimeEvent};
+use sp_runtime::traits::{BlakeTwo256, Hash as _};
 use subxt_signer::sr25519::{dev, Keypair};
 
 fn identity(call: IdentityCall<Runtime>) -> RuntimeCall {
@@ -21,10 +22,18 @@ async fn patient(client: &Client, who: &AccountId) -> Result<Option<PatientOf<Ru
 	client.runtime_api("HealthIdentityApi_patient", who).await
 }
 
-/// Registers `signer` as a patient with commitment `h(byte)`.
+/// Registers `signer` as a patient with commitment `h(byte)`: it announces the commitment
+/// bound to its account, then (in a later block, since `submit` waits for finality) reveals it.
 pub(crate) async fn register_patient(client: &Client, signer: &Keypair, byte: u8) -> Result {
+	let commitment = Hash::repeat_byte(byte);
+	let binding = pallet_health_identity::Pallet::<Runtime>::binding_of(
+		&commitment,
+		&account_of(signer),
+	);
+	let announce = identity(IdentityCall::announce_commitment { binding: Some(binding) });
+	client.submit(announce, signer).await?;
 	let call = identity(IdentityCall::register_patient {
-		commitment: Hash::repeat_byte(byte),
+		commitment,
 		jurisdiction: de()?,
 		encryption_key: None,
 	});
@@ -32,12 +41,29 @@ pub(crate) async fn register_patient(client: &Client, signer: &Keypair, byte: u8
 	Ok(())
 }
 
+/// `admin` proposes `practitioner` (signing with `signer`) as a physician of `provider`, and the
+/// practitioner accepts.
+pub(crate) async fn join_as_physician(
+	client: &Client,
+	admin: &Keypair,
+	practitioner: &Keypair,
+	provider: ProviderId,
+) -> Result {
+	let add = identity(IdentityCall::add_practitioner {
+		account: account_of(practitioner),
+		role: PractitionerRole::Physician,
+	});
+	client.submit(add, admin).await?;
+	client.submit(identity(IdentityCall::accept_practitioner { provider }), practitioner).await?;
+	Ok(())
+}
+
 /// A hospital in DE registered by `admin`, accredited by sudo (`sudo`), with `practitioner` as
-/// its physician; returns its id.
+/// its physician (proposed by the admin, accepted by the practitioner); returns its id.
 pub(crate) async fn accredited_hospital(
 	client: &Client,
 	admin: &Keypair,
-	practitioner: &AccountId,
+	practitioner: &Keypair,
 	sudo: &Keypair,
 ) -> Result<ProviderId> {
 	let register = identity(IdentityCall::register_provider {
@@ -61,14 +87,10 @@ pub(crate) async fn accredited_hospital(
 		provider: hospital,
 		status: ProviderStatus::Accredited,
 	});
-	let add = identity(IdentityCall::add_practitioner {
-		account: practitioner.clone(),
-		role: PractitionerRole::Physician,
-	});
 	tokio::try_join!(
 		client
 			.submit(RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(accredit) }), sudo),
-		client.submit(add, admin),
+		join_as_physician(client, admin, practitioner, hospital),
 	)?;
 	Ok(hospital)
 }
@@ -122,29 +144,35 @@ async fn patient_hospital_practitioner_record_and_two_sided_link() -> Result {
 			client.runtime_api("HealthIdentityApi_provider", hospital).await?;
 		assert_eq!(provider.map(|p| p.status), Some(ProviderStatus::Accredited));
 
-		// The admin adds a physician, who anchors a record about Bob.
-		let add = identity(IdentityCall::add_practitioner {
-			account: dave_id.clone(),
-			role: PractitionerRole::Physician,
-		});
-		client.submit(add, &charlie).await?;
+		// The admin proposes a physician, who accepts, then proposes to anchor a record about
+		// Bob; the anchor holds once Bob accepts it.
+		join_as_physician(&client, &charlie, &dave, hospital).await?;
 		let provider_of: Option<ProviderId> =
 			client.runtime_api("HealthIdentityApi_provider_of", &dave_id).await?;
 		assert_eq!(provider_of, Some(hospital));
 
+		// The class is on chain only as a salted commitment the client computes.
 		let content_hash = Hash::repeat_byte(0xab);
+		let class_commitment = BlakeTwo256::hash_of(&([5u8; 32], DataClass::LabResults));
 		let anchor = identity(IdentityCall::anchor_record {
 			patient: bob_id.clone(),
 			content_hash,
-			data_class: DataClass::LabResults,
+			class_commitment,
 		});
-		let anchored = client.submit(anchor, &dave).await?;
-		assert!(anchored.events.contains(&RuntimeEvent::HealthIdentity(
+		client.submit(anchor, &dave).await?;
+		let records: Vec<(Hash, pallet_health_identity::RecordAnchorOf<Runtime>)> = client
+			.runtime_api("HealthIdentityApi_records_of", (&bob_id, 0u32, 10u32))
+			.await?;
+		assert!(records.is_empty(), "an anchor Bob has not accepted is listed: {records:?}");
+		let accepted = client
+			.submit(identity(IdentityCall::accept_record { content_hash }), &bob)
+			.await?;
+		assert!(accepted.events.contains(&RuntimeEvent::HealthIdentity(
 			IdentityEvent::RecordAnchored {
 				content_hash,
 				patient: bob_id.clone(),
 				custodian: hospital,
-				data_class: DataClass::LabResults,
+				class_commitment,
 			}
 		)));
 		let records: Vec<(Hash, pallet_health_identity::RecordAnchorOf<Runtime>)> = client

@@ -102,9 +102,11 @@ async fn a_vouched_patient_approves_a_request_and_claims_exactly_its_pending_rew
 			tokio::time::sleep(Duration::from_secs(2)).await;
 		}
 
-		// Eve was the only one to earn: each point is worth the most it may be.
+		// Eve was the only one to earn (the approval and, the request being for research, the
+		// research bonus): each point is worth the most it may be.
 		let pending: Balance = client.runtime_api("RewardsApi_pending_rewards", &eve_id).await?;
-		let points = Balance::from(LAUNCH_SCHEDULE.request_approved);
+		let points =
+			Balance::from(LAUNCH_SCHEDULE.request_approved + LAUNCH_SCHEDULE.research_approved);
 		assert_eq!(Some(pending), points.checked_mul(MaxRewardPerPoint::get()));
 
 		// She claims, free of fees: her wallet grows by exactly what was pending.

@@ -60,26 +60,61 @@ fn bounty<T: Config>() -> BalanceOf<T> {
 	T::RequestDeposit::get()
 }
 
-/// `count` research requests from `practitioner` to `patient`, each with a bounty; returns
-/// the last one's id.
-fn requests<T: Config>(
-	practitioner: &T::AccountId,
-	patient: &T::AccountId,
-	count: u32,
-) -> RequestId {
-	for _ in 0..count {
-		Access::<T>::request_access(
-			RawOrigin::Signed(practitioner.clone()).into(),
-			patient.clone(),
-			DataClassSet::full(),
-			Purpose::Research,
-			T::MaxAccessDuration::get(),
-			H256::repeat_byte(1),
-			bounty::<T>(),
-		)
-		.expect("request made");
-	}
+/// A research request from `practitioner` to `patient`, with a bounty; returns its id.
+fn request<T: Config>(practitioner: &T::AccountId, patient: &T::AccountId) -> RequestId {
+	Access::<T>::request_access(
+		RawOrigin::Signed(practitioner.clone()).into(),
+		patient.clone(),
+		DataClassSet::full(),
+		Purpose::Research,
+		T::MaxAccessDuration::get(),
+		H256::repeat_byte(1),
+		bounty::<T>(),
+	)
+	.expect("request made");
 	NextRequestId::<T>::get().checked_sub(1).expect("a request was made")
+}
+
+/// `count` research requests with bounties to `patient`, each by a practitioner of a research
+/// institute of its own (so no provider's share of the patient's list stands in the way).
+fn other_requests<T: Config>(patient: &T::AccountId, count: u32) {
+	for n in 0..count {
+		let practitioner: T::AccountId = account("requester", n, SEED);
+		T::Fixtures::practitioner(&practitioner, ProviderKind::Research, de());
+		request::<T>(&practitioner, patient);
+	}
+}
+
+/// The last request of a full pending list of `patient`: by `practitioner`, after requests of
+/// other providers.
+fn full_requests<T: Config>(practitioner: &T::AccountId, patient: &T::AccountId) -> RequestId {
+	other_requests::<T>(patient, T::MaxPendingRequests::get().saturating_sub(1));
+	request::<T>(practitioner, patient)
+}
+
+/// A rate window starting `at` as long as `provider`'s gets: `MaxProviderEmergencies - 1`
+/// emergencies (or all of them, if `full`), each on a patient of its own, by practitioners
+/// of whom `practitioner`, last in the list, declared one short of its limit.
+fn long_window<T: Config>(
+	provider: ProviderId,
+	practitioner: &T::AccountId,
+	at: Timestamp,
+	full: bool,
+) {
+	let limit = T::MaxProviderEmergencies::get();
+	let total = if full { limit } else { limit.saturating_sub(1) };
+	let own = T::MaxEmergencies::get().saturating_sub(1).min(total);
+	let mut window = RateWindowOf::<T>::starting(at);
+	for n in 0..total {
+		let declarer = if n >= total.saturating_sub(own) {
+			practitioner.clone()
+		} else {
+			account("declarer", n, SEED)
+		};
+		let patient: T::AccountId = account("rate-patient", n, SEED);
+		assert!(window.record(&declarer, &patient), "the window has room");
+	}
+	EmergencyRate::<T>::insert(provider, window);
 }
 
 /// `count` emergencies on `patient`, each by a practitioner of a hospital of its own (so no
@@ -91,7 +126,6 @@ fn emergencies<T: Config>(patient: &T::AccountId, count: u32) -> EmergencyId {
 		Access::<T>::declare_emergency(
 			RawOrigin::Signed(practitioner).into(),
 			patient.clone(),
-			EmergencyReason::Unconscious,
 			H256::repeat_byte(2),
 		)
 		.expect("emergency declared");
@@ -99,16 +133,30 @@ fn emergencies<T: Config>(patient: &T::AccountId, count: u32) -> EmergencyId {
 	NextEmergencyId::<T>::get().checked_sub(1).expect("an emergency was declared")
 }
 
+/// Puts the overdue review `id` in the escalation queue, as a court that refused it would
+/// (its review then also leaves the queue when it ends: the worst case of ending it).
+fn queue_review<T: Config>(id: EmergencyId) -> Timestamp {
+	let now = T0.saturating_add(T::ReviewPeriod::get());
+	T::Clock::set_now(now);
+	let mut emergency = Emergencies::<T>::get(id).expect("review open");
+	emergency.retry = Some(0);
+	Emergencies::<T>::insert(id, emergency);
+	EscalationQueue::<T>::insert(0, (id, now));
+	NextRetry::<T>::put(1);
+	ReviewSweep::<T>::put(id.saturating_add(1));
+	now
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
 
-	/// Worst case: the patient's pending list is one short of full; a research request
-	/// with a bounty to hold.
+	/// Worst case: the patient's pending list is one short of full (each provider's share
+	/// counted over it); a research request with a bounty to hold.
 	#[benchmark]
 	fn request_access() {
 		let (patient, practitioner, _) = patient_and_practitioner::<T>();
-		requests::<T>(&practitioner, &patient, T::MaxPendingRequests::get().saturating_sub(1));
+		other_requests::<T>(&patient, T::MaxPendingRequests::get().saturating_sub(1));
 
 		#[extrinsic_call]
 		_(
@@ -130,7 +178,7 @@ mod benchmarks {
 	#[benchmark]
 	fn approve_request() {
 		let (patient, practitioner, provider) = patient_and_practitioner::<T>();
-		let id = requests::<T>(&practitioner, &patient, T::MaxPendingRequests::get());
+		let id = full_requests::<T>(&practitioner, &patient);
 		fill_ended_grants::<T>(&patient, provider);
 
 		#[extrinsic_call]
@@ -151,7 +199,7 @@ mod benchmarks {
 	#[benchmark]
 	fn deny_request() {
 		let (patient, practitioner, _) = patient_and_practitioner::<T>();
-		let id = requests::<T>(&practitioner, &patient, T::MaxPendingRequests::get());
+		let id = full_requests::<T>(&practitioner, &patient);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient), id);
@@ -163,7 +211,7 @@ mod benchmarks {
 	#[benchmark]
 	fn cancel_request() {
 		let (patient, practitioner, _) = patient_and_practitioner::<T>();
-		let id = requests::<T>(&practitioner, &patient, T::MaxPendingRequests::get());
+		let id = full_requests::<T>(&practitioner, &patient);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(practitioner), id);
@@ -172,35 +220,30 @@ mod benchmarks {
 	}
 
 	/// Worst case: the patient's open reviews one short of full, its consent ledger full with
-	/// every grant ended (dropped first), the practitioner one short of its rate limit.
+	/// every grant ended (dropped first); the provider's rate window one short of its limit,
+	/// with as many practitioners and patients as it holds, and the practitioner one short of
+	/// its own.
 	#[benchmark]
 	fn declare_emergency() {
 		let (patient, practitioner, provider) = patient_and_practitioner::<T>();
 		emergencies::<T>(&patient, T::MaxOpenReviews::get().saturating_sub(1));
 		T::Clock::set_now(T0.saturating_add(T::EmergencyWindow::get()));
 		fill_ended_grants::<T>(&patient, provider);
-		let now = T::AccessControl::now();
-		EmergencyRate::<T>::insert(
-			&practitioner,
-			RateWindow { started_at: now, count: T::MaxEmergencies::get().saturating_sub(1) },
-		);
+		long_window::<T>(provider, &practitioner, T::AccessControl::now(), false);
 
 		#[extrinsic_call]
-		_(
-			RawOrigin::Signed(practitioner),
-			patient.clone(),
-			EmergencyReason::LifeThreatening,
-			H256::repeat_byte(2),
-		);
+		_(RawOrigin::Signed(practitioner), patient.clone(), H256::repeat_byte(2));
 
 		assert_eq!(OpenReviews::<T>::get(&patient).len() as u32, T::MaxOpenReviews::get());
 	}
 
-	/// Worst case: the last of a full list of open reviews is acknowledged.
+	/// Worst case: the last of a full list of open reviews, waiting in the escalation queue,
+	/// is acknowledged.
 	#[benchmark]
 	fn acknowledge_emergency() {
 		let (patient, _, _) = patient_and_practitioner::<T>();
 		let id = emergencies::<T>(&patient, T::MaxOpenReviews::get());
+		queue_review::<T>(id);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient), id);
@@ -208,12 +251,14 @@ mod benchmarks {
 		assert!(Emergencies::<T>::get(id).is_none());
 	}
 
-	/// Worst case: the last of a full list of open reviews is contested, and the court as
-	/// wired takes it (a court that refuses ends the call sooner).
+	/// Worst case: the last of a full list of open reviews, waiting in the escalation queue,
+	/// is contested, and the court as wired takes it (a court that refuses ends the call
+	/// sooner).
 	#[benchmark]
 	fn contest_emergency() {
 		let (patient, _, _) = patient_and_practitioner::<T>();
 		let id = emergencies::<T>(&patient, T::MaxOpenReviews::get());
+		queue_review::<T>(id);
 		let result;
 
 		#[block]
@@ -239,7 +284,6 @@ mod benchmarks {
 		Access::<T>::declare_emergency(
 			RawOrigin::Signed(practitioner.clone()).into(),
 			patient.clone(),
-			EmergencyReason::Unconscious,
 			H256::repeat_byte(2),
 		)
 		.expect("emergency declared");
@@ -293,6 +337,7 @@ mod benchmarks {
 				deposit,
 			};
 			page.try_push(entry).expect("the page has room");
+			DisclosureParties::<T>::insert(u64::from(n), (patient.clone(), 0));
 		}
 		DisclosurePages::<T>::insert(&patient, 0, page);
 		DisclosureCount::<T>::insert(&patient, size);
@@ -310,7 +355,7 @@ mod benchmarks {
 	#[benchmark]
 	fn expire_request() {
 		let (patient, practitioner, _) = patient_and_practitioner::<T>();
-		let id = requests::<T>(&practitioner, &patient, T::MaxPendingRequests::get());
+		let id = full_requests::<T>(&practitioner, &patient);
 		T::Clock::set_now(T0.saturating_add(T::RequestLifetime::get()));
 		let request = Requests::<T>::get(id).expect("request open");
 
@@ -322,20 +367,42 @@ mod benchmarks {
 		assert!(Requests::<T>::get(id).is_none());
 	}
 
-	/// One step of the cleanup: the last of a full list of open reviews goes to the court.
+	/// One step of the cleanup: the last of a full list of open reviews, waiting in the
+	/// escalation queue, goes to the court as wired. A court that refuses leaves the review
+	/// queued again (fewer writes than closing it, when the refusal costs the court no more
+	/// than taking it).
 	#[benchmark]
 	fn escalate_review() {
 		let (patient, _, _) = patient_and_practitioner::<T>();
 		let id = emergencies::<T>(&patient, T::MaxOpenReviews::get());
-		T::Clock::set_now(T0.saturating_add(T::ReviewPeriod::get()));
+		let now = queue_review::<T>(id);
 		let emergency = Emergencies::<T>::get(id).expect("review open");
 
 		#[block]
 		{
-			Access::<T>::escalate(id, &emergency);
+			assert!(Access::<T>::escalate(id, emergency, now));
 		}
 
-		assert!(Emergencies::<T>::get(id).is_none());
+		match Emergencies::<T>::get(id) {
+			None => assert!(EscalationQueue::<T>::get(0).is_none()),
+			Some(waiting) => assert_eq!(waiting.retry, Some(1)),
+		}
+	}
+
+	/// Worst case: the provider's window is over and full, as long as a window gets.
+	#[benchmark]
+	fn clear_rate_window() {
+		T::Clock::set_now(T0);
+		let practitioner: T::AccountId = account("practitioner", 0, SEED);
+		let provider = T::Fixtures::practitioner(&practitioner, ProviderKind::Hospital, de());
+		long_window::<T>(provider, &practitioner, T0, true);
+		T::Clock::set_now(T0.saturating_add(T::EmergencyRatePeriod::get()));
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), provider);
+
+		assert!(EmergencyRate::<T>::get(provider).is_none());
 	}
 
 	impl_benchmark_test_suite!(Access, crate::mock::new_test_ext(), crate::mock::Test);

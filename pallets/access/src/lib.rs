@@ -5,6 +5,7 @@
 extern crate alloc;
 
 pub use pallet::*;
+use salus_primitives::{DisputeSubject, ProviderId};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -43,7 +44,7 @@ pub mod pallet {
 		RequestId, Timestamp,
 	};
 	use sp_core::H256;
-	use sp_runtime::traits::Zero;
+	use sp_runtime::{traits::Zero, ArithmeticError};
 
 	/// The balance of an account, in the currency deposits are held in.
 	pub type BalanceOf<T> =
@@ -56,6 +57,9 @@ pub mod pallet {
 	pub type DisclosureOf<T> = Disclosure<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
 	/// One page of a patient's disclosure log.
 	pub type DisclosurePage<T> = BoundedVec<DisclosureOf<T>, <T as Config>::DisclosurePageSize>;
+	/// A provider's emergency rate window as stored.
+	pub type RateWindowOf<T> =
+		RateWindow<<T as frame_system::Config>::AccountId, <T as Config>::MaxProviderEmergencies>;
 
 	/// The most disclosure-log entries one runtime-API query returns.
 	pub const MAX_DISCLOSURES_PER_QUERY: u32 = 1_000;
@@ -150,6 +154,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxPendingRequests: Get<u32>;
 
+		/// The most open requests a patient may have from one provider, so that one provider
+		/// cannot fill the patient's `MaxPendingRequests` and keep the others out.
+		#[pallet::constant]
+		type MaxPendingRequestsPerProvider: Get<u32>;
+
 		/// How long, in milliseconds, emergency access lasts.
 		#[pallet::constant]
 		type EmergencyWindow: Get<Timestamp>;
@@ -158,7 +167,18 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxEmergencies: Get<u32>;
 
-		/// The period, in milliseconds, `MaxEmergencies` counts over.
+		/// The most emergencies the practitioners of one provider may declare together per
+		/// `EmergencyRatePeriod`: adding practitioners does not raise a provider's limit. It
+		/// also bounds the provider's rate-window record.
+		#[pallet::constant]
+		type MaxProviderEmergencies: Get<u32>;
+
+		/// The most emergencies one provider may declare on one patient per
+		/// `EmergencyRatePeriod`.
+		#[pallet::constant]
+		type MaxEmergenciesPerPatient: Get<u32>;
+
+		/// The period, in milliseconds, the emergency rate limits count over.
 		#[pallet::constant]
 		type EmergencyRatePeriod: Get<Timestamp>;
 
@@ -170,6 +190,17 @@ pub mod pallet {
 		/// The most emergencies of one patient with open reviews.
 		#[pallet::constant]
 		type MaxOpenReviews: Get<u32>;
+
+		/// The most of a patient's open reviews that may belong to one provider, so that one
+		/// provider cannot fill the patient's `MaxOpenReviews` and keep the others' break-glass
+		/// out.
+		#[pallet::constant]
+		type MaxOpenReviewsPerProvider: Get<u32>;
+
+		/// How long, in milliseconds, an overdue review whose escalation the court refused waits
+		/// before the cleanup asks the court again.
+		#[pallet::constant]
+		type EscalationRetryDelay: Get<Timestamp>;
 
 		/// Entries per page of a patient's disclosure log.
 		#[pallet::constant]
@@ -205,13 +236,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextRequestId<T: Config> = StorageValue<_, RequestId, ValueQuery>;
 
-	/// Patient → its open requests, oldest first.
+	/// Patient → its open requests and the provider of each, oldest first.
 	#[pallet::storage]
 	pub type PendingRequests<T: Config> = StorageMap<
 		_,
 		Blake2_128Concat,
 		T::AccountId,
-		BoundedVec<RequestId, T::MaxPendingRequests>,
+		BoundedVec<(RequestId, ProviderId), T::MaxPendingRequests>,
 		ValueQuery,
 	>;
 
@@ -221,7 +252,8 @@ pub mod pallet {
 		StorageDoubleMap<_, Twox64Concat, ProviderId, Twox64Concat, RequestId, ()>;
 
 	/// Emergencies whose review is open: emergency id → the emergency. Removed when the review
-	/// ends (acknowledged, contested or escalated).
+	/// ends (acknowledged, contested or escalated); an overdue review whose escalation the court
+	/// refused stays, and waits in the escalation queue.
 	#[pallet::storage]
 	pub type Emergencies<T: Config> = StorageMap<_, Twox64Concat, EmergencyId, EmergencyOf<T>>;
 
@@ -229,20 +261,41 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextEmergencyId<T: Config> = StorageValue<_, EmergencyId, ValueQuery>;
 
-	/// Patient → its emergencies with open reviews, oldest first.
+	/// Patient → its emergencies with open reviews and the provider of each, oldest first.
 	#[pallet::storage]
 	pub type OpenReviews<T: Config> = StorageMap<
 		_,
 		Blake2_128Concat,
 		T::AccountId,
-		BoundedVec<EmergencyId, T::MaxOpenReviews>,
+		BoundedVec<(EmergencyId, ProviderId), T::MaxOpenReviews>,
 		ValueQuery,
 	>;
 
-	/// Practitioner → the emergencies it declared in its current rate window.
+	/// Provider → how many of its emergencies have open reviews (no entry: none).
 	#[pallet::storage]
-	pub type EmergencyRate<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, RateWindow, ValueQuery>;
+	pub type ProviderReviews<T: Config> = StorageMap<_, Twox64Concat, ProviderId, u32>;
+
+	/// Provider → the emergencies its practitioners declared in its current rate window, per
+	/// practitioner and per patient. One bounded record per provider that broke the glass,
+	/// overwritten when its window is over; anyone may remove a window that is over
+	/// (`clear_rate_window`).
+	#[pallet::storage]
+	pub type EmergencyRate<T: Config> = StorageMap<_, Twox64Concat, ProviderId, RateWindowOf<T>>;
+
+	/// Place in the queue → (overdue emergency, when to ask the court again): escalations the
+	/// court refused, in the order they are retried. Each entry belongs to an open review
+	/// (whose deposit pays for it) and goes when the review ends.
+	#[pallet::storage]
+	pub type EscalationQueue<T: Config> =
+		StorageMap<_, Twox64Concat, u64, (EmergencyId, Timestamp)>;
+
+	/// The place the next refused escalation takes in the queue.
+	#[pallet::storage]
+	pub type NextRetry<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// The cleanup's place in the escalation queue: every place below it is empty.
+	#[pallet::storage]
+	pub type RetrySweep<T: Config> = StorageValue<_, u64, ValueQuery>;
 
 	/// (patient, page number) → that page of the patient's disclosure log, oldest first.
 	/// Entry `n` of a patient's log is on page `n / DisclosurePageSize`.
@@ -258,6 +311,13 @@ pub mod pallet {
 	/// The id the next disclosure-log entry gets.
 	#[pallet::storage]
 	pub type NextDisclosureId<T: Config> = StorageValue<_, DisclosureId, ValueQuery>;
+
+	/// Disclosure id → (patient, provider that logged it), for the dispute court: who may
+	/// dispute the disclosure and against whom. Paid by the entry's deposit; removed with its
+	/// page.
+	#[pallet::storage]
+	pub type DisclosureParties<T: Config> =
+		StorageMap<_, Twox64Concat, DisclosureId, (T::AccountId, ProviderId)>;
 
 	/// The cleanup's place among requests: every request below this id has ended.
 	#[pallet::storage]
@@ -334,11 +394,8 @@ pub mod pallet {
 			provider: ProviderId,
 			/// The practitioner who declared it.
 			practitioner: T::AccountId,
-			/// Why.
-			reason: EmergencyReason,
-			/// The classes opened.
-			classes: DataClassSet,
-			/// The grant in the consent registry.
+			/// The grant in the consent registry (it names the classes opened; the event does
+			/// not repeat them, nor the reason, which only a salted commitment records).
 			consent: salus_primitives::ConsentId,
 			/// When the access ends.
 			access_until: Timestamp,
@@ -358,12 +415,20 @@ pub mod pallet {
 			dispute: DisputeId,
 		},
 		/// Nobody reviewed an emergency in time; it went to the dispute court, which opened
-		/// `dispute` (`None`: the court refused it, and the review is closed all the same).
+		/// `dispute`, and its review is closed.
 		ReviewEscalated {
 			/// The emergency.
 			id: EmergencyId,
-			/// The dispute opened, if any.
-			dispute: Option<DisputeId>,
+			/// The dispute opened (or the one already open about the emergency).
+			dispute: DisputeId,
+		},
+		/// The court refused to take up an overdue review now: the review stays open and the
+		/// cleanup asks again from `retry_at`.
+		EscalationDeferred {
+			/// The emergency.
+			id: EmergencyId,
+			/// When the court is asked again.
+			retry_at: Timestamp,
 		},
 		/// An access was logged in the patient's disclosure log.
 		DisclosureLogged {
@@ -392,13 +457,19 @@ pub mod pallet {
 			/// How many entries it held.
 			count: u32,
 		},
+		/// A provider's emergency rate window, over, was removed.
+		RateWindowCleared {
+			/// The provider.
+			provider: ProviderId,
+		},
 	}
 
 	#[pallet::error]
 	pub enum Error<T> {
 		/// The patient is not registered.
 		NotRegistered,
-		/// The caller is not a practitioner of any provider.
+		/// The caller (or the accessor) is not a practitioner of any provider; also the access
+		/// decision's denial for that reason.
 		NotPractitioner,
 		/// The caller's provider is not accredited.
 		ProviderNotAccredited,
@@ -412,6 +483,8 @@ pub mod pallet {
 		BountyNotForResearch,
 		/// The patient has the most open requests allowed.
 		TooManyPendingRequests,
+		/// The patient has the most open requests allowed from the caller's provider.
+		TooManyProviderRequests,
 		/// No open request with this id.
 		RequestNotFound,
 		/// Only the patient the request is for may answer it.
@@ -426,12 +499,19 @@ pub mod pallet {
 		NoRoomForGrant,
 		/// The practitioner declared the most emergencies allowed in the current period.
 		TooManyEmergencies,
+		/// The practitioner's provider declared the most emergencies allowed in the current
+		/// period.
+		TooManyProviderEmergencies,
+		/// The practitioner's provider declared the most emergencies allowed on this patient in
+		/// the current period.
+		TooManyEmergenciesForPatient,
 		/// The patient has the most emergencies with open reviews allowed.
 		TooManyOpenReviews,
+		/// The patient has the most open reviews allowed of emergencies by the caller's
+		/// provider.
+		TooManyProviderReviews,
 		/// No emergency with an open review has this id.
 		EmergencyNotFound,
-		/// Access denied: the accessor is not a practitioner of any provider.
-		AccessNotPractitioner,
 		/// Access denied: the patient gave no consent that speaks to the accessor.
 		NoConsent,
 		/// Access denied: a consent of the patient denies it.
@@ -456,8 +536,10 @@ pub mod pallet {
 		PageNotFull,
 		/// The page's newest entry is younger than `DisclosureRetention`.
 		RetentionNotOver,
-		/// No more ids or pages.
-		Overflow,
+		/// The provider has no emergency rate window.
+		RateWindowNotFound,
+		/// The provider's emergency rate window is not over yet.
+		RateWindowOpen,
 	}
 
 	#[pallet::hooks]
@@ -474,6 +556,25 @@ pub mod pallet {
 			assert!(T::MaxPendingRequests::get() > 0, "patients must be able to receive requests");
 			assert!(T::MaxOpenReviews::get() > 0, "emergencies need reviews");
 			assert!(T::MaxEmergencies::get() > 0, "emergencies must be possible");
+			assert!(
+				T::MaxPendingRequestsPerProvider::get() > 0
+					&& T::MaxPendingRequestsPerProvider::get() <= T::MaxPendingRequests::get(),
+				"a provider's share of a patient's requests is some of them"
+			);
+			assert!(
+				T::MaxProviderEmergencies::get() >= T::MaxEmergencies::get(),
+				"a provider may declare what one of its practitioners may"
+			);
+			assert!(
+				T::MaxEmergenciesPerPatient::get() > 0,
+				"emergencies on a patient are possible"
+			);
+			assert!(
+				T::MaxOpenReviewsPerProvider::get() > 0
+					&& T::MaxOpenReviewsPerProvider::get() <= T::MaxOpenReviews::get(),
+				"a provider's share of a patient's reviews is some of them"
+			);
+			assert!(T::EscalationRetryDelay::get() > 0, "a refused escalation waits some time");
 			assert!(T::DisclosurePageSize::get() > 0, "a disclosure page holds entries");
 			assert!(T::RequestLifetime::get() > 0, "a request waits some time");
 			assert!(T::MaxAccessDuration::get() > 0, "access lasts some time");
@@ -501,17 +602,27 @@ pub mod pallet {
 		/// approves, and returned if the request is denied, withdrawn or expires.
 		///
 		/// # Requires
-		/// Signed by a practitioner of an accredited provider; `patient` registered and below
-		/// `MaxPendingRequests`; a bounty only for purpose Research; `RequestFee` free to pay
-		/// and `RequestDeposit` plus the bounty free to hold.
+		/// Signed by a practitioner of an accredited provider; `patient` registered, below
+		/// `MaxPendingRequests` and below `MaxPendingRequestsPerProvider` from the caller's
+		/// provider; a bounty only for purpose Research; `RequestFee` free to pay and
+		/// `RequestDeposit` plus the bounty free to hold.
 		///
 		/// # Events
-		/// `AccessRequested`.
+		/// * [`Event::AccessRequested`]
 		///
 		/// # Errors
-		/// `NotPractitioner`, `ProviderNotAccredited`, `NotRegistered`, `NoDataClasses`,
-		/// `InvalidDuration`, `BountyNotForResearch`, `TooManyPendingRequests`, `Overflow`; a
-		/// token error if the fee cannot be paid or the deposit or bounty cannot be held.
+		/// * [`Error::NotPractitioner`] - the caller is not a practitioner
+		/// * [`Error::ProviderNotAccredited`] - its provider is not accredited
+		/// * [`Error::NotRegistered`] - `patient` is not a registered patient
+		/// * [`Error::NoDataClasses`] - `classes` is empty
+		/// * [`Error::InvalidDuration`] - `duration` is zero or above `MaxAccessDuration`
+		/// * [`Error::BountyNotForResearch`] - a bounty for another purpose than Research
+		/// * [`Error::TooManyProviderRequests`] - the patient has the most open requests from
+		///   the caller's provider
+		/// * [`Error::TooManyPendingRequests`] - the patient has the most open requests
+		/// * [`ArithmeticError::Overflow`] - no request ids left
+		/// * a [`sp_runtime::TokenError`] - the fee cannot be paid or the deposit or bounty
+		///   cannot be held
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::request_access())]
 		pub fn request_access(
@@ -533,12 +644,19 @@ pub mod pallet {
 			);
 			let mut pending = PendingRequests::<T>::get(&patient);
 			let id = NextRequestId::<T>::get();
-			let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			let next = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
 			ensure!(
 				bounty.is_zero() || purpose == Purpose::Research,
 				Error::<T>::BountyNotForResearch
 			);
-			pending.try_push(id).map_err(|_| Error::<T>::TooManyPendingRequests)?;
+			let from_provider = pending.iter().filter(|(_, from)| *from == provider).count();
+			ensure!(
+				(from_provider as u32) < T::MaxPendingRequestsPerProvider::get(),
+				Error::<T>::TooManyProviderRequests
+			);
+			pending
+				.try_push((id, provider))
+				.map_err(|_| Error::<T>::TooManyPendingRequests)?;
 			let fee = T::RequestFee::get();
 			if !fee.is_zero() {
 				T::Currency::transfer(&who, &T::FeeCollector::get(), fee, Preservation::Preserve)?;
@@ -596,11 +714,16 @@ pub mod pallet {
 		/// the request expires.
 		///
 		/// # Events
-		/// `RequestApproved`, and the consent registry's `ConsentGranted`.
+		/// * [`Event::RequestApproved`], and the consent registry's `ConsentGranted`
 		///
 		/// # Errors
-		/// `RequestNotFound`, `NotPatient`, `RequestExpired`, `ClassesNotRequested`,
-		/// `NoRoomForGrant`; the consent registry's error if it refuses the grant.
+		/// * [`Error::RequestNotFound`] - no open request has this id
+		/// * [`Error::NotPatient`] - the caller is not the patient the request is for
+		/// * [`Error::RequestExpired`] - the request expired
+		/// * [`Error::ClassesNotRequested`] - `classes` is empty or not among those asked for
+		/// * [`Error::NoRoomForGrant`] - the patient's consent ledger has no room for the grant
+		/// * the consent registry's error, if it refuses the grant
+		/// * a [`sp_runtime::TokenError`] - the bounty cannot be paid in full
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::approve_request())]
 		#[pallet::feeless_if(|origin: &OriginFor<T>,
@@ -658,10 +781,11 @@ pub mod pallet {
 		/// Signed by the patient the request is for (or its guardian through a proxy).
 		///
 		/// # Events
-		/// `RequestDenied`.
+		/// * [`Event::RequestDenied`]
 		///
 		/// # Errors
-		/// `RequestNotFound`, `NotPatient`.
+		/// * [`Error::RequestNotFound`] - no open request has this id
+		/// * [`Error::NotPatient`] - the caller is not the patient the request is for
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::deny_request())]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, request_id: &RequestId| -> bool {
@@ -685,10 +809,12 @@ pub mod pallet {
 		/// Signed by a practitioner of the requesting provider.
 		///
 		/// # Events
-		/// `RequestCancelled`.
+		/// * [`Event::RequestCancelled`]
 		///
 		/// # Errors
-		/// `RequestNotFound`, `NotRequester`.
+		/// * [`Error::RequestNotFound`] - no open request has this id
+		/// * [`Error::NotRequester`] - the caller is not a practitioner of the requesting
+		///   provider
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::cancel_request())]
 		pub fn cancel_request(origin: OriginFor<T>, request_id: RequestId) -> DispatchResult {
@@ -709,24 +835,40 @@ pub mod pallet {
 		/// a review the patient answers within `ReviewPeriod`; unanswered, it goes to the
 		/// dispute court.
 		///
+		/// `justification` is a salted commitment to the reason and the clinical justification
+		/// kept off chain ([`EmergencyReason::commit`]): the chain records no reason in clear.
+		///
 		/// # Requires
-		/// Signed by a practitioner of an accredited hospital or clinic, below
-		/// `MaxEmergencies` in its current `EmergencyRatePeriod`; `patient` registered and
-		/// below `MaxOpenReviews`; `EmergencyDeposit` free to hold.
+		/// Signed by a practitioner of an accredited hospital or clinic. In the current
+		/// `EmergencyRatePeriod` of its provider: the practitioner below `MaxEmergencies`, the
+		/// provider below `MaxProviderEmergencies`, and below `MaxEmergenciesPerPatient` on
+		/// `patient`. `patient` registered, below `MaxOpenReviews`, and below
+		/// `MaxOpenReviewsPerProvider` of the provider's emergencies; `EmergencyDeposit` free
+		/// to hold.
 		///
 		/// # Events
-		/// `EmergencyDeclared`, and the consent registry's `ConsentGranted`.
+		/// * [`Event::EmergencyDeclared`], and the consent registry's `ConsentGranted`
 		///
 		/// # Errors
-		/// `NotPractitioner`, `ProviderNotAccredited`, `NotEmergencyProvider`, `NotRegistered`,
-		/// `TooManyEmergencies`, `TooManyOpenReviews`, `Overflow`; the consent registry's
-		/// error if it refuses the grant; a token error if the deposit cannot be held.
+		/// * [`Error::NotPractitioner`] - the caller is not a practitioner
+		/// * [`Error::ProviderNotAccredited`] - its provider is not accredited
+		/// * [`Error::NotEmergencyProvider`] - its provider is neither a hospital nor a clinic
+		/// * [`Error::NotRegistered`] - `patient` is not a registered patient
+		/// * [`Error::TooManyEmergencies`] - the practitioner's rate limit is reached
+		/// * [`Error::TooManyProviderEmergencies`] - the provider's rate limit is reached
+		/// * [`Error::TooManyEmergenciesForPatient`] - the provider's rate limit on `patient`
+		///   is reached
+		/// * [`Error::TooManyProviderReviews`] - the patient has the most open reviews of the
+		///   provider's emergencies
+		/// * [`Error::TooManyOpenReviews`] - the patient has the most open reviews
+		/// * [`ArithmeticError::Overflow`] - no emergency ids left
+		/// * the consent registry's error, if it refuses the grant
+		/// * a [`sp_runtime::TokenError`] - the deposit cannot be held
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::declare_emergency())]
 		pub fn declare_emergency(
 			origin: OriginFor<T>,
 			patient: T::AccountId,
-			reason: EmergencyReason,
 			justification: H256,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
@@ -740,16 +882,36 @@ pub mod pallet {
 			);
 			ensure!(T::Patients::is_registered(&patient), Error::<T>::NotRegistered);
 			let now = T::AccessControl::now();
-			let mut rate = EmergencyRate::<T>::get(&who);
-			if now >= rate.started_at.saturating_add(T::EmergencyRatePeriod::get()) {
-				rate = RateWindow { started_at: now, count: 0 };
-			}
-			ensure!(rate.count < T::MaxEmergencies::get(), Error::<T>::TooManyEmergencies);
-			rate.count = rate.count.saturating_add(1);
+			let period = T::EmergencyRatePeriod::get();
+			let mut window = EmergencyRate::<T>::get(provider)
+				.filter(|window| now < window.started_at.saturating_add(period))
+				.unwrap_or_else(|| RateWindow::starting(now));
+			ensure!(
+				window.by_practitioner(&who) < T::MaxEmergencies::get(),
+				Error::<T>::TooManyEmergencies
+			);
+			ensure!(
+				window.total() < T::MaxProviderEmergencies::get(),
+				Error::<T>::TooManyProviderEmergencies
+			);
+			ensure!(
+				window.on_patient(&patient) < T::MaxEmergenciesPerPatient::get(),
+				Error::<T>::TooManyEmergenciesForPatient
+			);
+			ensure!(window.record(&who, &patient), Error::<T>::TooManyProviderEmergencies);
 			let mut reviews = OpenReviews::<T>::get(&patient);
 			let id = NextEmergencyId::<T>::get();
-			let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
-			reviews.try_push(id).map_err(|_| Error::<T>::TooManyOpenReviews)?;
+			let next = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+			let of_provider = reviews.iter().filter(|(_, by)| *by == provider).count();
+			ensure!(
+				(of_provider as u32) < T::MaxOpenReviewsPerProvider::get(),
+				Error::<T>::TooManyProviderReviews
+			);
+			reviews.try_push((id, provider)).map_err(|_| Error::<T>::TooManyOpenReviews)?;
+			let provider_reviews = ProviderReviews::<T>::get(provider)
+				.unwrap_or_default()
+				.checked_add(1)
+				.ok_or(ArithmeticError::Overflow)?;
 			let deposit = T::EmergencyDeposit::get();
 			T::Currency::hold(&HoldReason::EmergencyDeposit.into(), &who, deposit)?;
 
@@ -772,7 +934,6 @@ pub mod pallet {
 					patient: patient.clone(),
 					practitioner: who.clone(),
 					provider,
-					reason,
 					justification,
 					classes,
 					consent,
@@ -780,19 +941,19 @@ pub mod pallet {
 					access_until,
 					review_due,
 					deposit,
+					retry: None,
 				},
 			);
 			NextEmergencyId::<T>::put(next);
 			OpenReviews::<T>::insert(&patient, reviews);
-			EmergencyRate::<T>::insert(&who, rate);
+			ProviderReviews::<T>::insert(provider, provider_reviews);
+			EmergencyRate::<T>::insert(provider, window);
 			T::AccessEvents::emergency_declared(&patient, provider, id);
 			Self::deposit_event(Event::EmergencyDeclared {
 				id,
 				patient,
 				provider,
 				practitioner: who,
-				reason,
-				classes,
 				consent,
 				access_until,
 				review_due,
@@ -806,13 +967,15 @@ pub mod pallet {
 		/// Free of fees within the patient's fee-free allowance when it succeeds.
 		///
 		/// # Requires
-		/// Signed by the patient (or its guardian through a proxy), while the review is open.
+		/// Signed by the patient (or its guardian through a proxy), while the review is open
+		/// (an overdue review whose escalation waits for the court is still open).
 		///
 		/// # Events
-		/// `EmergencyAcknowledged`.
+		/// * [`Event::EmergencyAcknowledged`]
 		///
 		/// # Errors
-		/// `EmergencyNotFound`, `NotPatient`.
+		/// * [`Error::EmergencyNotFound`] - no emergency with an open review has this id
+		/// * [`Error::NotPatient`] - the caller is not the emergency's patient
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::acknowledge_emergency())]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, emergency_id: &EmergencyId| -> bool {
@@ -838,16 +1001,21 @@ pub mod pallet {
 		/// patient's bond. The review closes; the practitioner's deposit is returned (the court
 		/// now holds the provider to account).
 		///
+		/// The court checks the parties through [`salus_primitives::DisputeSubjects`], which
+		/// this pallet answers from the open review: the patient against the provider that
+		/// declared the emergency.
+		///
 		/// # Requires
 		/// Signed by the patient (or its guardian through a proxy), while the review is open;
 		/// the court's bond free to hold.
 		///
 		/// # Events
-		/// `EmergencyContested`, and the court's own.
+		/// * [`Event::EmergencyContested`], and the court's own
 		///
 		/// # Errors
-		/// `EmergencyNotFound`, `NotPatient`; the court's error if it refuses the dispute
-		/// (`Unavailable` from the `()` court).
+		/// * [`Error::EmergencyNotFound`] - no emergency with an open review has this id
+		/// * [`Error::NotPatient`] - the caller is not the emergency's patient
+		/// * the court's error, if it refuses the dispute (`Unavailable` from the `()` court)
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::contest_emergency())]
 		pub fn contest_emergency(
@@ -878,14 +1046,27 @@ pub mod pallet {
 		/// Signed by the practitioner who accessed the data; `DisclosureDeposit` free to hold.
 		///
 		/// # Events
-		/// `DisclosureLogged`.
+		/// * [`Event::DisclosureLogged`]
 		///
 		/// # Errors
-		/// One per reason of denial: `NotRegistered`, `AccessNotPractitioner`,
-		/// `ProviderNotAccredited`, `NoConsent`, `DeniedByConsent`, `ClassNotCovered`,
-		/// `SensitiveClassNotNamed`, `PurposeNotCovered`, `OutsideJurisdictions`,
-		/// `ConsentRevoked`, `ConsentNotYetValid`, `ConsentExpired`; `NotPractitioner`,
-		/// `Overflow`; a token error if the deposit cannot be held.
+		/// One per reason of denial ([`DenyReason`]), named after it:
+		/// * [`Error::NotRegistered`] - the patient is not registered
+		/// * [`Error::NotPractitioner`] - the caller is not a practitioner
+		/// * [`Error::ProviderNotAccredited`] - its provider is not accredited
+		/// * [`Error::NoConsent`] - no consent speaks to the caller
+		/// * [`Error::DeniedByConsent`] - a consent denies it
+		/// * [`Error::ClassNotCovered`] - the consent does not cover the class
+		/// * [`Error::SensitiveClassNotNamed`] - the sensitive class is not named
+		/// * [`Error::PurposeNotCovered`] - the consent does not cover the purpose
+		/// * [`Error::OutsideJurisdictions`] - the provider is outside the consent's
+		///   jurisdictions
+		/// * [`Error::ConsentRevoked`] - the consent was revoked
+		/// * [`Error::ConsentNotYetValid`] - the consent is not valid yet
+		/// * [`Error::ConsentExpired`] - the consent expired
+		///
+		/// and:
+		/// * [`ArithmeticError::Overflow`] - no disclosure ids or log positions left
+		/// * a [`sp_runtime::TokenError`] - the deposit cannot be held
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::log_disclosure())]
 		pub fn log_disclosure(
@@ -904,11 +1085,11 @@ pub mod pallet {
 				};
 			let provider = T::Providers::provider_of(&who).ok_or(Error::<T>::NotPractitioner)?;
 			let position = DisclosureCount::<T>::get(&patient);
-			let next_position = position.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			let next_position = position.checked_add(1).ok_or(ArithmeticError::Overflow)?;
 			let page_number = Self::page_of(position);
 			let mut page = DisclosurePages::<T>::get(&patient, page_number).unwrap_or_default();
 			let id = NextDisclosureId::<T>::get();
-			let next_id = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			let next_id = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
 			let deposit = T::DisclosureDeposit::get();
 			let entry = Disclosure {
 				id,
@@ -923,8 +1104,9 @@ pub mod pallet {
 			};
 			// The count puts each entry on a page with room: a page fills before the next
 			// starts.
-			page.try_push(entry).map_err(|_| Error::<T>::Overflow)?;
+			page.try_push(entry).map_err(|_| ArithmeticError::Overflow)?;
 			T::Currency::hold(&HoldReason::DisclosureDeposit.into(), &who, deposit)?;
+			DisclosureParties::<T>::insert(id, (patient.clone(), provider));
 			DisclosurePages::<T>::insert(&patient, page_number, page);
 			DisclosureCount::<T>::insert(&patient, next_position);
 			NextDisclosureId::<T>::put(next_id);
@@ -944,14 +1126,19 @@ pub mod pallet {
 		/// entry is older than `DisclosureRetention`, returning each entry's deposit to the
 		/// practitioner who logged it. The entries stay in the chain's history (events).
 		///
+		/// The entries can no longer be disputed once pruned: their parties go with them.
+		///
 		/// # Requires
 		/// Signed by anyone (the deposits go back to those who paid them).
 		///
 		/// # Events
-		/// `DisclosuresPruned`.
+		/// * [`Event::DisclosuresPruned`]
 		///
 		/// # Errors
-		/// `PageNotFound`, `PageNotFull`, `RetentionNotOver`.
+		/// * [`Error::PageNotFound`] - the log has no such page (never reached, or pruned)
+		/// * [`Error::PageNotFull`] - the page is still filling
+		/// * [`Error::RetentionNotOver`] - its newest entry is younger than
+		///   `DisclosureRetention`
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::prune_disclosures())]
 		pub fn prune_disclosures(
@@ -975,6 +1162,7 @@ pub mod pallet {
 					entry.deposit,
 					Precision::BestEffort,
 				)?;
+				DisclosureParties::<T>::remove(entry.id);
 			}
 			DisclosurePages::<T>::remove(&patient, page);
 			Self::deposit_event(Event::DisclosuresPruned {
@@ -982,6 +1170,35 @@ pub mod pallet {
 				page,
 				count: entries.len() as u32,
 			});
+			Ok(())
+		}
+
+		/// Removes `provider`'s emergency rate window once it is over (its counts no longer
+		/// limit anything). A provider's next emergency starts a new window anyway; this lets
+		/// anyone clear the record of a provider that stopped declaring emergencies (closed,
+		/// revoked), so no rate record outlives its use.
+		///
+		/// # Requires
+		/// Signed by anyone; the window started `EmergencyRatePeriod` or longer ago.
+		///
+		/// # Events
+		/// * [`Event::RateWindowCleared`]
+		///
+		/// # Errors
+		/// * [`Error::RateWindowNotFound`] - the provider has no rate window
+		/// * [`Error::RateWindowOpen`] - its window is not over yet
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::clear_rate_window())]
+		pub fn clear_rate_window(origin: OriginFor<T>, provider: ProviderId) -> DispatchResult {
+			ensure_signed(origin)?;
+			let window = EmergencyRate::<T>::get(provider).ok_or(Error::<T>::RateWindowNotFound)?;
+			ensure!(
+				T::AccessControl::now()
+					>= window.started_at.saturating_add(T::EmergencyRatePeriod::get()),
+				Error::<T>::RateWindowOpen
+			);
+			EmergencyRate::<T>::remove(provider);
+			Self::deposit_event(Event::RateWindowCleared { provider });
 			Ok(())
 		}
 	}
@@ -1045,6 +1262,11 @@ pub mod pallet {
 
 		/// Removes request `id` and its index entries, returns the deposit, and pays the
 		/// bounty to `bounty_to` (or returns it too); returns what was paid.
+		///
+		/// The bounty is paid in full or not at all (`Exact`), and `Force`d: a hold is the
+		/// practitioner's own promise, so funds frozen by a lock (vesting) that the hold was
+		/// allowed to take are paid all the same, and nothing stays held once the request
+		/// ends.
 		fn end_request(
 			id: RequestId,
 			request: &RequestOf<T>,
@@ -1063,9 +1285,9 @@ pub mod pallet {
 					&request.practitioner,
 					patient,
 					request.bounty,
-					Precision::BestEffort,
+					Precision::Exact,
 					Restriction::Free,
-					Fortitude::Polite,
+					Fortitude::Force,
 				)?,
 				_ => {
 					if !request.bounty.is_zero() {
@@ -1083,7 +1305,7 @@ pub mod pallet {
 			ProviderRequests::<T>::remove(request.provider, id);
 			PendingRequests::<T>::mutate_exists(&request.patient, |pending| {
 				if let Some(list) = pending {
-					list.retain(|pending| *pending != id);
+					list.retain(|(pending, _)| *pending != id);
 					if list.is_empty() {
 						*pending = None;
 					}
@@ -1092,7 +1314,8 @@ pub mod pallet {
 			Ok(paid)
 		}
 
-		/// Removes emergency `id` and its review entry, and returns the deposit.
+		/// Removes emergency `id`, its review entries and its place in the escalation queue,
+		/// and returns the deposit.
 		fn end_review(id: EmergencyId, emergency: &EmergencyOf<T>) -> DispatchResult {
 			T::Currency::release(
 				&HoldReason::EmergencyDeposit.into(),
@@ -1101,13 +1324,19 @@ pub mod pallet {
 				Precision::BestEffort,
 			)?;
 			Emergencies::<T>::remove(id);
+			if let Some(place) = emergency.retry {
+				EscalationQueue::<T>::remove(place);
+			}
 			OpenReviews::<T>::mutate_exists(&emergency.patient, |reviews| {
 				if let Some(list) = reviews {
-					list.retain(|open| *open != id);
+					list.retain(|(open, _)| *open != id);
 					if list.is_empty() {
 						*reviews = None;
 					}
 				}
+			});
+			ProviderReviews::<T>::mutate_exists(emergency.provider, |count| {
+				*count = count.and_then(|count| count.checked_sub(1)).filter(|count| *count > 0);
 			});
 			Ok(())
 		}
@@ -1121,7 +1350,7 @@ pub mod pallet {
 		pub(crate) fn denial(reason: DenyReason) -> Error<T> {
 			match reason {
 				DenyReason::UnknownPatient => Error::<T>::NotRegistered,
-				DenyReason::NotPractitioner => Error::<T>::AccessNotPractitioner,
+				DenyReason::NotPractitioner => Error::<T>::NotPractitioner,
 				DenyReason::ProviderNotAccredited => Error::<T>::ProviderNotAccredited,
 				DenyReason::NoConsent => Error::<T>::NoConsent,
 				DenyReason::DeniedByConsent(_) => Error::<T>::DeniedByConsent,
@@ -1135,14 +1364,25 @@ pub mod pallet {
 			}
 		}
 
-		/// Ends expired requests and escalates overdue reviews, each in id order (the order
-		/// they fall due while the configured periods stay the same), as far as `meter`
-		/// allows. Each step is charged at its benchmarked worst case, and each look-up at a
-		/// storage read, so the work is bounded by the weight given, not by what is stored.
+		/// What a sweep costs before its first step: the clock, and the cursor and end of the
+		/// requests, the reviews and the escalation queue (read, and possibly written).
+		pub(crate) fn sweep_overhead() -> Weight {
+			T::DbWeight::get().reads_writes(7, 3)
+		}
+
+		/// Ends expired requests, retries the escalations the court refused whose time has
+		/// come, and escalates overdue reviews, each in order (the order they fall due while
+		/// the configured periods stay the same), as far as `meter` allows. Each step is
+		/// charged at its benchmarked worst case, and each look-up at a storage read, so the
+		/// work is bounded by the weight given, not by what is stored.
+		///
+		/// An escalation the court refuses is never dropped: the review stays open and takes
+		/// a place at the end of the escalation queue, to be retried `EscalationRetryDelay`
+		/// later; the sweep goes on with the next review. Each queued escalation is tried at
+		/// most once per sweep.
 		pub(crate) fn sweep(meter: &mut WeightMeter) {
 			let db = T::DbWeight::get();
-			// The clock and both cursors.
-			if meter.try_consume(db.reads_writes(3, 2)).is_err() {
+			if meter.try_consume(Self::sweep_overhead()).is_err() {
 				return;
 			}
 			let now = T::AccessControl::now();
@@ -1167,6 +1407,38 @@ pub mod pallet {
 				RequestSweep::<T>::put(cursor);
 			}
 
+			// The queue's end is read once: an escalation refused again in this sweep waits
+			// for a later one.
+			let step = T::WeightInfo::escalate_review().saturating_add(db.reads(1));
+			let (mut cursor, end) = (RetrySweep::<T>::get(), NextRetry::<T>::get());
+			let start = cursor;
+			while cursor < end && meter.try_consume(db.reads(1)).is_ok() {
+				match EscalationQueue::<T>::get(cursor) {
+					None => {},
+					Some((id, retry_at)) if retry_at <= now => {
+						if meter.try_consume(step).is_err() {
+							break;
+						}
+						match Emergencies::<T>::get(id) {
+							Some(emergency) => {
+								if !Self::escalate(id, emergency, now) {
+									break;
+								}
+							},
+							None => {
+								frame_support::defensive!("a queued escalation without a review");
+								EscalationQueue::<T>::remove(cursor);
+							},
+						}
+					},
+					Some(_) => break,
+				}
+				cursor = cursor.saturating_add(1);
+			}
+			if cursor != start {
+				RetrySweep::<T>::put(cursor);
+			}
+
 			let step = T::WeightInfo::escalate_review();
 			let (mut cursor, end) = (ReviewSweep::<T>::get(), NextEmergencyId::<T>::get());
 			let start = cursor;
@@ -1177,7 +1449,9 @@ pub mod pallet {
 						if meter.try_consume(step).is_err() {
 							break;
 						}
-						Self::escalate(cursor, &emergency);
+						if !Self::escalate(cursor, emergency, now) {
+							break;
+						}
 					},
 					Some(_) => break,
 				}
@@ -1194,17 +1468,44 @@ pub mod pallet {
 			Self::deposit_event(Event::RequestExpired { id });
 		}
 
-		/// Hands the unreviewed emergency `id` to the dispute court and closes its review,
-		/// whether the court takes it or not: nothing waits forever.
-		pub(crate) fn escalate(id: EmergencyId, emergency: &EmergencyOf<T>) {
-			let dispute = T::Disputes::escalate(
+		/// Hands the overdue emergency `id` to the dispute court. If the court takes it, the
+		/// review closes (and leaves the escalation queue if it waited there); if it refuses,
+		/// the review stays open and (again) waits at the end of the escalation queue, until
+		/// `EscalationRetryDelay` after `now`. Returns `false` only if the review could be
+		/// neither escalated nor queued (the queue's places ran out), in which case nothing
+		/// changed.
+		pub(crate) fn escalate(
+			id: EmergencyId,
+			mut emergency: EmergencyOf<T>,
+			now: Timestamp,
+		) -> bool {
+			match T::Disputes::escalate(
 				&emergency.patient,
 				emergency.provider,
 				DisputeSubject::Emergency(id),
-			)
-			.ok();
-			let _ = Self::end_review(id, emergency).defensive();
-			Self::deposit_event(Event::ReviewEscalated { id, dispute });
+			) {
+				Ok(dispute) => {
+					let _ = Self::end_review(id, &emergency).defensive();
+					Self::deposit_event(Event::ReviewEscalated { id, dispute });
+				},
+				Err(_) => {
+					let place = NextRetry::<T>::get();
+					let Some(next) = place.checked_add(1) else {
+						frame_support::defensive!("the escalation queue's places ran out");
+						return false;
+					};
+					let retry_at = now.saturating_add(T::EscalationRetryDelay::get());
+					if let Some(previous) = emergency.retry {
+						EscalationQueue::<T>::remove(previous);
+					}
+					EscalationQueue::<T>::insert(place, (id, retry_at));
+					NextRetry::<T>::put(next);
+					emergency.retry = Some(place);
+					Emergencies::<T>::insert(id, emergency);
+					Self::deposit_event(Event::EscalationDeferred { id, retry_at });
+				},
+			}
+			true
 		}
 
 		/// Entries `from` to `from + count` (at most [`MAX_DISCLOSURES_PER_QUERY`]) of
@@ -1238,7 +1539,7 @@ pub mod pallet {
 		pub fn pending_requests_of(patient: &T::AccountId) -> Vec<(RequestId, RequestOf<T>)> {
 			PendingRequests::<T>::get(patient)
 				.into_iter()
-				.filter_map(|id| Requests::<T>::get(id).map(|request| (id, request)))
+				.filter_map(|(id, _)| Requests::<T>::get(id).map(|request| (id, request)))
 				.collect()
 		}
 
@@ -1254,24 +1555,35 @@ pub mod pallet {
 		pub fn emergencies_of(patient: &T::AccountId) -> Vec<(EmergencyId, EmergencyOf<T>)> {
 			OpenReviews::<T>::get(patient)
 				.into_iter()
-				.filter_map(|id| Emergencies::<T>::get(id).map(|emergency| (id, emergency)))
+				.filter_map(|(id, _)| Emergencies::<T>::get(id).map(|emergency| (id, emergency)))
 				.collect()
 		}
 
 		/// The invariants of the pallet's storage; every one must always hold:
 		///
 		/// 1. Every open request has an id below `NextRequestId` and at or above the sweep's
-		///    place, and is listed once in its patient's pending list and in its provider's
-		///    index; those lists name open requests only (counts agree).
-		/// 2. Every emergency with an open review has an id below `NextEmergencyId` and at or
-		///    above the sweep's place, and is listed once in its patient's open reviews; every
-		///    listed review belongs to an emergency of that patient (counts agree).
-		/// 3. Every disclosure page is on a position the log has reached, holds at most
+		///    place, and is listed once, with its provider, in its patient's pending list, and in
+		///    its provider's index; those lists name open requests only (counts agree), and no
+		///    provider has more than `MaxPendingRequestsPerProvider` of a patient's.
+		/// 2. Every emergency with an open review has an id below `NextEmergencyId` and is
+		///    listed once, with its provider, in its patient's open reviews; every listed review
+		///    belongs to an emergency of that patient (counts agree), and no provider has more
+		///    than `MaxOpenReviewsPerProvider` of a patient's. `ProviderReviews` counts each
+		///    provider's open reviews exactly (no entry for none).
+		/// 3. An open review is either at or above the sweep's place and not queued, or behind
+		///    it and waiting in the escalation queue, at the place it names (between the queue's
+		///    sweep and end); every queue entry belongs to such a review (nothing dropped,
+		///    nothing queued for nothing).
+		/// 4. Every disclosure page is on a position the log has reached, holds at most
 		///    `DisclosurePageSize` entries (exactly that many unless it is the last page) with
-		///    ids below `NextDisclosureId`.
-		/// 4. What each account has on hold for requests, emergencies, disclosures and bounties
+		///    ids below `NextDisclosureId`; each entry's parties are recorded as (its patient,
+		///    its provider), and only those of entries still stored.
+		/// 5. Every rate window counts each practitioner and each patient once, with a count
+		///    above zero and within `MaxEmergencies` and `MaxEmergenciesPerPatient`; both lists
+		///    add up to the same total, within `MaxProviderEmergencies`.
+		/// 6. What each account has on hold for requests, emergencies, disclosures and bounties
 		///    is the sum of the deposits of its open requests, open reviews and logged entries,
-		///    and of the bounties of its open requests.
+		///    and of the bounties of its open requests: nothing is held for nothing.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::BTreeMap;
@@ -1292,7 +1604,7 @@ pub mod pallet {
 				ensure!(id >= RequestSweep::<T>::get(), "open request behind the sweep");
 				let listed = PendingRequests::<T>::get(&request.patient)
 					.iter()
-					.filter(|pending| **pending == id)
+					.filter(|(pending, from)| *pending == id && *from == request.provider)
 					.count();
 				ensure!(listed == 1, "request not listed once for its patient");
 				ensure!(
@@ -1307,30 +1619,75 @@ pub mod pallet {
 			}
 			let listed: usize = PendingRequests::<T>::iter_values().map(|list| list.len()).sum();
 			ensure!(listed == open_requests, "a pending list names an ended request");
+			for list in PendingRequests::<T>::iter_values() {
+				for (_, provider) in list.iter() {
+					let from = list.iter().filter(|(_, from)| from == provider).count();
+					ensure!(
+						from as u32 <= T::MaxPendingRequestsPerProvider::get(),
+						"a provider holds more than its share of a patient's requests"
+					);
+				}
+			}
 			ensure!(
 				ProviderRequests::<T>::iter().count() == open_requests,
 				"the provider index names an ended request"
 			);
 
-			// 2.
+			// 2. and 3.
 			let mut emergencies = Held::<T>::new();
 			let mut open_reviews = 0usize;
+			let mut queued = 0usize;
+			let mut per_provider = BTreeMap::<ProviderId, u32>::new();
 			for (id, emergency) in Emergencies::<T>::iter() {
 				ensure!(id < NextEmergencyId::<T>::get(), "emergency id not below NextEmergencyId");
-				ensure!(id >= ReviewSweep::<T>::get(), "open review behind the sweep");
 				let listed = OpenReviews::<T>::get(&emergency.patient)
 					.iter()
-					.filter(|open| **open == id)
+					.filter(|(open, by)| *open == id && *by == emergency.provider)
 					.count();
 				ensure!(listed == 1, "emergency not listed once for its patient");
+				match emergency.retry {
+					None => ensure!(id >= ReviewSweep::<T>::get(), "a review dropped by the sweep"),
+					Some(place) => {
+						ensure!(id < ReviewSweep::<T>::get(), "a review queued before it was due");
+						ensure!(
+							EscalationQueue::<T>::get(place).map(|(queued, _)| queued) == Some(id),
+							"a waiting review not at its place in the queue"
+						);
+						ensure!(
+							place >= RetrySweep::<T>::get() && place < NextRetry::<T>::get(),
+							"a queue place outside the queue"
+						);
+						queued = queued.saturating_add(1);
+					},
+				}
+				let count = per_provider.entry(emergency.provider).or_default();
+				*count = count.saturating_add(1);
 				add::<T>(&mut emergencies, &emergency.practitioner, emergency.deposit);
 				open_reviews = open_reviews.saturating_add(1);
 			}
 			let listed: usize = OpenReviews::<T>::iter_values().map(|list| list.len()).sum();
 			ensure!(listed == open_reviews, "an open review belongs to no emergency");
+			for list in OpenReviews::<T>::iter_values() {
+				for (_, provider) in list.iter() {
+					let of = list.iter().filter(|(_, by)| by == provider).count();
+					ensure!(
+						of as u32 <= T::MaxOpenReviewsPerProvider::get(),
+						"a provider holds more than its share of a patient's reviews"
+					);
+				}
+			}
+			ensure!(
+				ProviderReviews::<T>::iter().collect::<BTreeMap<_, _>>() == per_provider,
+				"ProviderReviews does not count the open reviews"
+			);
+			ensure!(
+				EscalationQueue::<T>::iter().count() == queued,
+				"a queued escalation belongs to no waiting review"
+			);
 
-			// 3.
+			// 4.
 			let mut disclosures = Held::<T>::new();
+			let mut entries = 0usize;
 			let size = T::DisclosurePageSize::get();
 			for (patient, page_number, page) in DisclosurePages::<T>::iter() {
 				let count = DisclosureCount::<T>::get(&patient);
@@ -1346,11 +1703,42 @@ pub mod pallet {
 						entry.id < NextDisclosureId::<T>::get(),
 						"disclosure id not below NextDisclosureId"
 					);
+					ensure!(
+						DisclosureParties::<T>::get(entry.id)
+							== Some((patient.clone(), entry.provider)),
+						"a disclosure's parties not recorded"
+					);
 					add::<T>(&mut disclosures, &entry.accessor, entry.deposit);
+					entries = entries.saturating_add(1);
+				}
+			}
+			ensure!(
+				DisclosureParties::<T>::iter().count() == entries,
+				"parties recorded for a pruned disclosure"
+			);
+
+			// 5.
+			for (_, window) in EmergencyRate::<T>::iter() {
+				let total = window.total();
+				let by_patients =
+					window.patients.iter().fold(0u32, |sum, (_, count)| sum.saturating_add(*count));
+				ensure!(total == by_patients, "a rate window's lists disagree");
+				ensure!(total <= T::MaxProviderEmergencies::get(), "a provider above its rate");
+				for (list, limit) in [
+					(&window.practitioners, T::MaxEmergencies::get()),
+					(&window.patients, T::MaxEmergenciesPerPatient::get()),
+				] {
+					for (who, count) in list.iter() {
+						ensure!(*count > 0 && *count <= limit, "a rate count out of range");
+						ensure!(
+							list.iter().filter(|(member, _)| member == who).count() == 1,
+							"a rate window counts someone twice"
+						);
+					}
 				}
 			}
 
-			// 4.
+			// 6.
 			for (reason, held) in [
 				(HoldReason::RequestDeposit, requests),
 				(HoldReason::EmergencyDeposit, emergencies),
@@ -1382,4 +1770,29 @@ impl<T: Config> salus_primitives::PatientLifecycle<T::AccountId> for Pallet<T> {
 
 	/// Nothing to remove: a patient without obligations has no request or review entries.
 	fn on_deregistered(_: &T::AccountId) {}
+}
+
+impl<T: Config> salus_primitives::ProviderLifecycle for Pallet<T> {
+	/// A provider with open requests or open emergency reviews (waiting escalations included)
+	/// may not close or change hands: patients are answering it, and a review may still take
+	/// it to the court. Two reads: the first key of its request index and its review count.
+	fn has_obligations(provider: ProviderId) -> bool {
+		ProviderRequests::<T>::iter_key_prefix(provider).next().is_some()
+			|| ProviderReviews::<T>::contains_key(provider)
+	}
+}
+
+impl<T: Config> salus_primitives::DisputeSubjects<T::AccountId> for Pallet<T> {
+	/// The patient and the provider of an emergency while its review is open (the only time
+	/// a dispute about it opens: the patient contests it, or it is escalated; acknowledged, it
+	/// was accepted as justified), and of a disclosure until its page of the log is pruned.
+	fn parties(subject: DisputeSubject) -> Option<(T::AccountId, ProviderId)> {
+		match subject {
+			DisputeSubject::Emergency(id) => {
+				Emergencies::<T>::get(id).map(|emergency| (emergency.patient, emergency.provider))
+			},
+			DisputeSubject::Disclosure(id) => DisclosureParties::<T>::get(id),
+			DisputeSubject::Conduct => None,
+		}
+	}
 }

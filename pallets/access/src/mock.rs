@@ -9,6 +9,7 @@
 //! | 21 | practitioner of provider 1, an accredited clinic |
 //! | 31 | practitioner of provider 2, a laboratory pending accreditation |
 //! | 41 | practitioner of provider 3, an accredited laboratory |
+//! | 71, 72 | practitioners of provider 4, another accredited hospital |
 //! | 50 | nobody: neither patient nor practitioner |
 //! | 60 | a practitioner of the hospital with less than any deposit |
 
@@ -57,11 +58,16 @@ pub const DISCLOSURE_DEPOSIT: u64 = 3;
 pub const REQUEST_LIFETIME: Timestamp = 1_000;
 pub const MAX_DURATION: Timestamp = 10_000;
 pub const MAX_PENDING: u32 = 3;
+pub const MAX_PROVIDER_REQUESTS: u32 = 2;
 pub const EMERGENCY_WINDOW: Timestamp = 500;
 pub const MAX_EMERGENCIES: u32 = 2;
+pub const MAX_PROVIDER_EMERGENCIES: u32 = 4;
+pub const MAX_EMERGENCIES_PER_PATIENT: u32 = 2;
 pub const RATE_PERIOD: Timestamp = 2_000;
 pub const REVIEW_PERIOD: Timestamp = 3_000;
 pub const MAX_OPEN_REVIEWS: u32 = 3;
+pub const MAX_PROVIDER_REVIEWS: u32 = 2;
+pub const RETRY_DELAY: Timestamp = 400;
 pub const PAGE_SIZE: u32 = 4;
 pub const RETENTION: Timestamp = 50_000;
 /// Free operations a patient has per test (the shared allowance of the consent registry).
@@ -75,6 +81,10 @@ pub const START: Timestamp = 100;
 
 /// Provider 0, whose practitioners are 11, 12 and [`POOR`].
 pub const HOSPITAL: ProviderId = 0;
+/// Provider 1, the clinic of practitioner 21.
+pub const CLINIC: ProviderId = 1;
+/// Provider 4, another hospital, of practitioners 71 and 72.
+pub const OTHER_HOSPITAL: ProviderId = 4;
 
 /// What the mock dispute court was asked.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -105,6 +115,8 @@ parameter_types! {
 	pub static FreeUsed: BTreeMap<u64, u32> = BTreeMap::new();
 	/// Whether the dispute court takes disputes.
 	pub static CourtOpen: bool = true;
+	/// Patients whose disputes the court refuses, open or not.
+	pub static Refused: BTreeSet<u64> = BTreeSet::new();
 	/// What the court was asked, in order.
 	pub static CourtCalls: alloc::vec::Vec<CourtCall> = alloc::vec::Vec::new();
 	/// What the event listener heard, in order.
@@ -192,11 +204,15 @@ impl AccessControl<u64> for MockConsent {
 }
 
 /// A dispute court that records what it is asked and opens disputes numbered in order, or
-/// refuses everything while [`CourtOpen`] is false.
+/// refuses everything while [`CourtOpen`] is false, and the disputes of [`Refused`] patients.
 pub struct MockCourt;
 impl MockCourt {
 	fn record(call: CourtCall) -> Result<DisputeId, DispatchError> {
-		if !CourtOpen::get() {
+		let patient = match &call {
+			CourtCall::Open { claimant, .. } => *claimant,
+			CourtCall::Escalate { patient, .. } => *patient,
+		};
+		if !CourtOpen::get() || Refused::get().contains(&patient) {
 			return Err(DispatchError::Unavailable);
 		}
 		let id = CourtCalls::get().len() as DisputeId;
@@ -290,11 +306,16 @@ impl pallet_access::Config for Test {
 	type RequestLifetime = frame_support::traits::ConstU64<REQUEST_LIFETIME>;
 	type MaxAccessDuration = frame_support::traits::ConstU64<MAX_DURATION>;
 	type MaxPendingRequests = ConstU32<MAX_PENDING>;
+	type MaxPendingRequestsPerProvider = ConstU32<MAX_PROVIDER_REQUESTS>;
 	type EmergencyWindow = frame_support::traits::ConstU64<EMERGENCY_WINDOW>;
 	type MaxEmergencies = ConstU32<MAX_EMERGENCIES>;
+	type MaxProviderEmergencies = ConstU32<MAX_PROVIDER_EMERGENCIES>;
+	type MaxEmergenciesPerPatient = ConstU32<MAX_EMERGENCIES_PER_PATIENT>;
 	type EmergencyRatePeriod = frame_support::traits::ConstU64<RATE_PERIOD>;
 	type ReviewPeriod = frame_support::traits::ConstU64<REVIEW_PERIOD>;
 	type MaxOpenReviews = ConstU32<MAX_OPEN_REVIEWS>;
+	type MaxOpenReviewsPerProvider = ConstU32<MAX_PROVIDER_REVIEWS>;
+	type EscalationRetryDelay = frame_support::traits::ConstU64<RETRY_DELAY>;
 	type DisclosurePageSize = ConstU32<PAGE_SIZE>;
 	type DisclosureRetention = frame_support::traits::ConstU64<RETENTION>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -309,7 +330,8 @@ impl pallet_access::Config for Test {
 /// Externalities with the accounts of the table above.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	let mut balances: Vec<(u64, u64)> = (1..=50).map(|who| (who, ENDOWMENT)).collect();
+	let mut balances: Vec<(u64, u64)> =
+		(1..=50).chain([71, 72]).map(|who| (who, ENDOWMENT)).collect();
 	balances.push((POOR, 2));
 	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
 		.assimilate_storage(&mut storage)
@@ -325,6 +347,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		Directives::set(BTreeMap::new());
 		FreeUsed::set(BTreeMap::new());
 		CourtOpen::set(true);
+		Refused::set(BTreeSet::new());
 		CourtCalls::set(Vec::new());
 		HeardEvents::set(Vec::new());
 		use ProviderKind::*;
@@ -335,6 +358,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		registry::add_provider(21, Clinic, de(), Accredited);
 		registry::add_provider(31, Laboratory, de(), Pending);
 		registry::add_provider(41, Laboratory, de(), Accredited);
+		registry::add_provider(71, Hospital, de(), Accredited);
+		registry::add_practitioner(72, OTHER_HOSPITAL);
 	});
 	ext
 }

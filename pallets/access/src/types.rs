@@ -1,13 +1,23 @@
 //! The access pallet's stored types.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{
+	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use salus_primitives::{
 	AccessBasis, ConsentId, DataClass, DataClassSet, DisclosureId, ProviderId, Purpose, Timestamp,
 };
 use scale_info::TypeInfo;
 use sp_core::H256;
+use sp_runtime::traits::{BlakeTwo256, Hash};
 
 /// Why a practitioner breaks the glass: the situation that leaves no time to ask the patient.
+///
+/// The chain never sees it in clear (it would tell a stranger that the patient was, say,
+/// unconscious on that day): the client commits to it, with a secret salt and the hash of the
+/// clinical justification, in the one hash `declare_emergency` takes
+/// ([`EmergencyReason::commit`]), and shows the salt to the patient and, if it comes to that,
+/// the court.
 #[derive(
 	Clone,
 	Copy,
@@ -33,6 +43,16 @@ pub enum EmergencyReason {
 	/// A public-health emergency (e.g. a mass-casualty event).
 	#[codec(index = 3)]
 	MassCasualty,
+}
+
+impl EmergencyReason {
+	/// The justification a client puts on chain for an emergency: BLAKE2-256 of the SCALE
+	/// encoding of `(self, salt, document)`, where `document` is the hash of the clinical
+	/// justification kept off chain and `salt` a secret of 32 random bytes. Without the salt the
+	/// four reasons cannot be told apart by trying each.
+	pub fn commit(self, salt: [u8; 32], document: H256) -> H256 {
+		BlakeTwo256::hash_of(&(self, salt, document))
+	}
 }
 
 /// A provider's request to see part of a patient's record, waiting for the patient's answer.
@@ -76,9 +96,8 @@ pub struct Emergency<AccountId, Balance> {
 	pub practitioner: AccountId,
 	/// The practitioner's provider: the grantee, and the respondent if it is contested.
 	pub provider: ProviderId,
-	/// Why.
-	pub reason: EmergencyReason,
-	/// A hash of the clinical justification kept off chain.
+	/// A salted commitment to the reason and the clinical justification kept off chain
+	/// ([`EmergencyReason::commit`]): it reveals nothing to a stranger.
 	pub justification: H256,
 	/// The classes the emergency grant covers.
 	pub classes: DataClassSet,
@@ -92,6 +111,9 @@ pub struct Emergency<AccountId, Balance> {
 	pub review_due: Timestamp,
 	/// Held from the practitioner until the review ends.
 	pub deposit: Balance,
+	/// Its place in the escalation queue while an escalation the court refused waits for the
+	/// next attempt; `None` before the review falls due.
+	pub retry: Option<u64>,
 }
 
 /// One entry of the disclosure log (accounting of disclosures): an access that happened.
@@ -119,23 +141,74 @@ pub struct Disclosure<AccountId, Balance> {
 	pub deposit: Balance,
 }
 
-/// How many emergencies a practitioner declared in its current rate window.
+/// The emergencies one provider declared in its current rate window, counted per practitioner
+/// and per patient. Each declaration counts once in each list, so neither holds more entries
+/// than the provider may declare in a window (`Limit`): the record is bounded, one per
+/// provider, and overwritten when its window is over.
 #[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Default,
-	Debug,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
 	Encode,
 	Decode,
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
 )]
-pub struct RateWindow {
+#[scale_info(skip_type_params(Limit))]
+#[codec(mel_bound(AccountId: MaxEncodedLen))]
+pub struct RateWindow<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, Limit: Get<u32>> {
 	/// When the window started.
 	pub started_at: Timestamp,
-	/// Emergencies declared in it.
-	pub count: u32,
+	/// Practitioner → emergencies it declared in the window.
+	pub practitioners: BoundedVec<(AccountId, u32), Limit>,
+	/// Patient → emergencies the provider declared on it in the window.
+	pub patients: BoundedVec<(AccountId, u32), Limit>,
+}
+
+impl<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, Limit: Get<u32>>
+	RateWindow<AccountId, Limit>
+{
+	/// An empty window starting `at`.
+	pub fn starting(at: Timestamp) -> Self {
+		Self { started_at: at, practitioners: BoundedVec::new(), patients: BoundedVec::new() }
+	}
+
+	/// Emergencies declared in the window.
+	pub fn total(&self) -> u32 {
+		self.practitioners
+			.iter()
+			.fold(0u32, |total, (_, count)| total.saturating_add(*count))
+	}
+
+	/// Emergencies `practitioner` declared in the window.
+	pub fn by_practitioner(&self, practitioner: &AccountId) -> u32 {
+		Self::count(&self.practitioners, practitioner)
+	}
+
+	/// Emergencies declared on `patient` in the window.
+	pub fn on_patient(&self, patient: &AccountId) -> u32 {
+		Self::count(&self.patients, patient)
+	}
+
+	/// Counts one more emergency by `practitioner` on `patient`; `false` if a list is full (the
+	/// caller checks `total() < Limit` first, so it never is).
+	pub fn record(&mut self, practitioner: &AccountId, patient: &AccountId) -> bool {
+		Self::bump(&mut self.practitioners, practitioner) && Self::bump(&mut self.patients, patient)
+	}
+
+	fn count(list: &[(AccountId, u32)], who: &AccountId) -> u32 {
+		list.iter().find(|(member, _)| member == who).map_or(0, |(_, count)| *count)
+	}
+
+	fn bump(list: &mut BoundedVec<(AccountId, u32), Limit>, who: &AccountId) -> bool {
+		match list.iter_mut().find(|(member, _)| member == who) {
+			Some((_, count)) => {
+				*count = count.saturating_add(1);
+				true
+			},
+			None => list.try_push((who.clone(), 1)).is_ok(),
+		}
+	}
 }

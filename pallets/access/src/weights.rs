@@ -49,6 +49,7 @@ pub trait WeightInfo {
 	fn prune_disclosures() -> Weight;
 	fn expire_request() -> Weight;
 	fn escalate_review() -> Weight;
+	fn clear_rate_window() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -363,6 +364,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
+	/// Storage: `Access::EmergencyRate` (r:1 w:1)
+	/// Proof: `Access::EmergencyRate` (`max_values`: None, `max_size`: Some(3628), added: 6103, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	// TODO(regenerate)
+	fn clear_rate_window() -> Weight {
+		// Proof size, measured: `3800`
+		// Proof size, estimated: `7093`
+		// Minimum execution time: 1_500_000_000 picoseconds.
+		Weight::from_parts(1_550_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 7093))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights with RocksDB database weights, for tests and mocks.
@@ -675,5 +690,19 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 5380))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
+	}
+	/// Storage: `Access::EmergencyRate` (r:1 w:1)
+	/// Proof: `Access::EmergencyRate` (`max_values`: None, `max_size`: Some(3628), added: 6103, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	// TODO(regenerate)
+	fn clear_rate_window() -> Weight {
+		// Proof size, measured: `3800`
+		// Proof size, estimated: `7093`
+		// Minimum execution time: 1_500_000_000 picoseconds.
+		Weight::from_parts(1_550_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 7093))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -31,7 +31,7 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::{
 			fungible::{Inspect, InspectHold, MutateHold},
-			tokens::Precision,
+			tokens::{Fortitude, Precision, Preservation},
 			Time,
 		},
 		CloneNoBound, DebugNoBound, DefaultNoBound, EqNoBound, PartialEqNoBound,
@@ -42,7 +42,10 @@ pub mod pallet {
 		DenyReason, Grant, GrantSource, Grantee, PatientRegistry, ProviderRegistry, ProviderStatus,
 		Purpose, PurposeSet, Timestamp,
 	};
-	use sp_runtime::traits::{CheckedDiv, Zero};
+	use sp_runtime::{
+		traits::{CheckedDiv, Zero},
+		ArithmeticError,
+	};
 
 	/// The balance of an account, in the currency deposits are held in.
 	pub type BalanceOf<T> =
@@ -135,7 +138,8 @@ pub mod pallet {
 		/// The clock consents are valid against: the block timestamp, in milliseconds.
 		type Time: Time<Moment = Timestamp>;
 
-		/// Told when a patient grants a consent that permits research (the rewards pallet).
+		/// Told when a patient grants a consent that permits research. (A research consent
+		/// earns no rewards: it costs nobody anything. The runtime wires no listener.)
 		type ConsentEvents: ConsentEvents<Self::AccountId>;
 
 		/// Held from a patient for each consent it grants (its entry in the patient's ledger
@@ -164,6 +168,15 @@ pub mod pallet {
 		/// The length of a fee-free period, in blocks.
 		#[pallet::constant]
 		type FreePeriod: Get<BlockNumberFor<Self>>;
+
+		/// What a patient must be able to pay (free to spend, beyond what keeps its account
+		/// alive) for its operations to be free of fees: at least the fee of the costliest of
+		/// them. A transaction pool checks each pending transaction against the same state, so
+		/// it may admit more "free" operations of one patient than its allowance; those beyond
+		/// it are then paid at inclusion, or dropped, and never free for a patient that cannot
+		/// pay.
+		#[pallet::constant]
+		type FreeOperationMinBalance: Get<BalanceOf<Self>>;
 
 		/// Sets up patients and providers in the registries for the benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
@@ -250,7 +263,7 @@ pub mod pallet {
 		/// The consent would end before it starts.
 		InvalidPeriod,
 		/// The consent has expired (or would be expired when recorded).
-		Expired,
+		ConsentExpired,
 		/// The grantee names a provider or practitioner that does not exist.
 		UnknownGrantee,
 		/// The patient has the most consents allowed.
@@ -258,7 +271,7 @@ pub mod pallet {
 		/// The patient's ledger has the most live grants allowed.
 		TooManyGrants,
 		/// The patient has no consent with this id.
-		NotFound,
+		ConsentNotFound,
 		/// The consent is already revoked.
 		AlreadyRevoked,
 		/// The consent still counts: it is neither revoked nor expired.
@@ -267,8 +280,6 @@ pub mod pallet {
 		RetentionNotOver,
 		/// An emergency directive may name sensitive classes only.
 		NotSensitive,
-		/// No more consent ids.
-		Overflow,
 	}
 
 	#[pallet::hooks]
@@ -294,19 +305,26 @@ pub mod pallet {
 		/// revoked), optionally only for providers in `jurisdictions`.
 		///
 		/// Free of fees for up to `FreeOperations` grant, revoke and directive operations per
-		/// `FreePeriod` when it succeeds.
+		/// `FreePeriod` when it succeeds and the patient holds `FreeOperationMinBalance`.
 		///
 		/// # Requires
 		/// Signed by a registered patient (or its guardian through a proxy) below
 		/// `MaxConsents`; `ConsentDeposit` free to hold.
 		///
 		/// # Events
-		/// `ConsentGranted`.
+		/// * [`Event::ConsentGranted`] - the consent is recorded.
 		///
 		/// # Errors
-		/// `NotRegistered`, `NoDataClasses`, `NoPurposes`, `NoJurisdictions`, `InvalidPeriod`,
-		/// `Expired`, `UnknownGrantee`, `TooManyConsents`, `Overflow`; a token error if the
-		/// deposit cannot be held.
+		/// * [`Error::NotRegistered`] - the caller is not a registered patient.
+		/// * [`Error::NoDataClasses`] - `classes` is empty.
+		/// * [`Error::NoPurposes`] - `purposes` is empty.
+		/// * [`Error::NoJurisdictions`] - `jurisdictions` is an empty list.
+		/// * [`Error::InvalidPeriod`] - the consent would end before it starts.
+		/// * [`Error::ConsentExpired`] - `valid_until` is not in the future.
+		/// * [`Error::UnknownGrantee`] - the grantee names no provider or practitioner.
+		/// * [`Error::TooManyConsents`] - the patient has `MaxConsents` consents.
+		/// * [`ArithmeticError::Overflow`] - no consent ids are left.
+		/// * a token error - the deposit cannot be held.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::grant_consent(ConsentCap::<T>::get()))]
 		#[pallet::feeless_if(|origin: &OriginFor<T>,
@@ -364,16 +382,19 @@ pub mod pallet {
 		/// Revokes the caller's consent `id`. It stops counting in the block that includes this
 		/// call; its record stays, with its revocation time, until it is pruned.
 		///
-		/// Free of fees within the caller's `FreeOperations` per `FreePeriod` when it succeeds.
+		/// Free of fees within the caller's `FreeOperations` per `FreePeriod` when it succeeds
+		/// and the patient holds `FreeOperationMinBalance`.
 		///
 		/// # Requires
 		/// Signed by the patient whose consent it is (or its guardian through a proxy).
 		///
 		/// # Events
-		/// `ConsentRevoked`.
+		/// * [`Event::ConsentRevoked`] - the consent no longer counts.
 		///
 		/// # Errors
-		/// `NotFound`, `AlreadyRevoked`, `Expired`.
+		/// * [`Error::ConsentNotFound`] - the caller has no consent `id`.
+		/// * [`Error::AlreadyRevoked`] - the consent is revoked.
+		/// * [`Error::ConsentExpired`] - the consent has expired.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::revoke_consent(ConsentCap::<T>::get()))]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, id: &ConsentId| -> bool {
@@ -397,17 +418,19 @@ pub mod pallet {
 		/// Sets which sensitive classes emergency (break-glass) access to the caller's data may
 		/// include. The default is none: emergency access covers the non-sensitive classes only.
 		///
-		/// Free of fees within the caller's `FreeOperations` per `FreePeriod` when it succeeds.
+		/// Free of fees within the caller's `FreeOperations` per `FreePeriod` when it succeeds
+		/// and the patient holds `FreeOperationMinBalance`.
 		///
 		/// # Requires
 		/// Signed by a registered patient (or its guardian through a proxy); `classes` names
 		/// sensitive classes only.
 		///
 		/// # Events
-		/// `EmergencyDirectiveSet`.
+		/// * [`Event::EmergencyDirectiveSet`] - the directive is in force.
 		///
 		/// # Errors
-		/// `NotRegistered`; `NotSensitive`.
+		/// * [`Error::NotRegistered`] - the caller is not a registered patient.
+		/// * [`Error::NotSensitive`] - `classes` names a class that is not sensitive.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::set_emergency_directive(ConsentCap::<T>::get()))]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, classes: &DataClassSet| -> bool {
@@ -433,18 +456,20 @@ pub mod pallet {
 		/// Signed by anyone (the deposit goes back to the patient).
 		///
 		/// # Events
-		/// `ConsentPruned`.
+		/// * [`Event::ConsentPruned`] - the consent is gone, its deposit released.
 		///
 		/// # Errors
-		/// `NotFound`, `StillActive`, `RetentionNotOver`.
+		/// * [`Error::ConsentNotFound`] - no consent has this id.
+		/// * [`Error::StillActive`] - the consent is neither revoked nor expired.
+		/// * [`Error::RetentionNotOver`] - it ended less than `ConsentRetention` ago.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::prune_consent(ConsentCap::<T>::get()))]
 		pub fn prune_consent(origin: OriginFor<T>, id: ConsentId) -> DispatchResult {
 			ensure_signed(origin)?;
-			let patient = ConsentPatient::<T>::get(id).ok_or(Error::<T>::NotFound)?;
-			let mut ledger = Ledgers::<T>::get(&patient).ok_or(Error::<T>::NotFound)?;
-			let position = ledger.position(id).ok_or(Error::<T>::NotFound)?;
-			let consent = ledger.consents.get(position).ok_or(Error::<T>::NotFound)?;
+			let patient = ConsentPatient::<T>::get(id).ok_or(Error::<T>::ConsentNotFound)?;
+			let mut ledger = Ledgers::<T>::get(&patient).ok_or(Error::<T>::ConsentNotFound)?;
+			let position = ledger.position(id).ok_or(Error::<T>::ConsentNotFound)?;
+			let consent = ledger.consents.get(position).ok_or(Error::<T>::ConsentNotFound)?;
 			let now = T::Time::now();
 			let ended = consent.ended_at(now).ok_or(Error::<T>::StillActive)?;
 			ensure!(
@@ -480,15 +505,27 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		/// Whether the call `check` describes is free of fees for `origin`: signed by a patient
-		/// with fee-free operations left in this period, and sure to succeed (a failing call is
-		/// never free, so the free path cannot be used to fill blocks). `check` runs the call's
-		/// own checks and returns the ledger it read, so the ledger is decoded once.
+		/// with fee-free operations left in this period that could pay for them
+		/// ([`Self::can_pay_fees`]), and sure to succeed (a failing call is never free, so the
+		/// free path cannot be used to fill blocks). `check` runs the call's own checks and
+		/// returns the ledger it read, so the ledger is decoded once.
 		fn is_free(
 			origin: &OriginFor<T>,
 			check: impl FnOnce(&T::AccountId) -> Result<Ledger<T>, DispatchError>,
 		) -> bool {
 			let Ok(who) = ensure_signed(origin.clone()) else { return false };
-			check(&who).is_ok_and(|ledger| Self::has_free_left(&ledger))
+			Self::can_pay_fees(&who) && check(&who).is_ok_and(|ledger| Self::has_free_left(&ledger))
+		}
+
+		/// Whether `who` could pay the fee of a patient operation: it holds
+		/// `FreeOperationMinBalance` free to spend (as the fee would be taken: keeping its
+		/// account alive). A transaction pool checks every pending transaction of an account
+		/// against the same state, so it may admit more free operations of one patient than
+		/// its allowance left; at inclusion those beyond the allowance pay fees, and a patient
+		/// that cannot pay gets none free, so it cannot fill the pool for nothing.
+		pub fn can_pay_fees(who: &T::AccountId) -> bool {
+			T::Currency::reducible_balance(who, Preservation::Preserve, Fortitude::Polite)
+				>= T::FreeOperationMinBalance::get()
 		}
 
 		/// Whether `ledger` has a fee-free operation left in the current period.
@@ -555,7 +592,7 @@ pub mod pallet {
 			// consent cannot authorise, after the fact, an access made before it existed.
 			let valid_from = request.valid_from.unwrap_or(now).max(now);
 			if let Some(until) = request.valid_until {
-				ensure!(now < until, Error::<T>::Expired);
+				ensure!(now < until, Error::<T>::ConsentExpired);
 				ensure!(valid_from < until, Error::<T>::InvalidPeriod);
 			}
 			let known = match &request.grantee {
@@ -590,12 +627,12 @@ pub mod pallet {
 			who: &T::AccountId,
 			id: ConsentId,
 		) -> Result<(Ledger<T>, usize), DispatchError> {
-			let ledger = Ledgers::<T>::get(who).ok_or(Error::<T>::NotFound)?;
-			let position = ledger.position(id).ok_or(Error::<T>::NotFound)?;
-			let consent = ledger.consents.get(position).ok_or(Error::<T>::NotFound)?;
+			let ledger = Ledgers::<T>::get(who).ok_or(Error::<T>::ConsentNotFound)?;
+			let position = ledger.position(id).ok_or(Error::<T>::ConsentNotFound)?;
+			let consent = ledger.consents.get(position).ok_or(Error::<T>::ConsentNotFound)?;
 			let now = T::Time::now();
 			ensure!(!consent.is_revoked_at(now), Error::<T>::AlreadyRevoked);
-			ensure!(!consent.is_expired_at(now), Error::<T>::Expired);
+			ensure!(!consent.is_expired_at(now), Error::<T>::ConsentExpired);
 			Ok((ledger, position))
 		}
 
@@ -616,7 +653,7 @@ pub mod pallet {
 			mut consent: ConsentOf<T>,
 		) -> Result<ConsentId, DispatchError> {
 			let id = NextConsentId::<T>::get();
-			let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			let next = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
 			consent.id = id;
 			let event = Event::ConsentGranted {
 				patient: patient.clone(),
@@ -703,7 +740,9 @@ pub mod pallet {
 			ensure!(!grant.classes.is_empty(), Error::<T>::NoDataClasses);
 			ensure!(!grant.purposes.is_empty(), Error::<T>::NoPurposes);
 			let now = T::Time::now();
-			ensure!(now < grant.valid_until, Error::<T>::Expired);
+			ensure!(now < grant.valid_until, Error::<T>::ConsentExpired);
+			// Fail before making room, so that a grant that cannot be recorded changes nothing.
+			NextConsentId::<T>::get().checked_add(1).ok_or(ArithmeticError::Overflow)?;
 			if ledger.grants() >= T::MaxGrants::get() {
 				let ended: alloc::vec::Vec<ConsentId> = ledger
 					.consents
@@ -826,8 +865,12 @@ impl<T: Config> salus_primitives::AccessControl<T::AccountId> for Pallet<T> {
 		Self::registered_ledger(patient).is_ok_and(|ledger| Self::has_room_for_grant(&ledger))
 	}
 
+	/// Also requires that the patient could pay for the operation
+	/// ([`Pallet::can_pay_fees`]), so that no patient call is free for an account that could
+	/// flood the transaction pool with them for nothing.
 	fn has_free_operation(patient: &T::AccountId) -> bool {
-		Self::registered_ledger(patient).is_ok_and(|ledger| Self::has_free_left(&ledger))
+		Self::can_pay_fees(patient)
+			&& Self::registered_ledger(patient).is_ok_and(|ledger| Self::has_free_left(&ledger))
 	}
 
 	fn count_operation(patient: &T::AccountId) {

@@ -9,6 +9,8 @@
 //! | 31 | practitioner of provider 2, a laboratory in DE pending accreditation |
 //! | 41 | practitioner of provider 3, an accredited research institute in US |
 //! | 50 | nobody: neither patient nor practitioner |
+//! | 98 | a registered patient that cannot pay a fee ([`PENNILESS`]) |
+//! | 99 | a registered patient with less than a consent deposit ([`POOR`]) |
 
 use crate as pallet_consent;
 use frame_support::{
@@ -49,10 +51,15 @@ pub const MAX_GRANTS: u32 = 2;
 pub const RETENTION: Timestamp = 1_000;
 pub const FREE_OPERATIONS: u32 = 3;
 pub const FREE_PERIOD: u64 = 10;
+/// What a patient must be able to pay for its operations to be free of fees.
+pub const FREE_OPERATION_MIN_BALANCE: u64 = 10;
 /// What every test account starts with.
 pub const ENDOWMENT: u64 = 1_000;
 /// A registered patient with less than a consent deposit.
 pub const POOR: u64 = 99;
+/// A registered patient that could not pay a fee: it has its existential deposit and
+/// `FREE_OPERATION_MIN_BALANCE - 1` more.
+pub const PENNILESS: u64 = 98;
 /// The time every test starts at.
 pub const START: Timestamp = 100;
 
@@ -71,7 +78,7 @@ pub fn us() -> Jurisdiction {
 parameter_types! {
 	/// The block timestamp.
 	pub static Now: Timestamp = START;
-	/// The research consents reported to the rewards listener, in order: (patient, consent).
+	/// The research consents reported to the listener, in order: (patient, consent).
 	pub static ResearchGrants: Vec<(u64, ConsentId)> = Vec::new();
 }
 
@@ -116,6 +123,7 @@ impl pallet_consent::Config for Test {
 	type ConsentRetention = ConstU64<RETENTION>;
 	type FreeOperations = ConstU32<FREE_OPERATIONS>;
 	type FreePeriod = ConstU64<FREE_PERIOD>;
+	type FreeOperationMinBalance = ConstU64<FREE_OPERATION_MIN_BALANCE>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type Fixtures = MockIdentity;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -128,6 +136,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	let mut balances: Vec<(u64, u64)> = (1..=50).map(|who| (who, ENDOWMENT)).collect();
 	balances.push((POOR, 2));
+	balances.push((PENNILESS, FREE_OPERATION_MIN_BALANCE));
 	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();
@@ -137,7 +146,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		Now::set(START);
 		ResearchGrants::set(Vec::new());
 		registry::reset();
-		[1, 2, 3, POOR].into_iter().for_each(registry::register_patient);
+		[1, 2, 3, POOR, PENNILESS].into_iter().for_each(registry::register_patient);
 		use ProviderKind::*;
 		use ProviderStatus::*;
 		add_provider(11, Hospital, de(), Accredited);

@@ -35,12 +35,13 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use salus_primitives::{
-		DisputeId, DisputeSubject, PatientRegistry, ProviderId, ProviderRegistry, RewardClawback,
+		DisputeId, DisputeSubject, DisputeSubjects, PatientRegistry, ProviderId, ProviderRegistry,
+		RewardClawback,
 	};
 	use sp_core::H256;
 	use sp_runtime::{
 		traits::{Saturating, Zero},
-		Perbill,
+		ArithmeticError, Perbill,
 	};
 
 	/// The balance of an account, in the currency bonds are held in.
@@ -93,14 +94,19 @@ pub mod pallet {
 		/// The providers, their practitioners, and the sanctions on them (the identity pallet).
 		type Providers: ProviderRegistry<Self::AccountId, Balance = BalanceOf<Self>>;
 
+		/// Who each emergency and disclosure concerns (the access pallet): only its patient
+		/// disputes it, and only against the provider that did it.
+		type Subjects: DisputeSubjects<Self::AccountId>;
+
 		/// The arbitrators: the governance-managed body whose members vote on disputes.
 		type Arbitrators: SortedMembers<Self::AccountId>;
 
 		/// Who rules on appeals and on disputes the arbitrators left without a quorum.
 		type AppealOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// Takes back unclaimed rewards of a provider an upheld dispute condemned (those of its
-		/// admin account); its weight is added to the calls that apply verdicts.
+		/// Takes back unclaimed rewards of a provider an upheld dispute condemned (those of the
+		/// account that administered it when the dispute opened); its weight is added to the
+		/// calls that apply verdicts.
 		type Clawback: RewardClawback<Self::AccountId, BalanceOf<Self>>;
 
 		/// The treasury account: it receives the rest of slashes and forfeited bonds.
@@ -160,6 +166,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type RejectedRefund: Get<Perbill>;
 
+		/// The share of its bond a conduct claimant forfeits to the treasury when its dispute
+		/// lapses (no quorum, and no ruling in time), so that a claim nobody judges still costs
+		/// something. A patient's dispute about an act done to it lapses without penalty.
+		#[pallet::constant]
+		type LapseForfeit: Get<Perbill>;
+
 		/// After this many upheld disputes a provider is suspended. An upheld dispute about an
 		/// emergency (a broken glass that was not justified) suspends at once.
 		#[pallet::constant]
@@ -173,11 +185,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxArbitrators: Get<u32>;
 
-		/// The most disputes open at once.
+		/// The most disputes about its conduct open against one provider at once. Disputes
+		/// about an emergency or a disclosure do not count (only the patient concerned opens
+		/// them), so filling a provider's share blocks no contest, escalation or disclosure
+		/// claim.
 		#[pallet::constant]
-		type MaxOpenDisputes: Get<u32>;
+		type MaxConductDisputesPerRespondent: Get<u32>;
 
-		/// The most disputes one account may have opened and still open.
+		/// The most open claims (disputes about disclosures and conduct) one account may have;
+		/// contests and escalations of emergencies do not count and are never refused for it.
 		#[pallet::constant]
 		type MaxDisputesPerClaimant: Get<u32>;
 
@@ -189,7 +205,10 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 	}
 
-	/// Open disputes: dispute id → the dispute. Removed when its verdict is applied.
+	/// Open disputes: dispute id → the dispute. Removed when its verdict is applied. Not
+	/// bounded by one global number (which anyone could fill): every entry is a claim bonded
+	/// and limited per claimant (and, for conduct, per respondent), or a contest or
+	/// escalation of one emergency, bounded by the access pallet's open reviews per patient.
 	#[pallet::storage]
 	pub type OpenDisputes<T: Config> = CountedStorageMap<_, Twox64Concat, DisputeId, DisputeOf<T>>;
 
@@ -197,13 +216,22 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextDisputeId<T: Config> = StorageValue<_, DisputeId, ValueQuery>;
 
-	/// Account → how many open disputes it is the claimant of.
+	/// Account → the open disputes it is the claimant of (all, and its claims); no entry when
+	/// there are none.
 	#[pallet::storage]
 	pub type ClaimantDisputes<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+		StorageMap<_, Blake2_128Concat, T::AccountId, OpenBy, OptionQuery>;
 
-	/// Emergency or disclosure → the dispute that took it up. Kept after the dispute ends: an
-	/// act is judged once.
+	/// Provider → the open disputes against it (all, and about its conduct); no entry when
+	/// there are none. Makes the provider's obligations an O(1) read.
+	#[pallet::storage]
+	pub type RespondentDisputes<T: Config> =
+		StorageMap<_, Twox64Concat, ProviderId, OpenAgainst, OptionQuery>;
+
+	/// Emergency or disclosure → the dispute that took it up. Kept after a verdict (an act is
+	/// judged once; the entry is paid for by what the verdict moved: the slash, or the
+	/// forfeited part of the bond); removed when the dispute lapses unjudged, so that the act
+	/// may be disputed again.
 	#[pallet::storage]
 	pub type Subjects<T: Config> = StorageMap<_, Blake2_128Concat, DisputeSubject, DisputeId>;
 
@@ -298,7 +326,8 @@ pub mod pallet {
 			id: DisputeId,
 			/// The final verdict.
 			verdict: Verdict,
-			/// Whether it ended without a ruling in time (rejected without penalty).
+			/// Whether it lapsed: nobody ruled in time (rejected; a conduct claimant forfeits
+			/// `LapseForfeit` of its bond, any other gets it all back).
 			lapsed: bool,
 			/// What moved.
 			settlement: Settlement<BalanceOf<T>>,
@@ -309,38 +338,51 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// No open dispute has this id.
 		DisputeNotFound,
-		/// Only registered patients and practitioners of accredited providers open disputes.
+		/// Only registered patients and practitioners of accredited providers dispute a
+		/// provider's conduct.
 		NotEligible,
 		/// No provider has this id.
 		ProviderNotFound,
 		/// A practitioner cannot bring a dispute against its own provider.
 		OwnProvider,
-		/// This emergency or disclosure was already taken to the court.
-		SubjectAlreadyDisputed,
-		/// The court has as many open disputes as it can hold.
-		TooManyDisputes,
+		/// An emergency is disputed through the access pallet (`contest_emergency`, or its
+		/// escalation when nobody reviews it), not with `open_dispute`.
+		SubjectIsEmergency,
+		/// No emergency has this id.
+		EmergencyNotFound,
+		/// No disclosure has this id.
+		DisclosureNotFound,
+		/// Only the patient whose data the emergency or disclosure touched disputes it.
+		NotPatient,
+		/// The emergency or disclosure was done by another provider than the respondent named.
+		WrongRespondent,
+		/// This emergency or disclosure is under dispute, or was judged.
+		AlreadyDisputed,
+		/// The respondent has as many open disputes about its conduct as the court takes.
+		TooManyConductDisputes,
 		/// The claimant has as many open disputes as it may.
 		TooManyClaimantDisputes,
 		/// Only the claimant or a practitioner of the respondent may file evidence.
 		NotParty,
 		/// The evidence period is over.
 		EvidencePeriodOver,
-		/// The dispute holds as much evidence as it may.
-		TooMuchEvidence,
+		/// The dispute holds as many evidence hashes as it may.
+		TooManyEvidenceHashes,
 		/// Only arbitrators vote.
 		NotArbitrator,
-		/// An arbitrator who is the claimant or acts for the respondent does not vote.
+		/// An arbitrator who is the claimant, or has (or had when the dispute opened) a stake
+		/// in the respondent, does not vote.
 		ConflictOfInterest,
-		/// The dispute is not in its voting period.
-		NotVoting,
 		/// The evidence period is still running.
 		EvidencePeriodOpen,
-		/// The voting period is still running and the verdict is not yet certain.
-		VotingOpen,
+		/// The voting period is still running.
+		VotingPeriodOpen,
+		/// The voting period is over.
+		VotingPeriodOver,
 		/// The appeal period is still running.
 		AppealPeriodOpen,
 		/// The appeal origin may still rule.
-		AwaitingRuling,
+		RulingPeriodOpen,
 		/// The dispute has no verdict that can be appealed (now).
 		NotAppealable,
 		/// The appeal period is over.
@@ -367,6 +409,10 @@ pub mod pallet {
 			assert!(!T::VotingPeriod::get().is_zero(), "the arbitrators need time to vote");
 			assert!(!T::RulingPeriod::get().is_zero(), "the appeal origin needs time to rule");
 			assert!(T::MaxArbitrators::get() > 0 && T::MaxEvidence::get() > 0);
+			assert!(
+				T::MaxConductDisputesPerRespondent::get() > 0,
+				"a provider's conduct must be open to dispute"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -377,23 +423,42 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Opens a dispute against provider `respondent` about `subject` (an emergency access,
-		/// a logged disclosure, or its conduct), with `evidence` (a hash of the documents kept
-		/// off chain). Holds `DisputeBond` from the claimant until the verdict is applied.
+		/// Opens a dispute against provider `respondent` about `subject` (a logged disclosure,
+		/// or its conduct), with `evidence` (a hash of the documents kept off chain). Holds
+		/// `DisputeBond` from the claimant until the verdict is applied, and records which
+		/// arbitrators have a stake in the respondent now (they will not vote) and who
+		/// administers it (an upheld verdict claws back that account's rewards).
+		///
+		/// An emergency is disputed only through the access pallet: its patient contests it,
+		/// or the court takes it up when nobody reviewed it in time.
 		///
 		/// # Requires
-		/// Signed by a registered patient (or its guardian, through a proxy) or by a
-		/// practitioner of another accredited provider; the respondent exists; an emergency or
-		/// disclosure was not taken to the court before; the court and the claimant have room
-		/// for another dispute; `DisputeBond` free to hold.
+		/// - A disclosure: signed by the patient whose data it touched (or its guardian,
+		///   through a proxy, acting as the patient), against the provider that logged it; the
+		///   disclosure was not disputed before (a lapsed dispute does not count).
+		/// - Conduct: signed by a registered patient, or by a practitioner of another
+		///   accredited provider; the respondent has fewer than
+		///   `MaxConductDisputesPerRespondent` open conduct disputes.
+		/// - The respondent exists; the claimant has fewer than `MaxDisputesPerClaimant` open
+		///   claims; `DisputeBond` free to hold.
 		///
 		/// # Events
-		/// `DisputeOpened`.
+		/// - [`Event::DisputeOpened`]
 		///
 		/// # Errors
-		/// `NotEligible`, `ProviderNotFound`, `OwnProvider`, `SubjectAlreadyDisputed`,
-		/// `TooManyDisputes`, `TooManyClaimantDisputes`; the currency's error if the bond cannot
-		/// be held.
+		/// - [`Error::SubjectIsEmergency`] - the subject is an emergency
+		/// - [`Error::DisclosureNotFound`] - no disclosure has this id
+		/// - [`Error::NotPatient`] - the caller is not the disclosure's patient
+		/// - [`Error::WrongRespondent`] - another provider logged the disclosure
+		/// - [`Error::ProviderNotFound`] - the respondent does not exist
+		/// - [`Error::NotEligible`] - a conduct claimant is neither a registered patient nor a
+		///   practitioner of an accredited provider
+		/// - [`Error::OwnProvider`] - a practitioner claims against its own provider
+		/// - [`Error::AlreadyDisputed`] - the disclosure is under dispute or was judged
+		/// - [`Error::TooManyConductDisputes`] - the respondent's share of conduct disputes is
+		///   full
+		/// - [`Error::TooManyClaimantDisputes`] - the claimant's share is full
+		/// - the currency's error if the bond cannot be held
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::open_dispute())]
 		pub fn open_dispute(
@@ -403,7 +468,11 @@ pub mod pallet {
 			evidence: H256,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::open(&who, respondent, subject, Some(evidence)).map(|_| ())
+			ensure!(
+				!matches!(subject, DisputeSubject::Emergency(_)),
+				Error::<T>::SubjectIsEmergency
+			);
+			Self::open(&who, respondent, subject, Some(evidence), Source::Claim).map(|_| ())
 		}
 
 		/// Files `evidence` (a hash of documents kept off chain) in dispute `dispute_id`.
@@ -413,10 +482,14 @@ pub mod pallet {
 		/// period, while the dispute holds fewer than `MaxEvidence` hashes.
 		///
 		/// # Events
-		/// `EvidenceSubmitted`.
+		/// - [`Event::EvidenceSubmitted`]
 		///
 		/// # Errors
-		/// `DisputeNotFound`, `NotParty`, `EvidencePeriodOver`, `TooMuchEvidence`.
+		/// - [`Error::DisputeNotFound`] - no open dispute has this id
+		/// - [`Error::NotParty`] - the caller is neither the claimant nor acts for the
+		///   respondent
+		/// - [`Error::EvidencePeriodOver`] - the evidence period is over
+		/// - [`Error::TooManyEvidenceHashes`] - the evidence list is full
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::submit_evidence(T::MaxEvidence::get()))]
 		pub fn submit_evidence(
@@ -435,24 +508,32 @@ pub mod pallet {
 				dispute
 					.evidence
 					.try_push((party, evidence))
-					.map_err(|_| Error::<T>::TooMuchEvidence)?;
+					.map_err(|_| Error::<T>::TooManyEvidenceHashes)?;
 				Self::deposit_event(Event::EvidenceSubmitted { id: dispute_id, party, evidence });
 				Ok(())
 			})
 		}
 
-		/// Votes `verdict` on dispute `dispute_id`, or changes the caller's vote.
+		/// Votes `verdict` on dispute `dispute_id`, or changes the caller's vote. Votes of
+		/// arbitrators who have left the body (they no longer count) are dropped, so that a
+		/// renewed body always finds room.
 		///
 		/// # Requires
-		/// Signed by an arbitrator who is neither the claimant nor a practitioner of the
-		/// respondent, during the voting period (after the evidence period, until the dispute
-		/// is closed or its voting period ends).
+		/// Signed by an arbitrator who is not the claimant, had no stake in the respondent
+		/// when the dispute opened and has none now (`ProviderRegistry::is_affiliated`: its
+		/// admin, bonder, practitioners, and those of its family), during the voting period
+		/// (after the evidence period, until the voting period ends).
 		///
 		/// # Events
-		/// `Voted`.
+		/// - [`Event::Voted`]
 		///
 		/// # Errors
-		/// `DisputeNotFound`, `NotArbitrator`, `ConflictOfInterest`, `NotVoting`.
+		/// - [`Error::NotArbitrator`] - the caller is not an arbitrator
+		/// - [`Error::DisputeNotFound`] - no open dispute has this id
+		/// - [`Error::ConflictOfInterest`] - the caller is the claimant or has (or had) a stake
+		///   in the respondent
+		/// - [`Error::EvidencePeriodOpen`] - the voting period has not begun
+		/// - [`Error::VotingPeriodOver`] - the voting period is over
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::vote(T::MaxArbitrators::get()))]
 		pub fn vote(
@@ -461,18 +542,22 @@ pub mod pallet {
 			verdict: Verdict,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(T::Arbitrators::contains(&who), Error::<T>::NotArbitrator);
+			let members = T::Arbitrators::sorted_members();
+			ensure!(members.binary_search(&who).is_ok(), Error::<T>::NotArbitrator);
 			OpenDisputes::<T>::try_mutate(dispute_id, |dispute| {
 				let dispute = dispute.as_mut().ok_or(Error::<T>::DisputeNotFound)?;
-				ensure!(Self::party_of(&who, dispute).is_none(), Error::<T>::ConflictOfInterest);
+				ensure!(!Self::is_conflicted(&who, dispute), Error::<T>::ConflictOfInterest);
 				let Stage::Open { evidence_ends, voting_ends } = dispute.stage else {
-					return Err(Error::<T>::NotVoting.into());
+					return Err(Error::<T>::VotingPeriodOver.into());
 				};
 				let now = Self::now();
-				ensure!(evidence_ends < now && now <= voting_ends, Error::<T>::NotVoting);
+				ensure!(evidence_ends < now, Error::<T>::EvidencePeriodOpen);
+				ensure!(now <= voting_ends, Error::<T>::VotingPeriodOver);
+				// Only members' votes count: those of members who left make no claim on a slot.
+				dispute.votes.retain(|(voter, _)| members.binary_search(voter).is_ok());
 				match dispute.votes.iter_mut().find(|(voter, _)| *voter == who) {
 					Some((_, vote)) => *vote = verdict,
-					// The membership bounds the votes at `MaxArbitrators`.
+					// Distinct members, at most `MaxArbitrators` (the membership's bound).
 					None => dispute
 						.votes
 						.try_push((who.clone(), verdict))
@@ -485,33 +570,39 @@ pub mod pallet {
 
 		/// Moves dispute `dispute_id` on once its current stage is over:
 		///
-		/// - after the voting period, or earlier once the votes make the verdict certain, the
-		///   votes are counted: with a quorum the verdict is decided (and applied at once if
-		///   there is no appeal period), without one the dispute is referred to the appeal
-		///   origin;
+		/// - after the voting period (never earlier: votes may change until it ends), the
+		///   votes are counted — only those of current arbitrators without a conflict of
+		///   interest, against the number of such arbitrators: with a quorum the verdict is
+		///   decided (and applied at once if there is no appeal period), without one the
+		///   dispute is referred to the appeal origin;
 		/// - after the appeal period of a decided dispute, its verdict is applied;
-		/// - after the ruling period of a referred dispute nobody ruled on, it resolves
-		///   Rejected without penalty; of an appeal nobody ruled on, the verdict stands and the
-		///   appellant's bond returns.
+		/// - after the ruling period of a referred dispute nobody ruled on, it lapses: Rejected,
+		///   with `LapseForfeit` of a conduct claimant's bond forfeited (any other claimant's
+		///   bond returns whole), and the act it was about may be disputed again; of an appeal
+		///   nobody ruled on, the verdict stands and the appellant's bond returns.
 		///
 		/// Applying a verdict: **Upheld** slashes `Slash` from the provider's bond — the
-		/// `Compensation` share to the claimant, the `ArbitratorFee` share to the arbitrators
-		/// who voted Upheld, the rest to the treasury — suspends the provider when the subject
-		/// or its count of upheld disputes says so, claws back up to `ClawbackAmount` of its
-		/// unclaimed rewards, and
+		/// `Compensation` share to the claimant, the `ArbitratorFee` share to the counted
+		/// arbitrators who voted Upheld, the rest to the treasury — suspends the provider when
+		/// the subject or its count of upheld disputes says so, claws back up to
+		/// `ClawbackAmount` of the unclaimed rewards of the admin recorded at the opening, and
 		/// returns the claimant's bond. **Rejected** returns the `RejectedRefund` share of the
-		/// claimant's bond; of the rest the `ArbitratorFee` share goes to the arbitrators who
-		/// voted Rejected and the remainder to the treasury.
+		/// claimant's bond; of the rest the `ArbitratorFee` share goes to the counted
+		/// arbitrators who voted Rejected and the remainder to the treasury.
 		///
 		/// # Requires
 		/// Signed by anyone.
 		///
 		/// # Events
-		/// `DisputeDecided`, `DisputeReferred` or `DisputeResolved`.
+		/// - [`Event::DisputeDecided`], [`Event::DisputeReferred`] or
+		///   [`Event::DisputeResolved`]
 		///
 		/// # Errors
-		/// `DisputeNotFound`, `EvidencePeriodOpen`, `VotingOpen`, `AppealPeriodOpen`,
-		/// `AwaitingRuling`.
+		/// - [`Error::DisputeNotFound`] - no open dispute has this id
+		/// - [`Error::EvidencePeriodOpen`] - the evidence period is still running
+		/// - [`Error::VotingPeriodOpen`] - the voting period is still running
+		/// - [`Error::AppealPeriodOpen`] - the appeal period is still running
+		/// - [`Error::RulingPeriodOpen`] - the appeal origin may still rule
 		#[pallet::call_index(3)]
 		#[pallet::weight(
 			T::WeightInfo::close_dispute_count(T::MaxArbitrators::get())
@@ -530,8 +621,8 @@ pub mod pallet {
 			match dispute.stage.clone() {
 				Stage::Open { evidence_ends, voting_ends } => {
 					ensure!(now > evidence_ends, Error::<T>::EvidencePeriodOpen);
+					ensure!(now > voting_ends, Error::<T>::VotingPeriodOpen);
 					let tally = Tally::of::<T>(&dispute);
-					ensure!(now > voting_ends || tally.certain(), Error::<T>::VotingOpen);
 					match tally.verdict() {
 						Some(verdict) if T::AppealPeriod::get().is_zero() => {
 							Self::resolve(dispute_id, &dispute, Outcome::Verdict(verdict));
@@ -562,7 +653,7 @@ pub mod pallet {
 					Ok(Some(T::WeightInfo::close_dispute_count(votes)).into())
 				},
 				Stage::Referred { ends } => {
-					ensure!(now > ends, Error::<T>::AwaitingRuling);
+					ensure!(now > ends, Error::<T>::RulingPeriodOpen);
 					Self::resolve(dispute_id, &dispute, Outcome::Lapsed);
 					Ok(Some(T::WeightInfo::close_dispute_apply(votes)).into())
 				},
@@ -572,7 +663,7 @@ pub mod pallet {
 					Ok(Some(T::WeightInfo::close_dispute_apply(votes)).into())
 				},
 				Stage::Appealed { verdict, appellant, bond, ends } => {
-					ensure!(now > ends, Error::<T>::AwaitingRuling);
+					ensure!(now > ends, Error::<T>::RulingPeriodOpen);
 					// Nobody ruled: the verdict stands, and the appellant is not to blame.
 					Self::release(HoldReason::AppealBond, &appellant, bond);
 					Self::resolve(dispute_id, &dispute, Outcome::Verdict(verdict));
@@ -589,11 +680,14 @@ pub mod pallet {
 		/// respondent against Upheld — during the appeal period; `AppealBond` free to hold.
 		///
 		/// # Events
-		/// `DisputeAppealed`.
+		/// - [`Event::DisputeAppealed`]
 		///
 		/// # Errors
-		/// `DisputeNotFound`, `NotAppealable`, `AppealPeriodOver`, `NotLosingParty`; the
-		/// currency's error if the bond cannot be held.
+		/// - [`Error::DisputeNotFound`] - no open dispute has this id
+		/// - [`Error::NotAppealable`] - the dispute has no verdict to appeal (or was appealed)
+		/// - [`Error::AppealPeriodOver`] - the appeal period is over
+		/// - [`Error::NotLosingParty`] - the caller is not the party the verdict went against
+		/// - the currency's error if the bond cannot be held
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::appeal())]
 		pub fn appeal(origin: OriginFor<T>, dispute_id: DisputeId) -> DispatchResult {
@@ -634,10 +728,14 @@ pub mod pallet {
 		/// period.
 		///
 		/// # Events
-		/// `AppealRuled`, `DisputeResolved`.
+		/// - [`Event::AppealRuled`]
+		/// - [`Event::DisputeResolved`]
 		///
 		/// # Errors
-		/// `BadOrigin`, `DisputeNotFound`, `NoRulingDue`, `RulingPeriodOver`.
+		/// - `BadOrigin` - not the appeal origin
+		/// - [`Error::DisputeNotFound`] - no open dispute has this id
+		/// - [`Error::NoRulingDue`] - the dispute is neither appealed nor referred
+		/// - [`Error::RulingPeriodOver`] - the time to rule is over
 		#[pallet::call_index(5)]
 		#[pallet::weight(
 			T::WeightInfo::rule_on_appeal(T::MaxArbitrators::get())
@@ -678,44 +776,52 @@ pub mod pallet {
 		}
 	}
 
-	/// The votes on a dispute, counted against the current size of the arbitrators' body.
+	/// The votes on a dispute that count — those of current arbitrators without a conflict
+	/// of interest — against the number of such arbitrators.
 	#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 	pub struct Tally {
-		/// Votes for Upheld.
+		/// Counted votes for Upheld.
 		pub upheld: u32,
-		/// Votes for Rejected.
+		/// Counted votes for Rejected.
 		pub rejected: u32,
-		/// Arbitrators now.
-		pub members: u32,
-		/// The share of `members` that must vote.
+		/// The arbitrators who may decide the dispute now: current members who are not the
+		/// claimant and had no stake in the respondent at the opening and have none now.
+		pub eligible: u32,
+		/// The share of `eligible` that must vote.
 		pub quorum: Perbill,
 		/// Upheld needs more than this share of the votes cast.
 		pub threshold: Perbill,
 	}
 
 	impl Tally {
-		/// The votes on `dispute` and the rules that count them.
+		/// The counted votes on `dispute` and the rules that count them.
 		pub fn of<T: Config>(dispute: &DisputeOf<T>) -> Self {
-			let upheld = dispute.votes.iter().filter(|(_, vote)| *vote == Verdict::Upheld).count();
-			let cast = dispute.votes.len();
+			let bench = Pallet::<T>::bench(dispute);
+			let (mut upheld, mut rejected) = (0u32, 0u32);
+			for (_, vote) in Pallet::<T>::counted(dispute, &bench) {
+				match vote {
+					Verdict::Upheld => upheld = upheld.saturating_add(1),
+					Verdict::Rejected => rejected = rejected.saturating_add(1),
+				}
+			}
 			Self {
-				upheld: upheld as u32,
-				rejected: cast.saturating_sub(upheld) as u32,
-				members: T::Arbitrators::count() as u32,
+				upheld,
+				rejected,
+				eligible: bench.len() as u32,
 				quorum: T::Quorum::get(),
 				threshold: T::UpheldThreshold::get(),
 			}
 		}
 
-		/// Votes cast.
+		/// Votes cast (and counted).
 		pub fn cast(&self) -> u32 {
 			self.upheld.saturating_add(self.rejected)
 		}
 
-		/// Whether at least one vote was cast and at least the quorum share of the arbitrators
-		/// voted.
+		/// Whether at least one vote was cast and at least the quorum share of the eligible
+		/// arbitrators voted.
 		pub fn has_quorum(&self) -> bool {
-			self.cast() > 0 && self.cast() >= self.quorum.mul_ceil(self.members)
+			self.cast() > 0 && self.cast() >= self.quorum.mul_ceil(self.eligible)
 		}
 
 		/// Whether `part` is more than `share` of `whole`, computed exactly.
@@ -734,20 +840,6 @@ pub mod pallet {
 					Verdict::Rejected
 				}
 			})
-		}
-
-		/// Whether the verdict can no longer change, however the arbitrators who have not
-		/// voted vote: the quorum is reached, and Upheld wins even if all of them vote
-		/// Rejected, or loses even if all of them vote Upheld.
-		pub fn certain(&self) -> bool {
-			let missing = self.members.saturating_sub(self.cast());
-			self.has_quorum()
-				&& (Self::exceeds(self.upheld, self.threshold, self.members)
-					|| !Self::exceeds(
-						self.upheld.saturating_add(missing),
-						self.threshold,
-						self.members,
-					))
 		}
 	}
 
@@ -769,61 +861,118 @@ pub mod pallet {
 			}
 		}
 
-		/// Opens a dispute of `claimant` against `respondent` about `subject`. With `evidence`
-		/// the claimant asked for it and its bond is held; without, the court takes it up on
-		/// its own (an emergency nobody reviewed) and holds nothing.
+		/// Whether `who` may not decide `dispute`: it is the claimant, it had a stake in the
+		/// respondent when the dispute opened (the snapshot), or it has one now.
+		pub(crate) fn is_conflicted(who: &T::AccountId, dispute: &DisputeOf<T>) -> bool {
+			*who == dispute.claimant
+				|| dispute.conflicted.contains(who)
+				|| T::Providers::is_affiliated(who, dispute.respondent)
+		}
+
+		/// The arbitrators who may decide `dispute` now, sorted: the current members without a
+		/// conflict of interest (at most `MaxArbitrators` registry look-ups).
+		pub(crate) fn bench(dispute: &DisputeOf<T>) -> Vec<T::AccountId> {
+			T::Arbitrators::sorted_members()
+				.into_iter()
+				.filter(|member| !Self::is_conflicted(member, dispute))
+				.collect()
+		}
+
+		/// The votes on `dispute` that count: those of the (sorted) `bench`.
+		pub(crate) fn counted<'a>(
+			dispute: &'a DisputeOf<T>,
+			bench: &'a [T::AccountId],
+		) -> impl Iterator<Item = &'a (T::AccountId, Verdict)> + 'a {
+			dispute
+				.votes
+				.iter()
+				.filter(move |(voter, _)| bench.binary_search(voter).is_ok())
+		}
+
+		/// Opens a dispute of `claimant` against `respondent` about `subject`, coming from
+		/// `source`. A claim or a contest holds the claimant's bond (and files `evidence`); an
+		/// escalation holds nothing. An escalation of an act already under dispute (or judged)
+		/// opens nothing and returns that dispute.
 		pub(crate) fn open(
 			claimant: &T::AccountId,
 			respondent: ProviderId,
 			subject: DisputeSubject,
 			evidence: Option<H256>,
+			source: Source,
 		) -> Result<DisputeId, DispatchError> {
+			let conduct = matches!(subject, DisputeSubject::Conduct);
+			let emergency = matches!(subject, DisputeSubject::Emergency(_));
+			// The court takes up on its own only emergencies nobody reviewed.
+			ensure!(source != Source::Escalation || emergency, Error::<T>::EmergencyNotFound);
+			if !conduct {
+				// Only the patient concerned disputes an act, and only against its provider.
+				let missing = match subject {
+					DisputeSubject::Emergency(_) => Error::<T>::EmergencyNotFound,
+					_ => Error::<T>::DisclosureNotFound,
+				};
+				let (patient, provider) = T::Subjects::parties(subject).ok_or(missing)?;
+				ensure!(patient == *claimant, Error::<T>::NotPatient);
+				ensure!(provider == respondent, Error::<T>::WrongRespondent);
+				if let Some(id) = Subjects::<T>::get(subject) {
+					// The patient already disputed it (or it was judged): an escalation joins
+					// that dispute rather than fail (and wait) forever.
+					ensure!(source == Source::Escalation, Error::<T>::AlreadyDisputed);
+					return Ok(id);
+				}
+			}
 			T::Providers::profile(respondent).ok_or(Error::<T>::ProviderNotFound)?;
-			// A patient may bring a claim against any provider, its own employer included; a
-			// practitioner who is not a patient claims for its (accredited) provider, so not
-			// against it.
-			if !T::Patients::is_registered(claimant) {
+			if conduct && !T::Patients::is_registered(claimant) {
+				// A patient may bring a claim against any provider, its own employer included;
+				// a practitioner who is not a patient claims for its (accredited) provider, so
+				// not against it.
 				let own = T::Providers::provider_of(claimant).ok_or(Error::<T>::NotEligible)?;
 				ensure!(own != respondent, Error::<T>::OwnProvider);
 				ensure!(T::Providers::is_accredited(own), Error::<T>::NotEligible);
 			}
-			let judged = !matches!(subject, DisputeSubject::Conduct);
+			let against = RespondentDisputes::<T>::get(respondent).unwrap_or_default();
 			ensure!(
-				!judged || !Subjects::<T>::contains_key(subject),
-				Error::<T>::SubjectAlreadyDisputed
+				!conduct || against.conduct < T::MaxConductDisputesPerRespondent::get(),
+				Error::<T>::TooManyConductDisputes
 			);
+			// Emergencies are the access pallet's to bound: neither limit applies to them.
+			let by = ClaimantDisputes::<T>::get(claimant).unwrap_or_default();
 			ensure!(
-				OpenDisputes::<T>::count() < T::MaxOpenDisputes::get(),
-				Error::<T>::TooManyDisputes
+				emergency || by.claims < T::MaxDisputesPerClaimant::get(),
+				Error::<T>::TooManyClaimantDisputes
 			);
-			let open = ClaimantDisputes::<T>::get(claimant);
-			let bond = match evidence {
-				Some(_) => {
-					ensure!(
-						open < T::MaxDisputesPerClaimant::get(),
-						Error::<T>::TooManyClaimantDisputes
-					);
-					T::DisputeBond::get()
-				},
-				None => Zero::zero(),
+			let bond = match source {
+				Source::Claim | Source::Contest => T::DisputeBond::get(),
+				Source::Escalation => Zero::zero(),
 			};
-			if !bond.is_zero() {
-				T::Currency::hold(&HoldReason::DisputeBond.into(), claimant, bond)?;
-			}
-
 			let id = NextDisputeId::<T>::get();
-			NextDisputeId::<T>::put(id.saturating_add(1));
-			let evidence_ends = Self::now().saturating_add(T::EvidencePeriod::get());
-			let voting_ends = evidence_ends.saturating_add(T::VotingPeriod::get());
+			let next = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
 			let mut filed = BoundedVec::new();
 			if let Some(hash) = evidence {
 				filed
 					.try_push((Party::Claimant, hash))
-					.map_err(|_| Error::<T>::TooMuchEvidence)?;
+					.map_err(|_| Error::<T>::TooManyEvidenceHashes)?;
 			}
+			// Nothing is written before this point, nor refused after it: the access pallet
+			// escalates outside a transaction.
+			if !bond.is_zero() {
+				T::Currency::hold(&HoldReason::DisputeBond.into(), claimant, bond)?;
+			}
+			NextDisputeId::<T>::put(next);
+			let evidence_ends = Self::now().saturating_add(T::EvidencePeriod::get());
+			let voting_ends = evidence_ends.saturating_add(T::VotingPeriod::get());
+			// Who has a stake in the respondent now never votes on this dispute, whatever
+			// the parties change later (the membership bounds the list at `MaxArbitrators`).
+			let conflicted = BoundedVec::truncate_from(
+				T::Arbitrators::sorted_members()
+					.into_iter()
+					.filter(|member| T::Providers::is_affiliated(member, respondent))
+					.collect(),
+			);
 			let dispute = Dispute {
 				claimant: claimant.clone(),
 				respondent,
+				admin: T::Providers::admin(respondent),
+				conflicted,
 				subject,
 				bond,
 				evidence: filed,
@@ -831,8 +980,21 @@ pub mod pallet {
 				stage: Stage::Open { evidence_ends, voting_ends },
 			};
 			OpenDisputes::<T>::insert(id, dispute);
-			ClaimantDisputes::<T>::insert(claimant, open.saturating_add(1));
-			if judged {
+			ClaimantDisputes::<T>::insert(
+				claimant,
+				OpenBy {
+					total: by.total.saturating_add(1),
+					claims: by.claims.saturating_add(u32::from(!emergency)),
+				},
+			);
+			RespondentDisputes::<T>::insert(
+				respondent,
+				OpenAgainst {
+					total: against.total.saturating_add(1),
+					conduct: against.conduct.saturating_add(u32::from(conduct)),
+				},
+			);
+			if !conduct {
 				Subjects::<T>::insert(subject, id);
 			}
 			Self::deposit_event(Event::DisputeOpened {
@@ -854,12 +1016,13 @@ pub mod pallet {
 				Outcome::Verdict(verdict) => (verdict, false),
 				Outcome::Lapsed => (Verdict::Rejected, true),
 			};
+			let conduct = matches!(dispute.subject, DisputeSubject::Conduct);
+			let claim = !matches!(dispute.subject, DisputeSubject::Emergency(_));
 			let winners: Vec<T::AccountId> = if lapsed {
 				Vec::new()
 			} else {
-				dispute
-					.votes
-					.iter()
+				let bench = Self::bench(dispute);
+				Self::counted(dispute, &bench)
 					.filter(|(_, vote)| *vote == verdict)
 					.map(|(voter, _)| voter.clone())
 					.collect()
@@ -872,10 +1035,14 @@ pub mod pallet {
 						Self::release(HoldReason::DisputeBond, &dispute.claimant, dispute.bond);
 				},
 				Verdict::Rejected => {
-					let refund = if lapsed {
-						dispute.bond
-					} else {
-						T::RejectedRefund::get().mul_floor(dispute.bond)
+					let refund = match (lapsed, conduct) {
+						// Nobody judged it: a conduct claim still costs something...
+						(true, true) => dispute
+							.bond
+							.saturating_sub(T::LapseForfeit::get().mul_floor(dispute.bond)),
+						// ...a patient's dispute about an act done to it does not.
+						(true, false) => dispute.bond,
+						(false, _) => T::RejectedRefund::get().mul_floor(dispute.bond),
 					};
 					let refunded =
 						Self::release(HoldReason::DisputeBond, &dispute.claimant, refund);
@@ -891,15 +1058,32 @@ pub mod pallet {
 				},
 			}
 			OpenDisputes::<T>::remove(id);
-			ClaimantDisputes::<T>::mutate_exists(&dispute.claimant, |open| {
-				*open = open.map(|count| count.saturating_sub(1)).filter(|count| *count > 0);
+			ClaimantDisputes::<T>::mutate_exists(&dispute.claimant, |by| {
+				*by = by
+					.map(|by| OpenBy {
+						total: by.total.saturating_sub(1),
+						claims: by.claims.saturating_sub(u32::from(claim)),
+					})
+					.filter(|by| by.total > 0);
 			});
+			RespondentDisputes::<T>::mutate_exists(dispute.respondent, |against| {
+				*against = against
+					.map(|against| OpenAgainst {
+						total: against.total.saturating_sub(1),
+						conduct: against.conduct.saturating_sub(u32::from(conduct)),
+					})
+					.filter(|against| against.total > 0);
+			});
+			if lapsed && !conduct {
+				// Unjudged, the act is not reserved: it may be disputed again.
+				Subjects::<T>::remove(dispute.subject);
+			}
 			Self::deposit_event(Event::DisputeResolved { id, verdict, lapsed, settlement });
 		}
 
 		/// The sanctions of an upheld `dispute`: the slash shared between the claimant, the
-		/// `winners` (the arbitrators who voted Upheld) and the treasury; the suspension; the
-		/// clawback.
+		/// `winners` (the counted arbitrators who voted Upheld) and the treasury; the
+		/// suspension; the clawback from the admin recorded at the opening.
 		fn sanction(
 			dispute: &DisputeOf<T>,
 			winners: &[T::AccountId],
@@ -936,8 +1120,11 @@ pub mod pallet {
 			// The registry refuses to suspend a provider that is not accredited (already
 			// suspended, or revoked): then nothing changes.
 			settlement.suspended = suspends && T::Providers::suspend(provider).is_ok();
-			if let Some(admin) = T::Providers::admin(provider) {
-				settlement.clawed_back = T::Clawback::claw_back(&admin, T::ClawbackAmount::get());
+			// The admin who ran the provider when the dispute opened answers for it: handing
+			// the provider to another account neither evades the clawback nor aims it at an
+			// innocent one.
+			if let Some(admin) = &dispute.admin {
+				settlement.clawed_back = T::Clawback::claw_back(admin, T::ClawbackAmount::get());
 			}
 		}
 
@@ -998,12 +1185,20 @@ pub mod pallet {
 
 		/// The invariants of the pallet's storage; every one must always hold:
 		///
-		/// 1. Open disputes are at most `MaxOpenDisputes`, each with an id below
-		///    `NextDisputeId`; an emergency or disclosure under dispute points to its dispute.
-		/// 2. Each account's count of open disputes it claims is the number of open disputes
-		///    naming it claimant, never zero when stored.
-		/// 3. Votes come only from current arbitrators, one each, never from a party.
-		/// 4. What each account has on hold for dispute and appeal bonds is the sum of the
+		/// 1. Each open dispute has an id below `NextDisputeId` and the counter of open
+		///    disputes is right; an emergency or disclosure under dispute points to its
+		///    dispute.
+		/// 2. Each account's counts of open disputes (all, and its claims about disclosures and
+		///    conduct) are the numbers of open disputes naming it claimant, never stored when
+		///    zero.
+		/// 3. Each provider's counts of open disputes (all, and about its conduct) are the
+		///    numbers of open disputes against it, never stored when zero.
+		/// 4. A dispute holds at most one vote per account and names each conflicted
+		///    arbitrator once; no counted vote comes from an account that is not a current
+		///    arbitrator, is a party, was conflicted at the opening or is conflicted now.
+		///    (Stored votes of members who left or became conflicted may remain: they do not
+		///    count, and the next vote drops those of members who left.)
+		/// 5. What each account has on hold for dispute and appeal bonds is the sum of the
 		///    bonds of the open disputes and appeals it made: every open dispute holds its
 		///    bonds, and no ended dispute holds anything.
 		#[cfg(any(feature = "try-runtime", test))]
@@ -1019,33 +1214,52 @@ pub mod pallet {
 			}
 
 			// 1.
-			let count = OpenDisputes::<T>::count();
-			ensure!(count <= T::MaxOpenDisputes::get(), "more open disputes than allowed");
 			ensure!(
-				OpenDisputes::<T>::iter_keys().count() == count as usize,
+				OpenDisputes::<T>::iter_keys().count() == OpenDisputes::<T>::count() as usize,
 				"the dispute counter is wrong"
 			);
 			let members: BTreeSet<T::AccountId> =
 				T::Arbitrators::sorted_members().into_iter().collect();
-			let mut claims = BTreeMap::<T::AccountId, u32>::new();
+			let mut claims = BTreeMap::<T::AccountId, OpenBy>::new();
+			let mut against = BTreeMap::<ProviderId, OpenAgainst>::new();
 			let (mut bonds, mut appeals) = (Held::<T>::new(), Held::<T>::new());
 			for (id, dispute) in OpenDisputes::<T>::iter() {
 				ensure!(id < NextDisputeId::<T>::get(), "dispute id not below NextDisputeId");
-				if !matches!(dispute.subject, DisputeSubject::Conduct) {
+				let conduct = matches!(dispute.subject, DisputeSubject::Conduct);
+				if !conduct {
 					ensure!(
 						Subjects::<T>::get(dispute.subject) == Some(id),
 						"a disputed act does not point to its dispute"
 					);
 				}
-				let claimed = claims.entry(dispute.claimant.clone()).or_default();
-				*claimed = claimed.saturating_add(1);
+				// 2.
+				let by = claims.entry(dispute.claimant.clone()).or_default();
+				by.total = by.total.saturating_add(1);
+				let claim = !matches!(dispute.subject, DisputeSubject::Emergency(_));
+				by.claims = by.claims.saturating_add(u32::from(claim));
 				// 3.
-				let mut voters = BTreeSet::new();
-				for (voter, _) in dispute.votes.iter() {
-					ensure!(members.contains(voter), "a vote from a non-arbitrator");
-					ensure!(voters.insert(voter.clone()), "two votes from one arbitrator");
-					ensure!(Self::party_of(voter, &dispute).is_none(), "a vote from a party");
+				let open = against.entry(dispute.respondent).or_default();
+				open.total = open.total.saturating_add(1);
+				open.conduct = open.conduct.saturating_add(u32::from(conduct));
+				// 4.
+				let voters: BTreeSet<_> = dispute.votes.iter().map(|(voter, _)| voter).collect();
+				ensure!(voters.len() == dispute.votes.len(), "two votes from one account");
+				let snapshot: BTreeSet<_> = dispute.conflicted.iter().collect();
+				ensure!(snapshot.len() == dispute.conflicted.len(), "a conflict listed twice");
+				let bench = Self::bench(&dispute);
+				for (voter, _) in Self::counted(&dispute, &bench) {
+					ensure!(members.contains(voter), "a counted vote from a non-arbitrator");
+					ensure!(
+						Self::party_of(voter, &dispute).is_none(),
+						"a counted vote from a party"
+					);
+					ensure!(
+						!snapshot.contains(voter)
+							&& !T::Providers::is_affiliated(voter, dispute.respondent),
+						"a counted vote from a conflicted arbitrator"
+					);
 				}
+				// 5.
 				add::<T>(&mut bonds, &dispute.claimant, dispute.bond);
 				if let Stage::Appealed { appellant, bond, .. } = &dispute.stage {
 					add::<T>(&mut appeals, appellant, *bond);
@@ -1056,7 +1270,12 @@ pub mod pallet {
 				ClaimantDisputes::<T>::iter().collect::<BTreeMap<_, _>>() == claims,
 				"claimants' counts do not match the open disputes"
 			);
-			// 4.
+			// 3.
+			ensure!(
+				RespondentDisputes::<T>::iter().collect::<BTreeMap<_, _>>() == against,
+				"respondents' counts do not match the open disputes"
+			);
+			// 5.
 			for (reason, held) in
 				[(HoldReason::DisputeBond, bonds), (HoldReason::AppealBond, appeals)]
 			{
@@ -1076,22 +1295,32 @@ pub mod pallet {
 	}
 }
 
+/// The access pallet's way into the court. Neither call is ever refused for the court's
+/// capacity: contests and escalations are bounded by the access pallet's open reviews per
+/// patient.
 impl<T: Config> salus_primitives::DisputeGateway<T::AccountId> for Pallet<T> {
+	/// A contest: `claimant` must be the patient the act concerns and `respondent` the
+	/// provider that did it (checked through `Config::Subjects`); the act must not be under
+	/// dispute or judged already; the bond is held. An emergency is not limited per claimant
+	/// or respondent; a disclosure or conduct is a claim like `open_dispute`'s.
 	fn open(
 		claimant: &T::AccountId,
 		respondent: salus_primitives::ProviderId,
 		subject: salus_primitives::DisputeSubject,
 		evidence: sp_core::H256,
 	) -> Result<salus_primitives::DisputeId, sp_runtime::DispatchError> {
-		Self::open(claimant, respondent, subject, Some(evidence))
+		Self::open(claimant, respondent, subject, Some(evidence), Source::Contest)
 	}
 
+	/// An escalation, of an emergency only: the parties are checked as for a contest; if the
+	/// emergency is already under dispute (its patient contested it) or was judged, returns
+	/// that dispute and opens nothing; otherwise opens one without a bond.
 	fn escalate(
 		patient: &T::AccountId,
 		respondent: salus_primitives::ProviderId,
 		subject: salus_primitives::DisputeSubject,
 	) -> Result<salus_primitives::DisputeId, sp_runtime::DispatchError> {
-		Self::open(patient, respondent, subject, None)
+		Self::open(patient, respondent, subject, None, Source::Escalation)
 	}
 }
 
@@ -1105,22 +1334,19 @@ impl<T: Config> salus_primitives::PatientLifecycle<T::AccountId> for Pallet<T> {
 	fn on_deregistered(_: &T::AccountId) {}
 }
 
-/// The arbitrators' body changed: the votes of those who left are withdrawn from every open
-/// dispute (at most `MaxOpenDisputes`), so only current arbitrators decide.
-impl<T: Config> frame_support::traits::ChangeMembers<T::AccountId> for Pallet<T> {
-	fn change_members_sorted(_: &[T::AccountId], outgoing: &[T::AccountId], _: &[T::AccountId]) {
-		if outgoing.is_empty() {
-			return;
-		}
-		let open: alloc::vec::Vec<_> = OpenDisputes::<T>::iter().collect();
-		for (id, mut dispute) in open {
-			let before = dispute.votes.len();
-			dispute.votes.retain(|(voter, _)| !outgoing.contains(voter));
-			if dispute.votes.len() != before {
-				OpenDisputes::<T>::insert(id, dispute);
-			}
-		}
+impl<T: Config> salus_primitives::ProviderLifecycle for Pallet<T> {
+	/// A provider with an open dispute against it may neither close nor change its admin
+	/// (one read).
+	fn has_obligations(provider: salus_primitives::ProviderId) -> bool {
+		RespondentDisputes::<T>::contains_key(provider)
 	}
+}
+
+/// The arbitrators' body changed. Nothing to do: only current members' votes count when a
+/// dispute is counted, and a vote drops the stale votes of the dispute it is cast on — so
+/// pallet-membership's calls do no work here that their weights do not include.
+impl<T: Config> frame_support::traits::ChangeMembers<T::AccountId> for Pallet<T> {
+	fn change_members_sorted(_: &[T::AccountId], _: &[T::AccountId], _: &[T::AccountId]) {}
 }
 
 /// The arbitrators' first members: no dispute has votes yet.

@@ -12,6 +12,10 @@
 //! | 50 | nobody: neither patient nor practitioner |
 //! | 101–105 | the arbitrators |
 //! | 999 | the treasury |
+//!
+//! The access pallet's acts are in [`Acts`] (set with [`record_act`]); every test starts with
+//! [`EMERGENCY`] and [`DISCLOSURE`] done by the hospital (provider 0) to patient 1, and
+//! [`OTHER_DISCLOSURE`] by the hospital to patient 2.
 
 use crate as pallet_disputes;
 use frame_support::{
@@ -19,7 +23,9 @@ use frame_support::{
 	traits::{ConstU32, ConstU64, SortedMembers},
 };
 pub use salus_primitives::mock::{self as registry, de, PROVIDER_BOND};
-use salus_primitives::{ProviderId, ProviderKind, ProviderStatus, RewardClawback};
+use salus_primitives::{
+	DisputeSubject, DisputeSubjects, ProviderId, ProviderKind, ProviderStatus, RewardClawback,
+};
 use sp_runtime::{BuildStorage, Perbill, Weight};
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -57,7 +63,8 @@ pub const CLAWBACK: u64 = 50;
 pub const UNCLAIMED: u64 = 30;
 pub const MAX_EVIDENCE: u32 = 4;
 pub const MAX_ARBITRATORS: u32 = 6;
-pub const MAX_OPEN: u32 = 5;
+/// The most open conduct disputes against one provider.
+pub const MAX_CONDUCT: u32 = 3;
 pub const MAX_PER_CLAIMANT: u32 = 2;
 pub const SUSPEND_AFTER: u32 = 2;
 /// What every test account starts with.
@@ -72,6 +79,12 @@ pub const NOBODY: u64 = 50;
 pub const ARBITRATORS: [u64; 5] = [101, 102, 103, 104, 105];
 /// The treasury account.
 pub const TREASURY: u64 = 999;
+/// An emergency the hospital declared on patient 1.
+pub const EMERGENCY: DisputeSubject = DisputeSubject::Emergency(5);
+/// A disclosure the hospital logged of patient 1's data.
+pub const DISCLOSURE: DisputeSubject = DisputeSubject::Disclosure(5);
+/// A disclosure the hospital logged of patient 2's data.
+pub const OTHER_DISCLOSURE: DisputeSubject = DisputeSubject::Disclosure(6);
 
 parameter_types! {
 	/// The arbitrators, sorted.
@@ -85,6 +98,9 @@ parameter_types! {
 	pub const Compensation: Perbill = Perbill::from_percent(50);
 	pub const ArbitratorFee: Perbill = Perbill::from_percent(10);
 	pub const RejectedRefund: Perbill = Perbill::from_percent(50);
+	pub const LapseForfeit: Perbill = Perbill::from_percent(20);
+	/// The emergencies and disclosures the access pallet would know: (act, patient, provider).
+	pub static Acts: alloc::vec::Vec<(DisputeSubject, u64, ProviderId)> = alloc::vec::Vec::new();
 	/// The appeal period; tests set it to zero to apply verdicts at once.
 	pub static AppealPeriod: u64 = APPEAL_WINDOW;
 }
@@ -108,6 +124,23 @@ impl SortedMembers<u64> for MockArbitrators {
 	}
 }
 
+/// Records that `patient`'s data was touched by `provider` in the emergency or disclosure
+/// `act`, as the access pallet would.
+pub fn record_act(act: DisputeSubject, patient: u64, provider: ProviderId) {
+	Acts::mutate(|acts| acts.push((act, patient, provider)));
+}
+
+/// The acts of [`Acts`].
+pub struct MockSubjects;
+impl DisputeSubjects<u64> for MockSubjects {
+	fn parties(subject: DisputeSubject) -> Option<(u64, ProviderId)> {
+		Acts::get()
+			.into_iter()
+			.find(|(act, ..)| *act == subject)
+			.map(|(_, patient, provider)| (patient, provider))
+	}
+}
+
 /// Records what it is asked to claw back, and takes at most [`UNCLAIMED`].
 pub struct MockClawback;
 impl RewardClawback<u64, u64> for MockClawback {
@@ -126,6 +159,7 @@ impl pallet_disputes::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Patients = MockIdentity;
 	type Providers = MockIdentity;
+	type Subjects = MockSubjects;
 	type Arbitrators = MockArbitrators;
 	type AppealOrigin = frame_system::EnsureRoot<u64>;
 	type Clawback = MockClawback;
@@ -143,10 +177,11 @@ impl pallet_disputes::Config for Test {
 	type Compensation = Compensation;
 	type ArbitratorFee = ArbitratorFee;
 	type RejectedRefund = RejectedRefund;
+	type LapseForfeit = LapseForfeit;
 	type SuspendAfter = ConstU32<SUSPEND_AFTER>;
 	type MaxEvidence = ConstU32<MAX_EVIDENCE>;
 	type MaxArbitrators = ConstU32<MAX_ARBITRATORS>;
-	type MaxOpenDisputes = ConstU32<MAX_OPEN>;
+	type MaxConductDisputesPerRespondent = ConstU32<MAX_CONDUCT>;
 	type MaxDisputesPerClaimant = ConstU32<MAX_PER_CLAIMANT>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type Fixtures = MockIdentity;
@@ -173,6 +208,11 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		Members::set(ARBITRATORS.to_vec());
 		ClawedBack::set(alloc::vec::Vec::new());
 		AppealPeriod::set(APPEAL_WINDOW);
+		Acts::set(alloc::vec![
+			(EMERGENCY, 1, HOSPITAL),
+			(DISCLOSURE, 1, HOSPITAL),
+			(OTHER_DISCLOSURE, 2, HOSPITAL),
+		]);
 		use ProviderKind::*;
 		use ProviderStatus::*;
 		registry::add_provider(11, Hospital, de(), Accredited);

@@ -1,5 +1,6 @@
-//! Every call's success and error paths (state unchanged on error), and the lifecycles: upheld,
-//! rejected, no quorum → referral → default, appeals reversed, confirmed and unruled.
+//! Every call's success and error paths (state unchanged on error), the lifecycles (upheld,
+//! rejected, no quorum → referral → lapse, appeals reversed, confirmed and unruled), and an
+//! attack test for each finding of the December 2026 review the court answers.
 
 use crate::{mock::*, *};
 use frame_support::{
@@ -10,12 +11,13 @@ use frame_support::{
 	},
 };
 use salus_primitives::{
-	DisputeGateway, DisputeId, DisputeSubject, PatientLifecycle, ProviderStatus,
+	DisputeGateway, DisputeId, DisputeSubject, PatientLifecycle, ProviderLifecycle, ProviderStatus,
 };
 use sp_core::H256;
 use sp_runtime::{DispatchError, Perbill, TokenError};
 
-const EMERGENCY: DisputeSubject = DisputeSubject::Emergency(5);
+/// Provider 1, the clinic whose practitioner is 21.
+const CLINIC: salus_primitives::ProviderId = 1;
 
 fn signed(who: u64) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
@@ -25,10 +27,19 @@ fn evidence(byte: u8) -> H256 {
 	H256::repeat_byte(byte)
 }
 
-/// Patient 1 disputes `subject` against the hospital; returns the dispute.
+/// Patient 1 disputes `subject` against the hospital with `open_dispute`; returns the dispute.
 fn open(subject: DisputeSubject) -> DisputeId {
 	assert_ok!(Disputes::open_dispute(signed(1), HOSPITAL, subject, evidence(1)));
 	NextDisputeId::<Test>::get().saturating_sub(1)
+}
+
+/// Patient 1 contests [`EMERGENCY`] through the access pallet; returns the dispute.
+fn contest() -> DisputeId {
+	<Disputes as DisputeGateway<u64>>::open(&1, HOSPITAL, EMERGENCY, evidence(1)).unwrap()
+}
+
+fn escalate(patient: u64, subject: DisputeSubject) -> Result<DisputeId, DispatchError> {
+	<Disputes as DisputeGateway<u64>>::escalate(&patient, HOSPITAL, subject)
 }
 
 fn stage(id: DisputeId) -> StageOf<Test> {
@@ -62,9 +73,9 @@ fn close(id: DisputeId) {
 	assert_ok!(Disputes::close_dispute(signed(NOBODY), id));
 }
 
-/// Opens an emergency dispute and lets `count` arbitrators decide `verdict` on it.
+/// Opens a dispute about [`DISCLOSURE`] and lets `count` arbitrators decide `verdict` on it.
 fn decided(count: usize, verdict: Verdict) -> DisputeId {
-	let id = open(EMERGENCY);
+	let id = open(DISCLOSURE);
 	past(id);
 	votes(id, count, verdict);
 	past(id);
@@ -96,17 +107,31 @@ fn status(provider: salus_primitives::ProviderId) -> ProviderStatus {
 		.status
 }
 
+fn patient_obligations(who: u64) -> bool {
+	<Disputes as PatientLifecycle<u64>>::has_obligations(&who)
+}
+
+fn provider_obligations(provider: salus_primitives::ProviderId) -> bool {
+	<Disputes as ProviderLifecycle>::has_obligations(provider)
+}
+
+fn tally(id: DisputeId) -> Tally {
+	Tally::of::<Test>(&OpenDisputes::<Test>::get(id).unwrap())
+}
+
 mod open_dispute {
 	use super::*;
 
 	#[test]
 	fn holds_the_bond_and_opens_the_evidence_period() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = open(DISCLOSURE);
 			assert_eq!(id, 0);
 			let dispute = OpenDisputes::<Test>::get(id).unwrap();
 			assert_eq!(dispute.claimant, 1);
 			assert_eq!(dispute.bond, DISPUTE_BOND);
+			assert_eq!(dispute.admin, Some(11));
+			assert!(dispute.conflicted.is_empty());
 			assert_eq!(dispute.evidence.to_vec(), vec![(Party::Claimant, evidence(1))]);
 			assert_eq!(
 				dispute.stage,
@@ -116,14 +141,18 @@ mod open_dispute {
 				}
 			);
 			assert_eq!(held(HoldReason::DisputeBond, 1), DISPUTE_BOND);
-			assert_eq!(ClaimantDisputes::<Test>::get(1), 1);
-			assert_eq!(Subjects::<Test>::get(EMERGENCY), Some(id));
+			assert_eq!(ClaimantDisputes::<Test>::get(1), Some(OpenBy { total: 1, claims: 1 }));
+			assert_eq!(
+				RespondentDisputes::<Test>::get(HOSPITAL),
+				Some(OpenAgainst { total: 1, conduct: 0 })
+			);
+			assert_eq!(Subjects::<Test>::get(DISCLOSURE), Some(id));
 			System::assert_last_event(
 				Event::DisputeOpened {
 					id,
 					claimant: 1,
 					respondent: HOSPITAL,
-					subject: EMERGENCY,
+					subject: DISCLOSURE,
 					bond: DISPUTE_BOND,
 					evidence_ends: 1 + EVIDENCE_PERIOD,
 					voting_ends: 1 + EVIDENCE_PERIOD + VOTING_PERIOD,
@@ -134,7 +163,7 @@ mod open_dispute {
 	}
 
 	#[test]
-	fn a_practitioner_of_another_accredited_provider_may_open_one() {
+	fn a_practitioner_of_another_accredited_provider_may_dispute_conduct() {
 		build_and_execute(|| {
 			assert_ok!(Disputes::open_dispute(
 				signed(21),
@@ -143,29 +172,54 @@ mod open_dispute {
 				evidence(2)
 			));
 			assert_eq!(held(HoldReason::DisputeBond, 21), DISPUTE_BOND);
+			assert_eq!(
+				RespondentDisputes::<Test>::get(HOSPITAL),
+				Some(OpenAgainst { total: 1, conduct: 1 })
+			);
 		});
 	}
 
 	#[test]
 	fn conduct_may_be_disputed_again_but_an_act_only_once() {
 		build_and_execute(|| {
-			open(DisputeSubject::Conduct);
-			open(DisputeSubject::Conduct);
+			for _ in 0..2 {
+				assert_ok!(Disputes::open_dispute(
+					signed(2),
+					HOSPITAL,
+					DisputeSubject::Conduct,
+					evidence(1)
+				));
+			}
 			assert_eq!(Subjects::<Test>::iter().count(), 0);
-			assert_ok!(Disputes::open_dispute(signed(2), HOSPITAL, EMERGENCY, evidence(1)));
+			open(DISCLOSURE);
 			assert_noop!(
-				Disputes::open_dispute(signed(21), HOSPITAL, EMERGENCY, evidence(1)),
-				Error::<Test>::SubjectAlreadyDisputed
+				Disputes::open_dispute(signed(1), HOSPITAL, DISCLOSURE, evidence(1)),
+				Error::<Test>::AlreadyDisputed
 			);
 		});
 	}
 
 	#[test]
-	fn only_patients_and_practitioners_of_accredited_providers_open_disputes() {
+	fn an_emergency_is_disputed_only_through_the_access_pallet() {
+		build_and_execute(|| {
+			assert_noop!(
+				Disputes::open_dispute(signed(1), HOSPITAL, EMERGENCY, evidence(1)),
+				Error::<Test>::SubjectIsEmergency
+			);
+		});
+	}
+
+	#[test]
+	fn only_patients_and_practitioners_of_accredited_providers_dispute_conduct() {
 		build_and_execute(|| {
 			for who in [NOBODY, 31] {
 				assert_noop!(
-					Disputes::open_dispute(signed(who), HOSPITAL, EMERGENCY, evidence(1)),
+					Disputes::open_dispute(
+						signed(who),
+						HOSPITAL,
+						DisputeSubject::Conduct,
+						evidence(1)
+					),
 					Error::<Test>::NotEligible
 				);
 			}
@@ -176,7 +230,12 @@ mod open_dispute {
 	fn a_patient_who_works_for_the_provider_may_still_dispute_it() {
 		build_and_execute(|| {
 			registry::register_patient(12);
-			assert_ok!(Disputes::open_dispute(signed(12), HOSPITAL, EMERGENCY, evidence(1)));
+			assert_ok!(Disputes::open_dispute(
+				signed(12),
+				HOSPITAL,
+				DisputeSubject::Conduct,
+				evidence(1)
+			));
 			let id = NextDisputeId::<Test>::get() - 1;
 			// As the claimant it is a party; it files evidence as the claimant.
 			assert_ok!(Disputes::submit_evidence(signed(12), id, evidence(2)));
@@ -191,11 +250,11 @@ mod open_dispute {
 	fn the_respondent_must_exist_and_not_be_the_claimants_own_provider() {
 		build_and_execute(|| {
 			assert_noop!(
-				Disputes::open_dispute(signed(1), 9, EMERGENCY, evidence(1)),
+				Disputes::open_dispute(signed(1), 9, DisputeSubject::Conduct, evidence(1)),
 				Error::<Test>::ProviderNotFound
 			);
 			assert_noop!(
-				Disputes::open_dispute(signed(12), HOSPITAL, EMERGENCY, evidence(1)),
+				Disputes::open_dispute(signed(12), HOSPITAL, DisputeSubject::Conduct, evidence(1)),
 				Error::<Test>::OwnProvider
 			);
 		});
@@ -208,16 +267,18 @@ mod open_dispute {
 				open(DisputeSubject::Conduct);
 			}
 			assert_noop!(
-				Disputes::open_dispute(signed(1), HOSPITAL, DisputeSubject::Conduct, evidence(1)),
+				Disputes::open_dispute(signed(1), HOSPITAL, DISCLOSURE, evidence(1)),
 				Error::<Test>::TooManyClaimantDisputes
 			);
 		});
 	}
 
+	/// Was `the_court_holds_at_most_max_open_disputes`: the global cap is gone; a provider
+	/// answers at most `MAX_CONDUCT` conduct disputes at once, and nothing else is refused.
 	#[test]
-	fn the_court_holds_at_most_max_open_disputes() {
+	fn a_respondent_answers_at_most_its_share_of_conduct_disputes() {
 		build_and_execute(|| {
-			for claimant in [1, 1, 2, 2, 21] {
+			for claimant in [1, 1, 2] {
 				assert_ok!(Disputes::open_dispute(
 					signed(claimant),
 					HOSPITAL,
@@ -225,14 +286,32 @@ mod open_dispute {
 					evidence(1)
 				));
 			}
-			assert_eq!(OpenDisputes::<Test>::count(), MAX_OPEN);
 			assert_noop!(
 				Disputes::open_dispute(signed(21), HOSPITAL, DisputeSubject::Conduct, evidence(1)),
-				Error::<Test>::TooManyDisputes
+				Error::<Test>::TooManyConductDisputes
 			);
+			// Another provider's share is its own.
+			assert_ok!(Disputes::open_dispute(signed(21), 2, DisputeSubject::Conduct, evidence(1)));
+			// Acts are not counted against the share: a disclosure claim, a contest (patient
+			// 1 is at its own share of claims) and an escalation still open.
+			assert_ok!(Disputes::open_dispute(signed(2), HOSPITAL, OTHER_DISCLOSURE, evidence(1)));
+			contest();
+			record_act(DisputeSubject::Emergency(6), 2, HOSPITAL);
+			assert_ok!(escalate(2, DisputeSubject::Emergency(6)));
+			assert_eq!(
+				RespondentDisputes::<Test>::get(HOSPITAL),
+				Some(OpenAgainst { total: 6, conduct: MAX_CONDUCT })
+			);
+		});
+	}
+
+	#[test]
+	fn the_dispute_ids_do_not_wrap_around() {
+		build_and_execute(|| {
+			NextDisputeId::<Test>::put(DisputeId::MAX);
 			assert_noop!(
-				<Disputes as DisputeGateway<u64>>::escalate(&2, HOSPITAL, EMERGENCY),
-				Error::<Test>::TooManyDisputes
+				Disputes::open_dispute(signed(1), HOSPITAL, DISCLOSURE, evidence(1)),
+				sp_runtime::ArithmeticError::Overflow
 			);
 		});
 	}
@@ -241,7 +320,12 @@ mod open_dispute {
 	fn the_bond_must_be_free_to_hold() {
 		build_and_execute(|| {
 			assert_noop!(
-				Disputes::open_dispute(signed(POOR), HOSPITAL, EMERGENCY, evidence(1)),
+				Disputes::open_dispute(
+					signed(POOR),
+					HOSPITAL,
+					DisputeSubject::Conduct,
+					evidence(1)
+				),
 				TokenError::FundsUnavailable
 			);
 		});
@@ -250,25 +334,345 @@ mod open_dispute {
 	#[test]
 	fn the_access_pallet_opens_with_a_bond_and_escalates_without() {
 		build_and_execute(|| {
-			let contested =
-				<Disputes as DisputeGateway<u64>>::open(&1, HOSPITAL, EMERGENCY, evidence(4))
-					.unwrap();
+			let contested = contest();
 			assert_eq!(held(HoldReason::DisputeBond, 1), DISPUTE_BOND);
 			// Escalations are not counted against the patient's share.
 			for _ in 1..MAX_PER_CLAIMANT {
 				open(DisputeSubject::Conduct);
 			}
-			let escalated = <Disputes as DisputeGateway<u64>>::escalate(
-				&1,
-				HOSPITAL,
-				DisputeSubject::Emergency(6),
-			)
-			.unwrap();
+			record_act(DisputeSubject::Emergency(6), 1, HOSPITAL);
+			let escalated = escalate(1, DisputeSubject::Emergency(6)).unwrap();
 			let dispute = OpenDisputes::<Test>::get(escalated).unwrap();
 			assert_eq!((dispute.bond, dispute.evidence.len()), (0, 0));
 			assert_eq!(held(HoldReason::DisputeBond, 1), MAX_PER_CLAIMANT as u64 * DISPUTE_BOND);
 			assert_ne!(contested, escalated);
-			assert!(Disputes::has_obligations(&1));
+			assert!(patient_obligations(1));
+		});
+	}
+
+	#[test]
+	fn the_court_takes_up_on_its_own_only_emergencies() {
+		build_and_execute(|| {
+			for subject in [DisputeSubject::Conduct, DISCLOSURE] {
+				assert_noop!(escalate(1, subject), Error::<Test>::EmergencyNotFound);
+			}
+		});
+	}
+
+	#[test]
+	fn escalations_and_contests_cannot_crowd_out_a_patients_own_claims() {
+		build_and_execute(|| {
+			// Providers let emergencies on patient 1 go unreviewed; patient 1 contests one.
+			for id in 6..10 {
+				record_act(DisputeSubject::Emergency(id), 1, HOSPITAL);
+				assert_ok!(escalate(1, DisputeSubject::Emergency(id)));
+			}
+			contest();
+			// Its own claims still have their whole share.
+			open(DISCLOSURE);
+			open(DisputeSubject::Conduct);
+			assert_eq!(ClaimantDisputes::<Test>::get(1), Some(OpenBy { total: 7, claims: 2 }));
+			assert_noop!(
+				Disputes::open_dispute(signed(1), HOSPITAL, DisputeSubject::Conduct, evidence(1)),
+				Error::<Test>::TooManyClaimantDisputes
+			);
+		});
+	}
+}
+
+/// Finding 1: only the patient concerned disputes an act, only against the provider that did
+/// it; a contest or an escalation cannot be pre-empted, and an escalation never fails for a
+/// dispute its patient already opened.
+mod squatting {
+	use super::*;
+
+	#[test]
+	fn a_stranger_cannot_squat_the_dispute_about_an_emergency() {
+		build_and_execute(|| {
+			// The accomplice (patient 2) and a rival practitioner (21) try to take up the
+			// emergency declared on patient 1, or the next one, before patient 1 can.
+			for who in [2, 21] {
+				assert_noop!(
+					Disputes::open_dispute(signed(who), HOSPITAL, EMERGENCY, evidence(9)),
+					Error::<Test>::SubjectIsEmergency
+				);
+			}
+			assert_noop!(
+				<Disputes as DisputeGateway<u64>>::open(&2, HOSPITAL, EMERGENCY, evidence(9)),
+				Error::<Test>::NotPatient
+			);
+			assert_noop!(
+				<Disputes as DisputeGateway<u64>>::open(
+					&2,
+					HOSPITAL,
+					DisputeSubject::Emergency(6),
+					evidence(9)
+				),
+				Error::<Test>::EmergencyNotFound
+			);
+			assert_noop!(escalate(2, EMERGENCY), Error::<Test>::NotPatient);
+			// The patient's contest goes through, against the hospital.
+			let id = contest();
+			assert_eq!(Subjects::<Test>::get(EMERGENCY), Some(id));
+			assert_eq!(OpenDisputes::<Test>::get(id).unwrap().claimant, 1);
+		});
+	}
+
+	#[test]
+	fn a_stranger_cannot_squat_the_dispute_about_a_disclosure() {
+		build_and_execute(|| {
+			assert_noop!(
+				Disputes::open_dispute(signed(2), HOSPITAL, DISCLOSURE, evidence(9)),
+				Error::<Test>::NotPatient
+			);
+			assert_noop!(
+				Disputes::open_dispute(signed(21), HOSPITAL, DISCLOSURE, evidence(9)),
+				Error::<Test>::NotPatient
+			);
+			// Ids logged later cannot be taken in advance.
+			assert_noop!(
+				Disputes::open_dispute(
+					signed(2),
+					HOSPITAL,
+					DisputeSubject::Disclosure(7),
+					evidence(9)
+				),
+				Error::<Test>::DisclosureNotFound
+			);
+			open(DISCLOSURE);
+		});
+	}
+
+	#[test]
+	fn an_act_is_disputed_only_against_the_provider_that_did_it() {
+		build_and_execute(|| {
+			assert_noop!(
+				Disputes::open_dispute(signed(1), CLINIC, DISCLOSURE, evidence(1)),
+				Error::<Test>::WrongRespondent
+			);
+			assert_noop!(
+				<Disputes as DisputeGateway<u64>>::open(&1, CLINIC, EMERGENCY, evidence(1)),
+				Error::<Test>::WrongRespondent
+			);
+			assert_noop!(
+				<Disputes as DisputeGateway<u64>>::escalate(&1, CLINIC, EMERGENCY),
+				Error::<Test>::WrongRespondent
+			);
+		});
+	}
+
+	#[test]
+	fn an_escalation_of_an_act_its_patient_disputed_returns_that_dispute() {
+		build_and_execute(|| {
+			AppealPeriod::set(0);
+			let id = contest();
+			let next = NextDisputeId::<Test>::get();
+			System::reset_events();
+			assert_eq!(escalate(1, EMERGENCY), Ok(id));
+			assert_eq!(NextDisputeId::<Test>::get(), next);
+			assert!(System::events().is_empty());
+			// Still after the verdict: the act was judged.
+			past(id);
+			votes(id, 3, Verdict::Upheld);
+			past(id);
+			close(id);
+			assert_eq!(resolved().map(|(done, ..)| done), Some(id));
+			assert_eq!(escalate(1, EMERGENCY), Ok(id));
+			assert_eq!(NextDisputeId::<Test>::get(), next);
+		});
+	}
+
+	#[test]
+	fn a_contest_after_an_escalation_is_already_disputed() {
+		build_and_execute(|| {
+			let id = escalate(1, EMERGENCY).unwrap();
+			assert_noop!(
+				<Disputes as DisputeGateway<u64>>::open(&1, HOSPITAL, EMERGENCY, evidence(1)),
+				Error::<Test>::AlreadyDisputed
+			);
+			assert_eq!(Subjects::<Test>::get(EMERGENCY), Some(id));
+		});
+	}
+}
+
+/// Finding 2 and 14e: who has a stake in the respondent does not vote, the conflict set a
+/// dispute opened with cannot be changed by a party, and conflicts shrink the quorum instead of
+/// blocking it.
+mod conflicts {
+	use super::*;
+
+	#[test]
+	fn a_respondent_cannot_disqualify_arbitrators_by_hiring_them() {
+		build_and_execute(|| {
+			let id = open(DisputeSubject::Conduct);
+			// The hospital's admin makes three of the five arbitrators its practitioners.
+			for arbitrator in [101, 102, 103] {
+				registry::add_practitioner(arbitrator, HOSPITAL);
+			}
+			past(id);
+			for arbitrator in [101, 102, 103] {
+				assert_noop!(
+					Disputes::vote(signed(arbitrator), id, Verdict::Rejected),
+					Error::<Test>::ConflictOfInterest
+				);
+			}
+			// The two left decide: 60 % of two is two.
+			for arbitrator in [104, 105] {
+				assert_ok!(Disputes::vote(signed(arbitrator), id, Verdict::Upheld));
+			}
+			past(id);
+			close(id);
+			assert!(matches!(stage(id), Stage::Decided { verdict: Verdict::Upheld, .. }));
+		});
+	}
+
+	#[test]
+	fn an_arbitrator_with_a_stake_in_the_respondent_does_not_vote() {
+		build_and_execute(|| {
+			// 101 works for the hospital; 102 bonds it (or acts for its family); 103 brings
+			// the claim.
+			registry::add_practitioner(101, HOSPITAL);
+			registry::affiliate(102, HOSPITAL);
+			registry::register_patient(103);
+			Balances::set_balance(&103, ENDOWMENT);
+			assert_ok!(Disputes::open_dispute(
+				signed(103),
+				HOSPITAL,
+				DisputeSubject::Conduct,
+				evidence(1)
+			));
+			let id = NextDisputeId::<Test>::get() - 1;
+			assert_eq!(OpenDisputes::<Test>::get(id).unwrap().conflicted.to_vec(), vec![101, 102]);
+			past(id);
+			for arbitrator in [101, 102, 103] {
+				assert_noop!(
+					Disputes::vote(signed(arbitrator), id, Verdict::Rejected),
+					Error::<Test>::ConflictOfInterest
+				);
+			}
+			assert_eq!(tally(id).eligible, 2);
+		});
+	}
+
+	#[test]
+	fn a_conflict_at_the_opening_cannot_be_shed_to_vote() {
+		build_and_execute(|| {
+			registry::add_practitioner(101, HOSPITAL);
+			let id = open(DisputeSubject::Conduct);
+			// It moves to the clinic: no stake now, but it had one when the dispute opened.
+			registry::add_practitioner(101, CLINIC);
+			past(id);
+			assert_noop!(
+				Disputes::vote(signed(101), id, Verdict::Rejected),
+				Error::<Test>::ConflictOfInterest
+			);
+			assert_eq!(tally(id).eligible, 4);
+		});
+	}
+
+	#[test]
+	fn votes_cast_before_a_conflict_do_not_count() {
+		build_and_execute(|| {
+			let id = open(DisputeSubject::Conduct);
+			past(id);
+			votes(id, 3, Verdict::Rejected);
+			// 101 is hired by the hospital after it voted: its vote stops counting.
+			registry::add_practitioner(101, HOSPITAL);
+			assert_eq!((tally(id).rejected, tally(id).eligible), (2, 4), "three of four must vote");
+			assert_eq!(tally(id).verdict(), None);
+			assert_ok!(Disputes::vote(signed(104), id, Verdict::Upheld));
+			assert_ok!(Disputes::vote(signed(105), id, Verdict::Upheld));
+			past(id);
+			close(id);
+			// Two Upheld against two counted Rejected: a tie rejects; 101 is not counted.
+			System::assert_last_event(
+				Event::DisputeDecided {
+					id,
+					verdict: Verdict::Rejected,
+					upheld: 2,
+					rejected: 2,
+					appeal_ends: System::block_number() + APPEAL_WINDOW,
+				}
+				.into(),
+			);
+			// Its fee share goes only to the counted majority.
+			let before = free(101);
+			past(id);
+			close(id);
+			assert_eq!(free(101), before);
+		});
+	}
+
+	#[test]
+	fn an_arbitrator_who_is_a_party_does_not_vote() {
+		build_and_execute(|| {
+			registry::add_practitioner(101, HOSPITAL);
+			let id = open(DISCLOSURE);
+			past(id);
+			assert_noop!(
+				Disputes::vote(signed(101), id, Verdict::Rejected),
+				Error::<Test>::ConflictOfInterest
+			);
+		});
+	}
+}
+
+/// Finding 7: no party can exhaust the court; a claim nobody judges still costs its claimant.
+mod capacity {
+	use super::*;
+
+	#[test]
+	fn sybils_cannot_fill_the_court_against_contests() {
+		build_and_execute(|| {
+			// Ten sybil patients open as many conduct disputes as they can against every
+			// provider.
+			let sybils: Vec<u64> = (60..70).collect();
+			for sybil in sybils.iter() {
+				registry::register_patient(*sybil);
+				Balances::set_balance(sybil, ENDOWMENT);
+				for provider in [HOSPITAL, CLINIC, 2] {
+					let _ = Disputes::open_dispute(
+						signed(*sybil),
+						provider,
+						DisputeSubject::Conduct,
+						evidence(6),
+					);
+				}
+			}
+			assert_noop!(
+				Disputes::open_dispute(signed(69), HOSPITAL, DisputeSubject::Conduct, evidence(6)),
+				Error::<Test>::TooManyConductDisputes
+			);
+			// The court holds only each provider's share of them...
+			assert_eq!(OpenDisputes::<Test>::count(), 3 * MAX_CONDUCT);
+			// ...and every contest, escalation and disclosure claim still opens.
+			contest();
+			record_act(DisputeSubject::Emergency(6), 2, HOSPITAL);
+			assert_ok!(escalate(2, DisputeSubject::Emergency(6)));
+			assert_ok!(Disputes::open_dispute(signed(1), HOSPITAL, DISCLOSURE, evidence(1)));
+		});
+	}
+
+	#[test]
+	fn a_lapsed_conduct_dispute_costs_its_claimant_part_of_its_bond() {
+		build_and_execute(|| {
+			let id = open(DisputeSubject::Conduct);
+			past(id);
+			past(id);
+			close(id);
+			past(id);
+			let before = (free(1), free(TREASURY));
+			close(id);
+			let forfeited = LapseForfeit::get().mul_floor(DISPUTE_BOND);
+			let settlement = Settlement {
+				refunded: DISPUTE_BOND - forfeited,
+				to_treasury: forfeited,
+				..Default::default()
+			};
+			assert_eq!(resolved(), Some((id, Verdict::Rejected, true, settlement)));
+			assert_eq!(free(1), before.0 + DISPUTE_BOND - forfeited);
+			assert_eq!(free(TREASURY), before.1 + forfeited);
+			assert_eq!(held(HoldReason::DisputeBond, 1), 0);
 		});
 	}
 }
@@ -279,7 +683,7 @@ mod submit_evidence {
 	#[test]
 	fn both_parties_file_evidence_in_the_evidence_period() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = open(DISCLOSURE);
 			assert_ok!(Disputes::submit_evidence(signed(12), id, evidence(2)));
 			assert_ok!(Disputes::submit_evidence(signed(1), id, evidence(3)));
 			System::assert_last_event(
@@ -300,7 +704,7 @@ mod submit_evidence {
 	#[test]
 	fn only_parties_file_evidence() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = open(DISCLOSURE);
 			for who in [NOBODY, 21, ARBITRATORS[0]] {
 				assert_noop!(
 					Disputes::submit_evidence(signed(who), id, evidence(2)),
@@ -317,13 +721,14 @@ mod submit_evidence {
 	#[test]
 	fn late_evidence_is_refused() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = open(DISCLOSURE);
 			past(id);
 			assert_noop!(
 				Disputes::submit_evidence(signed(12), id, evidence(2)),
 				Error::<Test>::EvidencePeriodOver
 			);
 			votes(id, 3, Verdict::Upheld);
+			past(id);
 			close(id);
 			assert_noop!(
 				Disputes::submit_evidence(signed(12), id, evidence(2)),
@@ -335,13 +740,13 @@ mod submit_evidence {
 	#[test]
 	fn the_evidence_list_is_bounded() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = open(DISCLOSURE);
 			for byte in 1..MAX_EVIDENCE as u8 {
 				assert_ok!(Disputes::submit_evidence(signed(12), id, evidence(byte)));
 			}
 			assert_noop!(
 				Disputes::submit_evidence(signed(1), id, evidence(9)),
-				Error::<Test>::TooMuchEvidence
+				Error::<Test>::TooManyEvidenceHashes
 			);
 		});
 	}
@@ -351,9 +756,9 @@ mod vote {
 	use super::*;
 
 	#[test]
-	fn an_arbitrator_votes_and_may_change_its_vote_before_the_close() {
+	fn an_arbitrator_votes_and_may_change_its_vote_until_the_voting_period_ends() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = open(DISCLOSURE);
 			past(id);
 			assert_ok!(Disputes::vote(signed(101), id, Verdict::Upheld));
 			assert_ok!(Disputes::vote(signed(101), id, Verdict::Rejected));
@@ -370,7 +775,7 @@ mod vote {
 	#[test]
 	fn only_arbitrators_vote() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = open(DISCLOSURE);
 			past(id);
 			for who in [NOBODY, 1, 12] {
 				assert_noop!(
@@ -386,55 +791,68 @@ mod vote {
 	}
 
 	#[test]
-	fn an_arbitrator_who_is_a_party_does_not_vote() {
-		build_and_execute(|| {
-			registry::add_practitioner(101, HOSPITAL);
-			let id = open(EMERGENCY);
-			past(id);
-			assert_noop!(
-				Disputes::vote(signed(101), id, Verdict::Rejected),
-				Error::<Test>::ConflictOfInterest
-			);
-		});
-	}
-
-	#[test]
 	fn votes_are_taken_only_in_the_voting_period() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = open(DISCLOSURE);
 			assert_noop!(
 				Disputes::vote(signed(101), id, Verdict::Upheld),
-				Error::<Test>::NotVoting
+				Error::<Test>::EvidencePeriodOpen
 			);
 			past(id);
 			past(id);
 			assert_noop!(
 				Disputes::vote(signed(101), id, Verdict::Upheld),
-				Error::<Test>::NotVoting
+				Error::<Test>::VotingPeriodOver
 			);
 			close(id);
 			assert_noop!(
 				Disputes::vote(signed(101), id, Verdict::Upheld),
-				Error::<Test>::NotVoting
+				Error::<Test>::VotingPeriodOver
 			);
 		});
 	}
 
+	/// Finding 14c (was `an_arbitrator_who_leaves_loses_its_votes`): the membership hook does
+	/// nothing; a departed arbitrator's vote stops counting when the votes are counted.
 	#[test]
-	fn an_arbitrator_who_leaves_loses_its_votes() {
+	fn a_departed_arbitrators_vote_stops_counting_without_a_sweep() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = open(DISCLOSURE);
 			past(id);
 			votes(id, 3, Verdict::Upheld);
-			Members::set(vec![102, 103, 104, 105]);
-			Disputes::change_members_sorted(&[], &[101], &[102, 103, 104, 105]);
+			let stored = OpenDisputes::<Test>::get(id).unwrap().votes;
+			Members::set(vec![102, 103, 104, 105, 106]);
+			Disputes::change_members_sorted(&[106], &[101], &[102, 103, 104, 105, 106]);
+			assert_eq!(OpenDisputes::<Test>::get(id).unwrap().votes, stored, "no work in the hook");
+			assert_eq!((tally(id).upheld, tally(id).eligible), (2, 5));
+			assert_eq!(tally(id).verdict(), None);
+			assert_ok!(Disputes::vote(signed(106), id, Verdict::Upheld));
+			// The vote dropped the departed member's.
 			let voters: Vec<u64> = OpenDisputes::<Test>::get(id)
 				.unwrap()
 				.votes
 				.iter()
 				.map(|(voter, _)| *voter)
 				.collect();
-			assert_eq!(voters, vec![102, 103]);
+			assert_eq!(voters, vec![102, 103, 106]);
+			past(id);
+			close(id);
+			assert!(matches!(stage(id), Stage::Decided { verdict: Verdict::Upheld, .. }));
+		});
+	}
+
+	#[test]
+	fn a_renewed_body_always_finds_room_to_vote() {
+		build_and_execute(|| {
+			let id = open(DISCLOSURE);
+			past(id);
+			votes(id, 5, Verdict::Rejected);
+			let renewed: Vec<u64> = (201..201 + MAX_ARBITRATORS as u64).collect();
+			Members::set(renewed.clone());
+			for arbitrator in renewed.iter() {
+				assert_ok!(Disputes::vote(signed(*arbitrator), id, Verdict::Upheld));
+			}
+			assert_eq!(tally(id).upheld, MAX_ARBITRATORS);
 		});
 	}
 }
@@ -445,11 +863,11 @@ mod close_dispute {
 	#[test]
 	fn an_upheld_emergency_slashes_compensates_pays_the_majority_and_suspends() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = contest();
 			past(id);
 			votes(id, 3, Verdict::Upheld);
 			assert_ok!(Disputes::vote(signed(104), id, Verdict::Rejected));
-			// Three of five said Upheld: certain before the voting period ends.
+			past(id);
 			close(id);
 			let appeal_ends = System::block_number() + APPEAL_WINDOW;
 			System::assert_last_event(
@@ -492,7 +910,8 @@ mod close_dispute {
 			assert_eq!(UpheldCount::<Test>::get(HOSPITAL), 1);
 			assert_eq!(held(HoldReason::DisputeBond, 1), 0);
 			assert!(OpenDisputes::<Test>::get(id).is_none());
-			assert!(!Disputes::has_obligations(&1));
+			assert!(!patient_obligations(1));
+			assert!(!provider_obligations(HOSPITAL));
 			// The act stays judged.
 			assert_eq!(Subjects::<Test>::get(EMERGENCY), Some(id));
 		});
@@ -523,23 +942,30 @@ mod close_dispute {
 			assert_eq!(status(HOSPITAL), ProviderStatus::Accredited);
 			assert!(ClawedBack::get().is_empty());
 			assert_eq!(held(HoldReason::DisputeBond, 1), 0);
+			// A judged act stays judged.
+			assert_eq!(Subjects::<Test>::get(DISCLOSURE), Some(id));
 		});
 	}
 
+	/// Finding 14g: a patient's dispute about an act done to it that nobody judged returns its
+	/// whole bond and leaves the act free to be disputed again: it reserves nothing.
 	#[test]
-	fn without_a_quorum_the_dispute_is_referred_and_lapses_without_penalty() {
+	fn a_lapsed_dispute_does_not_reserve_its_act() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = open(DISCLOSURE);
 			past(id);
 			votes(id, 2, Verdict::Upheld);
-			assert_noop!(Disputes::close_dispute(signed(NOBODY), id), Error::<Test>::VotingOpen);
+			assert_noop!(
+				Disputes::close_dispute(signed(NOBODY), id),
+				Error::<Test>::VotingPeriodOpen
+			);
 			past(id);
 			close(id);
 			let ends = System::block_number() + RULING_PERIOD;
 			System::assert_last_event(Event::DisputeReferred { id, votes: 2, ends }.into());
 			assert_noop!(
 				Disputes::close_dispute(signed(NOBODY), id),
-				Error::<Test>::AwaitingRuling
+				Error::<Test>::RulingPeriodOpen
 			);
 			let before = free(1);
 			past(id);
@@ -548,13 +974,16 @@ mod close_dispute {
 			assert_eq!(resolved(), Some((id, Verdict::Rejected, true, settlement)));
 			assert_eq!(free(1), before + DISPUTE_BOND);
 			assert_eq!(registry::bond(HOSPITAL).unwrap(), PROVIDER_BOND);
+			assert_eq!(Subjects::<Test>::get(DISCLOSURE), None);
+			let again = open(DISCLOSURE);
+			assert_eq!(Subjects::<Test>::get(DISCLOSURE), Some(again));
 		});
 	}
 
 	#[test]
 	fn a_referred_dispute_is_ruled_by_the_appeal_origin() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = contest();
 			past(id);
 			votes(id, 1, Verdict::Upheld);
 			past(id);
@@ -576,14 +1005,17 @@ mod close_dispute {
 	#[test]
 	fn nothing_closes_before_its_time() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = open(DISCLOSURE);
 			assert_noop!(
 				Disputes::close_dispute(signed(NOBODY), id),
 				Error::<Test>::EvidencePeriodOpen
 			);
 			past(id);
 			votes(id, 2, Verdict::Rejected);
-			assert_noop!(Disputes::close_dispute(signed(NOBODY), id), Error::<Test>::VotingOpen);
+			assert_noop!(
+				Disputes::close_dispute(signed(NOBODY), id),
+				Error::<Test>::VotingPeriodOpen
+			);
 			assert_noop!(
 				Disputes::close_dispute(signed(NOBODY), 9),
 				Error::<Test>::DisputeNotFound
@@ -595,6 +1027,28 @@ mod close_dispute {
 		});
 	}
 
+	/// Finding 14d (was the early close once the verdict was "certain"): a majority that has
+	/// formed cannot be frozen while its voters may still change their minds.
+	#[test]
+	fn a_forming_majority_cannot_be_frozen_before_the_voting_period_ends() {
+		build_and_execute(|| {
+			let id = open(DISCLOSURE);
+			past(id);
+			votes(id, 3, Verdict::Upheld);
+			assert_noop!(
+				Disputes::close_dispute(signed(NOBODY), id),
+				Error::<Test>::VotingPeriodOpen
+			);
+			// One of the three thinks again; the other two vote Rejected.
+			for arbitrator in [101, 104, 105] {
+				assert_ok!(Disputes::vote(signed(arbitrator), id, Verdict::Rejected));
+			}
+			past(id);
+			close(id);
+			assert!(matches!(stage(id), Stage::Decided { verdict: Verdict::Rejected, .. }));
+		});
+	}
+
 	#[test]
 	fn without_an_appeal_period_the_verdict_applies_at_once() {
 		build_and_execute(|| {
@@ -602,6 +1056,7 @@ mod close_dispute {
 			let id = open(DisputeSubject::Conduct);
 			past(id);
 			votes(id, 3, Verdict::Upheld);
+			past(id);
 			close(id);
 			assert_eq!(
 				resolved().map(|(done, verdict, ..)| (done, verdict)),
@@ -618,6 +1073,7 @@ mod close_dispute {
 				let id = open(DisputeSubject::Conduct);
 				past(id);
 				votes(id, 3, Verdict::Upheld);
+				past(id);
 				close(id);
 				let suspended = resolved().unwrap().3.suspended;
 				assert_eq!(suspended, round == SUSPEND_AFTER);
@@ -640,6 +1096,44 @@ mod close_dispute {
 				(100, 18, 12)
 			);
 			assert_eq!(registry::bond(HOSPITAL).unwrap(), 0);
+		});
+	}
+}
+
+/// Finding 8: the clawback hits the admin recorded when the dispute opened; a provider with an
+/// open dispute has obligations (the identity pallet then refuses to hand it over or close it).
+mod clawback {
+	use super::*;
+
+	#[test]
+	fn transfer_admin_does_not_move_the_clawback() {
+		build_and_execute(|| {
+			let id = decided(3, Verdict::Upheld);
+			// During the appeal period the hospital gets a new admin (the mock registry's
+			// admin is its practitioner with the lowest account).
+			registry::add_practitioner(4, HOSPITAL);
+			assert_eq!(
+				<MockIdentity as salus_primitives::ProviderRegistry<u64>>::admin(HOSPITAL),
+				Some(4)
+			);
+			past(id);
+			close(id);
+			assert_eq!(ClawedBack::get(), vec![(11, CLAWBACK)]);
+			assert_eq!(resolved().unwrap().3.clawed_back, UNCLAIMED);
+		});
+	}
+
+	#[test]
+	fn a_provider_has_obligations_while_a_dispute_against_it_is_open() {
+		build_and_execute(|| {
+			assert!(!provider_obligations(HOSPITAL));
+			let id = decided(3, Verdict::Rejected);
+			assert!(provider_obligations(HOSPITAL));
+			assert!(!provider_obligations(CLINIC));
+			past(id);
+			close(id);
+			assert!(!provider_obligations(HOSPITAL));
+			assert!(!RespondentDisputes::<Test>::contains_key(HOSPITAL));
 		});
 	}
 }
@@ -700,7 +1194,7 @@ mod appeal {
 			assert_ok!(Disputes::appeal(signed(11), id));
 			assert_noop!(
 				Disputes::close_dispute(signed(NOBODY), id),
-				Error::<Test>::AwaitingRuling
+				Error::<Test>::RulingPeriodOpen
 			);
 			let before = free(11);
 			past(id);
@@ -710,7 +1204,7 @@ mod appeal {
 				resolved().map(|(_, verdict, lapsed, _)| (verdict, lapsed)),
 				Some((Verdict::Upheld, false))
 			);
-			assert_eq!(status(HOSPITAL), ProviderStatus::Suspended);
+			assert_eq!(UpheldCount::<Test>::get(HOSPITAL), 1);
 		});
 	}
 
@@ -736,6 +1230,7 @@ mod appeal {
 		let id = open(DisputeSubject::Conduct);
 		past(id);
 		votes(id, 3, Verdict::Upheld);
+		past(id);
 		close(id);
 		id
 	}
@@ -743,7 +1238,7 @@ mod appeal {
 	#[test]
 	fn an_undecided_dispute_cannot_be_appealed() {
 		build_and_execute(|| {
-			let id = open(EMERGENCY);
+			let id = open(DISCLOSURE);
 			assert_noop!(Disputes::appeal(signed(12), id), Error::<Test>::NotAppealable);
 		});
 	}
@@ -753,9 +1248,15 @@ mod appeal {
 		build_and_execute(|| {
 			registry::register_patient(NOBODY);
 			Balances::set_balance(&NOBODY, DISPUTE_BOND + 10);
-			assert_ok!(Disputes::open_dispute(signed(NOBODY), HOSPITAL, EMERGENCY, evidence(1)));
+			assert_ok!(Disputes::open_dispute(
+				signed(NOBODY),
+				HOSPITAL,
+				DisputeSubject::Conduct,
+				evidence(1)
+			));
 			past(0);
 			votes(0, 3, Verdict::Rejected);
+			past(0);
 			close(0);
 			assert_noop!(Disputes::appeal(signed(NOBODY), 0), TokenError::FundsUnavailable);
 		});
@@ -794,11 +1295,11 @@ mod rule_on_appeal {
 mod tally {
 	use super::*;
 
-	fn tally(upheld: u32, rejected: u32, members: u32) -> Tally {
+	fn tally(upheld: u32, rejected: u32, eligible: u32) -> Tally {
 		Tally {
 			upheld,
 			rejected,
-			members,
+			eligible,
 			quorum: Perbill::from_percent(60),
 			threshold: Perbill::from_percent(50),
 		}
@@ -813,11 +1314,11 @@ mod tally {
 	}
 
 	#[test]
-	fn the_verdict_is_certain_when_the_missing_votes_cannot_change_it() {
-		assert!(tally(3, 0, 5).certain());
-		assert!(!tally(2, 1, 5).certain(), "two more Rejected would reject");
-		assert!(tally(1, 3, 5).certain(), "one more Upheld still rejects");
-		assert!(!tally(2, 0, 5).certain(), "no quorum");
+	fn the_quorum_is_a_share_of_the_arbitrators_without_a_conflict() {
+		// Two of five cannot decide; two of the three without a conflict can.
+		assert_eq!(tally(2, 0, 5).verdict(), None);
+		assert_eq!(tally(2, 0, 3).verdict(), Some(Verdict::Upheld));
+		assert_eq!(tally(1, 0, 1).verdict(), Some(Verdict::Upheld));
 	}
 }
 
@@ -827,12 +1328,12 @@ mod lifecycle {
 	#[test]
 	fn a_claimant_has_obligations_while_its_dispute_is_open() {
 		build_and_execute(|| {
-			assert!(!Disputes::has_obligations(&1));
+			assert!(!patient_obligations(1));
 			let id = decided(3, Verdict::Rejected);
-			assert!(Disputes::has_obligations(&1));
+			assert!(patient_obligations(1));
 			past(id);
 			close(id);
-			assert!(!Disputes::has_obligations(&1));
+			assert!(!patient_obligations(1));
 			assert!(!ClaimantDisputes::<Test>::contains_key(1));
 		});
 	}

@@ -108,10 +108,18 @@ pub enum Stage<AccountId, Balance, BlockNumber> {
 	BlockNumber: MaxEncodedLen
 ))]
 pub struct Dispute<AccountId, Balance, BlockNumber, MaxEvidence: Get<u32>, MaxVotes: Get<u32>> {
-	/// Who opened it: a patient, or a practitioner of another provider.
+	/// Who opened it: a patient, or a practitioner of another provider (for an emergency the
+	/// court took up on its own, the patient concerned).
 	pub claimant: AccountId,
 	/// The provider it is against.
 	pub respondent: ProviderId,
+	/// The account that administered the respondent when the dispute opened: an upheld
+	/// verdict claws back its rewards, whoever administers the provider by then.
+	pub admin: Option<AccountId>,
+	/// The arbitrators who had a stake in the respondent when the dispute opened (its admin,
+	/// bonder, practitioners, or those of its family). They never vote on it, even if they
+	/// shed the stake; an arbitrator who gains a stake later does not vote while it holds it.
+	pub conflicted: BoundedVec<AccountId, MaxVotes>,
 	/// What it is about.
 	pub subject: DisputeSubject,
 	/// The claimant's bond, held until the verdict is applied (zero for a dispute the court
@@ -119,7 +127,10 @@ pub struct Dispute<AccountId, Balance, BlockNumber, MaxEvidence: Get<u32>, MaxVo
 	pub bond: Balance,
 	/// Hashes of the evidence each party filed (the documents stay off chain), in order.
 	pub evidence: BoundedVec<(Party, H256), MaxEvidence>,
-	/// The arbitrators' votes; only current arbitrators' (a member who leaves loses its vote).
+	/// The arbitrators' votes, one per arbitrator. Only those of current members without a
+	/// conflict of interest count (a member who leaves, or who gains a stake in the
+	/// respondent, loses its vote); a vote that no longer counts is dropped when another
+	/// arbitrator votes.
 	pub votes: BoundedVec<(AccountId, Verdict), MaxVotes>,
 	/// Where it is.
 	pub stage: Stage<AccountId, Balance, BlockNumber>,
@@ -154,11 +165,72 @@ pub struct Settlement<Balance> {
 	pub clawed_back: Balance,
 }
 
+/// The open disputes against one provider, as counted for its limit and its obligations.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct OpenAgainst {
+	/// Open disputes of every subject.
+	pub total: u32,
+	/// Of those, disputes about its conduct (at most `MaxConductDisputesPerRespondent`).
+	pub conduct: u32,
+}
+
+/// The open disputes one account is the claimant of, as counted for its limit and its
+/// obligations.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct OpenBy {
+	/// Open disputes it is the claimant of, contests and escalations of emergencies included.
+	pub total: u32,
+	/// Of those, its claims about disclosures and conduct (at most `MaxDisputesPerClaimant`);
+	/// emergencies, which it neither chooses to be escalated nor may be refused to contest,
+	/// do not count.
+	pub claims: u32,
+}
+
+/// How a dispute came to the court.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Source {
+	/// `open_dispute` (never about an emergency): bonded, within the claimant's limit and, for
+	/// conduct, the respondent's.
+	Claim,
+	/// The access pallet's `DisputeGateway::open` (its `contest_emergency`): bonded. About an
+	/// emergency it is never refused for capacity (the access pallet bounds the open reviews
+	/// per patient); about anything else it is a claim like `open_dispute`'s.
+	Contest,
+	/// The access pallet's escalation of an emergency nobody reviewed: no bond, at most one per
+	/// emergency, never refused for capacity.
+	Escalation,
+}
+
 /// What the verdict's sanctions are drawn from when a dispute ends.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Outcome {
 	/// Apply `Verdict` with its sanctions.
 	Verdict(Verdict),
-	/// Nobody ruled in time: the claim fails, but without penalty (the whole bond returns).
+	/// Nobody ruled in time: the claim fails; a conduct claimant forfeits `LapseForfeit` of
+	/// its bond, any other gets it all back.
 	Lapsed,
 }

@@ -34,6 +34,12 @@ pub const PRACTITIONER_DEPOSIT: u64 = 5;
 pub const RECORD_DEPOSIT: u64 = 3;
 pub const LINK_DEPOSIT: u64 = 2;
 pub const MAX_PRACTITIONERS: u32 = 3;
+pub const RETIRED_DEPOSIT: u64 = 4;
+pub const ANNOUNCEMENT_LIFETIME: u64 = 10;
+pub const CLOSING_DELAY: u64 = 20;
+pub const MAX_DEPARTMENTS: u32 = 2;
+pub const MAX_VOUCHES: u32 = 3;
+pub const VOUCH_PERIOD: u64 = 5;
 /// What every test account starts with.
 pub const ENDOWMENT: u64 = 1_000;
 /// An account with less than any deposit.
@@ -46,6 +52,16 @@ parameter_types! {
 	pub static Deregistered: Vec<u64> = Vec::new();
 	/// The anchors reported to the rewards listener, in order: (patient, custodian).
 	pub static Anchored: Vec<(u64, salus_primitives::ProviderId)> = Vec::new();
+	/// The provider that another pallet reports obligations for, if any.
+	pub static ProviderObligated: Option<salus_primitives::ProviderId> = None;
+}
+
+/// Provider obligations as the test sets them through [`ProviderObligated`].
+pub struct MockProviderLifecycle;
+impl salus_primitives::ProviderLifecycle for MockProviderLifecycle {
+	fn has_obligations(provider: salus_primitives::ProviderId) -> bool {
+		ProviderObligated::get() == Some(provider)
+	}
 }
 
 /// Records every anchor reported in [`Anchored`].
@@ -75,13 +91,20 @@ impl pallet_health_identity::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type AccreditationOrigin = EnsureRoot<u64>;
 	type PatientLifecycle = MockLifecycle;
+	type ProviderLifecycle = MockProviderLifecycle;
 	type RecordEvents = MockRecordEvents;
 	type PatientDeposit = frame_support::traits::ConstU64<PATIENT_DEPOSIT>;
+	type RetiredCommitmentDeposit = frame_support::traits::ConstU64<RETIRED_DEPOSIT>;
+	type AnnouncementLifetime = frame_support::traits::ConstU64<ANNOUNCEMENT_LIFETIME>;
 	type ProviderBond = frame_support::traits::ConstU64<PROVIDER_BOND>;
+	type ClosingDelay = frame_support::traits::ConstU64<CLOSING_DELAY>;
 	type PractitionerDeposit = frame_support::traits::ConstU64<PRACTITIONER_DEPOSIT>;
 	type RecordDeposit = frame_support::traits::ConstU64<RECORD_DEPOSIT>;
 	type LinkDeposit = frame_support::traits::ConstU64<LINK_DEPOSIT>;
 	type MaxPractitioners = ConstU32<MAX_PRACTITIONERS>;
+	type MaxDepartments = ConstU32<MAX_DEPARTMENTS>;
+	type MaxVouchesPerPeriod = ConstU32<MAX_VOUCHES>;
+	type VouchPeriod = frame_support::traits::ConstU64<VOUCH_PERIOD>;
 	type WeightInfo = ();
 }
 
@@ -104,6 +127,7 @@ pub fn build_and_execute(test: impl FnOnce()) {
 		Obligated::set(None);
 		Deregistered::set(Vec::new());
 		Anchored::set(Vec::new());
+		ProviderObligated::set(None);
 		test();
 		HealthIdentity::do_try_state().expect("storage invariants hold");
 	})

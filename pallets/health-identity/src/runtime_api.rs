@@ -18,11 +18,14 @@ sp_api::decl_runtime_apis! {
 		/// The patient entry of `account`, if it is a registered patient.
 		fn patient(account: AccountId) -> Option<Patient<Balance, BlockNumber>>;
 		/// The provider with id `id`, if any.
-		fn provider(id: ProviderId) -> Option<Provider<AccountId, Balance>>;
+		fn provider(id: ProviderId) -> Option<Provider<AccountId, Balance, BlockNumber>>;
 		/// The provider `account` acts for: as a practitioner, or else as its admin.
 		fn provider_of(account: AccountId) -> Option<ProviderId>;
-		/// A page of `patient`'s records in anchoring order: at most `count` (capped at `MAX_RECORDS_PAGE`)
-		/// from index `start`.
+		/// A page of `patient`'s records in anchoring order: at most `count` (capped at
+		/// `MAX_RECORDS_PAGE`) from index `start`. Only anchors the patient accepted are
+		/// records (proposals are in `RecordProposals`); each carries the salted commitment to
+		/// its data class, never the class: only the patient and the custodian, who know the
+		/// salt, can tell it.
 		fn records_of(
 			patient: AccountId,
 			start: u32,

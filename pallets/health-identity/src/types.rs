@@ -2,9 +2,7 @@
 
 use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::{traits::ConstU32, BoundedVec};
-use salus_primitives::{
-	DataClass, Jurisdiction, PractitionerRole, ProviderId, ProviderKind, ProviderStatus,
-};
+use salus_primitives::{Jurisdiction, PractitionerRole, ProviderId, ProviderKind, ProviderStatus};
 use scale_info::TypeInfo;
 use sp_core::H256;
 
@@ -26,7 +24,8 @@ pub struct Patient<Balance, BlockNumber> {
 	pub jurisdiction: Jurisdiction,
 	/// The patient's key-exchange public key, if published.
 	pub encryption_key: Option<EncryptionKey>,
-	/// The provider whose practitioner verified the patient's identity in person, if any.
+	/// The provider whose practitioner verified the patient's identity in person, if any. The
+	/// vouch counts only while that provider is accredited.
 	pub vouched_by: Option<ProviderId>,
 	/// The deposit held from the patient for this entry.
 	pub deposit: Balance,
@@ -34,12 +33,35 @@ pub struct Patient<Balance, BlockNumber> {
 	pub registered_at: BlockNumber,
 }
 
+/// The first half of a patient's registration: a binding of a commitment to the account that
+/// will reveal it, `blake2_256(commitment ‖ SCALE(account))`, which says nothing about the
+/// commitment.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Announcement<Balance, BlockNumber> {
+	/// The binding of the commitment to the announcing account.
+	pub binding: H256,
+	/// When it was announced; the reveal must come in a later block.
+	pub announced_at: BlockNumber,
+	/// The patient deposit, held from the announcer; it becomes the patient's deposit.
+	pub deposit: Balance,
+}
+
+/// A commitment whose patient deregistered: only that account may register it again.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct RetiredCommitment<AccountId, Balance> {
+	/// The account that held it.
+	pub account: AccountId,
+	/// The part of the patient deposit still held from `account` for this entry.
+	pub deposit: Balance,
+}
+
 /// A provider organisation.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub struct Provider<AccountId, Balance> {
-	/// The account that manages the provider (adds practitioners, hands over the role).
+pub struct Provider<AccountId, Balance, BlockNumber> {
+	/// The account that manages the provider (proposes practitioners, hands over the role).
 	pub admin: AccountId,
-	/// The account whose bond backs the provider (the one that registered it).
+	/// The account whose bond backs the provider (the one that registered it, or that last
+	/// topped it up to the full bond).
 	pub bonder: AccountId,
 	/// The bond held from `bonder`, which disputes can slash.
 	pub bond: Balance,
@@ -49,12 +71,23 @@ pub struct Provider<AccountId, Balance> {
 	pub kind: ProviderKind,
 	/// Where it operates.
 	pub jurisdiction: Jurisdiction,
-	/// The provider it belongs to (a department's hospital), if any.
+	/// The provider it belongs to (a department's hospital), if any. It is part of the
+	/// parent's family only once the parent's admin accepted it.
 	pub parent: Option<ProviderId>,
 	/// Where it stands with governance.
 	pub status: ProviderStatus,
+	/// When its status last changed (or it registered).
+	pub status_since: BlockNumber,
 	/// How many practitioners act for it.
 	pub practitioners: u32,
+	/// How many practitioner proposals it has open.
+	pub proposals: u32,
+	/// How many departments its admin accepted.
+	pub departments: u32,
+	/// When the current vouching period began.
+	pub vouch_period_start: BlockNumber,
+	/// How many patients its practitioners vouched for in the current period.
+	pub vouches: u32,
 }
 
 /// A practitioner: an account acting for exactly one provider.
@@ -64,26 +97,38 @@ pub struct Practitioner<AccountId, Balance> {
 	pub provider: ProviderId,
 	/// What it does there.
 	pub role: PractitionerRole,
-	/// Who paid the deposit for this entry (the admin that added it).
+	/// Who paid the deposit for this entry (the admin that proposed it).
+	pub depositor: AccountId,
+	/// The deposit held from `depositor`.
+	pub deposit: Balance,
+}
+
+/// A provider's proposal that an account act for it: it holds once the account accepts.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct PractitionerProposal<AccountId, Balance> {
+	/// The role offered.
+	pub role: PractitionerRole,
+	/// The admin that proposed it, who paid the deposit (it moves to the practitioner entry).
 	pub depositor: AccountId,
 	/// The deposit held from `depositor`.
 	pub deposit: Balance,
 }
 
 /// A record anchored on chain: the hash of a record kept by its custodian, never the record.
+/// Its data class is kept only as a salted commitment.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct RecordAnchor<AccountId, Balance, BlockNumber> {
-	/// The patient the record is about.
+	/// The patient the record is about (who accepted the anchor).
 	pub patient: AccountId,
 	/// The provider that keeps the record.
 	pub custodian: ProviderId,
-	/// The class of data in the record.
-	pub data_class: DataClass,
-	/// The practitioner that anchored it, who paid the deposit.
+	/// `blake2_256(salt ‖ SCALE(data class))`, computed off chain: the class is not public.
+	pub class_commitment: H256,
+	/// The practitioner that proposed it, who paid the deposit.
 	pub depositor: AccountId,
 	/// The deposit held from `depositor`.
 	pub deposit: Balance,
-	/// When it was anchored.
+	/// When it was proposed (or, for an anchor, accepted by the patient).
 	pub anchored_at: BlockNumber,
 }
 

@@ -50,6 +50,34 @@ pub trait WeightInfo {
 	fn anchor_record() -> Weight;
 	fn propose_link() -> Weight;
 	fn accept_link() -> Weight;
+	// TODO(regenerate)
+	fn accept_practitioner() -> Weight;
+	// TODO(regenerate)
+	fn withdraw_practitioner_proposal() -> Weight;
+	// TODO(regenerate)
+	fn leave_provider() -> Weight;
+	// TODO(regenerate)
+	fn accept_admin() -> Weight;
+	// TODO(regenerate)
+	fn cancel_admin_transfer() -> Weight;
+	// TODO(regenerate)
+	fn close_provider() -> Weight;
+	// TODO(regenerate)
+	fn top_up_bond() -> Weight;
+	// TODO(regenerate)
+	fn remove_link() -> Weight;
+	// TODO(regenerate)
+	fn withdraw_vouch() -> Weight;
+	// TODO(regenerate)
+	fn accept_department() -> Weight;
+	// TODO(regenerate)
+	fn accept_record() -> Weight;
+	// TODO(regenerate)
+	fn remove_record_proposal() -> Weight;
+	// TODO(regenerate)
+	fn announce_commitment() -> Weight;
+	// TODO(regenerate)
+	fn release_commitment() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -268,6 +296,104 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	// TODO(regenerate): estimated by hand from `add_practitioner` until the benchmark CLI runs.
+	fn accept_practitioner() -> Weight {
+		Weight::from_parts(1_100_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	// TODO(regenerate): estimated by hand from `remove_practitioner` until the benchmark CLI runs.
+	fn withdraw_practitioner_proposal() -> Weight {
+		Weight::from_parts(3_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	// TODO(regenerate): estimated by hand from `remove_practitioner` until the benchmark CLI runs.
+	fn leave_provider() -> Weight {
+		Weight::from_parts(3_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	// TODO(regenerate): estimated by hand from `transfer_admin` until the benchmark CLI runs.
+	fn accept_admin() -> Weight {
+		Weight::from_parts(1_500_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 6044))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	// TODO(regenerate): estimated by hand from `transfer_admin` until the benchmark CLI runs.
+	fn cancel_admin_transfer() -> Weight {
+		Weight::from_parts(600_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3590))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	// TODO(regenerate): estimated by hand from `deregister_patient` until the benchmark CLI runs.
+	fn close_provider() -> Weight {
+		Weight::from_parts(3_500_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 6044))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	// TODO(regenerate): estimated by hand from `remove_practitioner` until the benchmark CLI runs.
+	fn top_up_bond() -> Weight {
+		Weight::from_parts(5_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	// TODO(regenerate): estimated by hand from `remove_practitioner` until the benchmark CLI runs.
+	fn remove_link() -> Weight {
+		Weight::from_parts(3_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	// TODO(regenerate): estimated by hand from `set_provider_status` until the benchmark CLI runs.
+	fn withdraw_vouch() -> Weight {
+		Weight::from_parts(500_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3605))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	// TODO(regenerate): estimated by hand from `set_provider_status` until the benchmark CLI runs.
+	fn accept_department() -> Weight {
+		Weight::from_parts(1_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3700))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	// TODO(regenerate): estimated by hand from `anchor_record` until the benchmark CLI runs.
+	fn accept_record() -> Weight {
+		Weight::from_parts(4_400_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 4328))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
+	// TODO(regenerate): estimated by hand from `remove_practitioner` until the benchmark CLI runs.
+	fn remove_record_proposal() -> Weight {
+		Weight::from_parts(3_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	// TODO(regenerate): estimated by hand from `register_patient` until the benchmark CLI runs.
+	fn announce_commitment() -> Weight {
+		Weight::from_parts(3_100_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	// TODO(regenerate): estimated by hand from `register_patient` until the benchmark CLI runs.
+	fn release_commitment() -> Weight {
+		Weight::from_parts(3_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
 }
 
 /// The same weights with RocksDB database weights, for tests and mocks.
@@ -484,5 +610,103 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3590))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	// TODO(regenerate): estimated by hand from `add_practitioner` until the benchmark CLI runs.
+	fn accept_practitioner() -> Weight {
+		Weight::from_parts(1_100_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	// TODO(regenerate): estimated by hand from `remove_practitioner` until the benchmark CLI runs.
+	fn withdraw_practitioner_proposal() -> Weight {
+		Weight::from_parts(3_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	// TODO(regenerate): estimated by hand from `remove_practitioner` until the benchmark CLI runs.
+	fn leave_provider() -> Weight {
+		Weight::from_parts(3_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	// TODO(regenerate): estimated by hand from `transfer_admin` until the benchmark CLI runs.
+	fn accept_admin() -> Weight {
+		Weight::from_parts(1_500_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 6044))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	// TODO(regenerate): estimated by hand from `transfer_admin` until the benchmark CLI runs.
+	fn cancel_admin_transfer() -> Weight {
+		Weight::from_parts(600_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3590))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	// TODO(regenerate): estimated by hand from `deregister_patient` until the benchmark CLI runs.
+	fn close_provider() -> Weight {
+		Weight::from_parts(3_500_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 6044))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	// TODO(regenerate): estimated by hand from `remove_practitioner` until the benchmark CLI runs.
+	fn top_up_bond() -> Weight {
+		Weight::from_parts(5_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+	}
+	// TODO(regenerate): estimated by hand from `remove_practitioner` until the benchmark CLI runs.
+	fn remove_link() -> Weight {
+		Weight::from_parts(3_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	// TODO(regenerate): estimated by hand from `set_provider_status` until the benchmark CLI runs.
+	fn withdraw_vouch() -> Weight {
+		Weight::from_parts(500_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3605))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	// TODO(regenerate): estimated by hand from `set_provider_status` until the benchmark CLI runs.
+	fn accept_department() -> Weight {
+		Weight::from_parts(1_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3700))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	// TODO(regenerate): estimated by hand from `anchor_record` until the benchmark CLI runs.
+	fn accept_record() -> Weight {
+		Weight::from_parts(4_400_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 4328))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	// TODO(regenerate): estimated by hand from `remove_practitioner` until the benchmark CLI runs.
+	fn remove_record_proposal() -> Weight {
+		Weight::from_parts(3_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	// TODO(regenerate): estimated by hand from `register_patient` until the benchmark CLI runs.
+	fn announce_commitment() -> Weight {
+		Weight::from_parts(3_100_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	// TODO(regenerate): estimated by hand from `register_patient` until the benchmark CLI runs.
+	fn release_commitment() -> Weight {
+		Weight::from_parts(3_000_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 }

@@ -66,13 +66,11 @@ mod benchmarks {
 	fn set_reward_schedule() -> Result<(), BenchmarkError> {
 		let origin =
 			T::ScheduleOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let schedule = RewardSchedule {
-			request_approved: 0,
-			record_anchored: 1,
-			research_consent: 1,
-			emergency_justified: 1,
-			epoch_cap: 3,
-		};
+		// Every bound is checked whatever the schedule: a valid one in any runtime (a point is
+		// worth less than an account's ceiling, which the integrity test requires be positive
+		// below the budget).
+		let schedule = RewardSchedule { epoch_cap: 1, ..Default::default() };
+		assert!(Pallet::<T>::is_valid_schedule(&schedule));
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, schedule);

@@ -10,6 +10,7 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod runtime_api;
@@ -37,13 +38,12 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use salus_primitives::{
-		AccessEvents, ConsentEvents, ConsentId, DataClassSet, DisputeId, EmergencyId,
-		PatientRegistry, ProviderId, ProviderRegistry, Purpose, RecordEvents, RequestId,
-		RewardClawback,
+		AccessEvents, DataClassSet, DisputeId, EmergencyId, PatientRegistry, ProviderId,
+		ProviderRegistry, Purpose, RecordEvents, RequestId, RewardClawback,
 	};
 	use sp_runtime::{
 		helpers_128bit::multiply_by_rational_with_rounding,
-		traits::{checked_pow, AccountIdConversion, CheckedDiv, Saturating, Zero},
+		traits::{checked_pow, AccountIdConversion, CheckedDiv, One, Saturating, Zero},
 		Rounding, SaturatedConversion,
 	};
 
@@ -68,7 +68,8 @@ pub mod pallet {
 		}
 	}
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// Version 1: the schedule is bounded ([`migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -114,14 +115,34 @@ pub mod pallet {
 		type ClaimWindow: Get<EpochIndex>;
 
 		/// The most a point is worth: an epoch with few points releases less than its budget.
-		/// Together with `RequestCost` it keeps requests from paying for themselves.
+		/// A schedule is valid only if, at this worth, no act earns as much as it costs and no
+		/// account earns more than `MaxRewardPerAccount` in an epoch.
 		#[pallet::constant]
 		type MaxRewardPerPoint: Get<BalanceOf<Self>>;
 
-		/// What an access request costs its provider at least (the access pallet's request
-		/// fee). A schedule is accepted only if an approval earns less than this.
+		/// What an access request costs its provider at least and never gets back (the access
+		/// pallet's request fee). A schedule is valid only if an approval, research bonus
+		/// included, earns less than this.
 		#[pallet::constant]
 		type RequestCost: Get<BalanceOf<Self>>;
+
+		/// What anchoring a record costs its provider at least and never gets back (its
+		/// transaction fee). A schedule is valid only if an anchor earns less than this.
+		#[pallet::constant]
+		type AnchorCost: Get<BalanceOf<Self>>;
+
+		/// What declaring an emergency costs its provider at least and never gets back (its
+		/// transaction fee). A schedule is valid only if a justified emergency earns less than
+		/// this.
+		#[pallet::constant]
+		type EmergencyCost: Get<BalanceOf<Self>>;
+
+		/// The most one account may earn in one epoch: a schedule is valid only if
+		/// `epoch_cap × MaxRewardPerPoint` is at most this. Must be below
+		/// `InitialEpochBudget` (the runtime keeps it far below), so that no account takes an
+		/// epoch's budget.
+		#[pallet::constant]
+		type MaxRewardPerAccount: Get<BalanceOf<Self>>;
 
 		/// The most once-per-epoch acts an account's points count in one epoch.
 		#[pallet::constant]
@@ -165,8 +186,9 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			assert!(
-				Pallet::<T>::is_unfarmable(&self.schedule),
-				"the genesis reward schedule lets an approval earn more than a request costs"
+				Pallet::<T>::is_valid_schedule(&self.schedule),
+				"the genesis reward schedule is outside the bounds (an act would pay for itself, \
+				 or an account could earn more than MaxRewardPerAccount in an epoch)"
 			);
 			Schedule::<T>::put(self.schedule);
 		}
@@ -231,8 +253,10 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// The caller has no rewards of an ended epoch to claim.
 		NothingToClaim,
-		/// The schedule would let one approval earn as much as a request costs, or more.
-		Farmable,
+		/// The schedule is outside the bounds: an act would earn as much as it costs its
+		/// counterparty, or more, or an account could earn more than `MaxRewardPerAccount` in
+		/// an epoch.
+		InvalidSchedule,
 	}
 
 	#[pallet::hooks]
@@ -255,6 +279,12 @@ pub mod pallet {
 			assert!(T::ClaimWindow::get() > 0, "rewards can be claimed for some epochs");
 			assert!(T::MaxActsPerEpoch::get() > 0, "some acts count");
 			assert!(!T::RequestCost::get().is_zero(), "a request costs something");
+			assert!(!T::AnchorCost::get().is_zero(), "an anchor costs something");
+			assert!(!T::EmergencyCost::get().is_zero(), "an emergency costs something");
+			assert!(
+				T::MaxRewardPerAccount::get() < T::InitialEpochBudget::get(),
+				"no account may earn an epoch's whole budget"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -269,14 +299,17 @@ pub mod pallet {
 		/// next act on.
 		///
 		/// # Requires
-		/// `ScheduleOrigin` (the council); an approval may earn less than a request costs:
-		/// `request_approved × MaxRewardPerPoint < RequestCost`.
+		/// `ScheduleOrigin` (the council), and a schedule within the bounds of
+		/// [`Pallet::is_valid_schedule`]: at the most a point may be worth, each act earns less
+		/// than it costs its counterparty for good, and an account earns at most
+		/// `MaxRewardPerAccount` per epoch.
 		///
 		/// # Events
-		/// `ScheduleSet`.
+		/// * [`Event::ScheduleSet`] - the schedule is in force.
 		///
 		/// # Errors
-		/// `BadOrigin`, `Farmable`.
+		/// * `BadOrigin` - the origin is not `ScheduleOrigin`.
+		/// * [`Error::InvalidSchedule`] - the schedule is outside the bounds.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::set_reward_schedule())]
 		pub fn set_reward_schedule(
@@ -284,7 +317,7 @@ pub mod pallet {
 			schedule: RewardSchedule,
 		) -> DispatchResult {
 			T::ScheduleOrigin::ensure_origin(origin)?;
-			ensure!(Self::is_unfarmable(&schedule), Error::<T>::Farmable);
+			ensure!(Self::is_valid_schedule(&schedule), Error::<T>::InvalidSchedule);
 			Schedule::<T>::put(schedule);
 			Self::deposit_event(Event::ScheduleSet { schedule });
 			Ok(())
@@ -299,10 +332,11 @@ pub mod pallet {
 		/// Signed; points in an ended epoch whose claim window is open.
 		///
 		/// # Events
-		/// `RewardsClaimed`.
+		/// * [`Event::RewardsClaimed`] - what the pool paid the caller.
 		///
 		/// # Errors
-		/// `NothingToClaim`.
+		/// * `BadOrigin` - the origin is not signed.
+		/// * [`Error::NothingToClaim`] - no points in an ended epoch whose window is open.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::claim_rewards(LedgerEpochs::<T>::get()))]
 		#[pallet::feeless_if(|origin: &OriginFor<T>| -> bool {
@@ -354,11 +388,53 @@ pub mod pallet {
 			T::PalletId::get().into_account_truncating()
 		}
 
-		/// Whether an approval under `schedule` earns less than a request costs, even at the
-		/// most a point may be worth.
-		pub fn is_unfarmable(schedule: &RewardSchedule) -> bool {
-			T::MaxRewardPerPoint::get().saturating_mul(schedule.request_approved.into())
-				< T::RequestCost::get()
+		/// Whether `schedule` is within the bounds, at the most a point may be worth
+		/// (`MaxRewardPerPoint`):
+		///
+		/// 1. an approved request, its research bonus included, earns less than the request
+		///    costs its provider (`RequestCost`);
+		/// 2. an anchor earns less than it costs its provider (`AnchorCost`);
+		/// 3. a justified emergency earns less than declaring it costs (`EmergencyCost`);
+		/// 4. an account earns at most `MaxRewardPerAccount` per epoch
+		///    (`epoch_cap × MaxRewardPerPoint`), which is below an epoch's budget.
+		///
+		/// So no act pays for itself, and no account takes an epoch's budget: an epoch releases
+		/// at most `MaxRewardPerPoint` per point, so an account's share is at most its points
+		/// times that.
+		pub fn is_valid_schedule(schedule: &RewardSchedule) -> bool {
+			let worth = |points: Points| T::MaxRewardPerPoint::get().saturating_mul(points.into());
+			let approval = schedule.request_approved.saturating_add(schedule.research_approved);
+			worth(approval) < T::RequestCost::get()
+				&& worth(schedule.record_anchored) < T::AnchorCost::get()
+				&& worth(schedule.emergency_justified) < T::EmergencyCost::get()
+				&& worth(schedule.epoch_cap) <= T::MaxRewardPerAccount::get()
+		}
+
+		/// `schedule` with each field lowered, if need be, to the most the bounds of
+		/// [`Self::is_valid_schedule`] allow (the research bonus first, when an approval and its
+		/// bonus together earn too much): a valid schedule is returned as it is.
+		pub fn clamp_schedule(schedule: RewardSchedule) -> RewardSchedule {
+			let worth = T::MaxRewardPerPoint::get();
+			let points = |amount: BalanceOf<T>| -> Points {
+				amount
+					.checked_div(&worth)
+					.map_or(Points::MAX, SaturatedConversion::saturated_into)
+			};
+			// The most points worth less than `cost`.
+			let below = |cost: BalanceOf<T>| points(cost.saturating_sub(One::one()));
+			let approval = below(T::RequestCost::get());
+			let request_approved = schedule.request_approved.min(approval);
+			RewardSchedule {
+				request_approved,
+				research_approved: schedule
+					.research_approved
+					.min(approval.saturating_sub(request_approved)),
+				record_anchored: schedule.record_anchored.min(below(T::AnchorCost::get())),
+				emergency_justified: schedule
+					.emergency_justified
+					.min(below(T::EmergencyCost::get())),
+				epoch_cap: schedule.epoch_cap.min(points(T::MaxRewardPerAccount::get())),
+			}
 		}
 
 		/// The most epoch `index` may release: `InitialEpochBudget`, halved every
@@ -483,11 +559,12 @@ pub mod pallet {
 		}
 
 		/// `who` earns `points` for `act` in the current epoch, up to the epoch cap; an act
-		/// that counts once per epoch and already counted earns nothing.
-		pub(crate) fn earn(who: &T::AccountId, act: Act, points: Points) {
+		/// that counts once per epoch and already counted earns nothing. Returns the points
+		/// earned.
+		pub(crate) fn earn(who: &T::AccountId, act: Act, points: Points) -> Points {
 			let cap = Schedule::<T>::get().epoch_cap;
 			if points == 0 || cap == 0 {
-				return;
+				return 0;
 			}
 			let epoch = Current::<T>::get().index;
 			let mut ledger = Ledgers::<T>::get(who).unwrap_or_default();
@@ -496,7 +573,7 @@ pub mod pallet {
 				ledger.counted_in = epoch;
 			}
 			if act.once_per_epoch() && ledger.counted.contains(&act) {
-				return;
+				return 0;
 			}
 			let so_far = ledger
 				.earnings
@@ -505,11 +582,11 @@ pub mod pallet {
 				.map_or(0, |earning| earning.points);
 			let points = points.min(cap.saturating_sub(so_far));
 			if points == 0 {
-				return;
+				return 0;
 			}
 			if act.once_per_epoch() && ledger.counted.try_push(act).is_err() {
 				// As many acts counted this epoch as a ledger remembers: no more count.
-				return;
+				return 0;
 			}
 			match ledger.earnings.last_mut() {
 				Some(earning) if earning.epoch == epoch => {
@@ -521,7 +598,7 @@ pub mod pallet {
 					let window = T::ClaimWindow::get();
 					ledger.earnings.retain(|earning| earning.epoch.saturating_add(window) >= epoch);
 					if ledger.earnings.try_push(Earning::new(epoch, points)).is_err() {
-						return;
+						return 0;
 					}
 				},
 			}
@@ -530,16 +607,32 @@ pub mod pallet {
 			});
 			Ledgers::<T>::insert(who, ledger);
 			Self::deposit_event(Event::PointsEarned { who: who.clone(), act, points, epoch });
+			points
 		}
 
-		/// A patient earns `points` for `act` if an accredited provider vouched for it.
-		fn patient_earns(
-			patient: &T::AccountId,
-			act: Act,
-			points: impl FnOnce(&RewardSchedule) -> Points,
-		) {
-			if T::Patients::is_vouched(patient) {
-				Self::earn(patient, act, points(&Schedule::<T>::get()));
+		/// Whether `patient`'s acknowledgement of `provider`'s emergency may still count in the
+		/// current epoch: its ledger has not counted one this epoch, and has room to remember
+		/// it.
+		fn may_acknowledge(patient: &T::AccountId, provider: ProviderId) -> bool {
+			let epoch = Current::<T>::get().index;
+			Ledgers::<T>::get(patient).is_none_or(|ledger| {
+				ledger.counted_in != epoch
+					|| (!ledger.counted.contains(&Act::EmergencyJustified(provider))
+						&& ledger.counted.len() < T::MaxActsPerEpoch::get() as usize)
+			})
+		}
+
+		/// Remembers in `patient`'s ledger that its acknowledgement of `provider`'s emergency
+		/// counted in the current epoch (after [`Self::may_acknowledge`]).
+		fn count_acknowledgement(patient: &T::AccountId, provider: ProviderId) {
+			let epoch = Current::<T>::get().index;
+			let mut ledger = Ledgers::<T>::get(patient).unwrap_or_default();
+			if ledger.counted_in != epoch {
+				ledger.counted = BoundedVec::new();
+				ledger.counted_in = epoch;
+			}
+			if ledger.counted.try_push(Act::EmergencyJustified(provider)).is_ok() {
+				Ledgers::<T>::insert(patient, ledger);
 			}
 		}
 
@@ -630,6 +723,10 @@ pub mod pallet {
 		///    withheld) adds up to at most what it still owes, so the pool can pay every
 		///    claim; a clawback withholds less than an earning's share, nothing of the current
 		///    epoch.
+		/// 4. The schedule in force is within the bounds ([`Self::is_valid_schedule`]); no
+		///    account's share of an ended epoch, nor its points of the current one at the most
+		///    they may be worth, exceeds `MaxRewardPerAccount`; a ledger counts each act at
+		///    most once.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::BTreeMap;
@@ -664,8 +761,16 @@ pub mod pallet {
 				"the pool holds less than it owes"
 			);
 
+			ensure!(Self::is_valid_schedule(&Schedule::<T>::get()), "the schedule is invalid");
+			let ceiling = T::MaxRewardPerAccount::get();
 			let mut current_points = 0u64;
 			for (_, ledger) in Ledgers::<T>::iter() {
+				for (position, act) in ledger.counted.iter().enumerate() {
+					ensure!(
+						!ledger.counted.iter().skip(position.saturating_add(1)).any(|a| a == act),
+						"a ledger counts an act twice"
+					);
+				}
 				let mut previous: Option<EpochIndex> = None;
 				for earning in &ledger.earnings {
 					ensure!(earning.points > 0, "a ledger lists an epoch without points");
@@ -677,9 +782,16 @@ pub mod pallet {
 					previous = Some(earning.epoch);
 					if earning.epoch == current.index {
 						ensure!(earning.withheld.is_zero(), "points of the current epoch withheld");
+						ensure!(
+							T::MaxRewardPerPoint::get().saturating_mul(earning.points.into())
+								<= ceiling,
+							"an account's points of the current epoch may be worth more than \
+							 MaxRewardPerAccount"
+						);
 						current_points = current_points.saturating_add(earning.points.into());
 					} else if let Some(record) = records.get(&earning.epoch) {
 						let share = Self::share_of(record, earning.points);
+						ensure!(share <= ceiling, "an account's share exceeds MaxRewardPerAccount");
 						ensure!(
 							earning.withheld.is_zero() || earning.withheld < share,
 							"an earning withholds its whole share"
@@ -707,51 +819,65 @@ pub mod pallet {
 		}
 	}
 
-	/// The access pallet's events: a vouched patient's approval earns it points; an emergency
-	/// the patient acknowledged as justified earns its provider's admin points.
+	/// The access pallet's events: a vouched patient's approval earns it points (a research
+	/// request's approval earns a bonus on top), paid for by the request's fee; an emergency
+	/// the patient acknowledged as justified earns its provider's admin points, if the patient
+	/// is a real third party (vouched for by another accredited provider, with no stake in this
+	/// one), once per patient and epoch.
 	impl<T: Config> AccessEvents<T::AccountId> for Pallet<T> {
 		fn request_approved(
 			patient: &T::AccountId,
 			provider: ProviderId,
 			_: RequestId,
 			_: DataClassSet,
-			_: Purpose,
+			purpose: Purpose,
 		) {
-			Self::patient_earns(patient, Act::RequestApproved(provider), |schedule| {
-				schedule.request_approved
-			});
+			if !T::Patients::is_vouched(patient) {
+				return;
+			}
+			let schedule = Schedule::<T>::get();
+			Self::earn(patient, Act::RequestApproved(provider), schedule.request_approved);
+			if purpose == Purpose::Research {
+				Self::earn(patient, Act::ResearchApproved, schedule.research_approved);
+			}
 		}
 
 		fn emergency_declared(_: &T::AccountId, _: ProviderId, _: EmergencyId) {}
 
-		fn emergency_acknowledged(_: &T::AccountId, provider: ProviderId, _: EmergencyId) {
-			if !T::Providers::is_accredited(provider) {
+		fn emergency_acknowledged(patient: &T::AccountId, provider: ProviderId, _: EmergencyId) {
+			let points = Schedule::<T>::get().emergency_justified;
+			if points == 0 || !T::Providers::is_accredited(provider) {
 				return;
 			}
-			if let Some(admin) = T::Providers::admin(provider) {
-				let points = Schedule::<T>::get().emergency_justified;
-				Self::earn(&admin, Act::EmergencyJustified(provider), points);
+			// The patient must be a real third party: vouched for in person by another
+			// accredited provider (not by this one, whose practitioner could vouch for its own
+			// sybils), and with no stake in this provider (its admin, bonder, practitioners or
+			// their family).
+			let vouched_elsewhere =
+				T::Patients::vouched_by(patient).is_some_and(|voucher| voucher != provider);
+			if !vouched_elsewhere || T::Providers::is_affiliated(patient, provider) {
+				return;
+			}
+			let Some(admin) = T::Providers::admin(provider) else { return };
+			if admin == *patient || !Self::may_acknowledge(patient, provider) {
+				return;
+			}
+			if Self::earn(&admin, Act::EmergencyJustified(provider), points) > 0 {
+				Self::count_acknowledgement(patient, provider);
 			}
 		}
 
 		fn emergency_contested(_: &T::AccountId, _: ProviderId, _: EmergencyId, _: DisputeId) {}
 	}
 
-	/// The identity pallet's events: an anchored record earns its vouched patient points.
+	/// The identity pallet's events: an anchored record earns its vouched patient points,
+	/// paid for by the anchor's transaction fee (`AnchorCost`).
 	impl<T: Config> RecordEvents<T::AccountId> for Pallet<T> {
 		fn record_anchored(patient: &T::AccountId, custodian: ProviderId) {
-			Self::patient_earns(patient, Act::RecordAnchored(custodian), |schedule| {
-				schedule.record_anchored
-			});
-		}
-	}
-
-	/// The consent pallet's events: a research consent earns its vouched patient points.
-	impl<T: Config> ConsentEvents<T::AccountId> for Pallet<T> {
-		fn research_consent_granted(patient: &T::AccountId, _: ConsentId) {
-			Self::patient_earns(patient, Act::ResearchConsent, |schedule| {
-				schedule.research_consent
-			});
+			if T::Patients::is_vouched(patient) {
+				let points = Schedule::<T>::get().record_anchored;
+				Self::earn(patient, Act::RecordAnchored(custodian), points);
+			}
 		}
 	}
 

@@ -3,7 +3,7 @@
 //!
 //! | account | who |
 //! |---|---|
-//! | 1, 2, 3 | patients an accredited provider vouched for |
+//! | 1, 2, 3 | patients an accredited provider outside the registry vouched for |
 //! | 4 | a patient nobody vouched for |
 //! | 11 | admin of provider 0, an accredited hospital |
 //! | 21 | admin of provider 1, an accredited clinic |
@@ -49,7 +49,11 @@ pub const BUDGET: u64 = 1_000;
 pub const HALVING: u32 = 3;
 pub const WINDOW: u32 = 2;
 pub const MAX_PER_POINT: u64 = 100;
-pub const REQUEST_COST: u64 = 600;
+pub const REQUEST_COST: u64 = 800;
+pub const ANCHOR_COST: u64 = 400;
+pub const EMERGENCY_COST: u64 = 500;
+/// The most one account may earn in an epoch: below [`BUDGET`].
+pub const MAX_PER_ACCOUNT: u64 = 900;
 pub const MAX_ACTS: u32 = 3;
 pub const POOL_FUNDS: u64 = 100_000;
 /// What every test account starts with.
@@ -61,13 +65,15 @@ pub const LAB: ProviderId = 2;
 /// A patient nobody vouched for.
 pub const UNVOUCHED: u64 = 4;
 
-/// The schedule every test starts with: an approval earns at most 5 × 100 = 500 < 600.
+/// The schedule every test starts with, within the bounds: a research approval earns at most
+/// (5 + 2) × 100 = 700 < 800, an anchor 300 < 400, a justified emergency 400 < 500, and an
+/// account 9 × 100 = 900 per epoch.
 pub const SCHEDULE: RewardSchedule = RewardSchedule {
 	request_approved: 5,
 	record_anchored: 3,
-	research_consent: 2,
+	research_approved: 2,
 	emergency_justified: 4,
-	epoch_cap: 12,
+	epoch_cap: 9,
 };
 
 parameter_types! {
@@ -90,6 +96,9 @@ impl pallet_rewards::Config for Test {
 	type ClaimWindow = ConstU32<WINDOW>;
 	type MaxRewardPerPoint = ConstU64<MAX_PER_POINT>;
 	type RequestCost = ConstU64<REQUEST_COST>;
+	type AnchorCost = ConstU64<ANCHOR_COST>;
+	type EmergencyCost = ConstU64<EMERGENCY_COST>;
+	type MaxRewardPerAccount = ConstU64<MAX_PER_ACCOUNT>;
 	type MaxActsPerEpoch = ConstU32<MAX_ACTS>;
 	type WeightInfo = ();
 }

@@ -16,7 +16,9 @@ pub type EpochIndex = u32;
 pub type Points = u32;
 
 /// How many points each useful act earns, and the most an account earns in one epoch. Set by
-/// governance with `set_reward_schedule`.
+/// governance with `set_reward_schedule`, within bounds that keep every act from paying for
+/// itself and every account far from an epoch's budget (see
+/// [`Pallet::is_valid_schedule`](crate::Pallet::is_valid_schedule)).
 #[derive(
 	Clone,
 	Copy,
@@ -39,17 +41,20 @@ pub struct RewardSchedule {
 	/// An accredited provider anchors a vouched patient's record (once per provider and
 	/// epoch).
 	pub record_anchored: Points,
-	/// A vouched patient grants a consent that permits research (once per epoch).
-	pub research_consent: Points,
-	/// A provider's emergency access is acknowledged as justified by the patient within the
-	/// review period (earned by the provider's admin account).
+	/// A vouched patient approves a research request: earned on top of `request_approved`
+	/// (once per epoch). A research consent alone earns nothing: it costs nobody anything.
+	pub research_approved: Points,
+	/// A provider's emergency access is acknowledged as justified, within the review period,
+	/// by a patient that another accredited provider vouched for and that has no stake in this
+	/// one (earned by the provider's admin account, once per patient and epoch).
 	pub emergency_justified: Points,
 	/// The most points one account earns in one epoch.
 	pub epoch_cap: Points,
 }
 
 /// An act that earns points, as an account's ledger remembers it for the current epoch so
-/// that it counts once.
+/// that it counts once. A patient's ledger also remembers the providers whose emergencies it
+/// acknowledged (as `EmergencyJustified`), so that each earns their admin once per epoch.
 #[derive(
 	Clone,
 	Copy,
@@ -69,17 +74,20 @@ pub enum Act {
 	/// This provider anchored a record of the patient.
 	#[codec(index = 1)]
 	RecordAnchored(ProviderId),
-	/// The patient granted a research consent.
+	/// The patient approved a research request (of any provider).
 	#[codec(index = 2)]
-	ResearchConsent,
-	/// The patient acknowledged an emergency access of the account's provider as justified.
+	ResearchApproved,
+	/// In the ledger of a provider's admin: a patient acknowledged an emergency access of this
+	/// provider as justified. In a patient's ledger: the patient's acknowledgement of this
+	/// provider's emergency counted this epoch.
 	#[codec(index = 3)]
 	EmergencyJustified(ProviderId),
 }
 
 impl Act {
-	/// Whether the act counts only once per epoch (for the same provider): every act a
-	/// patient earns by. A provider's justified emergencies count each time, up to the cap.
+	/// Whether the act counts only once per epoch in the earner's ledger (for the same
+	/// provider): every act a patient earns by. A provider's justified emergencies count once
+	/// per patient and epoch, which the patient's ledger remembers.
 	pub const fn once_per_epoch(&self) -> bool {
 		!matches!(self, Self::EmergencyJustified(_))
 	}
@@ -132,7 +140,8 @@ pub struct Ledger<Balance: Copy + Eq + Debug, MaxEpochs: Get<u32>, MaxActs: Get<
 	/// Unclaimed points, oldest epoch first, one entry per epoch; the last may be the
 	/// current epoch's.
 	pub earnings: BoundedVec<Earning<Balance>, MaxEpochs>,
-	/// The once-per-epoch acts counted in epoch `counted_in`.
+	/// The once-per-epoch acts counted in epoch `counted_in`, and the providers whose
+	/// emergencies the account acknowledged in it as a patient (`EmergencyJustified`).
 	pub counted: BoundedVec<Act, MaxActs>,
 	/// The epoch `counted` is about.
 	pub counted_in: EpochIndex,

@@ -1,9 +1,9 @@
 //! `log_disclosure`, `prune_disclosures` and the disclosure queries.
 
 use super::*;
-use crate::{DisclosureCount, DisclosurePages, Error};
+use crate::{DisclosureCount, DisclosurePages, DisclosureParties, Error};
 use frame_support::assert_noop;
-use salus_primitives::{AccessBasis, DenyReason, GrantSource};
+use salus_primitives::{AccessBasis, DenyReason, DisputeSubject, DisputeSubjects, GrantSource};
 use sp_runtime::DispatchError;
 
 /// The hospital breaks the glass on patient 1, so its practitioners may read.
@@ -98,7 +98,7 @@ mod log_disclosure {
 			// The lab has no grant of its own.
 			assert_noop!(log(41, 1, DataClass::Allergies), Error::<Test>::NoConsent);
 			assert_noop!(log(31, 1, DataClass::Allergies), Error::<Test>::ProviderNotAccredited);
-			assert_noop!(log(50, 1, DataClass::Allergies), Error::<Test>::AccessNotPractitioner);
+			assert_noop!(log(50, 1, DataClass::Allergies), Error::<Test>::NotPractitioner);
 			assert_noop!(log(11, 50, DataClass::Allergies), Error::<Test>::NotRegistered);
 			// Once the emergency window is over, the grant has expired.
 			Now::set(START + EMERGENCY_WINDOW);
@@ -110,7 +110,7 @@ mod log_disclosure {
 	fn every_reason_of_denial_has_its_own_error() {
 		let reasons = [
 			(DenyReason::UnknownPatient, Error::<Test>::NotRegistered),
-			(DenyReason::NotPractitioner, Error::<Test>::AccessNotPractitioner),
+			(DenyReason::NotPractitioner, Error::<Test>::NotPractitioner),
 			(DenyReason::ProviderNotAccredited, Error::<Test>::ProviderNotAccredited),
 			(DenyReason::NoConsent, Error::<Test>::NoConsent),
 			(DenyReason::DeniedByConsent(1), Error::<Test>::DeniedByConsent),
@@ -130,6 +130,81 @@ mod log_disclosure {
 			assert!(!seen.contains(&error), "{error:?} names two reasons");
 			seen.push(error);
 		}
+	}
+
+	/// `pallets/ERRORS.md` rule 5: a denial is reported under the name of its reason, with
+	/// `Consent` in front where the reason is the state of a consent, and `NotRegistered` for
+	/// `UnknownPatient`. The match names every variant, so a new one fails to compile here
+	/// until it has its error.
+	#[test]
+	fn every_reason_of_denial_has_the_error_rule_5_names() {
+		use DenyReason::*;
+		let reasons = [
+			UnknownPatient,
+			NotPractitioner,
+			ProviderNotAccredited,
+			NoConsent,
+			DeniedByConsent(1),
+			ClassNotCovered(1),
+			SensitiveClassNotNamed(1),
+			PurposeNotCovered(1),
+			OutsideJurisdictions(1),
+			Revoked(1),
+			NotYetValid(1),
+			Expired(1),
+		];
+		for reason in reasons {
+			let (variant, of_a_consent) = match reason {
+				UnknownPatient => ("UnknownPatient", false),
+				NotPractitioner => ("NotPractitioner", false),
+				ProviderNotAccredited => ("ProviderNotAccredited", false),
+				NoConsent => ("NoConsent", false),
+				DeniedByConsent(_) => ("DeniedByConsent", false),
+				ClassNotCovered(_) => ("ClassNotCovered", false),
+				SensitiveClassNotNamed(_) => ("SensitiveClassNotNamed", false),
+				PurposeNotCovered(_) => ("PurposeNotCovered", false),
+				OutsideJurisdictions(_) => ("OutsideJurisdictions", false),
+				Revoked(_) => ("Revoked", true),
+				NotYetValid(_) => ("NotYetValid", true),
+				Expired(_) => ("Expired", true),
+			};
+			let expected = match variant {
+				"UnknownPatient" => "NotRegistered".to_string(),
+				_ if of_a_consent => format!("Consent{variant}"),
+				_ => variant.to_string(),
+			};
+			let name: &'static str = Access::denial(reason).into();
+			assert_eq!(name, expected, "the error for {reason:?}");
+		}
+	}
+
+	/// Review finding 1: the court asks who a disclosure concerns; a squatter is no party.
+	#[test]
+	fn a_disclosure_names_its_patient_and_logging_provider_until_pruned() {
+		build_and_execute(|| {
+			let next = crate::NextDisclosureId::<Test>::get();
+			assert_eq!(Access::parties(DisputeSubject::Disclosure(next)), None);
+			hospital_may_read();
+			assert_ok!(log(12, 1, DataClass::Allergies));
+			assert_eq!(Access::parties(DisputeSubject::Disclosure(next)), Some((1, HOSPITAL)));
+			assert_eq!(DisclosureParties::<Test>::get(next), Some((1, HOSPITAL)));
+			for _ in 1..PAGE_SIZE {
+				assert_ok!(log(11, 1, DataClass::Allergies));
+			}
+			Now::set(START + RETENTION);
+			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0));
+			assert_eq!(Access::parties(DisputeSubject::Disclosure(next)), None);
+			assert!(DisclosureParties::<Test>::iter().next().is_none());
+		});
+	}
+
+	#[test]
+	fn without_ids_left_fails_with_arithmetic_overflow() {
+		build_and_execute(|| {
+			hospital_may_read();
+			crate::NextDisclosureId::<Test>::put(u64::MAX);
+			assert_noop!(log(11, 1, DataClass::Allergies), sp_runtime::ArithmeticError::Overflow);
+		});
 	}
 
 	#[test]

@@ -1,19 +1,17 @@
 //! `declare_emergency`, `acknowledge_emergency`, `contest_emergency`.
 
 use super::*;
-use crate::{Emergencies, EmergencyRate, EmergencyReason, Error, OpenReviews};
+use crate::{
+	Emergencies, EmergencyRate, EmergencyReason, Error, OpenReviews, ProviderReviews, RateWindow,
+};
 use frame_support::assert_noop;
 use salus_primitives::{
-	AccessBasis, AccessControl, AccessDecision, DisputeSubject, GrantSource, Grantee, PurposeSet,
+	AccessBasis, AccessControl, AccessDecision, DisputeSubject, DisputeSubjects, GrantSource,
+	Grantee, PurposeSet,
 };
 
 fn try_declare(practitioner: u64, patient: u64) -> sp_runtime::DispatchResult {
-	Access::declare_emergency(
-		RuntimeOrigin::signed(practitioner),
-		patient,
-		EmergencyReason::LifeThreatening,
-		H256::repeat_byte(2),
-	)
+	Access::declare_emergency(RuntimeOrigin::signed(practitioner), patient, H256::repeat_byte(2))
 }
 
 mod declare_emergency {
@@ -48,7 +46,9 @@ mod declare_emergency {
 			assert_eq!(stored.patient, 1);
 			assert_eq!(stored.practitioner, 11);
 			assert_eq!(stored.review_due, START + REVIEW_PERIOD);
-			assert_eq!(OpenReviews::<Test>::get(1).into_inner(), vec![id]);
+			assert_eq!(OpenReviews::<Test>::get(1).into_inner(), vec![(id, HOSPITAL)]);
+			assert_eq!(ProviderReviews::<Test>::get(HOSPITAL), Some(1));
+			assert_eq!(stored.retry, None);
 			assert_eq!(held(HoldReason::EmergencyDeposit, 11), EMERGENCY_DEPOSIT);
 			assert_eq!(
 				HeardEvents::get(),
@@ -61,8 +61,6 @@ mod declare_emergency {
 					patient: 1,
 					provider: HOSPITAL,
 					practitioner: 11,
-					reason: EmergencyReason::Unconscious,
-					classes: DataClassSet::non_sensitive(),
 					consent: 0,
 					access_until: START + EMERGENCY_WINDOW,
 					review_due: START + REVIEW_PERIOD,
@@ -122,7 +120,50 @@ mod declare_emergency {
 			declare(12, 3);
 			Now::set(START + RATE_PERIOD);
 			declare(11, 3);
-			assert_eq!(EmergencyRate::<Test>::get(11).count, 1);
+			let window = EmergencyRate::<Test>::get(HOSPITAL).unwrap();
+			assert_eq!(window.started_at, START + RATE_PERIOD);
+			assert_eq!((window.by_practitioner(&11), window.by_practitioner(&12)), (1, 0));
+			assert_eq!(window.total(), 1);
+		});
+	}
+
+	#[test]
+	fn beyond_the_providers_rate_limit_fails_with_too_many_provider_emergencies() {
+		build_and_execute(|| {
+			(4..=5).for_each(registry::register_patient);
+			declare(11, 1);
+			declare(11, 2);
+			declare(12, 3);
+			declare(12, 4);
+			assert_eq!(EmergencyRate::<Test>::get(HOSPITAL).unwrap().total(), 4);
+			registry::add_practitioner(13, HOSPITAL);
+			assert_noop!(try_declare(13, 5), Error::<Test>::TooManyProviderEmergencies);
+			// Another hospital counts on its own.
+			declare(71, 5);
+		});
+	}
+
+	#[test]
+	fn beyond_the_rate_limit_on_one_patient_fails_with_too_many_emergencies_for_patient() {
+		build_and_execute(|| {
+			declare(11, 1);
+			declare(12, 1);
+			registry::add_practitioner(13, HOSPITAL);
+			assert_noop!(try_declare(13, 1), Error::<Test>::TooManyEmergenciesForPatient);
+			declare(13, 2);
+			declare(21, 1);
+		});
+	}
+
+	#[test]
+	fn beyond_the_providers_share_of_open_reviews_fails_with_too_many_provider_reviews() {
+		build_and_execute(|| {
+			declare(11, 1);
+			declare(12, 1);
+			// A new rate window: only the provider's share of the reviews stands in the way.
+			Now::set(START + RATE_PERIOD);
+			assert_noop!(try_declare(11, 1), Error::<Test>::TooManyProviderReviews);
+			assert_eq!(ProviderReviews::<Test>::get(HOSPITAL), Some(2));
 		});
 	}
 
@@ -130,9 +171,120 @@ mod declare_emergency {
 	fn beyond_the_patients_open_reviews_fails_with_too_many_open_reviews() {
 		build_and_execute(|| {
 			declare(11, 1);
-			declare(12, 1);
 			declare(21, 1);
-			assert_noop!(try_declare(11, 1), Error::<Test>::TooManyOpenReviews);
+			declare(71, 1);
+			assert_noop!(try_declare(72, 1), Error::<Test>::TooManyOpenReviews);
+		});
+	}
+
+	/// Review finding 12: a hospital admin adds practitioners and has them break the glass on
+	/// the victim again and again, to fill her open reviews and keep every other hospital out.
+	#[test]
+	fn a_rogue_hospital_cannot_fill_a_patients_review_slots() {
+		build_and_execute(|| {
+			(13..=16).for_each(|practitioner| registry::add_practitioner(practitioner, HOSPITAL));
+			let mut declared = 0;
+			for window in 0..4 {
+				Now::set(START + window * RATE_PERIOD);
+				for practitioner in [11, 12, 13, 14, 15, 16] {
+					if try_declare(practitioner, 1).is_ok() {
+						declared += 1;
+					}
+				}
+			}
+			// Two reviews at most, whatever the number of practitioners and windows...
+			assert_eq!(declared, MAX_PROVIDER_REVIEWS);
+			assert_noop!(try_declare(16, 1), Error::<Test>::TooManyProviderReviews);
+			// ...and the other providers' break-glass still opens.
+			declare(21, 1);
+			assert_eq!(OpenReviews::<Test>::get(1).len() as u32, MAX_PROVIDER_REVIEWS + 1);
+		});
+	}
+
+	/// Review finding 12: one provider declares emergencies on many patients through many
+	/// practitioners, beyond what a provider may.
+	#[test]
+	fn a_hospital_cannot_raise_its_emergency_rate_by_adding_practitioners() {
+		build_and_execute(|| {
+			(4..=20).for_each(registry::register_patient);
+			(13..=19).for_each(|practitioner| registry::add_practitioner(practitioner, HOSPITAL));
+			let mut patient = 1;
+			let mut declared = 0;
+			for practitioner in [11, 12, 13, 14, 15, 16, 17, 18, 19] {
+				for _ in 0..MAX_EMERGENCIES {
+					if try_declare(practitioner, patient).is_ok() {
+						declared += 1;
+					}
+					patient += 1;
+				}
+			}
+			assert_eq!(declared, MAX_PROVIDER_EMERGENCIES);
+			assert_noop!(try_declare(19, 20), Error::<Test>::TooManyProviderEmergencies);
+		});
+	}
+
+	/// Review finding 14g: rate windows were kept per practitioner, with no deposit, forever.
+	/// Now there is one per provider that broke the glass, bounded by its limit, overwritten
+	/// when over, and anyone may remove one that is over.
+	#[test]
+	fn rate_windows_do_not_pile_up_without_a_deposit() {
+		build_and_execute(|| {
+			(4..=6).for_each(registry::register_patient);
+			for window in 0..5 {
+				Now::set(START + window * RATE_PERIOD);
+				declare(11, 2 + window);
+				declare(12, 2 + window);
+			}
+			assert_eq!(EmergencyRate::<Test>::iter_keys().collect::<Vec<_>>(), vec![HOSPITAL]);
+			let window = EmergencyRate::<Test>::get(HOSPITAL).unwrap();
+			assert_eq!(window.started_at, START + 4 * RATE_PERIOD);
+			assert_eq!(window.total(), 2);
+			Now::set(START + 5 * RATE_PERIOD);
+			assert_ok!(Access::clear_rate_window(RuntimeOrigin::signed(50), HOSPITAL));
+			assert!(EmergencyRate::<Test>::iter().next().is_none());
+		});
+	}
+
+	/// Review finding 11 / issue item 2: the reason for breaking the glass was stored and
+	/// emitted in clear. Now the chain holds only a salted commitment to it.
+	#[test]
+	fn a_stranger_learns_no_emergency_reason_from_the_chain() {
+		build_and_execute(|| {
+			Directives::set([(1, classes(&[DataClass::MentalHealth]))].into_iter().collect());
+			let (salt, document) = ([7; 32], H256::repeat_byte(8));
+			let commitment = EmergencyReason::Unconscious.commit(salt, document);
+			let id = crate::NextEmergencyId::<Test>::get();
+			assert_ok!(Access::declare_emergency(RuntimeOrigin::signed(11), 1, commitment));
+			let stored = Emergencies::<Test>::get(id).unwrap();
+			assert_eq!(stored.justification, commitment);
+			// Who knows the salt (the patient, the court) checks the reason...
+			assert_eq!(EmergencyReason::Unconscious.commit(salt, document), commitment);
+			// ...a stranger trying each reason without it matches none.
+			use EmergencyReason::*;
+			for reason in [Unconscious, LifeThreatening, Incapacitated, MassCasualty] {
+				assert_ne!(reason.commit([0; 32], document), commitment);
+			}
+			// The event names neither a reason nor the classes the directive opened.
+			assert_eq!(
+				last_event(),
+				Event::EmergencyDeclared {
+					id,
+					patient: 1,
+					provider: HOSPITAL,
+					practitioner: 11,
+					consent: 0,
+					access_until: START + EMERGENCY_WINDOW,
+					review_due: START + REVIEW_PERIOD,
+				}
+			);
+		});
+	}
+
+	#[test]
+	fn without_ids_left_fails_with_arithmetic_overflow() {
+		build_and_execute(|| {
+			crate::NextEmergencyId::<Test>::put(u64::MAX);
+			assert_noop!(try_declare(11, 1), sp_runtime::ArithmeticError::Overflow);
 		});
 	}
 
@@ -290,5 +442,89 @@ mod contest_emergency {
 			<() as DisputeGateway<u64>>::escalate(&1, HOSPITAL, DisputeSubject::Emergency(0)),
 			Err(sp_runtime::DispatchError::Unavailable)
 		);
+	}
+}
+
+mod clear_rate_window {
+	use super::*;
+
+	#[test]
+	fn removes_a_window_that_is_over() {
+		build_and_execute(|| {
+			declare(11, 1);
+			Now::set(START + RATE_PERIOD);
+			assert_ok!(Access::clear_rate_window(RuntimeOrigin::signed(50), HOSPITAL));
+			assert!(EmergencyRate::<Test>::get(HOSPITAL).is_none());
+			assert_eq!(last_event(), Event::RateWindowCleared { provider: HOSPITAL });
+			// The next emergency starts a new window.
+			declare(11, 2);
+			assert_eq!(EmergencyRate::<Test>::get(HOSPITAL).unwrap().total(), 1);
+		});
+	}
+
+	#[test]
+	fn a_window_not_over_fails_with_rate_window_open() {
+		build_and_execute(|| {
+			declare(11, 1);
+			Now::set(START + RATE_PERIOD - 1);
+			assert_noop!(
+				Access::clear_rate_window(RuntimeOrigin::signed(50), HOSPITAL),
+				Error::<Test>::RateWindowOpen
+			);
+		});
+	}
+
+	#[test]
+	fn a_provider_without_a_window_fails_with_rate_window_not_found() {
+		build_and_execute(|| {
+			assert_noop!(
+				Access::clear_rate_window(RuntimeOrigin::signed(50), CLINIC),
+				Error::<Test>::RateWindowNotFound
+			);
+		});
+	}
+
+	#[test]
+	fn an_empty_window_counts_nothing() {
+		let window = RateWindow::<u64, frame_support::traits::ConstU32<2>>::starting(START);
+		assert_eq!((window.total(), window.by_practitioner(&11), window.on_patient(&1)), (0, 0, 0));
+	}
+}
+
+/// Review finding 1: the court asks this pallet who an emergency concerns.
+mod dispute_subjects {
+	use super::*;
+
+	#[test]
+	fn an_emergency_names_its_patient_and_provider_while_its_review_is_open() {
+		build_and_execute(|| {
+			let id = declare(21, 1);
+			assert_eq!(Access::parties(DisputeSubject::Emergency(id)), Some((1, CLINIC)));
+			assert_ok!(Access::acknowledge_emergency(RuntimeOrigin::signed(1), id));
+			assert_eq!(Access::parties(DisputeSubject::Emergency(id)), None);
+		});
+	}
+
+	#[test]
+	fn conduct_names_no_parties() {
+		build_and_execute(|| {
+			declare(11, 1);
+			assert_eq!(Access::parties(DisputeSubject::Conduct), None);
+		});
+	}
+
+	/// The squatter read `NextEmergencyId` and disputed the emergency before it was declared;
+	/// then disputed it in the victim's stead. The court now finds no parties for an id not
+	/// yet used, and for a used one the victim and the hospital: not the squatter.
+	#[test]
+	fn a_squatter_is_no_party_to_an_emergency() {
+		build_and_execute(|| {
+			let next = crate::NextEmergencyId::<Test>::get();
+			assert_eq!(Access::parties(DisputeSubject::Emergency(next)), None);
+			let id = declare(11, 1);
+			let (patient, provider) = Access::parties(DisputeSubject::Emergency(id)).unwrap();
+			assert_eq!((patient, provider), (1, HOSPITAL));
+			assert_ne!(patient, 2, "the squatter is not the patient");
+		});
 	}
 }

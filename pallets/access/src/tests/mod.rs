@@ -67,7 +67,6 @@ fn declare(practitioner: u64, patient: u64) -> EmergencyId {
 	assert_ok!(Access::declare_emergency(
 		RuntimeOrigin::signed(practitioner),
 		patient,
-		crate::EmergencyReason::Unconscious,
 		H256::repeat_byte(2),
 	));
 	id

@@ -20,7 +20,7 @@ mod request_access {
 			assert_eq!(stored.duration, 600);
 			assert_eq!(stored.created_at, START);
 			assert_eq!(stored.expires_at, START + REQUEST_LIFETIME);
-			assert_eq!(PendingRequests::<Test>::get(1).into_inner(), vec![id]);
+			assert_eq!(PendingRequests::<Test>::get(1).into_inner(), vec![(id, HOSPITAL)]);
 			assert!(ProviderRequests::<Test>::contains_key(HOSPITAL, id));
 			assert_eq!(held(HoldReason::RequestDeposit, 11), REQUEST_DEPOSIT);
 			assert_eq!(
@@ -102,12 +102,49 @@ mod request_access {
 	#[test]
 	fn beyond_the_patients_pending_cap_fails_with_too_many_pending_requests() {
 		build_and_execute(|| {
-			for _ in 0..MAX_PENDING {
+			request(11, 1, 600);
+			request(21, 1, 600);
+			request(41, 1, 600);
+			assert_noop!(ask(71, 1, labs_and_meds(), 600), Error::<Test>::TooManyPendingRequests);
+			// Other patients are not affected.
+			request(71, 2, 600);
+		});
+	}
+
+	#[test]
+	fn beyond_the_providers_share_fails_with_too_many_provider_requests() {
+		build_and_execute(|| {
+			for _ in 0..MAX_PROVIDER_REQUESTS {
 				request(11, 1, 600);
 			}
-			assert_noop!(ask(21, 1, labs_and_meds(), 600), Error::<Test>::TooManyPendingRequests);
-			// Other patients are not affected.
-			request(21, 2, 600);
+			assert_noop!(ask(12, 1, labs_and_meds(), 600), Error::<Test>::TooManyProviderRequests);
+			// Another provider still asks.
+			request(21, 1, 600);
+		});
+	}
+
+	/// Review finding 12: a provider fills a patient's pending requests (at its request fee)
+	/// to keep every other provider's requests out for `RequestLifetime`.
+	#[test]
+	fn a_rogue_provider_cannot_fill_a_patients_pending_requests() {
+		build_and_execute(|| {
+			registry::add_practitioner(13, HOSPITAL);
+			let made = [11, 12, 13, 11, 12, 13]
+				.into_iter()
+				.filter(|who| ask(*who, 1, labs_and_meds(), 600).is_ok())
+				.count();
+			assert_eq!(made as u32, MAX_PROVIDER_REQUESTS);
+			assert_noop!(ask(13, 1, labs_and_meds(), 600), Error::<Test>::TooManyProviderRequests);
+			request(21, 1, 600);
+			assert_eq!(PendingRequests::<Test>::get(1).len() as u32, MAX_PROVIDER_REQUESTS + 1);
+		});
+	}
+
+	#[test]
+	fn without_ids_left_fails_with_arithmetic_overflow() {
+		build_and_execute(|| {
+			crate::NextRequestId::<Test>::put(u64::MAX);
+			assert_noop!(ask(11, 1, labs_and_meds(), 600), sp_runtime::ArithmeticError::Overflow);
 		});
 	}
 
@@ -171,14 +208,39 @@ mod fees_and_bounties {
 		});
 	}
 
+	/// Review finding 6: the researcher's bounty is held from funds a vesting lock freezes (a
+	/// hold may take them); paid `Polite`ly, the patient got only the unfrozen part and the
+	/// rest stayed held for nothing. Now it is paid in full and nothing stays held.
+	#[test]
+	fn a_vesting_researchers_bounty_is_paid_in_full() {
+		build_and_execute(|| {
+			use frame_support::traits::{LockableCurrency, WithdrawReasons};
+			let locked = 900;
+			<Balances as LockableCurrency<u64>>::set_lock(
+				*b"vesting ",
+				&41,
+				locked,
+				WithdrawReasons::all(),
+			);
+			let bounty = 500;
+			let id = research(bounty);
+			assert_eq!(held(HoldReason::ResearchBounty, 41), bounty);
+			assert_ok!(Access::approve_request(RuntimeOrigin::signed(1), id, None));
+			assert_eq!(free(1), ENDOWMENT + bounty);
+			assert_eq!(held(HoldReason::ResearchBounty, 41), 0);
+			assert_eq!(free(41), ENDOWMENT - REQUEST_FEE - bounty);
+			assert!(matches!(last_event(), Event::RequestApproved { bounty: 500, .. }));
+		});
+	}
+
 	#[test]
 	fn a_bounty_is_returned_on_denial_withdrawal_or_expiry() {
 		build_and_execute(|| {
 			let denied = research(100);
 			let cancelled = research(50);
-			let expiring = research(20);
-			assert_eq!(held(HoldReason::ResearchBounty, 41), 170);
+			assert_eq!(held(HoldReason::ResearchBounty, 41), 150);
 			assert_ok!(Access::deny_request(RuntimeOrigin::signed(1), denied));
+			let expiring = research(20);
 			assert_ok!(Access::cancel_request(RuntimeOrigin::signed(41), cancelled));
 			assert_eq!(held(HoldReason::ResearchBounty, 41), 20);
 			Now::set(START + REQUEST_LIFETIME);
@@ -424,7 +486,7 @@ mod cancel_request {
 			assert_ok!(Access::cancel_request(RuntimeOrigin::signed(12), first));
 			assert_eq!(last_event(), Event::RequestCancelled { id: first });
 			assert_eq!(held(HoldReason::RequestDeposit, 11), REQUEST_DEPOSIT);
-			assert_eq!(PendingRequests::<Test>::get(1).into_inner(), vec![second]);
+			assert_eq!(PendingRequests::<Test>::get(1).into_inner(), vec![(second, HOSPITAL)]);
 			assert_ok!(Access::cancel_request(RuntimeOrigin::signed(11), second));
 			assert_eq!(held(HoldReason::RequestDeposit, 11), 0);
 		});

@@ -36,7 +36,7 @@ fn treatment() -> PurposeSet {
 }
 
 #[test]
-fn a_research_permit_is_reported_to_the_rewards_listener_and_nothing_else_is() {
+fn a_research_permit_is_reported_to_the_listener_and_nothing_else_is() {
 	build_and_execute(|| {
 		let research = purposes(&[Purpose::Research, Purpose::Treatment]);
 		assert_ok!(try_grant(1, provider(HOSPITAL), medications(), treatment(), None, None, None));
@@ -236,7 +236,7 @@ fn ending_before_it_starts_fails_with_invalid_period() {
 }
 
 #[test]
-fn ending_in_the_past_fails_with_expired() {
+fn ending_in_the_past_fails_with_consent_expired() {
 	build_and_execute(|| {
 		for until in [START, START - 1] {
 			assert_refused(
@@ -251,7 +251,7 @@ fn ending_in_the_past_fails_with_expired() {
 						Some(until),
 					)
 				},
-				Error::Expired,
+				Error::ConsentExpired,
 			);
 		}
 	});
@@ -291,5 +291,16 @@ fn without_funds_for_the_deposit_fails_and_changes_nothing() {
 			.is_err());
 		assert!(Ledgers::<Test>::get(POOR).is_none());
 		assert_eq!(NextConsentId::<Test>::get(), 0);
+	});
+}
+
+#[test]
+fn without_consent_ids_left_fails_with_overflow_and_changes_nothing() {
+	build_and_execute(|| {
+		NextConsentId::<Test>::put(ConsentId::MAX);
+		assert_noop!(
+			try_grant(1, provider(HOSPITAL), medications(), treatment(), None, None, None),
+			sp_runtime::ArithmeticError::Overflow
+		);
 	});
 }

@@ -87,9 +87,9 @@ fn for_a_non_patient_fails_with_not_registered() {
 }
 
 #[test]
-fn ending_now_or_earlier_fails_with_expired() {
+fn ending_now_or_earlier_fails_with_consent_expired() {
 	build_and_execute(|| {
-		assert_noop!(Consent::grant(&1, request_grant(1, START)), Error::<Test>::Expired);
+		assert_noop!(Consent::grant(&1, request_grant(1, START)), Error::<Test>::ConsentExpired);
 	});
 }
 
@@ -149,5 +149,21 @@ fn other_pallets_share_the_patients_fee_free_allowance() {
 		// A new period starts a new allowance.
 		System::set_block_number(1 + FREE_PERIOD);
 		assert!(Consent::has_free_operation(&1));
+	});
+}
+
+#[test]
+fn without_consent_ids_left_fails_with_overflow_and_changes_nothing() {
+	build_and_execute(|| {
+		// The ledger is full of ended grants: the failing grant must not drop them.
+		Consent::grant(&1, request_grant(1, START + 10)).unwrap();
+		Consent::grant(&1, request_grant(2, START + 10)).unwrap();
+		Now::set(START + 10);
+		crate::NextConsentId::<Test>::put(ConsentId::MAX);
+		assert_noop!(
+			Consent::grant(&1, request_grant(3, START + 60)),
+			sp_runtime::ArithmeticError::Overflow
+		);
+		assert_eq!(Consent::consents_of(&1).len(), 2);
 	});
 }

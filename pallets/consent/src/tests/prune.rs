@@ -61,8 +61,11 @@ fn before_retention_fails_with_retention_not_over() {
 }
 
 #[test]
-fn of_an_unknown_consent_fails_with_not_found() {
+fn of_an_unknown_consent_fails_with_consent_not_found() {
 	build_and_execute(|| {
-		assert_noop!(Consent::prune_consent(RuntimeOrigin::signed(1), 0), Error::<Test>::NotFound);
+		assert_noop!(
+			Consent::prune_consent(RuntimeOrigin::signed(1), 0),
+			Error::<Test>::ConsentNotFound
+		);
 	});
 }

@@ -46,19 +46,22 @@ fn also_ends_a_grant_early() {
 }
 
 #[test]
-fn of_another_patients_consent_fails_with_not_found() {
+fn of_another_patients_consent_fails_with_consent_not_found() {
 	build_and_execute(|| {
 		let id = permit(1, provider(HOSPITAL));
 		permit(2, provider(HOSPITAL));
 		assert_noop!(
 			Consent::revoke_consent(RuntimeOrigin::signed(2), id),
-			Error::<Test>::NotFound
+			Error::<Test>::ConsentNotFound
 		);
 		assert_noop!(
 			Consent::revoke_consent(RuntimeOrigin::signed(3), id),
-			Error::<Test>::NotFound
+			Error::<Test>::ConsentNotFound
 		);
-		assert_noop!(Consent::revoke_consent(RuntimeOrigin::signed(1), 9), Error::<Test>::NotFound);
+		assert_noop!(
+			Consent::revoke_consent(RuntimeOrigin::signed(1), 9),
+			Error::<Test>::ConsentNotFound
+		);
 		assert_eq!(Consent::consents_of(&1)[0].revoked_at, None);
 	});
 }
@@ -78,11 +81,14 @@ fn twice_fails_with_already_revoked() {
 }
 
 #[test]
-fn of_an_expired_consent_fails_with_expired() {
+fn of_an_expired_consent_fails_with_consent_expired() {
 	build_and_execute(|| {
 		let id = grant(1, provider(HOSPITAL), Decision::Permit, None, Some(START + 10));
 		Now::set(START + 10);
-		assert_noop!(Consent::revoke_consent(RuntimeOrigin::signed(1), id), Error::<Test>::Expired);
+		assert_noop!(
+			Consent::revoke_consent(RuntimeOrigin::signed(1), id),
+			Error::<Test>::ConsentExpired
+		);
 		assert_eq!(Consent::consents_of(&1)[0].revoked_at, None);
 	});
 }

@@ -46,8 +46,27 @@ fn last_event() -> Event<Test> {
 		.expect("an event of the pallet")
 }
 
-/// Registers `who` as a patient in Germany with commitment `h(byte)`.
+/// Announces `commitment` for `who` as if in the block before this one (tests of the
+/// announcement itself move the chain instead).
+fn announce(who: u64, commitment: H256) {
+	assert_ok!(HealthIdentity::announce_commitment(
+		RuntimeOrigin::signed(who),
+		Some(HealthIdentity::binding_of(&commitment, &who))
+	));
+	crate::Announcements::<Test>::mutate(who, |announcement| {
+		let announcement = announcement.as_mut().unwrap();
+		announcement.announced_at = System::block_number().saturating_sub(1);
+	});
+}
+
+/// Moves the chain `blocks` blocks on.
+fn advance(blocks: u64) {
+	System::set_block_number(System::block_number().saturating_add(blocks));
+}
+
+/// Registers `who` as a patient in Germany with commitment `h(byte)` (announced first).
 fn register_patient(who: u64, byte: u8) {
+	announce(who, h(byte));
 	assert_ok!(HealthIdentity::register_patient(
 		RuntimeOrigin::signed(who),
 		h(byte),
@@ -78,10 +97,24 @@ fn set_status(provider: ProviderId, status: ProviderStatus) {
 fn accredited_hospital(admin: u64, practitioner: u64) -> ProviderId {
 	let id = register(admin, ProviderKind::Hospital, None);
 	set_status(id, ProviderStatus::Accredited);
-	assert_ok!(HealthIdentity::add_practitioner(
-		RuntimeOrigin::signed(admin),
-		practitioner,
-		PractitionerRole::Physician
-	));
+	join(admin, practitioner, PractitionerRole::Physician);
 	id
+}
+
+/// `admin`'s provider proposes `who` with `role`, and `who` accepts.
+fn join(admin: u64, who: u64, role: PractitionerRole) {
+	let provider = crate::AdminOf::<Test>::get(admin).unwrap();
+	assert_ok!(HealthIdentity::add_practitioner(RuntimeOrigin::signed(admin), who, role));
+	assert_ok!(HealthIdentity::accept_practitioner(RuntimeOrigin::signed(who), provider));
+}
+
+/// The events of this pallet, in order.
+fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::HealthIdentity(event) => Some(event),
+			_ => None,
+		})
+		.collect()
 }

@@ -74,3 +74,87 @@ fn patient_registry_answers_for_patients() {
 		assert!(<Registry as PatientRegistry<u64>>::is_vouched(&3));
 	});
 }
+
+#[test]
+fn a_vouch_counts_only_while_its_provider_is_accredited() {
+	build_and_execute(|| {
+		let id = accredited_hospital(1, 5);
+		register_patient(3, 3);
+		assert_ok!(HealthIdentity::vouch_patient(RuntimeOrigin::signed(5), 3));
+		assert_eq!(<Registry as PatientRegistry<u64>>::vouched_by(&3), Some(id));
+		set_status(id, ProviderStatus::Suspended);
+		assert_eq!(<Registry as PatientRegistry<u64>>::vouched_by(&3), None);
+		set_status(id, ProviderStatus::Accredited);
+		assert_eq!(<Registry as PatientRegistry<u64>>::vouched_by(&3), Some(id));
+		set_status(id, ProviderStatus::Revoked);
+		assert!(!<Registry as PatientRegistry<u64>>::is_vouched(&3));
+	});
+}
+
+mod is_affiliated {
+	use super::*;
+
+	/// A hospital (admin 1, practitioner 5) with an accepted department (admin 2,
+	/// practitioner 6), a second accepted department (admin 3), and an unrelated clinic
+	/// (admin 4, practitioner 7).
+	fn family() -> (ProviderId, ProviderId, ProviderId, ProviderId) {
+		let hospital = accredited_hospital(1, 5);
+		let cardiology = register(2, ProviderKind::Department, Some(hospital));
+		assert_ok!(HealthIdentity::accept_department(RuntimeOrigin::signed(1), cardiology));
+		join(2, 6, PractitionerRole::Nurse);
+		let radiology = register(3, ProviderKind::Department, Some(hospital));
+		assert_ok!(HealthIdentity::accept_department(RuntimeOrigin::signed(1), radiology));
+		let clinic = accredited_hospital(4, 7);
+		(hospital, cardiology, radiology, clinic)
+	}
+
+	fn affiliated(who: u64, provider: ProviderId) -> bool {
+		<Registry as ProviderRegistry<u64>>::is_affiliated(&who, provider)
+	}
+
+	#[test]
+	fn admins_practitioners_and_bonders_of_the_family_are_affiliated() {
+		build_and_execute(|| {
+			let (hospital, cardiology, radiology, clinic) = family();
+			for provider in [hospital, cardiology, radiology] {
+				// Admins and practitioners of the parent and of every department.
+				for who in [1, 2, 3, 5, 6] {
+					assert!(affiliated(who, provider), "{who} of {provider}");
+				}
+				// Nobody of the clinic.
+				for who in [4, 7, 8] {
+					assert!(!affiliated(who, provider), "{who} of {provider}");
+				}
+			}
+			for who in [1, 2, 3, 5, 6] {
+				assert!(!affiliated(who, clinic));
+			}
+			assert!(!affiliated(1, 99));
+		});
+	}
+
+	#[test]
+	fn a_bonder_that_handed_the_admin_role_on_stays_affiliated() {
+		build_and_execute(|| {
+			let (hospital, cardiology, _, _) = family();
+			assert_ok!(HealthIdentity::transfer_admin(RuntimeOrigin::signed(2), 9));
+			assert_ok!(HealthIdentity::accept_admin(RuntimeOrigin::signed(9), cardiology));
+			// 2 no longer administers the department but still holds its bond.
+			assert_eq!(Providers::<Test>::get(cardiology).unwrap().bonder, 2);
+			assert!(affiliated(2, hospital));
+			assert!(affiliated(2, cardiology));
+			assert!(affiliated(9, hospital));
+		});
+	}
+
+	#[test]
+	fn an_unaccepted_department_is_no_family() {
+		build_and_execute(|| {
+			let (hospital, _, _, _) = family();
+			let fake = register(10, ProviderKind::Department, Some(hospital));
+			assert!(!affiliated(10, hospital));
+			assert!(!affiliated(1, fake));
+			assert!(affiliated(10, fake));
+		});
+	}
+}
