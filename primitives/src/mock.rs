@@ -176,9 +176,9 @@ impl<Currency: Mutate<u64, Balance = u64>> ProviderRegistry<u64> for MockIdentit
 		Ok(moved)
 	}
 	fn is_affiliated(who: &u64, provider: ProviderId) -> bool {
-		Self::provider_of(who) == Some(provider) ||
-			Self::admin(provider) == Some(*who) ||
-			read(|registry| registry.affiliations.contains(&(*who, provider)))
+		Self::provider_of(who) == Some(provider)
+			|| Self::admin(provider) == Some(*who)
+			|| read(|registry| registry.affiliations.contains(&(*who, provider)))
 	}
 	fn suspend(provider: ProviderId) -> Result<(), DispatchError> {
 		write(|registry| match registry.providers.get_mut(&provider) {

@@ -8,8 +8,8 @@
 
 use crate::{
 	access::{access, parties},
-	identity::de,
 	harness::{account_of, run_scenario, Client, Finalized, Result},
+	identity::de,
 };
 use pallet_access::{Call as AccessCall, EmergencyReason, Event as AccessEvent};
 use pallet_disputes::{Call as DisputesCall, Event as DisputesEvent, Settlement, Verdict};

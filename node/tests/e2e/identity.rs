@@ -26,10 +26,8 @@ async fn patient(client: &Client, who: &AccountId) -> Result<Option<PatientOf<Ru
 /// bound to its account, then (in a later block, since `submit` waits for finality) reveals it.
 pub(crate) async fn register_patient(client: &Client, signer: &Keypair, byte: u8) -> Result {
 	let commitment = Hash::repeat_byte(byte);
-	let binding = pallet_health_identity::Pallet::<Runtime>::binding_of(
-		&commitment,
-		&account_of(signer),
-	);
+	let binding =
+		pallet_health_identity::Pallet::<Runtime>::binding_of(&commitment, &account_of(signer));
 	let announce = identity(IdentityCall::announce_commitment { binding: Some(binding) });
 	client.submit(announce, signer).await?;
 	let call = identity(IdentityCall::register_patient {
@@ -54,7 +52,9 @@ pub(crate) async fn join_as_physician(
 		role: PractitionerRole::Physician,
 	});
 	client.submit(add, admin).await?;
-	client.submit(identity(IdentityCall::accept_practitioner { provider }), practitioner).await?;
+	client
+		.submit(identity(IdentityCall::accept_practitioner { provider }), practitioner)
+		.await?;
 	Ok(())
 }
 
