@@ -1,4 +1,7 @@
-//! Runtime-level tests: genesis presets, pallet integrity, metadata, configuration.
+//! Runtime-level tests: genesis presets, pallet integrity, metadata, configuration; proxies,
+//! fees and governance in their own modules.
+
+mod proxies;
 
 use crate::{
 	genesis_config_presets::{preset_names, DEV_ENDOWMENT},
