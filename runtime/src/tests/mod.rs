@@ -1,6 +1,7 @@
 //! Runtime-level tests: genesis presets, pallet integrity, metadata, configuration; proxies,
 //! fees and governance in their own modules.
 
+mod apis;
 mod fees;
 mod governance;
 mod proxies;
