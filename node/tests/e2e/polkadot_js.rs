@@ -72,8 +72,8 @@ async fn polkadot_js_reads_the_chain_and_submits_a_salus_call() -> Result {
 	assert_eq!(seen["pendingRequests"], serde_json::json!([]), "{seen}");
 	assert_eq!(seen["disclosureCount"], 0, "{seen}");
 
-	// Fee estimation: the `payment_queryInfo` RPC, the runtime API given the extrinsic's SCALE
-	// bytes (`toU8a()`) and `tx.paymentInfo()` agree. Given the extrinsic object, polkadot.js
+	// Fee estimation: the `payment_queryInfo` RPC (sent raw), the runtime API given the
+	// extrinsic's SCALE bytes (`toU8a()`) and `tx.paymentInfo()` agree. Given the extrinsic object, polkadot.js
 	// encodes its JSON text as the parameter (the metadata describes `UncheckedExtrinsic` as
 	// opaque bytes), which the runtime cannot decode: its API entry point panics (a trap).
 	// See runtime/src/tests/apis.rs.

@@ -11,7 +11,8 @@
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 
 const url = process.argv[2];
-const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
+const provider = new WsProvider(url);
+const api = await ApiPromise.create({ provider, noInitWarn: true });
 const properties = (await api.rpc.system.properties()).toJSON();
 const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
 const alice = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
@@ -57,7 +58,9 @@ const disclosureCount = await api.call.accessApi.disclosureCount(alice.address);
 const transfer = await api.tx.balances
   .transferKeepAlive(bob.address, 1_000_000_000_000n)
   .signAsync(alice, { nonce: -1 });
-const fromRpc = await api.rpc.payment.queryInfo(transfer.toHex());
+// The raw RPC: polkadot.js 16.5's own `api.rpc.payment.queryInfo` decodes the answer with an
+// outdated type (a u64 weight) and fails, so ask the node directly.
+const fromRpc = await provider.send('payment_queryInfo', [transfer.toHex()]);
 const fromU8a = await api.call.transactionPaymentApi.queryInfo(transfer.toU8a(), transfer.encodedLength);
 const fromPaymentInfo = await api.tx.balances
   .transferKeepAlive(bob.address, 1_000_000_000_000n)
@@ -70,7 +73,7 @@ try {
   fromObject = `error: ${e.message}`;
 }
 const fees = {
-  rpc: fromRpc.partialFee.toString(),
+  rpc: BigInt(fromRpc.partialFee).toString(),
   runtimeApiU8a: fromU8a.partialFee.toString(),
   paymentInfo: fromPaymentInfo.partialFee.toString(),
   runtimeApiObject: fromObject,
