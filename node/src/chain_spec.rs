@@ -1,8 +1,8 @@
-//! Chain specifications: the dev, local and testnet chains built from the runtime's presets,
-//! or any chain spec JSON file.
+//! Chain specifications: the dev, local, testnet and production chains built from the
+//! runtime's presets, or any chain spec JSON file.
 
 use salus_runtime::{
-	genesis_config_presets::TESTNET_RUNTIME_PRESET,
+	genesis_config_presets::{PRODUCTION_RUNTIME_PRESET, TESTNET_RUNTIME_PRESET},
 	token::{DECIMALS, SS58_PREFIX, SYMBOL},
 	WASM_BINARY,
 };
@@ -53,12 +53,21 @@ pub fn testnet() -> Result<ChainSpec, String> {
 	from_preset("Salus Testnet", "salus_testnet", ChainType::Live, TESTNET_RUNTIME_PRESET)
 }
 
-/// The chain spec for `--chain id`: `dev`, `local`, `testnet` or a path to a JSON file.
+/// The production template: no sudo and no well-known key. Its keys are unusable placeholders
+/// (nobody holds their secret keys): export it with `build-spec --chain production`, replace
+/// every key with the network's own, then build the raw spec from the edited file.
+pub fn production() -> Result<ChainSpec, String> {
+	from_preset("Salus", "salus", ChainType::Live, PRODUCTION_RUNTIME_PRESET)
+}
+
+/// The chain spec for `--chain id`: `dev`, `local`, `testnet`, `production` or a path to a
+/// JSON file.
 pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 	Ok(match id {
 		"dev" => Box::new(development()?),
 		"" | "local" => Box::new(local()?),
 		"testnet" => Box::new(testnet()?),
+		"production" => Box::new(production()?),
 		path => Box::new(ChainSpec::from_json_file(std::path::PathBuf::from(path))?),
 	})
 }

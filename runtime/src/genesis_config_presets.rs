@@ -4,7 +4,8 @@
 //! |---|---|---|---|---|---|
 //! | `development` | `dev` | Alice | Alice | Alice, Bob, Charlie | Alice, Bob, Ferdie |
 //! | `local_testnet` | `local` | Alice, Bob, Charlie, Dave | Alice | Alice, Bob, Charlie | Alice, Bob, Ferdie |
-//! | `testnet` | `testnet` | One, Two (placeholders) | One (placeholder) | One, Two | One, Two |
+//! | `testnet` | `testnet` | One, Two (well-known placeholders) | none | One, Two | One, Two |
+//! | `production` | `production` | 4 unusable placeholders | none | 5 unusable placeholders | 5 unusable placeholders |
 //!
 //! Every preset mints the same genesis supply, [`TOTAL_SUPPLY`] = 100 M SLS, allocated as
 //!
@@ -18,11 +19,21 @@
 //!
 //! Dev and local also endow the well-known development accounts with [`DEV_ENDOWMENT`] each,
 //! on top of the supply, for testing; their operators are the authorities' stash accounts and
-//! the ecosystem fund and team are `//Eve//stash` and `//Ferdie//stash`. The testnet preset is a
-//! template: its authority, sudo, council and arbitrator keys are the public well-known `//One`
-//! and `//Two` keys, and its ecosystem fund and team the well-known `//Alice//stash` and
-//! `//Bob//stash`, which anyone can sign with, so an operator must replace them (see the README)
-//! before a public network starts.
+//! the ecosystem fund and team are `//Eve//stash` and `//Ferdie//stash`. Only dev and local
+//! have a sudo key.
+//!
+//! The testnet preset is a template for a public test network: its authority, council and
+//! arbitrator keys are the public well-known `//One` and `//Two` keys, and its ecosystem fund
+//! and team the well-known `//Alice//stash` and `//Bob//stash`, which anyone can sign with, so
+//! an operator must replace them (see the README) before a public network starts. It has no
+//! sudo: governance is the council's, as on a production chain.
+//!
+//! The production preset has no sudo and no well-known key (a test fails the build if one of
+//! the development keyring's keys appears in it). Its keys are [`placeholder`]s: 32-byte
+//! hashes of public labels, for which nobody holds a secret key. A chain started from it
+//! cannot author a block and nobody can spend its allocations, so it fails closed until the
+//! operator replaces every key in the exported spec (`salus-node build-spec --chain
+//! production`) with the network's real keys.
 
 use crate::{
 	configs::{governance::TreasuryAccount, health::RewardsPalletId},
@@ -40,10 +51,12 @@ use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
-use sp_runtime::traits::AccountIdConversion;
+use sp_runtime::traits::{AccountIdConversion, BlakeTwo256, Hash};
 
 /// The id of the public-testnet template preset.
 pub const TESTNET_RUNTIME_PRESET: &str = "testnet";
+/// The id of the production template preset (no sudo, no well-known key).
+pub const PRODUCTION_RUNTIME_PRESET: &str = "production";
 
 /// What each endowed account of a development or local chain starts with, on top of the
 /// genesis supply: one million SLS.
@@ -154,11 +167,11 @@ fn authority(sr25519: Sr25519Keyring, ed25519: Ed25519Keyring) -> AuthorityKeys 
 	(sr25519.public().into(), ed25519.public().into())
 }
 
-/// The genesis state of a chain with the given validators, superuser, council, arbitrators,
-/// allocation and extra endowments.
+/// The genesis state of a chain with the given validators, superuser (if any), council,
+/// arbitrators, allocation and extra endowments.
 fn genesis(
 	authorities: Vec<AuthorityKeys>,
-	sudo: AccountId,
+	sudo: Option<AccountId>,
 	council: Vec<AccountId>,
 	arbitrators: Vec<AccountId>,
 	allocation: Allocation,
@@ -175,7 +188,7 @@ fn genesis(
 		grandpa: GrandpaConfig {
 			authorities: authorities.iter().map(|(_, grandpa)| (grandpa.clone(), 1)).collect(),
 		},
-		sudo: SudoConfig { key: Some(sudo) },
+		sudo: SudoConfig { key: sudo },
 		council_membership: CouncilMembershipConfig { members: BoundedVec::truncate_from(council) },
 		arbitrators_membership: ArbitratorsMembershipConfig {
 			members: BoundedVec::truncate_from(arbitrators)
@@ -228,7 +241,7 @@ fn dev_allocation(operators: &[Sr25519Keyring]) -> Allocation {
 pub fn development_config_genesis() -> Value {
 	genesis(
 		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
-		Sr25519Keyring::Alice.to_account_id(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
 		dev_council(),
 		dev_arbitrators(),
 		dev_allocation(&[Sr25519Keyring::Alice]),
@@ -245,7 +258,7 @@ pub fn local_config_genesis() -> Value {
 			authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
 			authority(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
-		Sr25519Keyring::Alice.to_account_id(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
 		dev_council(),
 		dev_arbitrators(),
 		dev_allocation(&[
@@ -258,7 +271,8 @@ pub fn local_config_genesis() -> Value {
 	)
 }
 
-/// The public-testnet template. Its keys are placeholders to be replaced before launch.
+/// The public-testnet template. Its keys are placeholders to be replaced before launch. It has
+/// no sudo (finding 10 of the December 2026 review): the council governs.
 pub fn testnet_config_genesis() -> Value {
 	let placeholders = [Sr25519Keyring::One, Sr25519Keyring::Two];
 	genesis(
@@ -266,7 +280,7 @@ pub fn testnet_config_genesis() -> Value {
 			authority(Sr25519Keyring::One, Ed25519Keyring::One),
 			authority(Sr25519Keyring::Two, Ed25519Keyring::Two),
 		],
-		Sr25519Keyring::One.to_account_id(),
+		None,
 		placeholders.iter().map(|k| k.to_account_id()).collect(),
 		placeholders.iter().map(|k| k.to_account_id()).collect(),
 		Allocation {
@@ -278,12 +292,58 @@ pub fn testnet_config_genesis() -> Value {
 	)
 }
 
+/// A placeholder key: the BLAKE2-256 hash of `salus:production:placeholder:<role>:<index>`.
+///
+/// A hash is not a key anybody generated, so nobody holds its secret key: an account with
+/// this id cannot sign, and an authority with this public key cannot author or finalise. (A
+/// fixed pattern such as all zeros would be worse: some patterns are degenerate curve points
+/// whose signatures anybody can forge.)
+pub fn placeholder(role: &str, index: u8) -> [u8; 32] {
+	let mut label = b"salus:production:placeholder:".to_vec();
+	label.extend_from_slice(role.as_bytes());
+	label.push(b':');
+	label.push(b'0'.saturating_add(index));
+	<BlakeTwo256 as Hash>::hash(&label).to_fixed_bytes()
+}
+
+/// The production template: no sudo, no well-known key. Four validators, a council of five
+/// and five arbitrators, every key a [`placeholder`] the operator replaces in the exported
+/// spec before launch; the operators' allocations go to the validators' placeholder operator
+/// accounts, the ecosystem fund and the team to their own placeholders. Nothing else is
+/// endowed.
+pub fn production_config_genesis() -> Value {
+	let accounts = |role: &str, count: u8| -> Vec<AccountId> {
+		(0..count).map(|index| AccountId::new(placeholder(role, index))).collect()
+	};
+	let authorities = (0..4)
+		.map(|index| {
+			(
+				AuraId::from(sp_core::sr25519::Public::from_raw(placeholder("aura", index))),
+				GrandpaId::from(sp_core::ed25519::Public::from_raw(placeholder("grandpa", index))),
+			)
+		})
+		.collect();
+	genesis(
+		authorities,
+		None,
+		accounts("council", 5),
+		accounts("arbitrator", 5),
+		Allocation {
+			operators: accounts("operator", 4),
+			ecosystem: AccountId::new(placeholder("ecosystem", 0)),
+			team: AccountId::new(placeholder("team", 0)),
+		},
+		Vec::new(),
+	)
+}
+
 /// The JSON patch of the preset with id `id`, if there is one.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_str() {
 		DEV_RUNTIME_PRESET => development_config_genesis(),
 		LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
 		TESTNET_RUNTIME_PRESET => testnet_config_genesis(),
+		PRODUCTION_RUNTIME_PRESET => production_config_genesis(),
 		_ => return None,
 	};
 	serde_json::to_vec(&patch).ok()
@@ -295,5 +355,6 @@ pub fn preset_names() -> Vec<PresetId> {
 		PresetId::from(DEV_RUNTIME_PRESET),
 		PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET),
 		PresetId::from(TESTNET_RUNTIME_PRESET),
+		PresetId::from(PRODUCTION_RUNTIME_PRESET),
 	]
 }

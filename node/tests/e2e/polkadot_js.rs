@@ -7,7 +7,7 @@ use std::{path::Path, time::Duration};
 /// polkadot.js connects, reads SLS/12/42 and the metadata, reads Alice's balance, then signs
 /// and submits `healthIdentity.registerPatient`, which lands in a block; then signs a fee-free
 /// `consent.grantConsent`, asks the access decision through `api.call.consentApi` and reads
-/// `api.call.accessApi`.
+/// `api.call.accessApi`. Last, it estimates a transfer's fee the ways wallets do.
 #[tokio::test(flavor = "multi_thread")]
 async fn polkadot_js_reads_the_chain_and_submits_a_salus_call() -> Result {
 	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/polkadot-js");
@@ -71,5 +71,18 @@ async fn polkadot_js_reads_the_chain_and_submits_a_salus_call() -> Result {
 	// polkadot.js reads the access pallet's runtime API too.
 	assert_eq!(seen["pendingRequests"], serde_json::json!([]), "{seen}");
 	assert_eq!(seen["disclosureCount"], 0, "{seen}");
+
+	// Fee estimation: the `payment_queryInfo` RPC (sent raw), the runtime API given the
+	// extrinsic's SCALE bytes (`toU8a()`) and `tx.paymentInfo()` agree. Given the extrinsic object, polkadot.js
+	// encodes its JSON text as the parameter (the metadata describes `UncheckedExtrinsic` as
+	// opaque bytes), which the runtime cannot decode: its API entry point panics (a trap).
+	// See runtime/src/tests/apis.rs.
+	let fees = &seen["fees"];
+	let rpc: u128 = fees["rpc"].as_str().ok_or("no rpc fee")?.parse()?;
+	assert!(rpc > 0, "{fees}");
+	assert_eq!(fees["runtimeApiU8a"], fees["rpc"], "{fees}");
+	assert_eq!(fees["paymentInfo"], fees["rpc"], "{fees}");
+	let object = fees["runtimeApiObject"].as_str().ok_or("no runtimeApiObject")?;
+	assert!(object.starts_with("error:") && object.contains("query_info"), "{object}");
 	Ok(())
 }

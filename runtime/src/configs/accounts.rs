@@ -7,7 +7,7 @@ use frame_support::{
 	traits::{ConstU32, InstanceFilter},
 };
 use scale_info::TypeInfo;
-use sp_runtime::traits::BlakeTwo256;
+use sp_runtime::traits::{BlakeTwo256, Zero};
 
 impl pallet_utility::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
@@ -17,6 +17,15 @@ impl pallet_utility::Config for Runtime {
 }
 
 /// What a proxy may do for the account that appointed it.
+///
+/// Every filter applies to the calls nested in a `Utility` batch too: pallet-proxy dispatches
+/// the proxied call with an origin that carries the filter, and `Utility::batch`,
+/// `batch_all`, `force_batch`, `as_derivative` and `if_else` dispatch their inner calls with
+/// that same origin. A call that dispatches as *another* account (`Proxy::proxy`,
+/// `Proxy::proxy_announced`, `Multisig::as_multi_threshold_1`) starts from a fresh origin, so
+/// the outer filter would not follow it: those are refused by every filter but [`Any`].
+///
+/// [`Any`]: ProxyType::Any
 #[derive(
 	Copy,
 	Clone,
@@ -37,25 +46,148 @@ pub enum ProxyType {
 	#[default]
 	#[codec(index = 0)]
 	Any,
-	/// Any call but balance transfers (and sudo): the proxy cannot move the account's funds.
+	/// Any call that cannot move the account's funds to another account: no balance transfer,
+	/// no vesting transfer, no research bounty, no sudo, and no call that dispatches as another
+	/// account (see [`ProxyType::non_transfer`]).
 	#[codec(index = 1)]
 	NonTransfer,
 	/// Governance calls only: council motions and votes, treasury.
 	#[codec(index = 2)]
 	Governance,
-	/// A patient's guardian: the patient's health calls only (identity, consent, access,
-	/// opening disputes), never a transfer of the patient's funds.
+	/// A patient's guardian: exactly the patient's own health calls (see
+	/// [`ProxyType::patient_call`]), never a provider's, a practitioner's or a transfer.
 	#[codec(index = 3)]
 	HealthGuardian,
+}
+
+impl ProxyType {
+	/// Whether a [`ProxyType::NonTransfer`] proxy may make `call`.
+	///
+	/// Every pallet of the runtime is named, so that a pallet added later is refused until
+	/// someone decides. Refused:
+	/// - `Balances`: every call moves or burns funds;
+	/// - `Sudo`: the key's proxy would be a superuser;
+	/// - `Vesting::vested_transfer` and `force_vested_transfer`: a schedule vesting at once is a
+	///   transfer (finding 5 of the December 2026 review);
+	/// - `Access::request_access` with a bounty: the bounty is paid to the patient when it
+	///   approves, so an accomplice patient would receive the account's funds. Without a bounty
+	///   the request's fee goes to the treasury, like a transaction fee, and is admitted;
+	/// - `Proxy::proxy`, `Proxy::proxy_announced` and `Multisig::as_multi_threshold_1`: they
+	///   dispatch as another account (a pure proxy, a 1-of-n multisig) without this filter.
+	///
+	/// Admitted calls may put funds on hold (deposits, a provider's bond, a dispute's bond);
+	/// a held bond moves only by a judged sanction, never where the proxy directs it.
+	pub fn non_transfer(call: &RuntimeCall) -> bool {
+		match call {
+			RuntimeCall::Balances(..) | RuntimeCall::Sudo(..) => false,
+			RuntimeCall::Vesting(call) => matches!(
+				call,
+				pallet_vesting::Call::vest { .. }
+					| pallet_vesting::Call::vest_other { .. }
+					| pallet_vesting::Call::merge_schedules { .. }
+			),
+			RuntimeCall::Access(pallet_access::Call::request_access { bounty, .. }) => {
+				bounty.is_zero()
+			},
+			RuntimeCall::Proxy(call) => !matches!(
+				call,
+				pallet_proxy::Call::proxy { .. } | pallet_proxy::Call::proxy_announced { .. }
+			),
+			RuntimeCall::Multisig(call) => {
+				!matches!(call, pallet_multisig::Call::as_multi_threshold_1 { .. })
+			},
+			RuntimeCall::System(..)
+			| RuntimeCall::Timestamp(..)
+			| RuntimeCall::Grandpa(..)
+			| RuntimeCall::Utility(..)
+			| RuntimeCall::Council(..)
+			| RuntimeCall::CouncilMembership(..)
+			| RuntimeCall::Treasury(..)
+			| RuntimeCall::ArbitratorsMembership(..)
+			| RuntimeCall::HealthIdentity(..)
+			| RuntimeCall::Consent(..)
+			| RuntimeCall::Access(..)
+			| RuntimeCall::Disputes(..)
+			| RuntimeCall::Rewards(..) => true,
+		}
+	}
+
+	/// Whether `call` is one a patient makes for itself, which a
+	/// [`ProxyType::HealthGuardian`] may make for its ward: every other call is refused,
+	/// including any call a pallet adds later, until it is listed here (finding 4 of the
+	/// December 2026 review).
+	///
+	/// - identity: `register_patient` (a guardian may register its ward; the deposit is the
+	///   ward's and comes back when the ward deregisters), `update_encryption_key`,
+	///   `accept_link`. Not `deregister_patient` (it gives up the ward's registration and frees
+	///   its commitment for anyone), nor any provider, admin or practitioner call;
+	/// - consent: `grant_consent`, `revoke_consent`, `set_emergency_directive`, `prune_consent`;
+	/// - access, the patient's answers: `approve_request`, `deny_request`,
+	///   `acknowledge_emergency`, `contest_emergency`. Not `request_access`,
+	///   `cancel_request`, `declare_emergency`, `log_disclosure` (a practitioner's);
+	/// - disputes: `open_dispute`, `submit_evidence`, `appeal` (not `vote`, an arbitrator's);
+	/// - rewards: `claim_rewards`;
+	/// - batches of the above: `Utility::batch`, `batch_all`, `force_batch` (each inner call
+	///   passes this filter again).
+	//
+	// MERGE NOTE (lead): the identity and access pallets are gaining patient-side calls on
+	// main (two-step anchors and links, e.g. accepting or rejecting an anchor about the
+	// patient, rejecting or removing a link). When merging, add each call that a *patient*
+	// makes about itself (accept/reject an anchor, reject/remove a link, and any renamed
+	// `accept_link`) to the identity arm below, keep out every call a provider, admin or
+	// practitioner makes (accept practitioner role, leave provider, close provider, top up a
+	// bond, two-step admin transfer), and extend `guardian_whitelist` in `tests.rs` to match.
+	pub fn patient_call(call: &RuntimeCall) -> bool {
+		use pallet_access::Call as Access;
+		use pallet_consent::Call as Consent;
+		use pallet_disputes::Call as Disputes;
+		use pallet_health_identity::Call as Identity;
+		match call {
+			RuntimeCall::HealthIdentity(call) => matches!(
+				call,
+				Identity::register_patient { .. }
+					| Identity::update_encryption_key { .. }
+					| Identity::accept_link { .. }
+			),
+			RuntimeCall::Consent(call) => matches!(
+				call,
+				Consent::grant_consent { .. }
+					| Consent::revoke_consent { .. }
+					| Consent::set_emergency_directive { .. }
+					| Consent::prune_consent { .. }
+			),
+			RuntimeCall::Access(call) => matches!(
+				call,
+				Access::approve_request { .. }
+					| Access::deny_request { .. }
+					| Access::acknowledge_emergency { .. }
+					| Access::contest_emergency { .. }
+			),
+			RuntimeCall::Disputes(call) => matches!(
+				call,
+				Disputes::open_dispute { .. }
+					| Disputes::submit_evidence { .. }
+					| Disputes::appeal { .. }
+			),
+			RuntimeCall::Rewards(call) => {
+				matches!(call, pallet_rewards::Call::claim_rewards { .. })
+			},
+			RuntimeCall::Utility(call) => matches!(
+				call,
+				pallet_utility::Call::batch { .. }
+					| pallet_utility::Call::batch_all { .. }
+					| pallet_utility::Call::force_batch { .. }
+			),
+			_ => false,
+		}
+	}
 }
 
 impl InstanceFilter<RuntimeCall> for ProxyType {
 	fn filter(&self, call: &RuntimeCall) -> bool {
 		match self {
 			ProxyType::Any => true,
-			ProxyType::NonTransfer => {
-				!matches!(call, RuntimeCall::Balances(..) | RuntimeCall::Sudo(..))
-			},
+			ProxyType::NonTransfer => Self::non_transfer(call),
 			ProxyType::Governance => matches!(
 				call,
 				RuntimeCall::Council(..)
@@ -63,15 +195,7 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 					| RuntimeCall::Treasury(..)
 					| RuntimeCall::Utility(..)
 			),
-			ProxyType::HealthGuardian => {
-				matches!(
-					call,
-					RuntimeCall::HealthIdentity(..)
-						| RuntimeCall::Consent(..)
-						| RuntimeCall::Access(..)
-						| RuntimeCall::Utility(..)
-				)
-			},
+			ProxyType::HealthGuardian => Self::patient_call(call),
 		}
 	}
 

@@ -2,10 +2,16 @@
 //! treasury.
 //!
 //! The council is a `pallet-collective` whose members are managed by `pallet-membership`: root
-//! or a council majority adds and removes members. The Salus pallets take their governance
-//! origins from it: a council majority accredits providers, a council supermajority rules on
-//! appeals. The arbitrators, who vote on disputes, are a second `pallet-membership` whose
-//! members a council majority sets.
+//! or a council supermajority (two thirds) adds, removes, swaps or resets members and sets the
+//! prime. The Salus pallets take their governance origins from it: a council majority
+//! accredits providers, a council supermajority rules on appeals and spends from the treasury.
+//! The arbitrators, who vote on disputes, are a second `pallet-membership` whose members only a
+//! council supermajority (or root) changes.
+//!
+//! Membership needs the supermajority that the appeal and treasury rules assume: were a bare
+//! majority enough, it could add members until it held two thirds, and then rule on every
+//! appeal, spend the treasury and replace the arbitrators (finding 10 of the December 2026
+//! review).
 
 use crate::{
 	time::DAYS, token::SLS, AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeCall,
@@ -75,13 +81,16 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type Consideration = ();
 }
 
+/// Who sits on the council: root or a council supermajority changes it, so that a majority
+/// cannot pack the council into a supermajority. The prime (whose vote the absent members
+/// follow when a motion closes) is set the same way.
 impl pallet_membership::Config<pallet_membership::Instance1> for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type AddOrigin = RootOrCouncilMajority;
-	type RemoveOrigin = RootOrCouncilMajority;
-	type SwapOrigin = RootOrCouncilMajority;
-	type ResetOrigin = RootOrCouncilMajority;
-	type PrimeOrigin = RootOrCouncilMajority;
+	type AddOrigin = RootOrCouncilSupermajority;
+	type RemoveOrigin = RootOrCouncilSupermajority;
+	type SwapOrigin = RootOrCouncilSupermajority;
+	type ResetOrigin = RootOrCouncilSupermajority;
+	type PrimeOrigin = RootOrCouncilSupermajority;
 	type MembershipInitialized = crate::Council;
 	type MembershipChanged = crate::Council;
 	type MaxMembers = CouncilMaxMembers;
@@ -146,16 +155,16 @@ parameter_types! {
 	pub const MaxArbitrators: u32 = 21;
 }
 
-/// The arbitrators: a body the council appoints (a majority motion adds, removes, swaps or
-/// resets members). The disputes pallet reads it for who may vote, and withdraws the votes of
-/// a member who leaves from the disputes still open.
+/// The arbitrators: a body the council appoints (a supermajority motion, or root, adds,
+/// removes, swaps or resets members). The disputes pallet reads it for who may vote, and
+/// withdraws the votes of a member who leaves from the disputes still open.
 impl pallet_membership::Config<ArbitratorsInstance> for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type AddOrigin = RootOrCouncilMajority;
-	type RemoveOrigin = RootOrCouncilMajority;
-	type SwapOrigin = RootOrCouncilMajority;
-	type ResetOrigin = RootOrCouncilMajority;
-	type PrimeOrigin = RootOrCouncilMajority;
+	type AddOrigin = RootOrCouncilSupermajority;
+	type RemoveOrigin = RootOrCouncilSupermajority;
+	type SwapOrigin = RootOrCouncilSupermajority;
+	type ResetOrigin = RootOrCouncilSupermajority;
+	type PrimeOrigin = RootOrCouncilSupermajority;
 	type MembershipInitialized = crate::Disputes;
 	type MembershipChanged = crate::Disputes;
 	type MaxMembers = MaxArbitrators;

@@ -1,4 +1,10 @@
-//! Runtime-level tests: genesis presets, pallet integrity, metadata, configuration.
+//! Runtime-level tests: genesis presets, pallet integrity, metadata, configuration; proxies,
+//! fees and governance in their own modules.
+
+mod apis;
+mod fees;
+mod governance;
+mod proxies;
 
 use crate::{
 	genesis_config_presets::{preset_names, DEV_ENDOWMENT},
@@ -41,7 +47,7 @@ fn genesis_of(preset: &str) -> sp_io::TestExternalities {
 #[test]
 fn every_preset_builds_a_genesis_state() {
 	let names = preset_names();
-	assert_eq!(names, vec!["development", "local_testnet", "testnet"]);
+	assert_eq!(names, vec!["development", "local_testnet", "testnet", "production"]);
 	for name in names {
 		genesis_of(&name).execute_with(|| {
 			assert!(!pallet_aura::Authorities::<Runtime>::get().is_empty(), "{name}: no authority");
@@ -50,9 +56,16 @@ fn every_preset_builds_a_genesis_state() {
 				pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(),
 				"{name}: every author also finalises"
 			);
-			assert!(pallet_sudo::Key::<Runtime>::get().is_some(), "{name}: no sudo");
+			// Only development chains have a superuser (finding 10).
+			let development = ["development", "local_testnet"].contains(&name.as_str());
+			assert_eq!(pallet_sudo::Key::<Runtime>::get().is_some(), development, "{name}: sudo");
 			assert!(!pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get()
 				.is_empty());
+			assert!(
+				!pallet_membership::Members::<Runtime, pallet_membership::Instance2>::get()
+					.is_empty(),
+				"{name}: arbitrators"
+			);
 			// The treasury account exists from genesis, so fees can always be paid into it.
 			assert!(System::account_exists(&Treasury::account_id()), "{name}: no treasury");
 		});
@@ -99,11 +112,122 @@ fn local_preset_has_four_authorities() {
 	});
 }
 
+/// Finding 10: the testnet template has no sudo (it used to be `//One`, a public key); its
+/// placeholders are not the development accounts.
 #[test]
-fn testnet_preset_uses_placeholder_keys_not_the_dev_accounts() {
+fn testnet_preset_uses_placeholder_keys_not_the_dev_accounts_and_has_no_sudo() {
 	genesis_of("testnet").execute_with(|| {
-		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::One.to_account_id()));
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
 		assert_eq!(Balances::free_balance(Sr25519Keyring::Alice.to_account_id()), 0);
+	});
+	let patch: Value = serde_json::from_slice(
+		&crate::genesis_config_presets::get_preset(&"testnet".into()).unwrap(),
+	)
+	.unwrap();
+	assert_eq!(patch["sudo"]["key"], Value::Null, "{}", patch["sudo"]);
+}
+
+/// Every string in a JSON value, depth first.
+fn strings(value: &Value, out: &mut Vec<String>) {
+	match value {
+		Value::String(s) => out.push(s.clone()),
+		Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+		Value::Object(fields) => fields.iter().for_each(|(k, v)| {
+			out.push(k.clone());
+			strings(v, out)
+		}),
+		_ => {},
+	}
+}
+
+/// The public keys anyone can sign with: the sr25519 and ed25519 development keyrings
+/// (`//Alice` … `//Ferdie`, their `//stash` accounts, `//One`, `//Two`), as raw bytes.
+fn well_known_keys() -> Vec<[u8; 32]> {
+	use sp_keyring::Ed25519Keyring;
+	Sr25519Keyring::iter()
+		.map(|k| k.public().0)
+		.chain(Ed25519Keyring::iter().map(|k| k.public().0))
+		.collect()
+}
+
+/// Finding 10: the production preset has no sudo and no well-known key anywhere: every string
+/// in its JSON that decodes as an SS58 address or a hex key is compared against every
+/// development keyring key (sr25519 and ed25519), and every such key's SS58 and hex forms are
+/// searched for in the whole text. A well-known key in the preset fails the build.
+#[test]
+fn production_preset_has_no_sudo_and_no_well_known_key() {
+	use sp_core::crypto::{AccountId32, Ss58Codec};
+	let bytes = crate::genesis_config_presets::get_preset(&"production".into()).unwrap();
+	let text = String::from_utf8(bytes.clone()).unwrap();
+	let patch: Value = serde_json::from_slice(&bytes).unwrap();
+	assert!(
+		patch.get("sudo").is_none_or(|sudo| sudo["key"].is_null()),
+		"production has a sudo key: {}",
+		patch["sudo"]
+	);
+
+	let well_known = well_known_keys();
+	assert_eq!(well_known.len(), 2 * Sr25519Keyring::iter().count());
+	let mut found = Vec::new();
+	strings(&patch, &mut found);
+	let mut keys = 0;
+	for s in &found {
+		let decoded = AccountId32::from_ss58check_with_version(s)
+			.map(|(account, _)| <[u8; 32]>::from(account))
+			.ok()
+			.or_else(|| {
+				let hex = s.strip_prefix("0x")?;
+				<[u8; 32]>::try_from(sp_core::bytes::from_hex(hex).ok()?).ok()
+			});
+		if let Some(key) = decoded {
+			keys += 1;
+			assert!(!well_known.contains(&key), "a well-known key in the production preset: {s}");
+		}
+	}
+	// Authorities (Aura and GRANDPA), council, arbitrators, operators, ecosystem, team, the
+	// pool and the treasury were all checked.
+	assert!(keys >= 4 + 4 + 5 + 5 + 4 + 1 + 1 + 2, "only {keys} keys found in {text}");
+	for key in &well_known {
+		let account = AccountId32::from(*key);
+		for form in [
+			account.to_ss58check(),
+			account.to_ss58check_with_version(42u16.into()),
+			sp_core::hexdisplay::HexDisplay::from(key).to_string(),
+		] {
+			assert!(!text.to_lowercase().contains(&form.to_lowercase()), "{form} in the preset");
+		}
+	}
+}
+
+/// The production preset's placeholders are distinct keys nobody generated: each is a hash of
+/// a public label, so nobody holds a secret key for it, and the chain it starts cannot author
+/// a block until the operator replaces them.
+#[test]
+fn production_preset_keys_are_distinct_placeholders() {
+	use crate::genesis_config_presets::placeholder;
+	genesis_of("production").execute_with(|| {
+		let aura = pallet_aura::Authorities::<Runtime>::get();
+		assert_eq!(aura.len(), 4);
+		for (index, key) in aura.iter().enumerate() {
+			let key: &[u8] = key.as_ref();
+			assert_eq!(key, placeholder("aura", index as u8));
+		}
+		let council = pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get();
+		let arbitrators =
+			pallet_membership::Members::<Runtime, pallet_membership::Instance2>::get();
+		assert_eq!((council.len(), arbitrators.len()), (5, 5));
+		assert!(council.iter().all(|member| !arbitrators.contains(member)));
+		let mut all: Vec<[u8; 32]> = council
+			.iter()
+			.chain(arbitrators.iter())
+			.map(|account| <[u8; 32]>::from(account.clone()))
+			.chain(aura.iter().map(|key| <[u8; 32]>::try_from(key.as_ref() as &[u8]).unwrap()))
+			.collect();
+		let count = all.len();
+		all.sort();
+		all.dedup();
+		assert_eq!(all.len(), count, "every placeholder is distinct");
+		assert_eq!(Balances::total_issuance(), crate::genesis_config_presets::TOTAL_SUPPLY);
 	});
 }
 
@@ -350,9 +474,12 @@ fn every_preset_mints_the_genesis_supply_and_allocates_it() {
 	};
 	assert_eq!(REWARD_POOL + TREASURY + VALIDATORS + ECOSYSTEM + TEAM, TOTAL_SUPPLY);
 	let endowments = (Sr25519Keyring::well_known().count() as u128) * DEV_ENDOWMENT;
-	for (preset, extra) in
-		[("development", endowments), ("local_testnet", endowments), ("testnet", 0)]
-	{
+	for (preset, extra) in [
+		("development", endowments),
+		("local_testnet", endowments),
+		("testnet", 0),
+		("production", 0),
+	] {
 		genesis_of(preset).execute_with(|| {
 			assert_eq!(Balances::total_issuance(), TOTAL_SUPPLY + extra, "{preset}");
 			assert_eq!(Balances::free_balance(crate::Rewards::pool_account()), REWARD_POOL);
