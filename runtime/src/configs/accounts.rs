@@ -117,10 +117,12 @@ impl ProxyType {
 	/// including any call a pallet adds later, until it is listed here (finding 4 of the
 	/// December 2026 review).
 	///
-	/// - identity: `register_patient` (a guardian may register its ward; the deposit is the
-	///   ward's and comes back when the ward deregisters), `update_encryption_key`,
-	///   `accept_link`. Not `deregister_patient` (it gives up the ward's registration and frees
-	///   its commitment for anyone), nor any provider, admin or practitioner call;
+	/// - identity: `announce_commitment` and `register_patient` (a guardian may register its
+	///   ward; the deposit is the ward's and comes back when the ward deregisters),
+	///   `update_encryption_key`, `accept_link` and `remove_link` (a record-number link about
+	///   the ward), `accept_record` and `remove_record_proposal` (an anchor about the ward). Not
+	///   `deregister_patient` nor `release_commitment` (they give up the ward's registration or
+	///   its commitment), nor any provider, admin or practitioner call;
 	/// - consent: `grant_consent`, `revoke_consent`, `set_emergency_directive`, `prune_consent`;
 	/// - access, the patient's answers: `approve_request`, `deny_request`,
 	///   `acknowledge_emergency`, `contest_emergency`. Not `request_access`,
@@ -130,13 +132,6 @@ impl ProxyType {
 	/// - batches of the above: `Utility::batch`, `batch_all`, `force_batch` (each inner call
 	///   passes this filter again).
 	//
-	// MERGE NOTE (lead): the identity and access pallets are gaining patient-side calls on
-	// main (two-step anchors and links, e.g. accepting or rejecting an anchor about the
-	// patient, rejecting or removing a link). When merging, add each call that a *patient*
-	// makes about itself (accept/reject an anchor, reject/remove a link, and any renamed
-	// `accept_link`) to the identity arm below, keep out every call a provider, admin or
-	// practitioner makes (accept practitioner role, leave provider, close provider, top up a
-	// bond, two-step admin transfer), and extend `guardian_whitelist` in `tests.rs` to match.
 	pub fn patient_call(call: &RuntimeCall) -> bool {
 		use pallet_access::Call as Access;
 		use pallet_consent::Call as Consent;
@@ -145,9 +140,13 @@ impl ProxyType {
 		match call {
 			RuntimeCall::HealthIdentity(call) => matches!(
 				call,
-				Identity::register_patient { .. }
+				Identity::announce_commitment { .. }
+					| Identity::register_patient { .. }
 					| Identity::update_encryption_key { .. }
 					| Identity::accept_link { .. }
+					| Identity::remove_link { .. }
+					| Identity::accept_record { .. }
+					| Identity::remove_record_proposal { .. }
 			),
 			RuntimeCall::Consent(call) => matches!(
 				call,

@@ -17,12 +17,14 @@ use sp_runtime::traits::Dispatchable;
 
 /// The calls a `HealthGuardian` admits: exactly the patient's own (finding 4).
 ///
-/// MERGE NOTE (lead): extend this with the patient-side calls the identity and access pallets
-/// gain on main (see `ProxyType::patient_call`).
 const GUARDIAN_WHITELIST: &[(&str, &str)] = &[
+	("HealthIdentity", "announce_commitment"),
 	("HealthIdentity", "register_patient"),
 	("HealthIdentity", "update_encryption_key"),
 	("HealthIdentity", "accept_link"),
+	("HealthIdentity", "remove_link"),
+	("HealthIdentity", "accept_record"),
+	("HealthIdentity", "remove_record_proposal"),
 	("Consent", "grant_consent"),
 	("Consent", "revoke_consent"),
 	("Consent", "set_emergency_directive"),
@@ -269,6 +271,18 @@ fn register_patient(commitment: u8) -> RuntimeCall {
 	})
 }
 
+/// The announcement of `commitment` (as [`register_patient`] makes it) bound to `who`, which
+/// must come a block before the registration.
+fn announce(commitment: u8, who: &AccountId) -> RuntimeCall {
+	let binding = pallet_health_identity::Pallet::<Runtime>::binding_of(
+		&sp_core::H256::repeat_byte(commitment),
+		who,
+	);
+	RuntimeCall::HealthIdentity(pallet_health_identity::Call::announce_commitment {
+		binding: Some(binding),
+	})
+}
+
 fn register_provider() -> RuntimeCall {
 	RuntimeCall::HealthIdentity(pallet_health_identity::Call::register_provider {
 		name: b"Guardian's Clinic".to_vec().try_into().unwrap(),
@@ -311,6 +325,8 @@ fn a_guardian_cannot_register_a_provider_as_its_ward_or_take_it_over() {
 		assert_eq!((Balances::free_balance(&ward_id), held(&ward_id)), (free, on_hold));
 
 		// The guardian may register its ward as a patient, but never deregister it.
+		assert_eq!(as_proxy(guardian, &ward_id, announce(7, &ward_id)), Ok(()));
+		System::set_block_number(2);
 		assert_eq!(as_proxy(guardian, &ward_id, register_patient(7)), Ok(()));
 		assert!(pallet_health_identity::Patients::<Runtime>::contains_key(&ward_id));
 		let deregister =
@@ -331,6 +347,8 @@ fn a_guardian_cannot_smuggle_a_provider_call_in_a_batch() {
 		let (ward, guardian) = (Sr25519Keyring::Dave, Sr25519Keyring::Eve);
 		let ward_id = account(ward);
 		appoint(ward, guardian, ProxyType::HealthGuardian);
+		assert_eq!(as_proxy(guardian, &ward_id, announce(8, &ward_id)), Ok(()));
+		System::set_block_number(2);
 		let on_hold = held(&ward_id);
 
 		let batch_all = RuntimeCall::Utility(pallet_utility::Call::batch_all {
