@@ -21,6 +21,8 @@
 //!   parties of a disputed act through [`DisputeSubjects`], and the [`AccessEvents`] the rewards
 //!   pallet counts.
 //! - [`disputes`]: what an upheld dispute asks of the rewards pallet ([`RewardClawback`]).
+//! - [`funds`]: [`hold_liquid`], how a pallet holds funds that may later be paid to another
+//!   account.
 //! - [`rewards`]: the events the identity and consent pallets report to the rewards pallet
 //!   ([`RecordEvents`], [`ConsentEvents`]).
 //! - `mock` (feature `mock`, for unit tests only): the identity registry the pallets' mock
@@ -43,6 +45,7 @@ pub mod benchmarking;
 pub mod consent;
 mod data_class;
 pub mod disputes;
+pub mod funds;
 pub mod identity;
 pub mod ids;
 mod jurisdiction;
@@ -59,6 +62,7 @@ pub use consent::{
 };
 pub use data_class::{DataClass, DataClassSet};
 pub use disputes::RewardClawback;
+pub use funds::hold_liquid;
 pub use identity::{
 	PatientLifecycle, PatientRegistry, PractitionerRole, ProviderKind, ProviderLifecycle,
 	ProviderProfile, ProviderRegistry, ProviderStatus,

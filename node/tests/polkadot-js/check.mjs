@@ -9,6 +9,8 @@
 // .queryInfo` given the extrinsic's SCALE bytes (`toU8a()`) or the extrinsic object, and
 // `tx.paymentInfo()`.
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
+import { u8aConcat, hexToU8a } from '@polkadot/util';
+import { blake2AsHex } from '@polkadot/util-crypto';
 
 const url = process.argv[2];
 const provider = new WsProvider(url);
@@ -18,15 +20,18 @@ const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString(
 const alice = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
 const account = await api.query.system.account(alice.address);
 
-const events = await new Promise((resolve, reject) => {
-  api.tx.healthIdentity
-    .registerPatient('0x' + '42'.repeat(32), 'DE', null)
-    .signAndSend(alice, ({ status, dispatchError, events }) => {
-      if (dispatchError) reject(new Error(dispatchError.toString()));
-      else if (status.isInBlock) resolve(events.map(({ event }) => `${event.section}.${event.method}`));
-    })
-    .catch(reject);
+// Registration is commit-reveal: Alice first announces her commitment bound to her account
+// (blake2-256 of the commitment and the account's SCALE bytes), then reveals it in a later block.
+const inBlock = (tx, options = {}) => new Promise((resolve, reject) => {
+  tx.signAndSend(alice, options, ({ status, dispatchError, events }) => {
+    if (dispatchError) reject(new Error(dispatchError.toString()));
+    else if (status.isInBlock) resolve(events.map(({ event }) => `${event.section}.${event.method}`));
+  }).catch(reject);
 });
+const commitment = '0x' + '42'.repeat(32);
+const binding = blake2AsHex(u8aConcat(hexToU8a(commitment), alice.publicKey), 256);
+await inBlock(api.tx.healthIdentity.announceCommitment(binding));
+const events = await inBlock(api.tx.healthIdentity.registerPatient(commitment, 'DE', null), { nonce: -1 });
 const patient = (await api.query.healthIdentity.patients(alice.address)).toJSON();
 
 // Alice permits every hospital to see her medications and lab results for treatment.

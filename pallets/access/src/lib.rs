@@ -664,7 +664,11 @@ pub mod pallet {
 			let deposit = T::RequestDeposit::get();
 			T::Currency::hold(&HoldReason::RequestDeposit.into(), &who, deposit)?;
 			if !bounty.is_zero() {
-				T::Currency::hold(&HoldReason::ResearchBounty.into(), &who, bounty)?;
+				salus_primitives::hold_liquid::<_, T::Currency>(
+					&HoldReason::ResearchBounty.into(),
+					&who,
+					bounty,
+				)?;
 			}
 
 			let now = T::AccessControl::now();

@@ -705,7 +705,11 @@ pub mod pallet {
 				};
 				ensure!(Self::party_of(&who, dispute) == Some(loser), Error::<T>::NotLosingParty);
 				let bond = T::AppealBond::get();
-				T::Currency::hold(&HoldReason::AppealBond.into(), &who, bond)?;
+				salus_primitives::hold_liquid::<_, T::Currency>(
+					&HoldReason::AppealBond.into(),
+					&who,
+					bond,
+				)?;
 				let ends = now.saturating_add(T::RulingPeriod::get());
 				dispute.stage = Stage::Appealed { verdict, appellant: who.clone(), bond, ends };
 				Self::deposit_event(Event::DisputeAppealed {
@@ -955,7 +959,11 @@ pub mod pallet {
 			// Nothing is written before this point, nor refused after it: the access pallet
 			// escalates outside a transaction.
 			if !bond.is_zero() {
-				T::Currency::hold(&HoldReason::DisputeBond.into(), claimant, bond)?;
+				salus_primitives::hold_liquid::<_, T::Currency>(
+					&HoldReason::DisputeBond.into(),
+					claimant,
+					bond,
+				)?;
 			}
 			NextDisputeId::<T>::put(next);
 			let evidence_ends = Self::now().saturating_add(T::EvidencePeriod::get());

@@ -273,6 +273,26 @@ mod open_dispute {
 		});
 	}
 
+	/// Red-team finding 1: a hold ignores locks, and a dispute bond may be forfeited to the
+	/// arbitrators, so a bond of vesting funds would move them to accomplices. The bond is held
+	/// from liquid funds only.
+	#[test]
+	fn a_dispute_bond_of_locked_funds_fails_with_frozen() {
+		build_and_execute(|| {
+			use frame_support::traits::{LockableCurrency, WithdrawReasons};
+			<Balances as LockableCurrency<u64>>::set_lock(
+				*b"vesting ",
+				&1,
+				ENDOWMENT - DISPUTE_BOND / 2,
+				WithdrawReasons::all(),
+			);
+			assert_noop!(
+				Disputes::open_dispute(signed(1), HOSPITAL, DisputeSubject::Conduct, evidence(1)),
+				sp_runtime::TokenError::Frozen
+			);
+		});
+	}
+
 	/// Was `the_court_holds_at_most_max_open_disputes`: the global cap is gone; a provider
 	/// answers at most `MAX_CONDUCT` conduct disputes at once, and nothing else is refused.
 	#[test]

@@ -820,7 +820,11 @@ pub mod pallet {
 			let id = NextProviderId::<T>::get();
 			let next = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
 			let bond = T::ProviderBond::get();
-			T::Currency::hold(&HoldReason::ProviderBond.into(), &who, bond)?;
+			salus_primitives::hold_liquid::<_, T::Currency>(
+				&HoldReason::ProviderBond.into(),
+				&who,
+				bond,
+			)?;
 
 			let now = frame_system::Pallet::<T>::block_number();
 			NextProviderId::<T>::put(next);
@@ -977,9 +981,11 @@ pub mod pallet {
 		/// account that posted it.
 		///
 		/// # Requires
-		/// Signed by a provider's admin; `new_admin` manages no provider; the provider has no
-		/// obligations in other pallets (no open request, emergency review or dispute), so that
-		/// a sanction cannot be dodged or aimed at another account by a transfer.
+		/// Signed by a provider's admin; `new_admin` manages no provider. A provider with open
+		/// requests, reviews or disputes may change hands (a busy hospital always has some, and
+		/// must be able to rotate a compromised admin key): a transfer dodges no sanction, since
+		/// the dispute court records the admin it claws back from when a dispute opens, and the
+		/// bond stays held from the account that posted it.
 		///
 		/// # Events
 		/// [`Event::AdminTransferProposed`].
@@ -987,14 +993,12 @@ pub mod pallet {
 		/// # Errors
 		/// * [`Error::NotAdmin`] - the caller manages no provider
 		/// * [`Error::AlreadyAdmin`] - `new_admin` manages a provider
-		/// * [`Error::HasObligations`] - the provider has obligations
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::transfer_admin())]
 		pub fn transfer_admin(origin: OriginFor<T>, new_admin: T::AccountId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (id, _) = Self::managed_by(&who)?;
 			ensure!(!AdminOf::<T>::contains_key(&new_admin), Error::<T>::AlreadyAdmin);
-			ensure!(!T::ProviderLifecycle::has_obligations(id), Error::<T>::HasObligations);
 
 			AdminProposals::<T>::insert(id, &new_admin);
 			Self::deposit_event(Event::AdminTransferProposed {
@@ -1306,8 +1310,7 @@ pub mod pallet {
 		/// [`Pallet::transfer_admin`].
 		///
 		/// # Requires
-		/// Signed by the account proposed; it manages no provider; the provider has no
-		/// obligations in other pallets.
+		/// Signed by the account proposed; it manages no provider.
 		///
 		/// # Events
 		/// [`Event::AdminTransferred`].
@@ -1315,7 +1318,6 @@ pub mod pallet {
 		/// # Errors
 		/// * [`Error::ProposalNotFound`] - the caller is not the account proposed
 		/// * [`Error::AlreadyAdmin`] - the caller manages a provider
-		/// * [`Error::HasObligations`] - the provider has obligations
 		/// * [`Error::ProviderNotFound`] - the provider is gone
 		#[pallet::call_index(15)]
 		#[pallet::weight(T::WeightInfo::accept_admin())]
@@ -1326,7 +1328,6 @@ pub mod pallet {
 				Error::<T>::ProposalNotFound
 			);
 			ensure!(!AdminOf::<T>::contains_key(&who), Error::<T>::AlreadyAdmin);
-			ensure!(!T::ProviderLifecycle::has_obligations(provider), Error::<T>::HasObligations);
 			let from = Providers::<T>::try_mutate(provider, |entry| {
 				let entry = entry.as_mut().ok_or(Error::<T>::ProviderNotFound)?;
 				Ok::<_, DispatchError>(core::mem::replace(&mut entry.admin, who.clone()))
@@ -1472,7 +1473,7 @@ pub mod pallet {
 				provider.bonder = who.clone();
 				full
 			};
-			T::Currency::hold(&reason, &who, amount)?;
+			salus_primitives::hold_liquid::<_, T::Currency>(&reason, &who, amount)?;
 			provider.bond = full;
 			Providers::<T>::insert(id, provider);
 			Self::deposit_event(Event::BondToppedUp { provider: id, bonder: who, amount });

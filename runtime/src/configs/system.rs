@@ -43,8 +43,26 @@ parameter_types! {
 	pub const SS58Prefix: u16 = crate::token::SS58_PREFIX;
 }
 
+/// The calls no origin may make. A council member or an arbitrator may not hand its seat to
+/// another account with `change_key`: seats change only by the supermajority the appeal and
+/// treasury rules assume (review finding 10), and a conflicted arbitrator could otherwise shed
+/// the conflict the court recorded against it by moving its seat to a fresh key (red-team
+/// finding 2).
+pub struct BaseFilter;
+
+impl frame_support::traits::Contains<RuntimeCall> for BaseFilter {
+	fn contains(call: &RuntimeCall) -> bool {
+		!matches!(
+			call,
+			RuntimeCall::CouncilMembership(pallet_membership::Call::change_key { .. })
+				| RuntimeCall::ArbitratorsMembership(pallet_membership::Call::change_key { .. })
+		)
+	}
+}
+
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
+	type BaseCallFilter = BaseFilter;
 	type Block = Block;
 	type BlockWeights = RuntimeBlockWeights;
 	type BlockLength = RuntimeBlockLength;

@@ -110,6 +110,32 @@ fn a_bare_council_majority_cannot_pack_the_council() {
 	});
 }
 
+/// Red-team finding 2: `change_key` lets a member hand its seat to any account with its own
+/// signature — a council seat sold without a supermajority, or an arbitrator the court recorded
+/// as conflicted moving its seat to a fresh key that the court does not know. No origin may
+/// make it; the seats are unchanged.
+#[test]
+fn a_member_cannot_hand_its_seat_to_another_key() {
+	with_a_council_of_five(|| {
+		use sp_runtime::traits::Dispatchable;
+		use Sr25519Keyring::*;
+		let (council_before, arbitrators_before) = (council(), arbitrators());
+		let filtered: DispatchError = frame_system::Error::<Runtime>::CallFiltered.into();
+		for call in [
+			RuntimeCall::CouncilMembership(pallet_membership::Call::change_key {
+				new: account(Ferdie).into(),
+			}),
+			RuntimeCall::ArbitratorsMembership(pallet_membership::Call::change_key {
+				new: account(Eve).into(),
+			}),
+		] {
+			let result = call.dispatch(RuntimeOrigin::signed(account(Alice)));
+			assert_eq!(result.map_err(|error| error.error), Err(filtered));
+		}
+		assert_eq!((council(), arbitrators()), (council_before, arbitrators_before));
+	});
+}
+
 /// The same for the arbitrators: a bare majority cannot add (or swap in) an arbitrator of its
 /// choosing.
 #[test]

@@ -215,11 +215,11 @@ mod fees_and_bounties {
 	fn a_vesting_researchers_bounty_is_paid_in_full() {
 		build_and_execute(|| {
 			use frame_support::traits::{LockableCurrency, WithdrawReasons};
-			let locked = 900;
+			// 300 of the researcher's 1 000 vest; the bounty comes from its liquid funds.
 			<Balances as LockableCurrency<u64>>::set_lock(
 				*b"vesting ",
 				&41,
-				locked,
+				300,
 				WithdrawReasons::all(),
 			);
 			let bounty = 500;
@@ -230,6 +230,34 @@ mod fees_and_bounties {
 			assert_eq!(held(HoldReason::ResearchBounty, 41), 0);
 			assert_eq!(free(41), ENDOWMENT - REQUEST_FEE - bounty);
 			assert!(matches!(last_event(), Event::RequestApproved { bounty: 500, .. }));
+		});
+	}
+
+	/// Red-team finding 1: a hold ignores locks, and a bounty is paid to another account, so a
+	/// researcher whose funds vest could hand them to an accomplice patient as a "bounty" the
+	/// accomplice approves. A bounty is held from liquid funds only.
+	#[test]
+	fn a_researcher_cannot_move_locked_funds_through_a_bounty() {
+		build_and_execute(|| {
+			use frame_support::traits::{LockableCurrency, WithdrawReasons};
+			<Balances as LockableCurrency<u64>>::set_lock(
+				*b"vesting ",
+				&41,
+				900,
+				WithdrawReasons::all(),
+			);
+			assert_noop!(
+				Access::request_access(
+					RuntimeOrigin::signed(41),
+					1,
+					labs_and_meds(),
+					Purpose::Research,
+					600,
+					H256::zero(),
+					500,
+				),
+				sp_runtime::TokenError::Frozen
+			);
 		});
 	}
 
