@@ -1272,7 +1272,6 @@ pub mod pallet {
 		/// 4. What each account has on hold for requests, emergencies, disclosures and bounties
 		///    is the sum of the deposits of its open requests, open reviews and logged entries,
 		///    and of the bounties of its open requests.
-		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::BTreeMap;
 			use frame_support::traits::fungible::InspectHold;

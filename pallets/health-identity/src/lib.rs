@@ -887,7 +887,6 @@ pub mod pallet {
 		///    have deregistered since: links stay with the provider that paid for them.
 		/// 7. What each account has on hold for each reason is the sum of the deposits and
 		///    bonds recorded for it.
-		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_map::BTreeMap;
 
@@ -972,7 +971,6 @@ pub mod pallet {
 		}
 
 		/// Checks that what each account has on hold for `reason` is the sum of `recorded`.
-		#[cfg(any(feature = "try-runtime", test))]
 		fn check_held(
 			reason: HoldReason,
 			recorded: impl Iterator<Item = (T::AccountId, BalanceOf<T>)>,

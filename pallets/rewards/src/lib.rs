@@ -630,7 +630,6 @@ pub mod pallet {
 		///    withheld) adds up to at most what it still owes, so the pool can pay every
 		///    claim; a clawback withholds less than an earning's share, nothing of the current
 		///    epoch.
-		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::BTreeMap;
 			let current = Current::<T>::get();
