@@ -326,7 +326,7 @@ pub fn setup_plan() -> Vec<Step> {
 			&practitioners,
 		));
 	}
-	for who in [DAVE, FERDIE, EVE, ALICE_STASH] {
+	for who in practitioners {
 		plan.push(step(Signed(who), "Access", "request_access", 2, 15, &["Treatment"], &patients));
 	}
 	for p in patients {
@@ -436,6 +436,9 @@ struct State {
 	current: Option<(String, RuntimeCall)>,
 	timings: BTreeMap<&'static str, Duration>,
 	events_seen: usize,
+	/// Per call, the origins it succeeded with: a random call is often dispatched by one of
+	/// them (the patient who can answer a request, the admin of a provider, root).
+	good_origins: BTreeMap<(String, String), Vec<Who>>,
 }
 
 /// What fills a block.
@@ -483,6 +486,7 @@ impl State {
 			current: None,
 			timings: BTreeMap::new(),
 			events_seen: 0,
+			good_origins: BTreeMap::new(),
 		}
 	}
 
@@ -597,7 +601,7 @@ impl State {
 	}
 
 	/// Records the outcome of a dispatch of `label`.
-	fn record(&mut self, label: &str, outcome: &Outcome, detail: &str) {
+	fn record(&mut self, label: &str, who: Who, outcome: &Outcome, detail: &str) {
 		let name = outcome.name();
 		*self.summary.outcomes.entry(name.clone()).or_default() += 1;
 		let entry = self.summary.calls.entry(label.to_string()).or_default();
@@ -624,16 +628,38 @@ impl State {
 		if salus && !matches!(outcome, Outcome::Invalid(_)) {
 			self.summary.salus_total += 1;
 		}
-		let line = format!("{label} -> {name}");
+		let by = match who {
+			Who::Signed(i) => format!("{:?}", SIGNERS[i]),
+			other => format!("{other:?}"),
+		};
+		let line = format!("{label} by {by} -> {name}");
 		if self.tracing() {
 			eprintln!("[block {}] {line}\n    {detail}", self.number);
 		}
 		self.block_trace.push(line);
 	}
 
-	/// Generates a call and dispatches it as `who`. Returns whether it succeeded (`None` if no
-	/// call could be generated).
-	fn dispatch(&mut self, who: Who) -> Option<bool> {
+	/// A random origin: mostly one the call succeeded with before, else a signer, root or the
+	/// council.
+	fn choose_origin(&mut self, pallet: &str, call: &str) -> Who {
+		if let Some(good) = self.good_origins.get(&(pallet.to_string(), call.to_string())) {
+			if self.rng.chance(60) {
+				return *self.rng.pick(good);
+			}
+		}
+		let roll = self.rng.below(100);
+		if roll < 6 {
+			Who::Root
+		} else if roll < 9 {
+			Who::Council
+		} else {
+			Who::Signed(self.rng.index(self.accounts.len()))
+		}
+	}
+
+	/// Generates a call and dispatches it as `who` (chosen by [`Self::choose_origin`] if
+	/// `None`). Returns whether it succeeded (`None` if no call could be generated).
+	fn dispatch(&mut self, who: Option<Who>) -> Option<bool> {
 		let call = self.timed("generate", |s| {
 			s.gen
 				.call(&mut s.rng)
@@ -651,6 +677,10 @@ impl State {
 			.map(|(p, c, _)| (p.clone(), c.clone()))
 			.unwrap_or_default();
 		let detail = if self.tracing() { format!("{call:?}") } else { String::new() };
+		let who = match who {
+			Some(who) => who,
+			None => self.choose_origin(&pallet, &name),
+		};
 		let (label, outcome) = match who {
 			Who::Signed(i) => {
 				let label = format!("{pallet}.{name}");
@@ -676,8 +706,15 @@ impl State {
 		let ok = outcome == Outcome::Ok;
 		if ok {
 			self.gen.note_success();
+			let good = self.good_origins.entry((pallet, name)).or_default();
+			if !good.contains(&who) {
+				if good.len() >= 8 {
+					good.remove(0);
+				}
+				good.push(who);
+			}
 		}
-		self.record(&label, &outcome, &detail);
+		self.record(&label, who, &outcome, &detail);
 		Some(ok)
 	}
 
@@ -759,17 +796,9 @@ impl State {
 		self.gen.forced = None;
 		self.gen.prefer.clear();
 		self.gen.focus.clear();
-		let roll = self.rng.below(100);
-		let who = if roll < 6 {
-			Who::Root
-		} else if roll < 9 {
-			Who::Council
-		} else {
-			Who::Signed(self.rng.index(self.accounts.len()))
-		};
 		// A call that cannot be generated or decoded is retried a few times.
 		for _ in 0..5 {
-			if self.dispatch(who).is_some() {
+			if self.dispatch(None).is_some() {
 				return;
 			}
 		}
@@ -794,7 +823,7 @@ impl State {
 			self.gen.prefer = step.prefer.iter().map(|s| s.to_string()).collect();
 			self.gen.focus = step.focus.iter().map(|i| self.accounts[*i].clone().into()).collect();
 			*attempts += 1;
-			if self.dispatch(step.who) == Some(true) {
+			if self.dispatch(Some(step.who)) == Some(true) {
 				*successes += 1;
 			}
 			return true;
@@ -872,11 +901,21 @@ impl State {
 		Ok(())
 	}
 
-	/// Tops up a development account that random transfers and fees have drained, so that
-	/// every origin stays usable. Minting keeps the total issuance consistent.
+	/// Tops up a development account whose spendable balance random transfers, fees, holds
+	/// and locks have drained, so that every origin stays usable. Minting keeps the total
+	/// issuance consistent.
 	fn faucet(&mut self) {
+		use frame_support::traits::{
+			fungible::Inspect,
+			tokens::{Fortitude, Preservation},
+		};
 		for account in &self.accounts {
-			if Balances::free_balance(account) < 10_000 * SLS {
+			let spendable = <Balances as Inspect<AccountId>>::reducible_balance(
+				account,
+				Preservation::Preserve,
+				Fortitude::Polite,
+			);
+			if spendable < 10_000 * SLS {
 				let _ = <Balances as Mutate<AccountId>>::mint_into(account, 1_000_000 * SLS);
 				self.summary.faucet += 1;
 			}
