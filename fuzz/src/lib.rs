@@ -68,6 +68,8 @@ pub struct Config {
 	pub trace_from_block: Option<u32>,
 	/// Print a progress line to stderr this often (never if `None`).
 	pub progress: Option<Duration>,
+	/// Stop (with a summary, not a failure) after this long, whatever is left to apply.
+	pub time_limit: Option<Duration>,
 }
 
 impl Default for Config {
@@ -79,6 +81,7 @@ impl Default for Config {
 			setup: true,
 			trace_from_block: None,
 			progress: None,
+			time_limit: None,
 		}
 	}
 }
@@ -998,6 +1001,9 @@ pub fn run(cfg: Config) -> Summary {
 				},
 				Work::Random { .. } => break,
 			}
+		}
+		if cfg.time_limit.is_some_and(|limit| started.elapsed() >= limit) {
+			break;
 		}
 		state.in_setup = matches!(work, Work::Setup { .. });
 		let result = ext.execute_with(|| catch_unwind(AssertUnwindSafe(|| state.block(&mut work))));

@@ -24,6 +24,9 @@ struct Cli {
 	/// Print every extrinsic (call and outcome) from this block on.
 	#[arg(long)]
 	trace_from_block: Option<u32>,
+	/// Stop after this many seconds (with a summary), even if extrinsics are left (0: never).
+	#[arg(long, default_value_t = 0)]
+	seconds: u64,
 	/// Seconds between progress lines on stderr (0: none).
 	#[arg(long, default_value_t = 10)]
 	progress: u64,
@@ -51,6 +54,7 @@ fn main() {
 		setup: !cli.no_setup,
 		trace_from_block: cli.trace_from_block,
 		progress: (cli.progress > 0).then(|| Duration::from_secs(cli.progress)),
+		time_limit: (cli.seconds > 0).then(|| Duration::from_secs(cli.seconds)),
 	});
 	if cli.json {
 		println!("{}", serde_json::to_string_pretty(&summary.to_json()).unwrap_or_default());
