@@ -122,7 +122,8 @@ pub struct Gen {
 	pub focus: Vec<[u8; 32]>,
 	/// The next top-level call to generate, instead of a random one.
 	pub forced: Option<(String, String)>,
-	/// The calls generated for the current extrinsic, outermost first.
+	/// The calls generated for the current extrinsic, each after the calls nested in it (the
+	/// top-level call is the last).
 	pub generated: Vec<Generated>,
 }
 

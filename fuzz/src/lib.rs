@@ -676,7 +676,7 @@ impl State {
 		let (pallet, name) = self
 			.gen
 			.generated
-			.first()
+			.last()
 			.map(|(p, c, _)| (p.clone(), c.clone()))
 			.unwrap_or_default();
 		let detail = if self.tracing() { format!("{call:?}") } else { String::new() };
