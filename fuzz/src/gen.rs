@@ -44,6 +44,9 @@ pub const DENIED: &[(&str, &str)] = &[
 	("Sudo", "set_key"),
 	("Sudo", "remove_key"),
 	("Balances", "force_adjust_total_issuance"),
+	// Root can set a balance near u128::MAX: the total issuance saturates and can no longer
+	// equal the sum of the balances (seed 2 found it in 21 785 extrinsics).
+	("Balances", "force_set_balance"),
 	("Council", "set_members"),
 	// Open motions that nobody closes fill the council's proposal limit; the harness makes
 	// its own council motions (propose, vote, close) for the council origin.
