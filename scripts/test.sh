@@ -3,7 +3,9 @@
 #
 # Everything CI checks, in order: setup, formatting, clippy (warnings are errors), docs, the
 # build, every unit test (runtime, primitives, pallets, benchmarks-as-tests), the end-to-end
-# tests against real salus-node processes, and that chain-specs/ matches the runtime.
+# tests against real salus-node processes, a bounded run of the runtime fuzzer (fuzz/; the
+# SALUS_FUZZ_EXTRINSICS and SALUS_FUZZ_SEED variables change its length and seed), and that
+# chain-specs/ matches the runtime.
 # Fails at the first failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -35,6 +37,10 @@ step "npm ci: polkadot.js for the end-to-end tests"
 
 step "cargo test: unit tests and end-to-end tests against salus-node"
 cargo test "${SALUS_CARGO_FLAGS[@]}"
+
+step "runtime fuzzer: ${SALUS_FUZZ_EXTRINSICS:-100000} random extrinsics, seed ${SALUS_FUZZ_SEED:-1} (fuzz/README.md)"
+"$CARGO_TARGET_DIR/debug/salus-fuzz" --extrinsics "${SALUS_FUZZ_EXTRINSICS:-100000}" \
+	--seed "${SALUS_FUZZ_SEED:-1}" --progress 60
 
 step "chain specs are up to date"
 scripts/build-chain-specs.sh --check

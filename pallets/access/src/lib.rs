@@ -1588,7 +1588,6 @@ pub mod pallet {
 		/// 6. What each account has on hold for requests, emergencies, disclosures and bounties
 		///    is the sum of the deposits of its open requests, open reviews and logged entries,
 		///    and of the bounties of its open requests: nothing is held for nothing.
-		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::BTreeMap;
 			use frame_support::traits::fungible::InspectHold;

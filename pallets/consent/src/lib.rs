@@ -784,7 +784,6 @@ pub mod pallet {
 		///    under its ledger's patient, and every index entry names a consent in that ledger.
 		/// 4. Grants hold no deposit; the directive names sensitive classes only.
 		/// 5. What each patient has on hold for consents is the sum of its consents' deposits.
-		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use sp_runtime::Saturating;
 			let next = NextConsentId::<T>::get();

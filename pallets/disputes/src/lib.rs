@@ -1209,7 +1209,6 @@ pub mod pallet {
 		/// 5. What each account has on hold for dispute and appeal bonds is the sum of the
 		///    bonds of the open disputes and appeals it made: every open dispute holds its
 		///    bonds, and no ended dispute holds anything.
-		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::{BTreeMap, BTreeSet};
 			use frame_support::traits::fungible::InspectHold;

@@ -1848,7 +1848,6 @@ pub mod pallet {
 		/// 8. What each account has on hold for each reason is the sum of the deposits and
 		///    bonds recorded for it (patients, announcements and retired commitments for the
 		///    patient deposit; practitioners and proposals; records and record proposals).
-		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_map::BTreeMap;
 			use salus_primitives::PatientRegistry;
@@ -1997,7 +1996,6 @@ pub mod pallet {
 		}
 
 		/// Checks that what each account has on hold for `reason` is the sum of `recorded`.
-		#[cfg(any(feature = "try-runtime", test))]
 		fn check_held(
 			reason: HoldReason,
 			recorded: impl Iterator<Item = (T::AccountId, BalanceOf<T>)>,

@@ -727,7 +727,6 @@ pub mod pallet {
 		///    account's share of an ended epoch, nor its points of the current one at the most
 		///    they may be worth, exceeds `MaxRewardPerAccount`; a ledger counts each act at
 		///    most once.
-		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::BTreeMap;
 			let current = Current::<T>::get();
