@@ -1,7 +1,7 @@
 //! Holding funds that a sanction or a payout may later move to another account.
 
 use frame_support::traits::{
-	fungible::{Inspect, MutateHold},
+	fungible::MutateHold,
 	tokens::{Fortitude, Preservation},
 };
 use sp_runtime::{DispatchResult, TokenError};
