@@ -5,7 +5,7 @@ use crate::{DataClassSet, DisclosureId, DisputeId, EmergencyId, ProviderId, Purp
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_core::H256;
-use sp_runtime::DispatchError;
+use sp_runtime::{DispatchError, Weight};
 
 /// What a dispute against a provider is about.
 #[derive(
@@ -53,6 +53,13 @@ pub trait DisputeGateway<AccountId> {
 		respondent: ProviderId,
 		subject: DisputeSubject,
 	) -> Result<DisputeId, DispatchError>;
+
+	/// The most weight [`Self::open`] or [`Self::escalate`] may take beyond what the caller's
+	/// benchmark measured with the court as wired: the court's conflict-of-interest checks,
+	/// whose cost depends on the respondent's family. `()`: nothing.
+	fn extra_weight() -> Weight {
+		Weight::zero()
+	}
 }
 
 impl<AccountId> DisputeGateway<AccountId> for () {

@@ -188,6 +188,12 @@ pub trait ProviderRegistry<AccountId> {
 		amount: Self::Balance,
 		beneficiary: &AccountId,
 	) -> Result<Self::Balance, DispatchError>;
+	/// The most weight one [`Self::is_affiliated`] may take. Callers add it once per check
+	/// to what their benchmarks measured, since no benchmark setup builds every provider
+	/// family's worst case (a provider with all its departments). The default: nothing.
+	fn affiliation_weight() -> sp_runtime::Weight {
+		sp_runtime::Weight::zero()
+	}
 	/// Suspends an accredited provider (a sanction; governance may accredit it again).
 	fn suspend(provider: ProviderId) -> Result<(), DispatchError>;
 }

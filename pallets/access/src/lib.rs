@@ -1021,7 +1021,7 @@ pub mod pallet {
 		/// * [`Error::NotPatient`] - the caller is not the emergency's patient
 		/// * the court's error, if it refuses the dispute (`Unavailable` from the `()` court)
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::contest_emergency())]
+		#[pallet::weight(T::WeightInfo::contest_emergency().saturating_add(T::Disputes::extra_weight()))]
 		pub fn contest_emergency(
 			origin: OriginFor<T>,
 			emergency_id: EmergencyId,
@@ -1413,7 +1413,9 @@ pub mod pallet {
 
 			// The queue's end is read once: an escalation refused again in this sweep waits
 			// for a later one.
-			let step = T::WeightInfo::escalate_review().saturating_add(db.reads(1));
+			let step = T::WeightInfo::escalate_review()
+				.saturating_add(T::Disputes::extra_weight())
+				.saturating_add(db.reads(1));
 			let (mut cursor, end) = (RetrySweep::<T>::get(), NextRetry::<T>::get());
 			let start = cursor;
 			while cursor < end && meter.try_consume(db.reads(1)).is_ok() {
@@ -1443,7 +1445,7 @@ pub mod pallet {
 				RetrySweep::<T>::put(cursor);
 			}
 
-			let step = T::WeightInfo::escalate_review();
+			let step = T::WeightInfo::escalate_review().saturating_add(T::Disputes::extra_weight());
 			let (mut cursor, end) = (ReviewSweep::<T>::get(), NextEmergencyId::<T>::get());
 			let start = cursor;
 			while cursor < end && meter.try_consume(db.reads(1)).is_ok() {

@@ -460,7 +460,7 @@ pub mod pallet {
 		/// - [`Error::TooManyClaimantDisputes`] - the claimant's share is full
 		/// - the currency's error if the bond cannot be held
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::open_dispute())]
+		#[pallet::weight(T::WeightInfo::open_dispute().saturating_add(Pallet::<T>::conflict_checks()))]
 		pub fn open_dispute(
 			origin: OriginFor<T>,
 			respondent: ProviderId,
@@ -535,7 +535,10 @@ pub mod pallet {
 		/// - [`Error::EvidencePeriodOpen`] - the voting period has not begun
 		/// - [`Error::VotingPeriodOver`] - the voting period is over
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::vote(T::MaxArbitrators::get()))]
+		#[pallet::weight(
+			T::WeightInfo::vote(T::MaxArbitrators::get())
+				.saturating_add(T::Providers::affiliation_weight())
+		)]
 		pub fn vote(
 			origin: OriginFor<T>,
 			dispute_id: DisputeId,
@@ -608,6 +611,7 @@ pub mod pallet {
 			T::WeightInfo::close_dispute_count(T::MaxArbitrators::get())
 				.max(T::WeightInfo::close_dispute_apply(T::MaxArbitrators::get()))
 				.saturating_add(T::Clawback::weight())
+				.saturating_add(Pallet::<T>::conflict_checks())
 		)]
 		pub fn close_dispute(
 			origin: OriginFor<T>,
@@ -744,6 +748,7 @@ pub mod pallet {
 		#[pallet::weight(
 			T::WeightInfo::rule_on_appeal(T::MaxArbitrators::get())
 				.saturating_add(T::Clawback::weight())
+				.saturating_add(Pallet::<T>::conflict_checks())
 		)]
 		pub fn rule_on_appeal(
 			origin: OriginFor<T>,
@@ -863,6 +868,13 @@ pub mod pallet {
 			} else {
 				None
 			}
+		}
+
+		/// The most weight checking every arbitrator's stake in a respondent may take beyond
+		/// what the benchmarks measured (their respondent has no departments): one registry
+		/// check per arbitrator.
+		pub fn conflict_checks() -> Weight {
+			T::Providers::affiliation_weight().saturating_mul(T::MaxArbitrators::get().into())
 		}
 
 		/// Whether `who` may not decide `dispute`: it is the claimant, it had a stake in the
@@ -1328,6 +1340,10 @@ impl<T: Config> salus_primitives::DisputeGateway<T::AccountId> for Pallet<T> {
 		subject: salus_primitives::DisputeSubject,
 	) -> Result<salus_primitives::DisputeId, sp_runtime::DispatchError> {
 		Self::open(patient, respondent, subject, None, Source::Escalation)
+	}
+
+	fn extra_weight() -> frame_support::weights::Weight {
+		Self::conflict_checks()
 	}
 }
 

@@ -2067,6 +2067,14 @@ impl<T: Config> salus_primitives::ProviderRegistry<T::AccountId> for Pallet<T> {
 				.any(bonds)
 	}
 
+	/// At most the provider's, its parent's and the checked account's entries and indexes,
+	/// and every department of the family's head (see `is_affiliated`).
+	fn affiliation_weight() -> frame_support::weights::Weight {
+		use frame_support::traits::Get;
+		let departments = u64::from(T::MaxDepartments::get());
+		T::DbWeight::get().reads(departments.saturating_mul(2).saturating_add(9))
+	}
+
 	fn slash_bond(
 		provider: salus_primitives::ProviderId,
 		amount: Self::Balance,
