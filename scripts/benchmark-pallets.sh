@@ -39,4 +39,9 @@ for dir in "${dirs[@]}"; do
 		--heap-pages 4096 \
 		--template "$SALUS_ROOT/scripts/weight-template.hbs" \
 		--output "$dir/src/weights.rs"
+	# The command line in the header names the binary, the template and the output by their
+	# paths on this machine: keep the binary's name and the paths in the repository, so that
+	# the generated file says nothing about where it was generated.
+	sed -i -e "s|^//! .*/salus-node\$|//! salus-node|" -e "s|^//! $SALUS_ROOT/|//! |" \
+		"$dir/src/weights.rs"
 done

@@ -5,7 +5,7 @@
 //! machine `vm` (`AMD EPYC`); wasm execution `Compiled`.
 //!
 //! Command:
-//! /root/.cache/salus/target/debug/salus-node
+//! salus-node
 //! benchmark
 //! pallet
 //! --chain
@@ -23,9 +23,9 @@
 //! --heap-pages
 //! 4096
 //! --template
-//! /work/main/scripts/weight-template.hbs
+//! scripts/weight-template.hbs
 //! --output
-//! /work/main/pallets/access/src/weights.rs
+//! pallets/access/src/weights.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]

@@ -206,8 +206,9 @@ parameter_types! {
 	/// The least a `vested_transfer` may move: 100 SLS, so that vesting schedules (at most
 	/// 28 an account) are not spammed.
 	pub const MinVestedTransfer: Balance = 100 * crate::SLS;
-	/// Unvested funds may pay fees (see [`FeesFromVestingToo`]) and be held for deposits and
-	/// bonds (holds may take frozen funds), but not be transferred.
+	/// Unvested funds may pay fees (see [`FeesFromVestingToo`]) and be held for storage
+	/// deposits (holds may take frozen funds), but not be transferred; bonds, bounties and
+	/// dispute bonds, which may be paid to another account, are held from liquid funds only.
 	pub UnvestedFundsAllowedWithdrawReasons: WithdrawReasons =
 		WithdrawReasons::except(WithdrawReasons::TRANSFER | WithdrawReasons::RESERVE);
 }
