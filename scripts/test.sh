@@ -38,8 +38,8 @@ step "npm ci: polkadot.js for the end-to-end tests"
 step "cargo test: unit tests and end-to-end tests against salus-node"
 cargo test "${SALUS_CARGO_FLAGS[@]}"
 
-step "runtime fuzzer: ${SALUS_FUZZ_EXTRINSICS:-20000} random extrinsics, seed ${SALUS_FUZZ_SEED:-1} (fuzz/README.md)"
-"$CARGO_TARGET_DIR/debug/salus-fuzz" --extrinsics "${SALUS_FUZZ_EXTRINSICS:-20000}" \
+step "runtime fuzzer: ${SALUS_FUZZ_EXTRINSICS:-100000} random extrinsics, seed ${SALUS_FUZZ_SEED:-1} (fuzz/README.md)"
+"$CARGO_TARGET_DIR/debug/salus-fuzz" --extrinsics "${SALUS_FUZZ_EXTRINSICS:-100000}" \
 	--seed "${SALUS_FUZZ_SEED:-1}" --progress 60
 
 step "chain specs are up to date"

@@ -40,12 +40,12 @@ use salus_runtime::{
 };
 use serde_json::{json, Value};
 use sp_consensus_aura::{Slot, AURA_ENGINE_ID};
-use sp_core::{sr25519, Pair, H256};
+use sp_core::{crypto::Ss58Codec, ecdsa, Pair, H256};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
 	generic::{Digest, DigestItem, Era},
-	traits::{AccountIdConversion, BlakeTwo256, Hash as _, Header as _},
-	DispatchError, DispatchResult, MultiAddress, MultiSignature,
+	traits::{AccountIdConversion, BlakeTwo256, Hash as _, Header as _, IdentifyAccount},
+	DispatchError, DispatchResult, MultiAddress, MultiSignature, MultiSigner,
 };
 use std::{
 	collections::BTreeMap,
@@ -241,7 +241,8 @@ pub enum Who {
 	Council,
 }
 
-/// The development accounts that sign: funded in the development preset.
+/// The development accounts that sign: funded in the development preset. They sign with
+/// ECDSA keys of the same derivation paths (see [`dev_genesis`]).
 pub const SIGNERS: [Sr25519Keyring; 8] = [
 	Sr25519Keyring::Alice,
 	Sr25519Keyring::Bob,
@@ -252,6 +253,17 @@ pub const SIGNERS: [Sr25519Keyring; 8] = [
 	Sr25519Keyring::AliceStash,
 	Sr25519Keyring::EveStash,
 ];
+
+/// The ECDSA key that stands in for a well-known sr25519 development key: the same
+/// derivation path (`//Alice`, `//Alice//stash`, ...).
+pub fn ecdsa_pair(key: Sr25519Keyring) -> ecdsa::Pair {
+	ecdsa::Pair::from_string(&key.to_seed(), None).expect("a well-known derivation path")
+}
+
+/// The account of [`ecdsa_pair`]`(key)`.
+pub fn ecdsa_account(key: Sr25519Keyring) -> AccountId {
+	MultiSigner::from(ecdsa_pair(key).public()).into_account()
+}
 
 const ALICE: usize = 0;
 const BOB: usize = 1;
@@ -377,21 +389,60 @@ fn merge(base: &mut Value, patch: Value) {
 	}
 }
 
-/// The genesis state of the `development` preset, in memory.
+/// The genesis state of the `development` preset, in memory, re-keyed: every well-known
+/// sr25519 account the preset names (Alice, Bob, ..., the stashes: its sudo key, council,
+/// arbitrators, balances, vesting operators and funds) is replaced by the ECDSA account of the
+/// same derivation path ([`ecdsa_account`]); the validators' Aura and GRANDPA keys stay.
+///
+/// Why: in a debug build (what CI runs) signing and verifying an sr25519 signature takes about
+/// 11 ms (`curve25519-dalek` unoptimised) and an ECDSA one about 0.7 ms (libsecp256k1 is C);
+/// sr25519 was 83 % of a run's time. Signatures are still real and checked by the runtime
+/// (`MultiSignature::Ecdsa`); the runtime's logic does not depend on the signature scheme.
 pub fn dev_genesis() -> sp_io::TestExternalities {
 	let patch =
 		salus_runtime::genesis_config_presets::get_preset(&"development".into()).expect("preset");
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("json");
 	merge(&mut config, serde_json::from_slice(&patch).expect("preset is json"));
+	let rekeyed: BTreeMap<String, String> = Sr25519Keyring::iter()
+		.map(|k| (k.to_account_id().to_ss58check(), ecdsa_account(k).to_ss58check()))
+		.collect();
+	let replaced = rekey(&mut config, &rekeyed);
+	assert!(replaced > 0, "the development preset names no well-known account");
 	let mut ext = sp_io::TestExternalities::new_empty();
 	ext.execute_with(|| {
 		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(
 			serde_json::to_vec(&config).expect("json"),
 		)
-		.expect("the development preset builds")
+		.expect("the development preset builds");
+		for key in SIGNERS {
+			let sr25519 = frame_system::Account::<Runtime>::get(key.to_account_id()).data.free;
+			let ecdsa = frame_system::Account::<Runtime>::get(ecdsa_account(key)).data.free;
+			assert!(sr25519 == 0 && ecdsa > 0, "{key:?} is not re-keyed in the genesis");
+		}
 	});
 	ext.commit_all().expect("commit");
 	ext
+}
+
+/// Replaces, in a genesis configuration, every account (an SS58 string) found in `map`, except
+/// under the `aura` and `grandpa` keys (validator keys, not accounts). Returns how many.
+fn rekey(value: &mut Value, map: &BTreeMap<String, String>) -> usize {
+	match value {
+		Value::String(s) => match map.get(s.as_str()) {
+			Some(new) => {
+				*s = new.clone();
+				1
+			},
+			None => 0,
+		},
+		Value::Array(items) => items.iter_mut().map(|v| rekey(v, map)).sum(),
+		Value::Object(fields) => fields
+			.iter_mut()
+			.filter(|(key, _)| key.as_str() != "aura" && key.as_str() != "grandpa")
+			.map(|(_, v)| rekey(v, map))
+			.sum(),
+		_ => 0,
+	}
 }
 
 /// The outcome of one dispatch.
@@ -427,7 +478,7 @@ struct State {
 	cfg: Config,
 	rng: Rng,
 	gen: Gen,
-	pairs: Vec<sr25519::Pair>,
+	pairs: Vec<ecdsa::Pair>,
 	accounts: Vec<AccountId>,
 	number: u32,
 	slot: u64,
@@ -453,8 +504,8 @@ enum Work<'a> {
 impl State {
 	fn new(cfg: Config) -> Self {
 		let mut rng = Rng::new(cfg.seed);
-		let pairs: Vec<sr25519::Pair> = SIGNERS.iter().map(|k| k.pair()).collect();
-		let accounts: Vec<AccountId> = SIGNERS.iter().map(|k| k.to_account_id()).collect();
+		let pairs: Vec<ecdsa::Pair> = SIGNERS.iter().map(|k| ecdsa_pair(*k)).collect();
+		let accounts: Vec<AccountId> = SIGNERS.iter().map(|k| ecdsa_account(*k)).collect();
 		let others: Vec<[u8; 32]> = [
 			salus_runtime::configs::health::RewardsPalletId::get().into_account_truncating(),
 			salus_runtime::configs::governance::TreasuryAccount::get(),
@@ -551,7 +602,7 @@ impl State {
 		UncheckedExtrinsic::new_signed(
 			call,
 			MultiAddress::Id(account),
-			MultiSignature::Sr25519(signature),
+			MultiSignature::Ecdsa(signature),
 			extension,
 		)
 	}

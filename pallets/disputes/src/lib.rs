@@ -332,6 +332,18 @@ pub mod pallet {
 			/// What moved.
 			settlement: Settlement<BalanceOf<T>>,
 		},
+		/// Nobody ruled on a referred dispute about an emergency in time. An emergency is never
+		/// left unjudged: the dispute is referred to the appeal origin again, until `ends`, and
+		/// the claimant's bond is returned.
+		RulingOverdue {
+			/// The dispute.
+			id: DisputeId,
+			/// The last block of the new ruling period.
+			ends: BlockNumberFor<T>,
+			/// The claimant's bond, returned (zero from the second time on, or for an
+			/// escalation).
+			refunded: BalanceOf<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -580,9 +592,11 @@ pub mod pallet {
 		///   dispute is referred to the appeal origin;
 		/// - after the appeal period of a decided dispute, its verdict is applied;
 		/// - after the ruling period of a referred dispute nobody ruled on, it lapses: Rejected,
-		///   with `LapseForfeit` of a conduct claimant's bond forfeited (any other claimant's
-		///   bond returns whole), and the act it was about may be disputed again; of an appeal
-		///   nobody ruled on, the verdict stands and the appellant's bond returns.
+		///   with `LapseForfeit` of a conduct claimant's bond forfeited (a disclosure claimant's
+		///   bond returns whole), and the disclosure it was about may be disputed again; a
+		///   dispute about an emergency never lapses: it is referred again (a new ruling
+		///   period) and its claimant's bond returns; of an appeal nobody ruled on, the verdict
+		///   stands and the appellant's bond returns.
 		///
 		/// Applying a verdict: **Upheld** slashes `Slash` from the provider's bond — the
 		/// `Compensation` share to the claimant, the `ArbitratorFee` share to the counted
@@ -597,7 +611,7 @@ pub mod pallet {
 		/// Signed by anyone.
 		///
 		/// # Events
-		/// - [`Event::DisputeDecided`], [`Event::DisputeReferred`] or
+		/// - [`Event::DisputeDecided`], [`Event::DisputeReferred`], [`Event::RulingOverdue`] or
 		///   [`Event::DisputeResolved`]
 		///
 		/// # Errors
@@ -658,6 +672,20 @@ pub mod pallet {
 				},
 				Stage::Referred { ends } => {
 					ensure!(now > ends, Error::<T>::RulingPeriodOpen);
+					if matches!(dispute.subject, DisputeSubject::Emergency(_)) {
+						// An emergency is never left unjudged (the access pallet forgets its
+						// review once the dispute opens, so a lapse would end it for good):
+						// it waits for the appeal origin, and the patient, not to blame for
+						// the wait, has its bond back now.
+						let refunded =
+							Self::release(HoldReason::DisputeBond, &dispute.claimant, dispute.bond);
+						dispute.bond = dispute.bond.saturating_sub(refunded);
+						let ends = now.saturating_add(T::RulingPeriod::get());
+						dispute.stage = Stage::Referred { ends };
+						OpenDisputes::<T>::insert(dispute_id, dispute);
+						Self::deposit_event(Event::RulingOverdue { id: dispute_id, ends, refunded });
+						return Ok(Some(T::WeightInfo::close_dispute_count(votes)).into());
+					}
 					Self::resolve(dispute_id, &dispute, Outcome::Lapsed);
 					Ok(Some(T::WeightInfo::close_dispute_apply(votes)).into())
 				},

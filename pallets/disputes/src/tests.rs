@@ -1,5 +1,5 @@
 //! Every call's success and error paths (state unchanged on error), the lifecycles (upheld,
-//! rejected, no quorum → referral → lapse, appeals reversed, confirmed and unruled), and an
+//! rejected, no quorum → referral → lapse (an emergency: referred again), appeals reversed, confirmed and unruled), and an
 //! attack test for each finding of the December 2026 review the court answers.
 
 use crate::{mock::*, *};
@@ -997,6 +997,74 @@ mod close_dispute {
 			assert_eq!(Subjects::<Test>::get(DISCLOSURE), None);
 			let again = open(DISCLOSURE);
 			assert_eq!(Subjects::<Test>::get(DISCLOSURE), Some(again));
+		});
+	}
+
+	/// Red-team follow-up to finding 1: the access pallet forgets an emergency's review once
+	/// its dispute opens, so an emergency whose dispute lapsed could never be judged. Nobody
+	/// ruling in time now refers it again (the patient's bond returns at once); it stays open
+	/// until the appeal origin rules, however long that takes.
+	#[test]
+	fn an_emergency_dispute_nobody_rules_on_is_referred_again_not_dropped() {
+		build_and_execute(|| {
+			let id = contest();
+			assert_eq!(held(HoldReason::DisputeBond, 1), DISPUTE_BOND);
+			past(id);
+			votes(id, 1, Verdict::Upheld);
+			past(id);
+			close(id);
+			assert!(matches!(stage(id), Stage::Referred { .. }));
+			let before = free(1);
+			for round in 0..3 {
+				past(id);
+				close(id);
+				let ends = System::block_number() + RULING_PERIOD;
+				let refunded = if round == 0 { DISPUTE_BOND } else { 0 };
+				System::assert_last_event(Event::RulingOverdue { id, ends, refunded }.into());
+				assert_eq!(stage(id), Stage::Referred { ends });
+				assert_eq!(resolved(), None);
+				assert_noop!(
+					Disputes::close_dispute(signed(NOBODY), id),
+					Error::<Test>::RulingPeriodOpen
+				);
+			}
+			assert_eq!(free(1), before + DISPUTE_BOND);
+			assert_eq!(held(HoldReason::DisputeBond, 1), 0);
+			assert_eq!(OpenDisputes::<Test>::get(id).unwrap().bond, 0);
+			assert!(provider_obligations(HOSPITAL));
+			assert_ok!(Disputes::rule_on_appeal(RuntimeOrigin::root(), id, Verdict::Upheld));
+			assert_eq!(
+				resolved().map(|(_, verdict, lapsed, _)| (verdict, lapsed)),
+				Some((Verdict::Upheld, false))
+			);
+			assert_eq!(status(HOSPITAL), ProviderStatus::Suspended);
+			// Compensated from the provider's bond; the patient's own bond was returned before.
+			let settlement = resolved().unwrap().3;
+			assert!(settlement.compensation > 0);
+			assert_eq!(settlement.refunded, 0);
+			assert_eq!(free(1), before + DISPUTE_BOND + settlement.compensation);
+		});
+	}
+
+	/// The same for an escalation (no bond): referred again, never dropped.
+	#[test]
+	fn an_escalated_emergency_nobody_rules_on_is_referred_again() {
+		build_and_execute(|| {
+			let id = escalate(1, EMERGENCY).unwrap();
+			past(id);
+			past(id);
+			close(id);
+			assert!(matches!(stage(id), Stage::Referred { .. }));
+			past(id);
+			close(id);
+			let ends = System::block_number() + RULING_PERIOD;
+			System::assert_last_event(Event::RulingOverdue { id, ends, refunded: 0 }.into());
+			assert!(OpenDisputes::<Test>::contains_key(id));
+			assert_ok!(Disputes::rule_on_appeal(RuntimeOrigin::root(), id, Verdict::Rejected));
+			assert_eq!(
+				resolved().map(|(_, verdict, lapsed, _)| (verdict, lapsed)),
+				Some((Verdict::Rejected, false))
+			);
 		});
 	}
 
