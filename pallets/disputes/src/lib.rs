@@ -683,7 +683,11 @@ pub mod pallet {
 						let ends = now.saturating_add(T::RulingPeriod::get());
 						dispute.stage = Stage::Referred { ends };
 						OpenDisputes::<T>::insert(dispute_id, dispute);
-						Self::deposit_event(Event::RulingOverdue { id: dispute_id, ends, refunded });
+						Self::deposit_event(Event::RulingOverdue {
+							id: dispute_id,
+							ends,
+							refunded,
+						});
 						return Ok(Some(T::WeightInfo::close_dispute_count(votes)).into());
 					}
 					Self::resolve(dispute_id, &dispute, Outcome::Lapsed);

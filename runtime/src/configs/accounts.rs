@@ -72,8 +72,12 @@ impl ProxyType {
 	/// - `Access::request_access` with a bounty: the bounty is paid to the patient when it
 	///   approves, so an accomplice patient would receive the account's funds. Without a bounty
 	///   the request's fee goes to the treasury, like a transaction fee, and is admitted;
-	/// - `Proxy::proxy`, `Proxy::proxy_announced` and `Multisig::as_multi_threshold_1`: they
-	///   dispatch as another account (a pure proxy, a 1-of-n multisig) without this filter.
+	/// - `Proxy::proxy`, `Proxy::proxy_announced`: they dispatch as another account (a pure
+	///   proxy) without this filter;
+	/// - `Multisig::as_multi_threshold_1`, `as_multi` and `approve_as_multi`: a multisig call
+	///   dispatches as the multisig account without this filter, so the proxy and an accomplice
+	///   co-signatory could empty a multisig the account shares. Only `cancel_as_multi` and
+	///   `poke_deposit` (which return or adjust the account's own deposit) are admitted.
 	///
 	/// Admitted calls may put funds on hold (deposits, a provider's bond, a dispute's bond);
 	/// a held bond moves only by a judged sanction, never where the proxy directs it.
@@ -93,9 +97,11 @@ impl ProxyType {
 				call,
 				pallet_proxy::Call::proxy { .. } | pallet_proxy::Call::proxy_announced { .. }
 			),
-			RuntimeCall::Multisig(call) => {
-				!matches!(call, pallet_multisig::Call::as_multi_threshold_1 { .. })
-			},
+			RuntimeCall::Multisig(call) => matches!(
+				call,
+				pallet_multisig::Call::cancel_as_multi { .. }
+					| pallet_multisig::Call::poke_deposit { .. }
+			),
 			RuntimeCall::System(..)
 			| RuntimeCall::Timestamp(..)
 			| RuntimeCall::Grandpa(..)

@@ -8,7 +8,7 @@ use crate::{
 };
 use codec::{Decode, Encode};
 use frame_support::{
-	dispatch::DispatchResult,
+	dispatch::{DispatchResult, GetDispatchInfo},
 	traits::{fungible::InspectHold, Currency, InstanceFilter},
 };
 use scale_info::{PortableRegistry, TypeDef, TypeDefPrimitive};
@@ -54,6 +54,8 @@ const NON_TRANSFER_DENYLIST: &[(&str, &str)] = &[
 	("Proxy", "proxy"),
 	("Proxy", "proxy_announced"),
 	("Multisig", "as_multi_threshold_1"),
+	("Multisig", "as_multi"),
+	("Multisig", "approve_as_multi"),
 ];
 
 /// The pallets whose calls are Salus's own.
@@ -508,5 +510,65 @@ fn a_non_transfer_proxy_cannot_reach_a_pure_proxys_funds() {
 			call: Box::new(RuntimeCall::System(frame_system::Call::remark { remark: vec![] })),
 		});
 		assert_eq!(as_proxy(proxy, &owner_id, threshold_one), filtered());
+	});
+}
+
+/// Red-team follow-up to finding 5: a `NonTransfer` proxy and an accomplice co-signatory
+/// cannot empty a 2-of-2 multisig its principal shares with the accomplice. `as_multi`
+/// dispatches as the multisig account without the proxy's filter, so the proxy's approval is
+/// refused before it counts; cancelling the principal's own operation (its deposit) is not.
+#[test]
+fn a_non_transfer_proxy_cannot_sign_a_multisig_transfer() {
+	genesis_of("development").execute_with(|| {
+		System::set_block_number(1);
+		let (owner, accomplice, proxy) =
+			(Sr25519Keyring::Dave, Sr25519Keyring::Eve, Sr25519Keyring::Ferdie);
+		appoint(owner, proxy, ProxyType::NonTransfer);
+		let mut signatories = vec![account(owner), account(accomplice)];
+		signatories.sort();
+		let multisig = pallet_multisig::Pallet::<Runtime>::multi_account_id(&signatories, 2);
+		let _ = Balances::deposit_creating(&multisig, 1_000 * SLS);
+		let drain = RuntimeCall::Balances(pallet_balances::Call::transfer_all {
+			dest: account(accomplice).into(),
+			keep_alive: false,
+		});
+		let weight = drain.get_dispatch_info().call_weight;
+		// The accomplice opens the operation.
+		RuntimeCall::Multisig(pallet_multisig::Call::as_multi {
+			threshold: 2,
+			other_signatories: vec![account(owner)],
+			maybe_timepoint: None,
+			call: Box::new(drain.clone()),
+			max_weight: weight,
+		})
+		.dispatch(RuntimeOrigin::signed(account(accomplice)))
+		.expect("the accomplice's approval");
+		let timepoint = pallet_multisig::Pallet::<Runtime>::timepoint();
+		let owner_id = account(owner);
+		let approve = RuntimeCall::Multisig(pallet_multisig::Call::approve_as_multi {
+			threshold: 2,
+			other_signatories: vec![account(accomplice)],
+			maybe_timepoint: Some(timepoint),
+			call_hash: sp_io::hashing::blake2_256(&drain.encode()),
+			max_weight: weight,
+		});
+		assert_eq!(as_proxy(proxy, &owner_id, approve), filtered());
+		let complete = RuntimeCall::Multisig(pallet_multisig::Call::as_multi {
+			threshold: 2,
+			other_signatories: vec![account(accomplice)],
+			maybe_timepoint: Some(timepoint),
+			call: Box::new(drain),
+			max_weight: weight,
+		});
+		assert_eq!(as_proxy(proxy, &owner_id, complete), filtered());
+		assert_eq!(Balances::free_balance(&multisig), 1_000 * SLS);
+		// The principal's own operations: cancelling one is admitted (it returns a deposit).
+		let cancel = RuntimeCall::Multisig(pallet_multisig::Call::cancel_as_multi {
+			threshold: 2,
+			other_signatories: vec![account(accomplice)],
+			timepoint,
+			call_hash: [0; 32],
+		});
+		assert!(ProxyType::NonTransfer.filter(&cancel));
 	});
 }
