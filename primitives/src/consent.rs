@@ -218,6 +218,20 @@ impl AccessDecision {
 	}
 }
 
+/// One question of a batch of access decisions (`ConsentApi::check_access_batch`): may
+/// `accessor` see `data_class` of `patient`'s data for `purpose`?
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct AccessQuery<AccountId> {
+	/// Whose data.
+	pub patient: AccountId,
+	/// Who asks to see it (a practitioner's account).
+	pub accessor: AccountId,
+	/// Which part of the record.
+	pub data_class: DataClass,
+	/// What for.
+	pub purpose: Purpose,
+}
+
 /// A time-bounded Permit another pallet creates for a patient: an approved request's access or
 /// an emergency's break-glass access.
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -57,8 +57,8 @@ mod set;
 
 pub use access::{AccessEvents, DisputeGateway, DisputeSubject, DisputeSubjects};
 pub use consent::{
-	AccessBasis, AccessControl, AccessDecision, Decision, DenyReason, Grant, GrantSource, Grantee,
-	Timestamp,
+	AccessBasis, AccessControl, AccessDecision, AccessQuery, Decision, DenyReason, Grant,
+	GrantSource, Grantee, Timestamp,
 };
 pub use data_class::{DataClass, DataClassSet};
 pub use disputes::RewardClawback;

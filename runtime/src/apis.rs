@@ -234,6 +234,7 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl pallet_consent::runtime_api::ConsentApi<Block, AccountId, Balance> for Runtime {
 		fn check_access(
 			patient: AccountId,
@@ -256,6 +257,17 @@ impl_runtime_apis! {
 
 		fn emergency_directive(patient: AccountId) -> salus_primitives::DataClassSet {
 			Consent::emergency_directive(&patient)
+		}
+
+		fn check_access_batch(
+			queries: Vec<salus_primitives::AccessQuery<AccountId>>,
+			at: Option<salus_primitives::Timestamp>,
+		) -> Vec<salus_primitives::AccessDecision> {
+			let at = at.unwrap_or_else(pallet_timestamp::Now::<Runtime>::get);
+			queries
+				.into_iter()
+				.map(|q| Consent::check_access(&q.patient, &q.accessor, q.data_class, q.purpose, at))
+				.collect()
 		}
 	}
 

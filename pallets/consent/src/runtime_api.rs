@@ -4,10 +4,17 @@
 use crate::Consent;
 use alloc::vec::Vec;
 use codec::Codec;
-use salus_primitives::{AccessDecision, ConsentId, DataClass, DataClassSet, Purpose, Timestamp};
+use salus_primitives::{
+	AccessDecision, AccessQuery, ConsentId, DataClass, DataClassSet, Purpose, Timestamp,
+};
 
 sp_api::decl_runtime_apis! {
 	/// The access decision and the consents behind it.
+	///
+	/// Versions: 1, the first; 2 adds [`check_access_batch`](ConsentApi::check_access_batch).
+	/// A client asks the node which version a block's runtime has
+	/// (`state_getRuntimeVersion`'s `apis`) before calling a method of a later version.
+	#[api_version(2)]
 	pub trait ConsentApi<AccountId, Balance>
 	where
 		AccountId: Codec,
@@ -30,5 +37,13 @@ sp_api::decl_runtime_apis! {
 		fn consent(id: ConsentId) -> Option<(AccountId, Consent<AccountId, Balance>)>;
 		/// The sensitive classes `patient` allows emergency access to include.
 		fn emergency_directive(patient: AccountId) -> DataClassSet;
+		/// [`check_access`](ConsentApi::check_access) for many queries at once, all at the
+		/// same time `at` (default: the block's): one answer per query, in order. One call
+		/// instead of one per query saves the round trip and the runtime call's fixed cost.
+		#[api_version(2)]
+		fn check_access_batch(
+			queries: Vec<AccessQuery<AccountId>>,
+			at: Option<Timestamp>,
+		) -> Vec<AccessDecision>;
 	}
 }

@@ -76,3 +76,94 @@ fn query_info_answers_the_scale_encoded_extrinsic_and_traps_on_what_polkadot_js_
 		}
 	});
 }
+
+/// Calls runtime API entry point `method` with SCALE-encoded `args`, as the executor does.
+fn api_call<R: Decode>(method: &str, args: impl Encode) -> R {
+	let output = crate::apis::api::dispatch(method, &args.encode())
+		.unwrap_or_else(|| panic!("the runtime implements {method}"));
+	R::decode(&mut &output[..]).expect("the answer decodes")
+}
+
+/// `ConsentApi` is at version 2, which adds `check_access_batch`; a client reads the version
+/// from the runtime version's `apis` before calling it.
+#[test]
+fn the_consent_api_is_at_version_2() {
+	use sp_api::RuntimeApiInfo;
+	let id =
+		<dyn pallet_consent::runtime_api::ConsentApi<crate::Block, crate::AccountId, Balance>>::ID;
+	let version = crate::VERSION.apis.iter().find(|(api, _)| *api == id).map(|(_, v)| *v);
+	assert_eq!(version, Some(2));
+}
+
+/// `check_access_batch` answers each query exactly as `check_access` does, in order: permits
+/// and every kind of denial, at the block's time or at a given one.
+#[test]
+fn check_access_batch_answers_each_query_as_check_access_does() {
+	use crate::{AccountId, Consent, HealthIdentity, RuntimeOrigin};
+	use salus_primitives::{
+		benchmarking::IdentityFixtures, AccessDecision, AccessQuery, DataClass, DataClassSet,
+		Decision, Grantee, Jurisdiction, ProviderKind, Purpose, PurposeSet, Timestamp,
+	};
+	genesis_of("development").execute_with(|| {
+		start_block(1);
+		let now: Timestamp = 1_800_000_000_000;
+		pallet_timestamp::Now::<crate::Runtime>::put(now);
+		let [patient, doctor, stranger]: [AccountId; 3] =
+			[Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
+				.map(|k| k.to_account_id());
+		<HealthIdentity as IdentityFixtures<AccountId>>::patient(&patient);
+		let provider = <HealthIdentity as IdentityFixtures<AccountId>>::practitioner(
+			&doctor,
+			ProviderKind::Hospital,
+			Jurisdiction::new(*b"DE").unwrap(),
+		);
+		Consent::grant_consent(
+			RuntimeOrigin::signed(patient.clone()),
+			Grantee::Provider(provider),
+			Decision::Permit,
+			DataClassSet::of(&[DataClass::Medications, DataClass::Allergies]),
+			PurposeSet::of(&[Purpose::Treatment]),
+			None,
+			None,
+			Some(now + 1_000),
+		)
+		.expect("the patient grants a consent");
+		let mut queries = Vec::new();
+		for who in [&patient, &doctor, &stranger] {
+			for accessor in [&doctor, &stranger] {
+				for data_class in [DataClass::Medications, DataClass::Conditions] {
+					for purpose in [Purpose::Treatment, Purpose::EmergencyTreatment] {
+						queries.push(AccessQuery {
+							patient: who.clone(),
+							accessor: accessor.clone(),
+							data_class,
+							purpose,
+						});
+					}
+				}
+			}
+		}
+		for at in [None, Some(now + 2_000)] {
+			let batch: Vec<AccessDecision> =
+				api_call("ConsentApi_check_access_batch", (queries.clone(), at));
+			let one_by_one: Vec<AccessDecision> = queries
+				.iter()
+				.map(|q| {
+					api_call(
+						"ConsentApi_check_access",
+						(&q.patient, &q.accessor, q.data_class, q.purpose, at),
+					)
+				})
+				.collect();
+			assert_eq!(batch, one_by_one);
+			// The doctor may see the medications for treatment until the consent expires.
+			assert_eq!(batch[0].is_permit(), at.is_none());
+			assert_eq!(batch.iter().filter(|d| d.is_permit()).count(), usize::from(at.is_none()));
+		}
+		let empty: Vec<AccessDecision> = api_call(
+			"ConsentApi_check_access_batch",
+			(Vec::<AccessQuery<AccountId>>::new(), None::<u64>),
+		);
+		assert!(empty.is_empty());
+	});
+}
