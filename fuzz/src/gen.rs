@@ -47,6 +47,10 @@ pub const DENIED: &[(&str, &str)] = &[
 	// Root can set a balance near u128::MAX: the total issuance saturates and can no longer
 	// equal the sum of the balances (seed 2 found it in 21 785 extrinsics).
 	("Balances", "force_set_balance"),
+	// Root can unreserve funds that back a hold: pallet-balances lowers `reserved` below the
+	// holds, after which a bond can no longer be released or forfeited in full (seeds 101 and
+	// 102 found it as a proxy deposit and a dispute bond that "could not be unreserved").
+	("Balances", "force_unreserve"),
 	("Council", "set_members"),
 	// Open motions that nobody closes fill the council's proposal limit; the harness makes
 	// its own council motions (propose, vote, close) for the council origin.

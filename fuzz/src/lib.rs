@@ -99,6 +99,8 @@ pub struct Failure {
 	pub message: String,
 	/// Every extrinsic of the block, with its outcome.
 	pub block_trace: Vec<String>,
+	/// The events the block deposited up to the failure.
+	pub events: Vec<String>,
 }
 
 /// The result of a run.
@@ -162,7 +164,7 @@ impl Summary {
 			"calls": self.calls.iter().map(|(k, (ok, err))| (k.clone(), json!({"ok": ok, "failed": err}))).collect::<serde_json::Map<_, _>>(),
 			"failure": self.failure.as_ref().map(|f| json!({
 				"kind": f.kind, "block": f.block, "extrinsic": f.extrinsic,
-				"message": f.message, "block_trace": f.block_trace,
+				"message": f.message, "block_trace": f.block_trace, "events": f.events,
 			})),
 		})
 	}
@@ -218,6 +220,10 @@ impl Summary {
 			}
 			let _ = writeln!(s, "  the block's extrinsics:");
 			for line in &f.block_trace {
+				let _ = writeln!(s, "    {line}");
+			}
+			let _ = writeln!(s, "  the block's events:");
+			for line in &f.events {
 				let _ = writeln!(s, "    {line}");
 			}
 			let _ = writeln!(
@@ -1071,12 +1077,18 @@ pub fn run(cfg: Config) -> Summary {
 			},
 		};
 		if let Some((kind, message)) = failure {
+			let events = ext.execute_with(|| {
+				frame_system::Pallet::<Runtime>::read_events_no_consensus()
+					.map(|record| format!("{:?}", record.event))
+					.collect()
+			});
 			state.summary.failure = Some(Failure {
 				kind: kind.into(),
 				block: state.number,
 				extrinsic: state.current.as_ref().map(|(what, call)| format!("{what}: {call:?}")),
 				message,
 				block_trace: state.block_trace.clone(),
+				events,
 			});
 			break;
 		}

@@ -51,4 +51,10 @@ pub struct Cli {
 	/// How to run the node.
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// Also ask the runtime API for one in this many access decisions that `salus_checkAccess`
+	/// answers natively, and log (target `salus::access`) and count any mismatch
+	/// (`salus_accessStats`). 0: never.
+	#[arg(long, value_name = "N", default_value_t = 0)]
+	pub salus_shadow_every: u64,
 }

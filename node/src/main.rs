@@ -8,6 +8,7 @@
 // it here would only add noise.
 #![allow(clippy::result_large_err)]
 
+mod access;
 mod chain_spec;
 mod cli;
 mod command;

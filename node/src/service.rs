@@ -132,12 +132,20 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
+/// What the command line sets beyond Substrate's own configuration.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+	/// Shadow one natively answered access decision in this many (0: none).
+	pub salus_shadow_every: u64,
+}
+
 /// Builds and starts a full node: networking, RPC, and — on an authority — Aura authoring and
 /// the GRANDPA voter.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	options: Options,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -201,8 +209,15 @@ pub fn new_full<
 	let rpc_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
+		let backend = backend.clone();
+		let access = crate::access::AccessState::new(options.salus_shadow_every);
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				backend: backend.clone(),
+				access: access.clone(),
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};

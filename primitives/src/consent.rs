@@ -90,6 +90,7 @@ pub enum Decision {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum GrantSource {
 	/// The patient (or its guardian) granted it.
 	#[codec(index = 0)]
@@ -115,6 +116,7 @@ pub enum GrantSource {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum AccessBasis {
 	/// The accessor is the patient: a patient may always see its own data.
 	#[codec(index = 0)]
@@ -143,6 +145,7 @@ pub enum AccessBasis {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum DenyReason {
 	/// The patient is not registered.
 	#[codec(index = 0)]
@@ -196,6 +199,7 @@ pub enum DenyReason {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum AccessDecision {
 	/// Access is permitted.
 	#[codec(index = 0)]
@@ -221,6 +225,8 @@ impl AccessDecision {
 /// One question of a batch of access decisions (`ConsentApi::check_access_batch`): may
 /// `accessor` see `data_class` of `patient`'s data for `purpose`?
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct AccessQuery<AccountId> {
 	/// Whose data.
 	pub patient: AccountId,

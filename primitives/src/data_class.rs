@@ -22,6 +22,7 @@ use scale_info::TypeInfo;
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum DataClass {
 	/// Administrative demographics (contact details, sex, language).
 	#[codec(index = 0)]

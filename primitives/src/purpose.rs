@@ -19,6 +19,7 @@ use scale_info::TypeInfo;
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum Purpose {
 	/// Treatment (`TREAT`).
 	#[codec(index = 0)]

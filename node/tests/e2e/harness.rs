@@ -46,6 +46,11 @@ pub struct TestNode {
 impl TestNode {
 	/// Starts `salus-node --dev` in a fresh temporary base path, on free loopback ports.
 	pub fn dev() -> Result<Self> {
+		Self::dev_with(&[])
+	}
+
+	/// [`Self::dev`] with more command-line arguments.
+	pub fn dev_with(extra: &[&str]) -> Result<Self> {
 		let base = TempDir::new()?;
 		let rpc_port = free_port()?;
 		let p2p_port = free_port()?;
@@ -55,6 +60,7 @@ impl TestNode {
 			.args(["--rpc-port", &rpc_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
 			.args(["--base-path", &base.0.to_string_lossy()])
+			.args(extra)
 			.stdin(Stdio::null())
 			.stdout(File::create(&log)?)
 			.stderr(File::create(base.0.join("node.err.log"))?)
@@ -138,7 +144,16 @@ where
 	F: FnOnce(Client) -> Fut,
 	Fut: std::future::Future<Output = Result>,
 {
-	let mut node = TestNode::dev()?;
+	run_scenario_with(&[], scenario).await
+}
+
+/// [`run_scenario`] on a dev node started with `extra` command-line arguments.
+pub async fn run_scenario_with<F, Fut>(extra: &[&str], scenario: F) -> Result
+where
+	F: FnOnce(Client) -> Fut,
+	Fut: std::future::Future<Output = Result>,
+{
+	let mut node = TestNode::dev_with(extra)?;
 	let client = node.client().await?;
 	scenario(client)
 		.await

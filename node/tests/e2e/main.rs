@@ -12,5 +12,6 @@ mod consent;
 mod disputes;
 mod harness;
 mod identity;
+mod native_access;
 mod polkadot_js;
 mod rewards;

@@ -1,0 +1,352 @@
+//! `salus_checkAccess` and `salus_checkAccessBatch`: the access decision for an EHR, answered
+//! natively.
+//!
+//! The consent pallet's own decision ([`pallet_consent::Pallet::check_access`]) runs in the
+//! node, compiled natively, over the state of the block asked about — no wasm instance, no
+//! runtime call. That is only sound while the runtime on chain is the one the node was built
+//! with, so the native path is **gated**: it answers only when, at that block,
+//!
+//! - the runtime's `spec_name` and `spec_version` are the node's
+//!   ([`salus_runtime::VERSION`]), and its `ConsentApi` has the node's version (checked once
+//!   per runtime code, by the hash of `:code`);
+//! - the consent and identity pallets' storage versions on chain are the ones compiled in
+//!   (checked on every answer: a migration changes them).
+//!
+//! Otherwise (a runtime upgrade the node does not know yet) the answer comes from the runtime
+//! API (`ConsentApi::check_access_batch`, or `check_access` one by one on a runtime older than
+//! version 2 of the API), which is always right and slower.
+//!
+//! **Shadowing.** With `--salus-shadow-every N` (N > 0) one native answer in N is also asked of
+//! the runtime API and compared; a mismatch is logged (target `salus::access`, level warn)
+//! and counted. `salus_accessStats` reports the counters.
+
+use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
+use pallet_consent::runtime_api::ConsentApi;
+use salus_primitives::{AccessDecision, AccessQuery, Timestamp};
+use salus_runtime::{opaque::Block, AccountId, Balance, Runtime};
+use sc_client_api::{Backend, StateBackend, TrieCacheContext};
+use serde::{Deserialize, Serialize};
+use sp_api::{ApiExt, Core, ProvideRuntimeApi, RuntimeApiInfo};
+use sp_blockchain::HeaderBackend;
+use sp_core::{storage::well_known_keys, H256};
+use sp_runtime::traits::Block as BlockT;
+use std::{
+	collections::HashMap,
+	marker::PhantomData,
+	panic::{catch_unwind, AssertUnwindSafe},
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Arc, Mutex,
+	},
+};
+
+/// The most queries one `salus_checkAccessBatch` takes.
+pub const MAX_BATCH: usize = 10_000;
+
+/// The `ConsentApi` the node was built with, as its runtime declares it.
+type ConsentApiOf = dyn ConsentApi<Block, AccountId, Balance>;
+
+/// How often each path answered, since the node started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessStats {
+	/// Decisions answered natively.
+	pub native: u64,
+	/// Decisions answered by the runtime API (the native path was not allowed).
+	pub runtime: u64,
+	/// Native decisions also asked of the runtime API (shadowing).
+	pub shadowed: u64,
+	/// Shadowed decisions whose two answers differed.
+	pub mismatches: u64,
+}
+
+/// The decision methods.
+#[rpc(client, server, namespace = "salus")]
+pub trait SalusAccessApi<BlockHash> {
+	/// May `query.accessor` see `query.dataClass` of `query.patient`'s data for
+	/// `query.purpose`, at time `at_time` (milliseconds; default: the block's time), by the
+	/// state of block `at` (default: the best block)?
+	#[method(name = "checkAccess")]
+	fn check_access(
+		&self,
+		query: AccessQuery<AccountId>,
+		at_time: Option<Timestamp>,
+		at: Option<BlockHash>,
+	) -> RpcResult<AccessDecision>;
+
+	/// The same for up to [`MAX_BATCH`] queries, one answer each, in order.
+	#[method(name = "checkAccessBatch", blocking)]
+	fn check_access_batch(
+		&self,
+		queries: Vec<AccessQuery<AccountId>>,
+		at_time: Option<Timestamp>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<AccessDecision>>;
+
+	/// How often each path answered (and how often shadowing disagreed).
+	#[method(name = "accessStats")]
+	fn access_stats(&self) -> RpcResult<AccessStats>;
+}
+
+/// Counters and the per-runtime-code verdict, shared by every connection.
+#[derive(Default)]
+pub struct AccessState {
+	/// Per hash of `:code`: may the native decision answer for blocks with that runtime?
+	compatible: Mutex<HashMap<H256, bool>>,
+	/// Shadow one native answer in this many (0: never).
+	shadow_every: u64,
+	native: AtomicU64,
+	runtime: AtomicU64,
+	shadowed: AtomicU64,
+	mismatches: AtomicU64,
+}
+
+impl AccessState {
+	/// Counters starting at zero; one native answer in `shadow_every` is shadowed (0: none).
+	pub fn new(shadow_every: u64) -> Arc<Self> {
+		Arc::new(Self { shadow_every, ..Default::default() })
+	}
+
+	fn stats(&self) -> AccessStats {
+		AccessStats {
+			native: self.native.load(Ordering::Relaxed),
+			runtime: self.runtime.load(Ordering::Relaxed),
+			shadowed: self.shadowed.load(Ordering::Relaxed),
+			mismatches: self.mismatches.load(Ordering::Relaxed),
+		}
+	}
+}
+
+/// The RPC handler.
+pub struct SalusAccess<C, B> {
+	client: Arc<C>,
+	backend: Arc<B>,
+	state: Arc<AccessState>,
+	_block: PhantomData<Block>,
+}
+
+impl<C, B> SalusAccess<C, B> {
+	/// A handler over `client` and its `backend`'s state.
+	pub fn new(client: Arc<C>, backend: Arc<B>, state: Arc<AccessState>) -> Self {
+		Self { client, backend, state, _block: PhantomData }
+	}
+}
+
+/// Why an answer could not be given.
+fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
+	ErrorObjectOwned::owned(code, message.into(), None::<()>)
+}
+
+const INVALID_PARAMS: i32 = -32602;
+const STATE_UNAVAILABLE: i32 = 9001;
+const RUNTIME_ERROR: i32 = 9002;
+
+/// Whether the pallets' storage versions in the current externalities are the compiled ones.
+fn storage_versions_match() -> bool {
+	use frame_support::traits::{GetStorageVersion, StorageVersion};
+	type Consent = pallet_consent::Pallet<Runtime>;
+	type Identity = pallet_health_identity::Pallet<Runtime>;
+	StorageVersion::get::<Consent>() == Consent::in_code_storage_version()
+		&& StorageVersion::get::<Identity>() == Identity::in_code_storage_version()
+}
+
+/// The decisions, computed natively in the current externalities; `None` if the storage
+/// versions are not the compiled ones.
+fn decide_natively(
+	queries: &[AccessQuery<AccountId>],
+	at_time: Option<Timestamp>,
+) -> Option<Vec<AccessDecision>> {
+	if !storage_versions_match() {
+		return None;
+	}
+	let at = at_time.unwrap_or_else(pallet_timestamp::Now::<Runtime>::get);
+	Some(
+		queries
+			.iter()
+			.map(|q| {
+				pallet_consent::Pallet::<Runtime>::check_access(
+					&q.patient,
+					&q.accessor,
+					q.data_class,
+					q.purpose,
+					at,
+				)
+			})
+			.collect(),
+	)
+}
+
+impl<C, B> SalusAccess<C, B>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: ConsentApi<Block, AccountId, Balance> + Core<Block>,
+	B: Backend<Block> + Send + Sync + 'static,
+{
+	/// Whether the runtime at `hash` (whose `:code` hashes to `code`) is the node's.
+	fn native_allowed(&self, hash: H256, code: H256) -> Result<bool, ErrorObjectOwned> {
+		if let Some(known) = self.state.compatible.lock().ok().and_then(|m| m.get(&code).copied()) {
+			return Ok(known);
+		}
+		let version = self
+			.client
+			.runtime_api()
+			.version(hash)
+			.map_err(|e| error(RUNTIME_ERROR, format!("runtime version: {e}")))?;
+		let ours = &salus_runtime::VERSION;
+		let api = |v: &sp_version::RuntimeVersion| {
+			v.apis.iter().find(|(id, _)| *id == ConsentApiOf::ID).map(|(_, v)| *v)
+		};
+		let allowed = version.spec_name == ours.spec_name
+			&& version.spec_version == ours.spec_version
+			&& api(&version) == api(ours);
+		if !allowed {
+			log::info!(
+				target: "salus::access",
+				"runtime {} v{} at {hash:?} is not the node's ({} v{}): access decisions come from the runtime API",
+				version.spec_name, version.spec_version, ours.spec_name, ours.spec_version,
+			);
+		}
+		if let Ok(mut known) = self.state.compatible.lock() {
+			known.insert(code, allowed);
+		}
+		Ok(allowed)
+	}
+
+	/// The decisions by the runtime API at `hash`.
+	fn decide_by_runtime(
+		&self,
+		hash: H256,
+		queries: &[AccessQuery<AccountId>],
+		at_time: Option<Timestamp>,
+	) -> Result<Vec<AccessDecision>, ErrorObjectOwned> {
+		let api = self.client.runtime_api();
+		let failed = |e: sp_api::ApiError| error(RUNTIME_ERROR, format!("runtime API: {e}"));
+		let version = api.api_version::<ConsentApiOf>(hash).map_err(failed)?;
+		if version.unwrap_or(0) >= 2 {
+			api.check_access_batch(hash, queries.to_vec(), at_time).map_err(failed)
+		} else {
+			queries
+				.iter()
+				.map(|q| {
+					api.check_access(
+						hash,
+						q.patient.clone(),
+						q.accessor.clone(),
+						q.data_class,
+						q.purpose,
+						at_time,
+					)
+					.map_err(failed)
+				})
+				.collect()
+		}
+	}
+
+	/// The decisions for `queries` by the state of block `at` (default: the best block).
+	fn decide(
+		&self,
+		queries: &[AccessQuery<AccountId>],
+		at_time: Option<Timestamp>,
+		at: Option<H256>,
+	) -> Result<Vec<AccessDecision>, ErrorObjectOwned> {
+		let hash = at.unwrap_or_else(|| self.client.info().best_hash);
+		let count = queries.len() as u64;
+		let state = self
+			.backend
+			.state_at(hash, TrieCacheContext::Untrusted)
+			.map_err(|e| error(STATE_UNAVAILABLE, format!("no state for block {hash:?}: {e}")))?;
+		let code = state
+			.storage_hash(well_known_keys::CODE)
+			.map_err(|e| error(STATE_UNAVAILABLE, format!("state of block {hash:?}: {e}")))?
+			.unwrap_or_default();
+		if self.native_allowed(hash, code)? {
+			let mut overlay = sp_state_machine::OverlayedChanges::default();
+			let mut ext = sp_state_machine::Ext::new(&mut overlay, &state, None);
+			// A panic in native code (it must not happen) falls back to the runtime API.
+			let native = catch_unwind(AssertUnwindSafe(|| {
+				sp_externalities::set_and_run_with_externalities(&mut ext, || {
+					decide_natively(queries, at_time)
+				})
+			}))
+			.ok()
+			.flatten();
+			if let Some(answers) = native {
+				let before = self.state.native.fetch_add(count, Ordering::Relaxed);
+				self.shadow(hash, queries, at_time, &answers, before);
+				return Ok(answers);
+			}
+		}
+		let answers = self.decide_by_runtime(hash, queries, at_time)?;
+		self.state.runtime.fetch_add(count, Ordering::Relaxed);
+		Ok(answers)
+	}
+
+	/// Compares one native answer in `shadow_every` (counted from `before`, the native count
+	/// before these) with the runtime API's.
+	fn shadow(
+		&self,
+		hash: H256,
+		queries: &[AccessQuery<AccountId>],
+		at_time: Option<Timestamp>,
+		answers: &[AccessDecision],
+		before: u64,
+	) {
+		let every = self.state.shadow_every;
+		if every == 0 {
+			return;
+		}
+		for (i, (query, native)) in queries.iter().zip(answers).enumerate() {
+			if !(before + i as u64).is_multiple_of(every) {
+				continue;
+			}
+			let Ok(by_runtime) = self.decide_by_runtime(hash, std::slice::from_ref(query), at_time)
+			else {
+				continue;
+			};
+			self.state.shadowed.fetch_add(1, Ordering::Relaxed);
+			if by_runtime.first() != Some(native) {
+				self.state.mismatches.fetch_add(1, Ordering::Relaxed);
+				log::warn!(
+					target: "salus::access",
+					"native and runtime decisions differ at {hash:?} for {query:?} at {at_time:?}: native {native:?}, runtime {by_runtime:?}",
+				);
+			}
+		}
+	}
+}
+
+impl<C, B> SalusAccessApiServer<<Block as BlockT>::Hash> for SalusAccess<C, B>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: ConsentApi<Block, AccountId, Balance> + Core<Block>,
+	B: Backend<Block> + Send + Sync + 'static,
+{
+	fn check_access(
+		&self,
+		query: AccessQuery<AccountId>,
+		at_time: Option<Timestamp>,
+		at: Option<H256>,
+	) -> RpcResult<AccessDecision> {
+		let mut answers = self.decide(std::slice::from_ref(&query), at_time, at)?;
+		answers.pop().ok_or_else(|| error(RUNTIME_ERROR, "no decision was returned"))
+	}
+
+	fn check_access_batch(
+		&self,
+		queries: Vec<AccessQuery<AccountId>>,
+		at_time: Option<Timestamp>,
+		at: Option<H256>,
+	) -> RpcResult<Vec<AccessDecision>> {
+		if queries.len() > MAX_BATCH {
+			return Err(error(
+				INVALID_PARAMS,
+				format!("{} queries: at most {MAX_BATCH} per call", queries.len()),
+			));
+		}
+		self.decide(&queries, at_time, at)
+	}
+
+	fn access_stats(&self) -> RpcResult<AccessStats> {
+		Ok(self.state.stats())
+	}
+}

@@ -1,0 +1,234 @@
+//! `salus_checkAccess` / `salus_checkAccessBatch` on a running node: the consent pallet's
+//! decision computed natively by the node agrees with the runtime API's (wasm) on many randomly
+//! generated ledgers, shadowing counts no mismatch, and a storage version the node was not
+//! built with sends every decision to the runtime API until it is the node's again.
+
+use crate::{
+	harness::{account_of, run_scenario_with, Client, Result},
+	identity::{accredited_hospital, de, register_patient},
+};
+use pallet_consent::Call as ConsentCall;
+use salus_primitives::{
+	AccessDecision, AccessQuery, DataClass, DataClassSet, Decision, Flag, Grantee, Jurisdiction,
+	ProviderId, Purpose, PurposeSet, Timestamp,
+};
+use salus_runtime::{AccountId, Hash, RuntimeCall};
+use serde::Deserialize;
+use sp_io::hashing::twox_128;
+use subxt::rpcs::rpc_params;
+use subxt_signer::sr25519::{dev, Keypair};
+
+/// A small deterministic generator (xorshift64*): the same ledgers on every run.
+struct Rng(u64);
+
+impl Rng {
+	fn next(&mut self) -> u64 {
+		self.0 ^= self.0 >> 12;
+		self.0 ^= self.0 << 25;
+		self.0 ^= self.0 >> 27;
+		self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+	}
+
+	fn below(&mut self, n: u64) -> u64 {
+		self.next() % n
+	}
+
+	fn pick<T: Clone>(&mut self, items: &[T]) -> T {
+		items[self.below(items.len() as u64) as usize].clone()
+	}
+
+	/// A random non-empty subset of `all`.
+	fn subset<F: Flag>(&mut self, all: &[F]) -> Vec<F> {
+		let mut chosen: Vec<F> = all.iter().copied().filter(|_| self.below(3) == 0).collect();
+		if chosen.is_empty() {
+			chosen.push(self.pick(all));
+		}
+		chosen
+	}
+}
+
+/// What `salus_accessStats` answers.
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+struct Stats {
+	native: u64,
+	runtime: u64,
+	shadowed: u64,
+	mismatches: u64,
+}
+
+/// A random consent about `hospital` or its `physician`: permit or deny, some classes and
+/// purposes, maybe jurisdictions, maybe a validity window around `now`.
+fn random_grant(
+	rng: &mut Rng,
+	hospital: ProviderId,
+	physician: &AccountId,
+	now: Timestamp,
+) -> Result<RuntimeCall> {
+	let grantee = if rng.below(2) == 0 {
+		Grantee::Provider(hospital)
+	} else {
+		Grantee::Practitioner(physician.clone())
+	};
+	let decision = if rng.below(5) == 0 { Decision::Deny } else { Decision::Permit };
+	let jurisdictions = match rng.below(4) {
+		0 => Some(vec![de()?].try_into().map_err(|_| "bound")?),
+		1 => Some(
+			vec![Jurisdiction::from_code("FR").map_err(|e| e.to_string())?]
+				.try_into()
+				.map_err(|_| "bound")?,
+		),
+		_ => None,
+	};
+	let hour: Timestamp = 3_600_000;
+	let around = |rng: &mut Rng| now - 48 * hour + rng.below(96) * hour;
+	// A consent starts no earlier than its grant, and ends after it starts.
+	let valid_from = (rng.below(3) == 0).then(|| around(rng));
+	let start = valid_from.unwrap_or(now).max(now);
+	let valid_until = (rng.below(3) == 0).then(|| start + 10 * 60_000 + rng.below(48) * hour);
+	Ok(RuntimeCall::Consent(ConsentCall::grant_consent {
+		grantee,
+		decision,
+		classes: DataClassSet::of(&rng.subset(DataClass::ALL)),
+		purposes: PurposeSet::of(&rng.subset(Purpose::ALL)),
+		jurisdictions,
+		valid_from,
+		valid_until,
+	}))
+}
+
+/// The decisions for `queries` through the node's native RPC and through the runtime API (the
+/// wasm `ConsentApi_check_access_batch`), at block `at`.
+async fn both(
+	client: &Client,
+	queries: &[AccessQuery<AccountId>],
+	at_time: Option<Timestamp>,
+	at: Hash,
+) -> Result<(Vec<AccessDecision>, Vec<AccessDecision>)> {
+	let native: Vec<AccessDecision> =
+		client.rpc("salus_checkAccessBatch", rpc_params![queries, at_time, at]).await?;
+	let wasm: Vec<AccessDecision> = client
+		.state_call("ConsentApi_check_access_batch", (queries.to_vec(), at_time), at)
+		.await?;
+	Ok((native, wasm))
+}
+
+async fn stats(client: &Client) -> Result<Stats> {
+	client.rpc("salus_accessStats", rpc_params![]).await
+}
+
+/// The storage key of `pallet`'s on-chain storage version.
+fn storage_version_key(pallet: &str) -> Vec<u8> {
+	[twox_128(pallet.as_bytes()), twox_128(b":__STORAGE_VERSION__:")].concat()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn native_decisions_agree_with_the_runtime_api_on_random_ledgers() -> Result {
+	run_scenario_with(&["--salus-shadow-every", "1"], |client| async move {
+		let (alice, charlie, dave) = (dev::alice(), dev::charlie(), dev::dave());
+		let patients: Vec<Keypair> = vec![dev::eve(), dev::ferdie()];
+		let (_, _, hospital) = tokio::try_join!(
+			register_patient(&client, &patients[0], 21),
+			register_patient(&client, &patients[1], 22),
+			accredited_hospital(&client, &charlie, &dave, &alice),
+		)?;
+		// Who asks: the hospital's physician, its admin (not a practitioner), a stranger, and
+		// each patient itself; whose data: the two patients and an unregistered account.
+		let mut accessors: Vec<AccountId> =
+			[&dave, &charlie, &dev::bob()].into_iter().map(account_of).collect();
+		accessors.extend(patients.iter().map(account_of));
+		let mut whose: Vec<AccountId> = patients.iter().map(account_of).collect();
+		whose.push(account_of(&alice));
+
+		let now: Timestamp = client
+			.storage(pallet_timestamp::Now::<salus_runtime::Runtime>::hashed_key().to_vec())
+			.await?
+			.ok_or("no timestamp")?;
+		let mut rng = Rng(0x5a1_0000_0001);
+		let grants = async |patient: &Keypair, rng: &mut Rng| -> Result {
+			let calls = (0..30)
+				.map(|_| random_grant(rng, hospital, &accessors[0], now))
+				.collect::<Result<Vec<_>>>()?;
+			client
+				.submit(RuntimeCall::Utility(pallet_utility::Call::batch_all { calls }), patient)
+				.await
+				.map(|_| ())
+		};
+		let (mut rng_a, mut rng_b) = (Rng(rng.next()), Rng(rng.next()));
+		tokio::try_join!(grants(&patients[0], &mut rng_a), grants(&patients[1], &mut rng_b))?;
+
+		let at: Hash = client.rpc("chain_getFinalizedHead", rpc_params![]).await?;
+		let mut queries = Vec::new();
+		for _ in 0..2_000 {
+			queries.push(AccessQuery {
+				patient: rng.pick(&whose),
+				accessor: rng.pick(&accessors),
+				data_class: rng.pick(DataClass::ALL),
+				purpose: rng.pick(Purpose::ALL),
+			});
+		}
+		let mut permits = 0;
+		let mut compared = 0;
+		let hour: Timestamp = 3_600_000;
+		for (chunk, at_time) in queries.chunks(250).zip(
+			[None, Some(now), Some(now - 30 * hour), Some(now + 30 * hour), Some(now + 60 * hour)]
+				.into_iter()
+				.cycle(),
+		) {
+			let (native, wasm) = both(&client, chunk, at_time, at).await?;
+			assert_eq!(native.len(), chunk.len());
+			for ((query, native), wasm) in chunk.iter().zip(&native).zip(&wasm) {
+				assert_eq!(native, wasm, "{query:?} at {at_time:?}");
+			}
+			permits += native.iter().filter(|d| d.is_permit()).count();
+			compared += native.len();
+		}
+		// The ledgers are not trivial: some answers permit, most do not.
+		assert!(permits > 50 && permits < compared - 50, "{permits} permits of {compared}");
+		// One query through the single method, the same answer as the batch's.
+		let single: AccessDecision = client
+			.rpc("salus_checkAccess", rpc_params![&queries[0], None::<Timestamp>, at])
+			.await?;
+		assert_eq!(single, both(&client, &queries[..1], None, at).await?.0[0]);
+
+		let answered = stats(&client).await?;
+		assert_eq!(answered.runtime, 0, "{answered:?}");
+		// The batches, the single call and the batch it was compared with.
+		assert_eq!(answered.native, compared as u64 + 2);
+		assert_eq!(answered.shadowed, answered.native);
+		assert_eq!(answered.mismatches, 0);
+
+		// A storage version the node was not built with (as after a migration it does not
+		// know): every decision comes from the runtime API, with the same answers.
+		let key = storage_version_key("Consent");
+		let version: u16 = client.storage(key.clone()).await?.unwrap_or(0);
+		client
+			.sudo_set_storage(vec![(key.clone(), (version + 1).to_le_bytes().to_vec())])
+			.await?;
+		let at: Hash = client.rpc("chain_getFinalizedHead", rpc_params![]).await?;
+		let (native, wasm) = both(&client, &queries[..100], None, at).await?;
+		assert_eq!(native, wasm);
+		let after = stats(&client).await?;
+		assert_eq!(after.runtime, 100, "{after:?}");
+		assert_eq!(after.native, answered.native);
+		// Back to the node's version: native again.
+		client.sudo_set_storage(vec![(key, version.to_le_bytes().to_vec())]).await?;
+		let at: Hash = client.rpc("chain_getFinalizedHead", rpc_params![]).await?;
+		both(&client, &queries[..100], None, at).await?;
+		let last = stats(&client).await?;
+		assert_eq!((last.native, last.runtime), (answered.native + 100, 100), "{last:?}");
+
+		// Too many queries in one call: refused with a clear error, nothing answered.
+		let too_many = vec![queries[0].clone(); 10_001];
+		let refused = client
+			.rpc::<Vec<AccessDecision>>(
+				"salus_checkAccessBatch",
+				rpc_params![too_many, None::<u64>, at],
+			)
+			.await;
+		let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+		assert!(message.contains("at most 10000 per call"), "{message}");
+		Ok(())
+	})
+	.await
+}
