@@ -296,7 +296,7 @@ where
 			return;
 		}
 		for (i, (query, native)) in queries.iter().zip(answers).enumerate() {
-			if !(before + i as u64).is_multiple_of(every) {
+			if !before.wrapping_add(i as u64).is_multiple_of(every) {
 				continue;
 			}
 			let Ok(by_runtime) = self.decide_by_runtime(hash, std::slice::from_ref(query), at_time)

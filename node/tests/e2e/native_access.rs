@@ -30,18 +30,20 @@ impl Rng {
 	}
 
 	fn below(&mut self, n: u64) -> u64 {
-		self.next() % n
+		self.next().checked_rem(n).unwrap_or(0)
 	}
 
-	fn pick<T: Clone>(&mut self, items: &[T]) -> T {
-		items[self.below(items.len() as u64) as usize].clone()
+	/// One of `items`.
+	fn pick<T: Clone>(&mut self, items: &[T]) -> Result<T> {
+		let i = self.below(items.len() as u64) as usize;
+		Ok(items.get(i).ok_or("pick from an empty list")?.clone())
 	}
 
 	/// A random non-empty subset of `all`.
 	fn subset<F: Flag>(&mut self, all: &[F]) -> Vec<F> {
 		let mut chosen: Vec<F> = all.iter().copied().filter(|_| self.below(3) == 0).collect();
 		if chosen.is_empty() {
-			chosen.push(self.pick(all));
+			chosen.extend(all.first());
 		}
 		chosen
 	}
@@ -81,11 +83,17 @@ fn random_grant(
 		_ => None,
 	};
 	let hour: Timestamp = 3_600_000;
-	let around = |rng: &mut Rng| now - 48 * hour + rng.below(96) * hour;
+	let around = |rng: &mut Rng| {
+		now.saturating_sub(48 * hour).saturating_add(rng.below(96).saturating_mul(hour))
+	};
 	// A consent starts no earlier than its grant, and ends after it starts.
 	let valid_from = (rng.below(3) == 0).then(|| around(rng));
 	let start = valid_from.unwrap_or(now).max(now);
-	let valid_until = (rng.below(3) == 0).then(|| start + 10 * 60_000 + rng.below(48) * hour);
+	let valid_until = (rng.below(3) == 0).then(|| {
+		start
+			.saturating_add(10 * 60_000)
+			.saturating_add(rng.below(48).saturating_mul(hour))
+	});
 	Ok(RuntimeCall::Consent(ConsentCall::grant_consent {
 		grantee,
 		decision,
@@ -161,30 +169,39 @@ async fn native_decisions_agree_with_the_runtime_api_on_random_ledgers() -> Resu
 		let mut queries = Vec::new();
 		for _ in 0..2_000 {
 			queries.push(AccessQuery {
-				patient: rng.pick(&whose),
-				accessor: rng.pick(&accessors),
-				data_class: rng.pick(DataClass::ALL),
-				purpose: rng.pick(Purpose::ALL),
+				patient: rng.pick(&whose)?,
+				accessor: rng.pick(&accessors)?,
+				data_class: rng.pick(DataClass::ALL)?,
+				purpose: rng.pick(Purpose::ALL)?,
 			});
 		}
-		let mut permits = 0;
-		let mut compared = 0;
+		let mut permits = 0_usize;
+		let mut compared = 0_usize;
 		let hour: Timestamp = 3_600_000;
 		for (chunk, at_time) in queries.chunks(250).zip(
-			[None, Some(now), Some(now - 30 * hour), Some(now + 30 * hour), Some(now + 60 * hour)]
-				.into_iter()
-				.cycle(),
+			[
+				None,
+				Some(now),
+				Some(now.saturating_sub(30 * hour)),
+				Some(now.saturating_add(30 * hour)),
+				Some(now.saturating_add(60 * hour)),
+			]
+			.into_iter()
+			.cycle(),
 		) {
 			let (native, wasm) = both(&client, chunk, at_time, at).await?;
 			assert_eq!(native.len(), chunk.len());
 			for ((query, native), wasm) in chunk.iter().zip(&native).zip(&wasm) {
 				assert_eq!(native, wasm, "{query:?} at {at_time:?}");
 			}
-			permits += native.iter().filter(|d| d.is_permit()).count();
-			compared += native.len();
+			permits = native.iter().filter(|d| d.is_permit()).count().saturating_add(permits);
+			compared = compared.saturating_add(native.len());
 		}
 		// The ledgers are not trivial: some answers permit, most do not.
-		assert!(permits > 50 && permits < compared - 50, "{permits} permits of {compared}");
+		assert!(
+			permits > 50 && permits < compared.saturating_sub(50),
+			"{permits} permits of {compared}"
+		);
 		// One query through the single method, the same answer as the batch's.
 		let single: AccessDecision = client
 			.rpc("salus_checkAccess", rpc_params![&queries[0], None::<Timestamp>, at])
@@ -194,7 +211,7 @@ async fn native_decisions_agree_with_the_runtime_api_on_random_ledgers() -> Resu
 		let answered = stats(&client).await?;
 		assert_eq!(answered.runtime, 0, "{answered:?}");
 		// The batches, the single call and the batch it was compared with.
-		assert_eq!(answered.native, compared as u64 + 2);
+		assert_eq!(answered.native, (compared as u64).saturating_add(2));
 		assert_eq!(answered.shadowed, answered.native);
 		assert_eq!(answered.mismatches, 0);
 
@@ -203,7 +220,7 @@ async fn native_decisions_agree_with_the_runtime_api_on_random_ledgers() -> Resu
 		let key = storage_version_key("Consent");
 		let version: u16 = client.storage(key.clone()).await?.unwrap_or(0);
 		client
-			.sudo_set_storage(vec![(key.clone(), (version + 1).to_le_bytes().to_vec())])
+			.sudo_set_storage(vec![(key.clone(), version.wrapping_add(1).to_le_bytes().to_vec())])
 			.await?;
 		let at: Hash = client.rpc("chain_getFinalizedHead", rpc_params![]).await?;
 		let (native, wasm) = both(&client, &queries[..100], None, at).await?;
@@ -216,7 +233,11 @@ async fn native_decisions_agree_with_the_runtime_api_on_random_ledgers() -> Resu
 		let at: Hash = client.rpc("chain_getFinalizedHead", rpc_params![]).await?;
 		both(&client, &queries[..100], None, at).await?;
 		let last = stats(&client).await?;
-		assert_eq!((last.native, last.runtime), (answered.native + 100, 100), "{last:?}");
+		assert_eq!(
+			(last.native, last.runtime),
+			(answered.native.saturating_add(100), 100),
+			"{last:?}"
+		);
 
 		// Too many queries in one call: refused with a clear error, nothing answered.
 		let too_many = vec![queries[0].clone(); 10_001];
