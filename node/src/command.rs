@@ -116,12 +116,41 @@ pub fn run() -> sc_cli::Result<()> {
 				BenchmarkCmd::Machine(cmd) => {
 					cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone())
 				},
-				BenchmarkCmd::Storage(_)
-				| BenchmarkCmd::Overhead(_)
-				| BenchmarkCmd::Extrinsic(_) => {
-					Err("salus-node supports `benchmark pallet`, `benchmark block` and \
-					     `benchmark machine`; this benchmark is not wired into the node"
-						.into())
+				BenchmarkCmd::Storage(cmd) => {
+					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+					let db = backend.expose_db();
+					let storage = backend.expose_storage();
+					let shared_trie_cache = backend.expose_shared_trie_cache();
+					cmd.run(config, client, db, storage, shared_trie_cache)
+				},
+				BenchmarkCmd::Overhead(cmd) => {
+					let PartialComponents { client, .. } = service::new_partial(&config)?;
+					let remark = crate::benchmarking::RemarkBuilder::new(client.clone());
+					cmd.run(
+						config.chain_spec.name().into(),
+						client,
+						crate::benchmarking::inherent_benchmark_data()?,
+						Vec::new(),
+						&remark,
+						false,
+					)
+				},
+				BenchmarkCmd::Extrinsic(cmd) => {
+					let PartialComponents { client, .. } = service::new_partial(&config)?;
+					let factory = frame_benchmarking_cli::ExtrinsicFactory(vec![
+						Box::new(crate::benchmarking::RemarkBuilder::new(client.clone())),
+						Box::new(crate::benchmarking::TransferKeepAliveBuilder::new(
+							client.clone(),
+							sp_keyring::Sr25519Keyring::Alice.to_account_id(),
+							salus_runtime::EXISTENTIAL_DEPOSIT,
+						)),
+					]);
+					cmd.run(
+						client,
+						crate::benchmarking::inherent_benchmark_data()?,
+						Vec::new(),
+						&factory,
+					)
 				},
 			})
 		},

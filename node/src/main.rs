@@ -9,6 +9,8 @@
 #![allow(clippy::result_large_err)]
 
 mod access;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;

@@ -7,7 +7,10 @@
 use super::*;
 use crate::Pallet as Access;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::MutateHold, Get};
+use frame_support::{
+	traits::{fungible::MutateHold, Get},
+	BoundedVec,
+};
 use frame_system::RawOrigin;
 use salus_primitives::{
 	benchmarking::{ClockFixture, ConsentFixtures, IdentityFixtures},
@@ -308,6 +311,61 @@ mod benchmarks {
 		);
 
 		assert_eq!(DisclosureCount::<T>::get(&patient), T::DisclosurePageSize::get());
+	}
+
+	/// Worst case: every entry is for a patient of its own (no entry finds storage another
+	/// read), whose full consent ledger the decision checks before a live grant to the caller's
+	/// provider at its end permits, and whose log is one short of a full page: each entry goes
+	/// on the last free place of a page, so the batch fills `n` pages and each patient's next
+	/// entry starts a new one.
+	#[benchmark]
+	fn log_disclosures(n: Linear<1, { T::MaxDisclosureBatch::get() }>) {
+		let (first, practitioner, provider) = patient_and_practitioner::<T>();
+		let mut patients = alloc::vec![first];
+		for index in 1..n {
+			let patient: T::AccountId = account("patient", index, SEED);
+			T::Fixtures::patient(&patient);
+			T::ConsentFixtures::fill_ledger(&patient, &practitioner);
+			patients.push(patient);
+		}
+		for (request, patient) in (0u64..).zip(&patients) {
+			let grant = Grant {
+				grantee: Grantee::Provider(provider),
+				classes: DataClassSet::full(),
+				purposes: PurposeSet::full(),
+				valid_until: T0.saturating_add(T::MaxAccessDuration::get()),
+				source: GrantSource::Request(request),
+			};
+			T::AccessControl::grant(patient, grant).expect("grant recorded");
+			for _ in 1..T::DisclosurePageSize::get() {
+				Access::<T>::log_disclosure(
+					RawOrigin::Signed(practitioner.clone()).into(),
+					patient.clone(),
+					DataClass::Allergies,
+					Purpose::EmergencyTreatment,
+					Some(H256::repeat_byte(4)),
+				)
+				.expect("disclosure logged");
+			}
+		}
+		let entries: BoundedVec<_, T::MaxDisclosureBatch> = patients
+			.iter()
+			.map(|patient| DisclosureEntry {
+				patient: patient.clone(),
+				data_class: DataClass::Allergies,
+				purpose: Purpose::EmergencyTreatment,
+				record: Some(H256::repeat_byte(4)),
+			})
+			.collect::<alloc::vec::Vec<_>>()
+			.try_into()
+			.expect("n is within the bound");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(practitioner), entries);
+
+		for patient in &patients {
+			assert_eq!(DisclosureCount::<T>::get(patient), T::DisclosurePageSize::get());
+		}
 	}
 
 	/// Worst case: a full page whose entries were each logged by a different practitioner, so

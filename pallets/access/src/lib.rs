@@ -211,6 +211,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type DisclosureRetention: Get<Timestamp>;
 
+		/// The most disclosure-log entries one `log_disclosures` call logs. A batch is charged
+		/// its entries' weight, so this bounds the call's weight: the largest batch must fit in
+		/// a block's share for ordinary calls.
+		#[pallet::constant]
+		type MaxDisclosureBatch: Get<u32>;
+
 		/// Sets up patients and providers in the registries for the benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
 		type Fixtures: salus_primitives::benchmarking::IdentityFixtures<Self::AccountId>;
@@ -540,6 +546,8 @@ pub mod pallet {
 		RateWindowNotFound,
 		/// The provider's emergency rate window is not over yet.
 		RateWindowOpen,
+		/// A batch of disclosures must log at least one.
+		NoDisclosures,
 	}
 
 	#[pallet::hooks]
@@ -576,6 +584,7 @@ pub mod pallet {
 			);
 			assert!(T::EscalationRetryDelay::get() > 0, "a refused escalation waits some time");
 			assert!(T::DisclosurePageSize::get() > 0, "a disclosure page holds entries");
+			assert!(T::MaxDisclosureBatch::get() > 0, "a batch of disclosures holds entries");
 			assert!(T::RequestLifetime::get() > 0, "a request waits some time");
 			assert!(T::MaxAccessDuration::get() > 0, "access lasts some time");
 			assert!(T::EmergencyWindow::get() > 0, "emergency access lasts some time");
@@ -1081,48 +1090,62 @@ pub mod pallet {
 			record: Option<H256>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let now = T::AccessControl::now();
-			let basis =
-				match T::AccessControl::check_access(&patient, &who, data_class, purpose, now) {
-					AccessDecision::Permit { basis } => basis,
-					AccessDecision::Deny { reason } => return Err(Self::denial(reason).into()),
-				};
-			let provider = T::Providers::provider_of(&who).ok_or(Error::<T>::NotPractitioner)?;
-			let position = DisclosureCount::<T>::get(&patient);
-			let next_position = position.checked_add(1).ok_or(ArithmeticError::Overflow)?;
-			let page_number = Self::page_of(position);
-			let mut page = DisclosurePages::<T>::get(&patient, page_number).unwrap_or_default();
-			let id = NextDisclosureId::<T>::get();
-			let next_id = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
-			let deposit = T::DisclosureDeposit::get();
-			let entry = Disclosure {
-				id,
-				accessor: who.clone(),
-				provider,
-				at: now,
-				class: data_class,
-				purpose,
-				basis,
-				record,
-				deposit,
-			};
-			// The count puts each entry on a page with room: a page fills before the next
-			// starts.
-			page.try_push(entry).map_err(|_| ArithmeticError::Overflow)?;
-			T::Currency::hold(&HoldReason::DisclosureDeposit.into(), &who, deposit)?;
-			DisclosureParties::<T>::insert(id, (patient.clone(), provider));
-			DisclosurePages::<T>::insert(&patient, page_number, page);
-			DisclosureCount::<T>::insert(&patient, next_position);
-			NextDisclosureId::<T>::put(next_id);
-			Self::deposit_event(Event::DisclosureLogged {
-				id,
-				patient,
-				accessor: who,
-				provider,
-				class: data_class,
-				purpose,
-				basis,
-			});
+			Self::do_log_disclosure(&who, patient, data_class, purpose, record)
+		}
+
+		/// Logs several accesses the caller made, each as [`Pallet::log_disclosure`] would, in
+		/// one transaction: a hospital logs a burst of accesses with one signature. The entries
+		/// are logged in order, with consecutive ids; a patient's entries take consecutive
+		/// places of its log, filling a page before starting the next.
+		///
+		/// All or nothing: if the decision denies any entry, or any deposit cannot be held, the
+		/// call fails with that entry's error and nothing is logged, held or emitted.
+		///
+		/// Weight: a batch of `n` entries costs `n` times the per-entry weight (each entry does
+		/// what one `log_disclosure` does), and one transaction's base weight instead of `n`.
+		///
+		/// # Requires
+		/// Signed by the practitioner who accessed the data; at least one entry, at most
+		/// `MaxDisclosureBatch`; `DisclosureDeposit` free to hold for each entry.
+		///
+		/// # Events
+		/// * [`Event::DisclosureLogged`], one per entry, in order
+		///
+		/// # Errors
+		/// * [`Error::NoDisclosures`] - `entries` is empty
+		///
+		/// and, for the first entry refused, the error [`Pallet::log_disclosure`] returns for
+		/// it; one per reason of denial ([`DenyReason`]), named after it:
+		/// * [`Error::NotRegistered`] - the entry's patient is not registered
+		/// * [`Error::NotPractitioner`] - the caller is not a practitioner
+		/// * [`Error::ProviderNotAccredited`] - its provider is not accredited
+		/// * [`Error::NoConsent`] - no consent speaks to the caller
+		/// * [`Error::DeniedByConsent`] - a consent denies it
+		/// * [`Error::ClassNotCovered`] - the consent does not cover the class
+		/// * [`Error::SensitiveClassNotNamed`] - the sensitive class is not named
+		/// * [`Error::PurposeNotCovered`] - the consent does not cover the purpose
+		/// * [`Error::OutsideJurisdictions`] - the provider is outside the consent's
+		///   jurisdictions
+		/// * [`Error::ConsentRevoked`] - the consent was revoked
+		/// * [`Error::ConsentNotYetValid`] - the consent is not valid yet
+		/// * [`Error::ConsentExpired`] - the consent expired
+		///
+		/// and:
+		/// * [`ArithmeticError::Overflow`] - no disclosure ids or log positions left
+		/// * a [`sp_runtime::TokenError`] - a deposit cannot be held
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::log_disclosures(entries.len() as u32))]
+		pub fn log_disclosures(
+			origin: OriginFor<T>,
+			entries: BoundedVec<DisclosureEntry<T::AccountId>, T::MaxDisclosureBatch>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!entries.is_empty(), Error::<T>::NoDisclosures);
+			// Every call runs in a storage layer of its own: an entry refused after others
+			// were logged undoes them (their pages, deposits and events) with the call.
+			for DisclosureEntry { patient, data_class, purpose, record } in entries {
+				Self::do_log_disclosure(&who, patient, data_class, purpose, record)?;
+			}
 			Ok(())
 		}
 
@@ -1224,6 +1247,63 @@ pub mod pallet {
 			let provider = T::Providers::provider_of(who).ok_or(Error::<T>::NotPractitioner)?;
 			ensure!(T::Providers::is_accredited(provider), Error::<T>::ProviderNotAccredited);
 			Ok(provider)
+		}
+
+		/// Logs that `who` accessed `data_class` of `patient`'s data for `purpose` (naming
+		/// `record`, if given) at the next place of the patient's disclosure log, with the basis
+		/// the access decision names, and holds `DisclosureDeposit` from `who`; refused with the
+		/// decision's reason when it denies. What [`Pallet::log_disclosure`] does, and each
+		/// entry of [`Pallet::log_disclosures`].
+		fn do_log_disclosure(
+			who: &T::AccountId,
+			patient: T::AccountId,
+			data_class: DataClass,
+			purpose: Purpose,
+			record: Option<H256>,
+		) -> DispatchResult {
+			let now = T::AccessControl::now();
+			let basis =
+				match T::AccessControl::check_access(&patient, who, data_class, purpose, now) {
+					AccessDecision::Permit { basis } => basis,
+					AccessDecision::Deny { reason } => return Err(Self::denial(reason).into()),
+				};
+			let provider = T::Providers::provider_of(who).ok_or(Error::<T>::NotPractitioner)?;
+			let position = DisclosureCount::<T>::get(&patient);
+			let next_position = position.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+			let page_number = Self::page_of(position);
+			let mut page = DisclosurePages::<T>::get(&patient, page_number).unwrap_or_default();
+			let id = NextDisclosureId::<T>::get();
+			let next_id = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+			let deposit = T::DisclosureDeposit::get();
+			let entry = Disclosure {
+				id,
+				accessor: who.clone(),
+				provider,
+				at: now,
+				class: data_class,
+				purpose,
+				basis,
+				record,
+				deposit,
+			};
+			// The count puts each entry on a page with room: a page fills before the next
+			// starts.
+			page.try_push(entry).map_err(|_| ArithmeticError::Overflow)?;
+			T::Currency::hold(&HoldReason::DisclosureDeposit.into(), who, deposit)?;
+			DisclosureParties::<T>::insert(id, (patient.clone(), provider));
+			DisclosurePages::<T>::insert(&patient, page_number, page);
+			DisclosureCount::<T>::insert(&patient, next_position);
+			NextDisclosureId::<T>::put(next_id);
+			Self::deposit_event(Event::DisclosureLogged {
+				id,
+				patient,
+				accessor: who.clone(),
+				provider,
+				class: data_class,
+				purpose,
+				basis,
+			});
+			Ok(())
 		}
 
 		/// Open request `id`, if `who` is its patient.

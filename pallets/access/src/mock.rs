@@ -70,6 +70,8 @@ pub const MAX_PROVIDER_REVIEWS: u32 = 2;
 pub const RETRY_DELAY: Timestamp = 400;
 pub const PAGE_SIZE: u32 = 4;
 pub const RETENTION: Timestamp = 50_000;
+/// The most entries one `log_disclosures` call logs (as on the Salus runtime).
+pub const MAX_DISCLOSURE_BATCH: u32 = 64;
 /// Free operations a patient has per test (the shared allowance of the consent registry).
 pub const FREE_OPERATIONS: u32 = 3;
 /// What every test account starts with.
@@ -318,6 +320,7 @@ impl pallet_access::Config for Test {
 	type EscalationRetryDelay = frame_support::traits::ConstU64<RETRY_DELAY>;
 	type DisclosurePageSize = ConstU32<PAGE_SIZE>;
 	type DisclosureRetention = frame_support::traits::ConstU64<RETENTION>;
+	type MaxDisclosureBatch = ConstU32<MAX_DISCLOSURE_BATCH>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type Fixtures = MockIdentity;
 	#[cfg(feature = "runtime-benchmarks")]

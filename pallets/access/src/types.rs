@@ -141,6 +141,21 @@ pub struct Disclosure<AccountId, Balance> {
 	pub deposit: Balance,
 }
 
+/// One access to log with `log_disclosures`: what `log_disclosure` takes besides the caller.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct DisclosureEntry<AccountId> {
+	/// The patient whose data was accessed.
+	pub patient: AccountId,
+	/// Which class of data.
+	pub data_class: DataClass,
+	/// For which purpose.
+	pub purpose: Purpose,
+	/// A hash of the record accessed, if the provider names one.
+	pub record: Option<H256>,
+}
+
 /// The emergencies one provider declared in its current rate window, counted per practitioner
 /// and per patient. Each declaration counts once in each list, so neither holds more entries
 /// than the provider may declare in a window (`Limit`): the record is bounded, one per

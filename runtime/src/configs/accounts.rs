@@ -132,7 +132,8 @@ impl ProxyType {
 	/// - consent: `grant_consent`, `revoke_consent`, `set_emergency_directive`, `prune_consent`;
 	/// - access, the patient's answers: `approve_request`, `deny_request`,
 	///   `acknowledge_emergency`, `contest_emergency`. Not `request_access`,
-	///   `cancel_request`, `declare_emergency`, `log_disclosure` (a practitioner's);
+	///   `cancel_request`, `declare_emergency`, `log_disclosure`, `log_disclosures` (a
+	///   practitioner's);
 	/// - disputes: `open_dispute`, `submit_evidence`, `appeal` (not `vote`, an arbitrator's);
 	/// - rewards: `claim_rewards`;
 	/// - batches of the above: `Utility::batch`, `batch_all`, `force_batch` (each inner call

@@ -1,4 +1,4 @@
-//! `log_disclosure`, `prune_disclosures` and the disclosure queries.
+//! `log_disclosure`, `log_disclosures`, `prune_disclosures` and the disclosure queries.
 
 use super::*;
 use crate::{DisclosureCount, DisclosurePages, DisclosureParties, Error};
@@ -215,6 +215,324 @@ mod log_disclosure {
 			assert_eq!(DisclosureCount::<Test>::get(1), 0);
 			assert!(Access::disclosures_of(&1, 0, 10).is_empty());
 		});
+	}
+}
+
+mod log_disclosures {
+	use super::*;
+	use crate::{DisclosureEntry, NextDisclosureId};
+	use codec::{Decode, Encode};
+	use frame_support::{
+		dispatch::GetDispatchInfo, traits::fungible::Mutate, weights::Weight, BoundedVec,
+	};
+	use sp_runtime::{ArithmeticError, TokenError};
+
+	fn entry(patient: u64, data_class: DataClass) -> DisclosureEntry<u64> {
+		DisclosureEntry {
+			patient,
+			data_class,
+			purpose: Purpose::EmergencyTreatment,
+			record: Some(H256::repeat_byte(5)),
+		}
+	}
+
+	fn batch(who: u64, entries: Vec<DisclosureEntry<u64>>) -> sp_runtime::DispatchResult {
+		let entries = BoundedVec::try_from(entries).expect("within MaxDisclosureBatch");
+		Access::log_disclosures(RuntimeOrigin::signed(who), entries)
+	}
+
+	/// The basis an emergency's grant gives: the grant is the `consent`th recorded.
+	fn emergency_basis(consent: u64, emergency: EmergencyId) -> AccessBasis {
+		AccessBasis::Consent { id: consent, source: GrantSource::Emergency(emergency) }
+	}
+
+	/// The ids on each page of `patient`'s log, page by page.
+	fn pages_of(patient: u64) -> Vec<Vec<u64>> {
+		(0..)
+			.map_while(|page| DisclosurePages::<Test>::get(patient, page))
+			.map(|page| page.iter().map(|entry| entry.id).collect())
+			.collect()
+	}
+
+	#[test]
+	fn logs_every_entry_for_several_patients_in_order() {
+		build_and_execute(|| {
+			// The hospital broke the glass on patients 1 and 2.
+			let first = declare(11, 1);
+			let second = declare(11, 2);
+			Now::set(START + 5);
+			assert_ok!(batch(
+				12,
+				vec![
+					entry(1, DataClass::Allergies),
+					entry(2, DataClass::VitalSigns),
+					entry(1, DataClass::Medications),
+					DisclosureEntry { record: None, ..entry(2, DataClass::Allergies) },
+				]
+			));
+			let logged = |id, patient, class, basis| Event::DisclosureLogged {
+				id,
+				patient,
+				accessor: 12,
+				provider: HOSPITAL,
+				class,
+				purpose: Purpose::EmergencyTreatment,
+				basis,
+			};
+			let (one, two) = (emergency_basis(0, first), emergency_basis(1, second));
+			assert_eq!(
+				events()[2..],
+				[
+					logged(0, 1, DataClass::Allergies, one),
+					logged(1, 2, DataClass::VitalSigns, two),
+					logged(2, 1, DataClass::Medications, one),
+					logged(3, 2, DataClass::Allergies, two),
+				]
+			);
+			assert_eq!(held(HoldReason::DisclosureDeposit, 12), 4 * DISCLOSURE_DEPOSIT);
+			assert_eq!(held(HoldReason::DisclosureDeposit, 11), 0);
+			assert_eq!(NextDisclosureId::<Test>::get(), 4);
+			assert_eq!((DisclosureCount::<Test>::get(1), DisclosureCount::<Test>::get(2)), (2, 2));
+			assert_eq!((pages_of(1), pages_of(2)), (vec![vec![0, 2]], vec![vec![1, 3]]));
+			for (id, patient) in [(0, 1), (1, 2), (2, 1), (3, 2)] {
+				assert_eq!(DisclosureParties::<Test>::get(id), Some((patient, HOSPITAL)));
+			}
+			let entries = Access::disclosures_of(&2, 0, 10);
+			assert_eq!(entries.len(), 2);
+			assert!(entries.iter().all(|entry| entry.accessor == 12 && entry.at == START + 5));
+			assert_eq!(entries[0].record, Some(H256::repeat_byte(5)));
+			assert_eq!(entries[1].record, None);
+			assert_eq!(entries[1].deposit, DISCLOSURE_DEPOSIT);
+		});
+	}
+
+	#[test]
+	fn a_batch_crossing_page_boundaries_fills_each_page_before_the_next() {
+		build_and_execute(|| {
+			hospital_may_read();
+			// Position PAGE_SIZE - 1, the last place of page 0, is next.
+			for _ in 1..PAGE_SIZE {
+				assert_ok!(log(11, 1, DataClass::Allergies));
+			}
+			let size = PAGE_SIZE as usize;
+			assert_ok!(batch(11, vec![entry(1, DataClass::VitalSigns); size + 2]));
+			let page = u64::from(PAGE_SIZE);
+			let total = 2 * page + 1;
+			assert_eq!(DisclosureCount::<Test>::get(1), PAGE_SIZE * 2 + 1);
+			assert_eq!(
+				pages_of(1),
+				vec![(0..page).collect::<Vec<_>>(), (page..2 * page).collect(), vec![2 * page]]
+			);
+			assert_eq!(
+				Access::disclosures_of(&1, 0, 100).iter().map(|e| e.id).collect::<Vec<_>>(),
+				(0..total).collect::<Vec<_>>()
+			);
+			assert_eq!(held(HoldReason::DisclosureDeposit, 11), DISCLOSURE_DEPOSIT * total);
+			// The full pages are pruned like any other.
+			Now::set(START + RETENTION);
+			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 1));
+			assert!(DisclosurePages::<Test>::get(1, 1).is_none());
+		});
+	}
+
+	/// What logging leaves: the pallet's events, each patient's log, the parties of each id,
+	/// the practitioner's deposits and the next id.
+	type Outcome = (
+		Vec<Event<Test>>,
+		Vec<Vec<crate::DisclosureOf<Test>>>,
+		Vec<(u64, (u64, salus_primitives::ProviderId))>,
+		u64,
+		u64,
+	);
+
+	/// What logging `entries` by practitioner 12 leaves, in one batch or one by one, after
+	/// the hospital broke the glass on patients 1 and 2 and logged one access.
+	fn outcome(entries: &[DisclosureEntry<u64>], one_by_one: bool) -> Outcome {
+		let mut outcome = None;
+		build_and_execute(|| {
+			declare(11, 1);
+			declare(11, 2);
+			assert_ok!(log(12, 1, DataClass::Allergies));
+			if one_by_one {
+				for entry in entries {
+					assert_ok!(Access::log_disclosure(
+						RuntimeOrigin::signed(12),
+						entry.patient,
+						entry.data_class,
+						entry.purpose,
+						entry.record,
+					));
+				}
+			} else {
+				assert_ok!(batch(12, entries.to_vec()));
+			}
+			let mut parties: Vec<_> = DisclosureParties::<Test>::iter().collect();
+			parties.sort();
+			outcome = Some((
+				events(),
+				[1, 2, 3].map(|patient| Access::disclosures_of(&patient, 0, 100)).to_vec(),
+				parties,
+				held(HoldReason::DisclosureDeposit, 12),
+				NextDisclosureId::<Test>::get(),
+			));
+		});
+		outcome.expect("the scenario ran")
+	}
+
+	#[test]
+	fn a_batch_logs_exactly_what_the_same_entries_logged_one_by_one_do() {
+		let mut entries = vec![entry(2, DataClass::Immunizations)];
+		entries.extend(vec![entry(1, DataClass::LabResults); PAGE_SIZE as usize + 1]);
+		entries.push(DisclosureEntry { record: None, ..entry(2, DataClass::Demographics) });
+		let batched = outcome(&entries, false);
+		assert_eq!(batched, outcome(&entries, true));
+		let (events, logs, parties, deposits, next) = batched;
+		let logged = events
+			.iter()
+			.filter(|event| matches!(event, Event::DisclosureLogged { .. }))
+			.count();
+		assert_eq!(logged, entries.len() + 1);
+		assert_eq!(logs.iter().map(Vec::len).sum::<usize>(), entries.len() + 1);
+		assert_eq!(parties.len(), entries.len() + 1);
+		assert_eq!(deposits, DISCLOSURE_DEPOSIT * (entries.len() as u64 + 1));
+		assert_eq!(next, entries.len() as u64 + 1);
+	}
+
+	#[test]
+	fn an_empty_batch_fails_with_no_disclosures() {
+		build_and_execute(|| {
+			hospital_may_read();
+			assert_noop!(batch(11, vec![]), Error::<Test>::NoDisclosures);
+		});
+	}
+
+	#[test]
+	fn a_denied_entry_in_the_middle_fails_with_its_reason_and_logs_nothing() {
+		build_and_execute(|| {
+			hospital_may_read();
+			let around = |denied| {
+				vec![entry(1, DataClass::Allergies), denied, entry(1, DataClass::VitalSigns)]
+			};
+			// The emergency grant does not name the sensitive class.
+			assert_noop!(
+				batch(11, around(entry(1, DataClass::MentalHealth))),
+				Error::<Test>::ClassNotCovered
+			);
+			assert_noop!(
+				batch(11, around(entry(50, DataClass::Allergies))),
+				Error::<Test>::NotRegistered
+			);
+			assert_noop!(
+				batch(
+					11,
+					around(DisclosureEntry {
+						purpose: Purpose::Research,
+						..entry(1, DataClass::Allergies)
+					})
+				),
+				Error::<Test>::PurposeNotCovered
+			);
+			assert_eq!(DisclosureCount::<Test>::get(1), 0);
+			assert_eq!(held(HoldReason::DisclosureDeposit, 11), 0);
+			assert!(!events().iter().any(|event| matches!(event, Event::DisclosureLogged { .. })));
+			// Once the emergency window is over, every entry is refused.
+			Now::set(START + EMERGENCY_WINDOW);
+			assert_noop!(
+				batch(11, vec![entry(1, DataClass::Allergies)]),
+				Error::<Test>::ConsentExpired
+			);
+		});
+	}
+
+	#[test]
+	fn by_a_non_practitioner_fails_with_not_practitioner() {
+		build_and_execute(|| {
+			hospital_may_read();
+			assert_noop!(
+				batch(50, vec![entry(1, DataClass::Allergies)]),
+				Error::<Test>::NotPractitioner
+			);
+			assert_noop!(
+				batch(31, vec![entry(1, DataClass::Allergies)]),
+				Error::<Test>::ProviderNotAccredited
+			);
+		});
+	}
+
+	#[test]
+	fn without_every_deposit_fails_and_holds_none() {
+		build_and_execute(|| {
+			hospital_may_read();
+			// Enough for two deposits above the existential deposit, not for three.
+			<Balances as Mutate<u64>>::set_balance(&POOR, 2 + 2 * DISCLOSURE_DEPOSIT);
+			let three = vec![entry(1, DataClass::Allergies); 3];
+			assert_noop!(batch(POOR, three), TokenError::FundsUnavailable);
+			assert_eq!(held(HoldReason::DisclosureDeposit, POOR), 0);
+			assert_eq!(DisclosureCount::<Test>::get(1), 0);
+			// Two are paid for.
+			assert_ok!(batch(POOR, vec![entry(1, DataClass::Allergies); 2]));
+			assert_eq!(held(HoldReason::DisclosureDeposit, POOR), 2 * DISCLOSURE_DEPOSIT);
+		});
+	}
+
+	#[test]
+	fn without_ids_left_for_every_entry_fails_with_arithmetic_overflow() {
+		build_and_execute(|| {
+			hospital_may_read();
+			NextDisclosureId::<Test>::put(u64::MAX - 1);
+			let two = vec![entry(1, DataClass::Allergies); 2];
+			assert_noop!(batch(11, two), ArithmeticError::Overflow);
+		});
+	}
+
+	/// The attack: a practitioner hides an access the patient never allowed among permitted
+	/// ones, hoping the batch is checked as a whole or by its first entry. Every entry is
+	/// decided on its own; one refusal refuses the batch.
+	#[test]
+	fn an_unconsented_patient_slipped_into_a_permitted_batch_is_refused() {
+		build_and_execute(|| {
+			hospital_may_read();
+			// Patient 3 let the clinic in, never the hospital.
+			declare(21, 3);
+			let mut entries = vec![entry(1, DataClass::Allergies); 3];
+			entries.push(entry(3, DataClass::Allergies));
+			entries.push(entry(1, DataClass::VitalSigns));
+			assert_noop!(batch(11, entries.clone()), Error::<Test>::NoConsent);
+			// Last, after a full page of permitted entries, or alone: refused all the same.
+			entries.swap(3, 4);
+			assert_noop!(batch(11, entries), Error::<Test>::NoConsent);
+			assert_noop!(batch(11, vec![entry(3, DataClass::Allergies)]), Error::<Test>::NoConsent);
+			assert_eq!(DisclosureCount::<Test>::get(1), 0);
+			assert_eq!(DisclosureCount::<Test>::get(3), 0);
+			assert_eq!(held(HoldReason::DisclosureDeposit, 11), 0);
+			// The clinic may log its own access to patient 3.
+			assert_ok!(batch(21, vec![entry(3, DataClass::Allergies)]));
+		});
+	}
+
+	#[test]
+	fn a_batch_above_max_disclosure_batch_does_not_decode() {
+		let encoded = |count: u32| {
+			let mut bytes = vec![10u8];
+			bytes.extend(vec![entry(1, DataClass::Allergies); count as usize].encode());
+			bytes
+		};
+		let decode = |bytes: Vec<u8>| crate::Call::<Test>::decode(&mut &bytes[..]);
+		assert!(decode(encoded(MAX_DISCLOSURE_BATCH)).is_ok());
+		assert!(decode(encoded(MAX_DISCLOSURE_BATCH + 1)).is_err());
+	}
+
+	#[test]
+	fn weighs_its_entries_times_log_disclosure() {
+		use crate::WeightInfo;
+		for count in [1, 2, MAX_DISCLOSURE_BATCH] {
+			let entries = vec![entry(1, DataClass::Allergies); count as usize];
+			let call = crate::Call::<Test>::log_disclosures {
+				entries: BoundedVec::try_from(entries).expect("within the bound"),
+			};
+			let one: Weight = <() as WeightInfo>::log_disclosure();
+			assert_eq!(call.get_dispatch_info().call_weight, one.saturating_mul(count.into()));
+		}
 	}
 }
 
