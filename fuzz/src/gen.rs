@@ -49,7 +49,9 @@ pub const DENIED: &[(&str, &str)] = &[
 	("Balances", "force_set_balance"),
 	// Root can unreserve funds that back a hold: pallet-balances lowers `reserved` below the
 	// holds, after which a bond can no longer be released or forfeited in full (seeds 101 and
-	// 102 found it as a proxy deposit and a dispute bond that "could not be unreserved").
+	// 102 found it as a proxy deposit and a dispute bond that "could not be unreserved"). Root
+	// passes every call filter, so the runtime cannot refuse it; the README tells governance
+	// never to use it.
 	("Balances", "force_unreserve"),
 	("Council", "set_members"),
 	// Open motions that nobody closes fill the council's proposal limit; the harness makes

@@ -6,19 +6,35 @@
 //! runtime call. That is only sound while the runtime on chain is the one the node was built
 //! with, so the native path is **gated**: it answers only when, at that block,
 //!
-//! - the runtime's `spec_name` and `spec_version` are the node's
-//!   ([`salus_runtime::VERSION`]), and its `ConsentApi` has the node's version (checked once
-//!   per runtime code, by the hash of `:code`);
+//! - the runtime code (`:code`) is byte for byte the runtime the node embeds
+//!   ([`salus_runtime::WASM_BINARY`], compared by its blake2-256 hash): the same source built
+//!   the same way. Version numbers alone are not enough — a `spec_version` that a change forgot
+//!   to bump would let different logic answer;
+//! - its `spec_name`, `spec_version` and `ConsentApi` version are the node's
+//!   ([`salus_runtime::VERSION`]) — implied by the first, checked for clarity (both once per
+//!   runtime code, cached by the hash of `:code`);
 //! - the consent and identity pallets' storage versions on chain are the ones compiled in
 //!   (checked on every answer: a migration changes them).
 //!
-//! Otherwise (a runtime upgrade the node does not know yet) the answer comes from the runtime
-//! API (`ConsentApi::check_access_batch`, or `check_access` one by one on a runtime older than
+//! A node built from other sources than the chain's runtime (or whose wasm was built
+//! differently: a deterministic build tool's output differs byte for byte) therefore asks the
+//! runtime API: slower, never wrong. Otherwise too (a runtime upgrade the node does not know
+//! yet) the answer comes from the runtime API (`ConsentApi::check_access_batch`, or `check_access` one by one on a runtime older than
 //! version 2 of the API), which is always right and slower.
 //!
 //! **Shadowing.** With `--salus-shadow-every N` (N > 0) one native answer in N is also asked of
 //! the runtime API and compared; a mismatch is logged (target `salus::access`, level warn)
-//! and counted. `salus_accessStats` reports the counters.
+//! and counted. `salus_accessStats` reports the counters. Shadowing runs inside the request:
+//! a diagnostic mode, not one for peak hours.
+//!
+//! **Load.** Both methods run on the RPC server's blocking pool (`blocking`), never on the
+//! node's async workers; a batch takes at most [`MAX_BATCH`] queries, each of which reads and
+//! decodes the patient's ledger. Limit concurrent callers with the node's
+//! `--rpc-max-connections` and `--rpc-rate-limit`.
+//!
+//! **Panics.** The native decision never panics by design; if it did (or if the state backend
+//! failed, which `Ext` turns into a panic), the panic unwinds — the node's panic handler is
+//! told not to abort — and the answer comes from the runtime API.
 
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
 use pallet_consent::runtime_api::ConsentApi;
@@ -40,8 +56,8 @@ use std::{
 	},
 };
 
-/// The most queries one `salus_checkAccessBatch` takes.
-pub const MAX_BATCH: usize = 10_000;
+/// The most queries one `salus_checkAccessBatch` takes: the runtime API's own limit.
+pub const MAX_BATCH: usize = salus_primitives::MAX_ACCESS_BATCH as usize;
 
 /// The `ConsentApi` the node was built with, as its runtime declares it.
 type ConsentApiOf = dyn ConsentApi<Block, AccountId, Balance>;
@@ -66,7 +82,7 @@ pub trait SalusAccessApi<BlockHash> {
 	/// May `query.accessor` see `query.dataClass` of `query.patient`'s data for
 	/// `query.purpose`, at time `at_time` (milliseconds; default: the block's time), by the
 	/// state of block `at` (default: the best block)?
-	#[method(name = "checkAccess")]
+	#[method(name = "checkAccess", blocking)]
 	fn check_access(
 		&self,
 		query: AccessQuery<AccountId>,
@@ -91,7 +107,10 @@ pub trait SalusAccessApi<BlockHash> {
 /// Counters and the per-runtime-code verdict, shared by every connection.
 #[derive(Default)]
 pub struct AccessState {
+	/// The blake2-256 hash of the runtime the node embeds (`None`: built without one).
+	own_code: Option<[u8; 32]>,
 	/// Per hash of `:code`: may the native decision answer for blocks with that runtime?
+	/// (One entry per runtime the chain has had.)
 	compatible: Mutex<HashMap<H256, bool>>,
 	/// Shadow one native answer in this many (0: never).
 	shadow_every: u64,
@@ -104,7 +123,8 @@ pub struct AccessState {
 impl AccessState {
 	/// Counters starting at zero; one native answer in `shadow_every` is shadowed (0: none).
 	pub fn new(shadow_every: u64) -> Arc<Self> {
-		Arc::new(Self { shadow_every, ..Default::default() })
+		let own_code = salus_runtime::WASM_BINARY.map(sp_io::hashing::blake2_256);
+		Arc::new(Self { shadow_every, own_code, ..Default::default() })
 	}
 
 	fn stats(&self) -> AccessStats {
@@ -182,11 +202,22 @@ where
 	C::Api: ConsentApi<Block, AccountId, Balance> + Core<Block>,
 	B: Backend<Block> + Send + Sync + 'static,
 {
-	/// Whether the runtime at `hash` (whose `:code` hashes to `code`) is the node's.
-	fn native_allowed(&self, hash: H256, code: H256) -> Result<bool, ErrorObjectOwned> {
+	/// Whether the runtime at `hash` (whose `:code` trie hash is `code`, in `state`) is the
+	/// one the node embeds.
+	fn native_allowed(
+		&self,
+		hash: H256,
+		code: H256,
+		state: &B::State,
+	) -> Result<bool, ErrorObjectOwned> {
 		if let Some(known) = self.state.compatible.lock().ok().and_then(|m| m.get(&code).copied()) {
 			return Ok(known);
 		}
+		let on_chain = state
+			.storage(well_known_keys::CODE)
+			.map_err(|e| error(STATE_UNAVAILABLE, format!("state of block {hash:?}: {e}")))?
+			.map(|code| sp_io::hashing::blake2_256(&code));
+		let same_code = on_chain.is_some() && on_chain == self.state.own_code;
 		let version = self
 			.client
 			.runtime_api()
@@ -196,13 +227,14 @@ where
 		let api = |v: &sp_version::RuntimeVersion| {
 			v.apis.iter().find(|(id, _)| *id == ConsentApiOf::ID).map(|(_, v)| *v)
 		};
-		let allowed = version.spec_name == ours.spec_name
+		let allowed = same_code
+			&& version.spec_name == ours.spec_name
 			&& version.spec_version == ours.spec_version
 			&& api(&version) == api(ours);
 		if !allowed {
 			log::info!(
 				target: "salus::access",
-				"runtime {} v{} at {hash:?} is not the node's ({} v{}): access decisions come from the runtime API",
+				"runtime {} v{} at {hash:?} is not the one the node embeds ({} v{}): access decisions come from the runtime API",
 				version.spec_name, version.spec_version, ours.spec_name, ours.spec_version,
 			);
 		}
@@ -223,7 +255,9 @@ where
 		let failed = |e: sp_api::ApiError| error(RUNTIME_ERROR, format!("runtime API: {e}"));
 		let version = api.api_version::<ConsentApiOf>(hash).map_err(failed)?;
 		if version.unwrap_or(0) >= 2 {
-			api.check_access_batch(hash, queries.to_vec(), at_time).map_err(failed)
+			api.check_access_batch(hash, queries.to_vec(), at_time)
+				.map_err(failed)?
+				.ok_or_else(|| error(INVALID_PARAMS, "the runtime refused the batch as too large"))
 		} else {
 			queries
 				.iter()
@@ -259,11 +293,13 @@ where
 			.storage_hash(well_known_keys::CODE)
 			.map_err(|e| error(STATE_UNAVAILABLE, format!("state of block {hash:?}: {e}")))?
 			.unwrap_or_default();
-		if self.native_allowed(hash, code)? {
+		if self.native_allowed(hash, code, &state)? {
 			let mut overlay = sp_state_machine::OverlayedChanges::default();
 			let mut ext = sp_state_machine::Ext::new(&mut overlay, &state, None);
 			// A panic in native code (it must not happen) falls back to the runtime API.
 			let native = catch_unwind(AssertUnwindSafe(|| {
+				// The node's panic handler would abort the process: let this one unwind.
+				let _unwind = sp_panic_handler::AbortGuard::force_unwind();
 				sp_externalities::set_and_run_with_externalities(&mut ext, || {
 					decide_natively(queries, at_time)
 				})

@@ -222,6 +222,11 @@ impl AccessDecision {
 	}
 }
 
+/// The most queries one batch of access decisions (`ConsentApi::check_access_batch`, the
+/// node's `salus_checkAccessBatch`) answers: each reads and decodes a patient's ledger (up to
+/// about 19 KB), so a batch is a bounded amount of work for the node that answers it.
+pub const MAX_ACCESS_BATCH: u32 = 1_000;
+
 /// One question of a batch of access decisions (`ConsentApi::check_access_batch`): may
 /// `accessor` see `data_class` of `patient`'s data for `purpose`?
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]

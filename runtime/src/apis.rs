@@ -262,12 +262,16 @@ impl_runtime_apis! {
 		fn check_access_batch(
 			queries: Vec<salus_primitives::AccessQuery<AccountId>>,
 			at: Option<salus_primitives::Timestamp>,
-		) -> Vec<salus_primitives::AccessDecision> {
+		) -> Option<Vec<salus_primitives::AccessDecision>> {
+			if queries.len() > salus_primitives::MAX_ACCESS_BATCH as usize {
+				return None;
+			}
 			let at = at.unwrap_or_else(pallet_timestamp::Now::<Runtime>::get);
-			queries
+			let answers = queries
 				.into_iter()
 				.map(|q| Consent::check_access(&q.patient, &q.accessor, q.data_class, q.purpose, at))
-				.collect()
+				.collect();
+			Some(answers)
 		}
 	}
 

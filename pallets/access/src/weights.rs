@@ -81,8 +81,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn request_access() -> Weight {
 		// Proof size, measured: `2476`
 		// Proof size, estimated: `6196`
-		// Minimum execution time: 8_587_391_000 picoseconds.
-		Weight::from_parts(9_561_946_000, 0)
+		// Minimum execution time: 8_160_111_000 picoseconds.
+		Weight::from_parts(8_644_117_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn approve_request() -> Weight {
 		// Proof size, measured: `17293`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 14_479_385_000 picoseconds.
-		Weight::from_parts(15_130_434_000, 0)
+		// Minimum execution time: 13_654_070_000 picoseconds.
+		Weight::from_parts(13_963_529_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(43_u64))
@@ -141,8 +141,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn deny_request() -> Weight {
 		// Proof size, measured: `13922`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 6_682_394_000 picoseconds.
-		Weight::from_parts(6_923_625_000, 0)
+		// Minimum execution time: 5_765_357_000 picoseconds.
+		Weight::from_parts(6_331_967_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -162,8 +162,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn cancel_request() -> Weight {
 		// Proof size, measured: `2154`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 5_485_813_000 picoseconds.
-		Weight::from_parts(5_922_210_000, 0)
+		// Minimum execution time: 4_807_362_000 picoseconds.
+		Weight::from_parts(5_056_248_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -199,8 +199,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn declare_emergency() -> Weight {
 		// Proof size, measured: `20986`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 12_348_334_000 picoseconds.
-		Weight::from_parts(13_460_476_000, 0)
+		// Minimum execution time: 10_822_887_000 picoseconds.
+		Weight::from_parts(11_468_696_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(42_u64))
@@ -226,8 +226,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn acknowledge_emergency() -> Weight {
 		// Proof size, measured: `15688`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 5_275_470_000 picoseconds.
-		Weight::from_parts(5_681_820_000, 0)
+		// Minimum execution time: 4_873_657_000 picoseconds.
+		Weight::from_parts(5_064_273_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -273,8 +273,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn contest_emergency() -> Weight {
 		// Proof size, measured: `4286`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 9_757_412_000 picoseconds.
-		Weight::from_parts(10_363_488_000, 0)
+		// Minimum execution time: 9_379_394_000 picoseconds.
+		Weight::from_parts(10_039_240_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(T::DbWeight::get().reads(24_u64))
 			.saturating_add(T::DbWeight::get().writes(14_u64))
@@ -304,16 +304,48 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn log_disclosure() -> Weight {
 		// Proof size, measured: `17292`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 5_908_244_000 picoseconds.
-		Weight::from_parts(6_246_689_000, 0)
+		// Minimum execution time: 5_695_346_000 picoseconds.
+		Weight::from_parts(5_827_503_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
-	// Placeholder until scripts/benchmark-pallets.sh regenerates this file: n × log_disclosure.
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Patients` (r:64 w:0)
+	/// Proof: `HealthIdentity::Patients` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Practitioners` (r:1 w:0)
+	/// Proof: `HealthIdentity::Practitioners` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Providers` (r:1 w:0)
+	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(255), added: 2730, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Ledgers` (r:64 w:0)
+	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
+	/// Storage: `Access::DisclosureCount` (r:64 w:64)
+	/// Proof: `Access::DisclosureCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Access::DisclosurePages` (r:64 w:64)
+	/// Proof: `Access::DisclosurePages` (`max_values`: None, `max_size`: Some(3933), added: 6408, mode: `MaxEncodedLen`)
+	/// Storage: `Access::NextDisclosureId` (r:1 w:1)
+	/// Proof: `Access::NextDisclosureId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
+	/// Storage: `Access::DisclosureParties` (r:0 w:64)
+	/// Proof: `Access::DisclosureParties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 64]`.
 	fn log_disclosures(n: u32, ) -> Weight {
-		Self::log_disclosure().saturating_mul(n.into())
+		// Proof size, measured: `1338 + n * (16017 ±0)`
+		// Proof size, estimated: `3766 + n * (21413 ±0)`
+		// Minimum execution time: 5_489_399_000 picoseconds.
+		Weight::from_parts(5_489_399_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			// Standard error: 288_035_930
+			.saturating_add(Weight::from_parts(5_097_861_834, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 21413).saturating_mul(n.into()))
 	}
 	/// Storage: `Access::DisclosurePages` (r:1 w:1)
 	/// Proof: `Access::DisclosurePages` (`max_values`: None, `max_size`: Some(3933), added: 6408, mode: `MaxEncodedLen`)
@@ -328,8 +360,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn prune_disclosures() -> Weight {
 		// Proof size, measured: `8858`
 		// Proof size, estimated: `89822`
-		// Minimum execution time: 67_112_278_000 picoseconds.
-		Weight::from_parts(70_651_797_000, 0)
+		// Minimum execution time: 76_823_003_000 picoseconds.
+		Weight::from_parts(89_084_334_000, 0)
 			.saturating_add(Weight::from_parts(0, 89822))
 			.saturating_add(T::DbWeight::get().reads(66_u64))
 			.saturating_add(T::DbWeight::get().writes(97_u64))
@@ -347,8 +379,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn expire_request() -> Weight {
 		// Proof size, measured: `1122`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 4_575_268_000 picoseconds.
-		Weight::from_parts(4_691_436_000, 0)
+		// Minimum execution time: 4_787_907_000 picoseconds.
+		Weight::from_parts(9_042_924_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -394,8 +426,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn escalate_review() -> Weight {
 		// Proof size, measured: `3982`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 6_824_429_000 picoseconds.
-		Weight::from_parts(7_031_799_000, 0)
+		// Minimum execution time: 10_652_339_000 picoseconds.
+		Weight::from_parts(14_790_287_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
@@ -407,8 +439,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn clear_rate_window() -> Weight {
 		// Proof size, measured: `3618`
 		// Proof size, estimated: `7087`
-		// Minimum execution time: 697_646_000 picoseconds.
-		Weight::from_parts(774_089_000, 0)
+		// Minimum execution time: 657_271_000 picoseconds.
+		Weight::from_parts(784_389_000, 0)
 			.saturating_add(Weight::from_parts(0, 7087))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -442,8 +474,8 @@ impl WeightInfo for () {
 	fn request_access() -> Weight {
 		// Proof size, measured: `2476`
 		// Proof size, estimated: `6196`
-		// Minimum execution time: 8_587_391_000 picoseconds.
-		Weight::from_parts(9_561_946_000, 0)
+		// Minimum execution time: 8_160_111_000 picoseconds.
+		Weight::from_parts(8_644_117_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
@@ -479,8 +511,8 @@ impl WeightInfo for () {
 	fn approve_request() -> Weight {
 		// Proof size, measured: `17293`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 14_479_385_000 picoseconds.
-		Weight::from_parts(15_130_434_000, 0)
+		// Minimum execution time: 13_654_070_000 picoseconds.
+		Weight::from_parts(13_963_529_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(43_u64))
@@ -502,8 +534,8 @@ impl WeightInfo for () {
 	fn deny_request() -> Weight {
 		// Proof size, measured: `13922`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 6_682_394_000 picoseconds.
-		Weight::from_parts(6_923_625_000, 0)
+		// Minimum execution time: 5_765_357_000 picoseconds.
+		Weight::from_parts(6_331_967_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
@@ -523,8 +555,8 @@ impl WeightInfo for () {
 	fn cancel_request() -> Weight {
 		// Proof size, measured: `2154`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 5_485_813_000 picoseconds.
-		Weight::from_parts(5_922_210_000, 0)
+		// Minimum execution time: 4_807_362_000 picoseconds.
+		Weight::from_parts(5_056_248_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -560,8 +592,8 @@ impl WeightInfo for () {
 	fn declare_emergency() -> Weight {
 		// Proof size, measured: `20986`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 12_348_334_000 picoseconds.
-		Weight::from_parts(13_460_476_000, 0)
+		// Minimum execution time: 10_822_887_000 picoseconds.
+		Weight::from_parts(11_468_696_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(42_u64))
@@ -587,8 +619,8 @@ impl WeightInfo for () {
 	fn acknowledge_emergency() -> Weight {
 		// Proof size, measured: `15688`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 5_275_470_000 picoseconds.
-		Weight::from_parts(5_681_820_000, 0)
+		// Minimum execution time: 4_873_657_000 picoseconds.
+		Weight::from_parts(5_064_273_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
@@ -634,8 +666,8 @@ impl WeightInfo for () {
 	fn contest_emergency() -> Weight {
 		// Proof size, measured: `4286`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 9_757_412_000 picoseconds.
-		Weight::from_parts(10_363_488_000, 0)
+		// Minimum execution time: 9_379_394_000 picoseconds.
+		Weight::from_parts(10_039_240_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(RocksDbWeight::get().reads(24_u64))
 			.saturating_add(RocksDbWeight::get().writes(14_u64))
@@ -665,16 +697,48 @@ impl WeightInfo for () {
 	fn log_disclosure() -> Weight {
 		// Proof size, measured: `17292`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 5_908_244_000 picoseconds.
-		Weight::from_parts(6_246_689_000, 0)
+		// Minimum execution time: 5_695_346_000 picoseconds.
+		Weight::from_parts(5_827_503_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
-	// Placeholder until scripts/benchmark-pallets.sh regenerates this file: n × log_disclosure.
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Patients` (r:64 w:0)
+	/// Proof: `HealthIdentity::Patients` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Practitioners` (r:1 w:0)
+	/// Proof: `HealthIdentity::Practitioners` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// Storage: `HealthIdentity::Providers` (r:1 w:0)
+	/// Proof: `HealthIdentity::Providers` (`max_values`: None, `max_size`: Some(255), added: 2730, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Ledgers` (r:64 w:0)
+	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
+	/// Storage: `Access::DisclosureCount` (r:64 w:64)
+	/// Proof: `Access::DisclosureCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Access::DisclosurePages` (r:64 w:64)
+	/// Proof: `Access::DisclosurePages` (`max_values`: None, `max_size`: Some(3933), added: 6408, mode: `MaxEncodedLen`)
+	/// Storage: `Access::NextDisclosureId` (r:1 w:1)
+	/// Proof: `Access::NextDisclosureId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
+	/// Storage: `Access::DisclosureParties` (r:0 w:64)
+	/// Proof: `Access::DisclosureParties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 64]`.
 	fn log_disclosures(n: u32, ) -> Weight {
-		Self::log_disclosure().saturating_mul(n.into())
+		// Proof size, measured: `1338 + n * (16017 ±0)`
+		// Proof size, estimated: `3766 + n * (21413 ±0)`
+		// Minimum execution time: 5_489_399_000 picoseconds.
+		Weight::from_parts(5_489_399_000, 0)
+			.saturating_add(Weight::from_parts(0, 3766))
+			// Standard error: 288_035_930
+			.saturating_add(Weight::from_parts(5_097_861_834, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 21413).saturating_mul(n.into()))
 	}
 	/// Storage: `Access::DisclosurePages` (r:1 w:1)
 	/// Proof: `Access::DisclosurePages` (`max_values`: None, `max_size`: Some(3933), added: 6408, mode: `MaxEncodedLen`)
@@ -689,8 +753,8 @@ impl WeightInfo for () {
 	fn prune_disclosures() -> Weight {
 		// Proof size, measured: `8858`
 		// Proof size, estimated: `89822`
-		// Minimum execution time: 67_112_278_000 picoseconds.
-		Weight::from_parts(70_651_797_000, 0)
+		// Minimum execution time: 76_823_003_000 picoseconds.
+		Weight::from_parts(89_084_334_000, 0)
 			.saturating_add(Weight::from_parts(0, 89822))
 			.saturating_add(RocksDbWeight::get().reads(66_u64))
 			.saturating_add(RocksDbWeight::get().writes(97_u64))
@@ -708,8 +772,8 @@ impl WeightInfo for () {
 	fn expire_request() -> Weight {
 		// Proof size, measured: `1122`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 4_575_268_000 picoseconds.
-		Weight::from_parts(4_691_436_000, 0)
+		// Minimum execution time: 4_787_907_000 picoseconds.
+		Weight::from_parts(9_042_924_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -755,8 +819,8 @@ impl WeightInfo for () {
 	fn escalate_review() -> Weight {
 		// Proof size, measured: `3982`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 6_824_429_000 picoseconds.
-		Weight::from_parts(7_031_799_000, 0)
+		// Minimum execution time: 10_652_339_000 picoseconds.
+		Weight::from_parts(14_790_287_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(RocksDbWeight::get().reads(22_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
@@ -768,8 +832,8 @@ impl WeightInfo for () {
 	fn clear_rate_window() -> Weight {
 		// Proof size, measured: `3618`
 		// Proof size, estimated: `7087`
-		// Minimum execution time: 697_646_000 picoseconds.
-		Weight::from_parts(774_089_000, 0)
+		// Minimum execution time: 657_271_000 picoseconds.
+		Weight::from_parts(784_389_000, 0)
 			.saturating_add(Weight::from_parts(0, 7087))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))

@@ -40,10 +40,12 @@ sp_api::decl_runtime_apis! {
 		/// [`check_access`](ConsentApi::check_access) for many queries at once, all at the
 		/// same time `at` (default: the block's): one answer per query, in order. One call
 		/// instead of one per query saves the round trip and the runtime call's fixed cost.
+		/// `None` (nothing answered) for more than
+		/// [`MAX_ACCESS_BATCH`](salus_primitives::MAX_ACCESS_BATCH) queries.
 		#[api_version(2)]
 		fn check_access_batch(
 			queries: Vec<AccessQuery<AccountId>>,
 			at: Option<Timestamp>,
-		) -> Vec<AccessDecision>;
+		) -> Option<Vec<AccessDecision>>;
 	}
 }

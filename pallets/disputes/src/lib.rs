@@ -775,7 +775,8 @@ pub mod pallet {
 		/// - `BadOrigin` - not the appeal origin
 		/// - [`Error::DisputeNotFound`] - no open dispute has this id
 		/// - [`Error::NoRulingDue`] - the dispute is neither appealed nor referred
-		/// - [`Error::RulingPeriodOver`] - the time to rule is over
+		/// - [`Error::RulingPeriodOver`] - the time to rule is over (never for a referred
+		///   emergency, which waits for a ruling however long it takes)
 		#[pallet::call_index(5)]
 		#[pallet::weight(
 			T::WeightInfo::rule_on_appeal(T::MaxArbitrators::get())
@@ -792,7 +793,10 @@ pub mod pallet {
 			let now = Self::now();
 			let appeal_bond_returned = match &dispute.stage {
 				Stage::Referred { ends } => {
-					ensure!(now <= *ends, Error::<T>::RulingPeriodOver);
+					// A referred emergency never lapses: the appeal origin may rule on it
+					// whenever it does (a motion that closes after `ends` still counts).
+					let emergency = matches!(dispute.subject, DisputeSubject::Emergency(_));
+					ensure!(emergency || now <= *ends, Error::<T>::RulingPeriodOver);
 					None
 				},
 				Stage::Appealed { verdict: appealed, appellant, bond, ends } => {

@@ -144,8 +144,11 @@ fn check_access_batch_answers_each_query_as_check_access_does() {
 			}
 		}
 		for at in [None, Some(now + 2_000)] {
-			let batch: Vec<AccessDecision> =
-				api_call("ConsentApi_check_access_batch", (queries.clone(), at));
+			let batch: Vec<AccessDecision> = api_call::<Option<Vec<AccessDecision>>>(
+				"ConsentApi_check_access_batch",
+				(queries.clone(), at),
+			)
+			.expect("a batch within the limit is answered");
 			let one_by_one: Vec<AccessDecision> = queries
 				.iter()
 				.map(|q| {
@@ -160,10 +163,19 @@ fn check_access_batch_answers_each_query_as_check_access_does() {
 			assert_eq!(batch[0].is_permit(), at.is_none());
 			assert_eq!(batch.iter().filter(|d| d.is_permit()).count(), usize::from(at.is_none()));
 		}
-		let empty: Vec<AccessDecision> = api_call(
+		let empty: Option<Vec<AccessDecision>> = api_call(
 			"ConsentApi_check_access_batch",
 			(Vec::<AccessQuery<AccountId>>::new(), None::<u64>),
 		);
-		assert!(empty.is_empty());
+		assert_eq!(empty, Some(Vec::new()));
+		// More than the limit: nothing is answered (the node turns this into an error).
+		let limit = salus_primitives::MAX_ACCESS_BATCH as usize;
+		let too_many = vec![queries[0].clone(); limit + 1];
+		let refused: Option<Vec<AccessDecision>> =
+			api_call("ConsentApi_check_access_batch", (too_many.clone(), None::<u64>));
+		assert_eq!(refused, None);
+		let at_limit: Option<Vec<AccessDecision>> =
+			api_call("ConsentApi_check_access_batch", (too_many[..limit].to_vec(), None::<u64>));
+		assert_eq!(at_limit.map(|answers| answers.len()), Some(limit));
 	});
 }
