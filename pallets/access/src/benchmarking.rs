@@ -150,6 +150,21 @@ fn queue_review<T: Config>(id: EmergencyId) -> Timestamp {
 	now
 }
 
+/// `practitioner` logs all but one entry of the first page of `patient`'s disclosure log, so
+/// that the next entry fills the page (the worst case of logging one).
+fn fill_page_but_one<T: Config>(practitioner: &T::AccountId, patient: &T::AccountId) {
+	for _ in 1..T::DisclosurePageSize::get() {
+		Access::<T>::log_disclosure(
+			RawOrigin::Signed(practitioner.clone()).into(),
+			patient.clone(),
+			DataClass::Allergies,
+			Purpose::EmergencyTreatment,
+			Some(H256::repeat_byte(4)),
+		)
+		.expect("disclosure logged");
+	}
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -290,16 +305,7 @@ mod benchmarks {
 			H256::repeat_byte(2),
 		)
 		.expect("emergency declared");
-		for _ in 1..T::DisclosurePageSize::get() {
-			Access::<T>::log_disclosure(
-				RawOrigin::Signed(practitioner.clone()).into(),
-				patient.clone(),
-				DataClass::Allergies,
-				Purpose::EmergencyTreatment,
-				Some(H256::repeat_byte(4)),
-			)
-			.expect("disclosure logged");
-		}
+		fill_page_but_one::<T>(&practitioner, &patient);
 
 		#[extrinsic_call]
 		_(
@@ -337,16 +343,7 @@ mod benchmarks {
 				source: GrantSource::Request(request),
 			};
 			T::AccessControl::grant(patient, grant).expect("grant recorded");
-			for _ in 1..T::DisclosurePageSize::get() {
-				Access::<T>::log_disclosure(
-					RawOrigin::Signed(practitioner.clone()).into(),
-					patient.clone(),
-					DataClass::Allergies,
-					Purpose::EmergencyTreatment,
-					Some(H256::repeat_byte(4)),
-				)
-				.expect("disclosure logged");
-			}
+			fill_page_but_one::<T>(&practitioner, patient);
 		}
 		let entries: BoundedVec<_, T::MaxDisclosureBatch> = patients
 			.iter()
