@@ -30,6 +30,10 @@ struct Cli {
 	/// Seconds between progress lines on stderr (0: none).
 	#[arg(long, default_value_t = 10)]
 	progress: u64,
+	/// Rebuild the in-memory state from its live key-values every this many blocks (0: never);
+	/// keeps a long run's memory flat.
+	#[arg(long, default_value_t = 2000)]
+	compact_every: u32,
 	/// Print the summary as JSON on stdout.
 	#[arg(long)]
 	json: bool,
@@ -55,6 +59,7 @@ fn main() {
 		trace_from_block: cli.trace_from_block,
 		progress: (cli.progress > 0).then(|| Duration::from_secs(cli.progress)),
 		time_limit: (cli.seconds > 0).then(|| Duration::from_secs(cli.seconds)),
+		compact_every: cli.compact_every,
 	});
 	if cli.json {
 		println!("{}", serde_json::to_string_pretty(&summary.to_json()).unwrap_or_default());
