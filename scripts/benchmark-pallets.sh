@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
-# Usage: scripts/benchmark-pallets.sh [pallet-dir...]
+# Usage: scripts/benchmark-pallets.sh [--debug] [pallet-dir...]
 #
-# Regenerates src/weights.rs of every Salus pallet under pallets/ (or of the named pallet
-# directories) by running the node's `benchmark pallet` command against the dev runtime. The
-# weights are written only by this script, from scripts/weight-template.hbs.
+# Regenerates the weights of every Salus pallet under pallets/ (or of the named pallet
+# directories) with the node's `benchmark pallet` command against the dev runtime:
+#
+# * runtime/src/weights/<pallet>.rs — what the runtime charges: the weights as this runtime
+#   wires the pallet (its hooks, its currency, its registries), from scripts/runtime-weight-
+#   template.hbs. Also for `pallet_balances`, the reference every Salus call is compared with.
+# * pallets/<dir>/src/weights.rs — the pallet's own `WeightInfo` trait, with the same kind of
+#   measurement as the defaults for another runtime (`SubstrateWeight<T>`) and for the mocks
+#   (`()`), from scripts/weight-template.hbs. A second run: the two files may differ by noise.
+#
+# By default the weights come from the release benchmark node
+# ($CARGO_TARGET_DIR/benchmark/salus-node, built by `scripts/build-release.sh --benchmarks` if
+# it is missing). `--debug` uses the debug node of scripts/test.sh instead, for a quick look;
+# never commit weights from it. Each file's header says which build measured it.
 #
 # STEPS and REPEAT (defaults 50 and 20) set the sampling; run on the reference machine.
 set -euo pipefail
@@ -12,7 +23,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 STEPS="${STEPS:-50}"
 REPEAT="${REPEAT:-20}"
 
-salus_build
+build="release (\`benchmark\` profile: release settings with \`runtime-benchmarks\`)"
+if [[ "${1:-}" == "--debug" ]]; then
+	shift
+	build="debug (not for committing)"
+	salus_build
+	node="$SALUS_NODE"
+else
+	node="$CARGO_TARGET_DIR/benchmark/salus-node"
+	[[ -x "$node" ]] || "$SALUS_ROOT/scripts/build-release.sh" --benchmarks
+fi
+[[ -x "$node" ]] || die "no benchmark node at $node"
 
 if (($#)); then
 	dirs=("$@")
@@ -20,16 +41,17 @@ else
 	shopt -s nullglob
 	dirs=("$SALUS_ROOT"/pallets/*/)
 fi
-((${#dirs[@]})) || { log "no pallets under pallets/: nothing to benchmark"; exit 0; }
 
-for dir in "${dirs[@]}"; do
-	dir="${dir%/}"
-	manifest="$dir/Cargo.toml"
-	[[ -f "$manifest" ]] || die "$dir has no Cargo.toml"
-	crate="$(sed -n 's/^name *= *"\(.*\)"/\1/p' "$manifest" | head -n1)"
-	pallet="${crate//-/_}"
-	log "benchmarking $pallet -> $dir/src/weights.rs"
-	"$SALUS_NODE" benchmark pallet \
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+printf '//! Measured by a %s build of `salus-node`.\n//!\n' "$build" >"$work/header"
+
+# Runs `benchmark pallet` for $1 with template $2 into $3, and removes this machine's paths from
+# the command line the header records.
+bench() {
+	local pallet="$1" template="$2" output="$3"
+	log "benchmarking $pallet -> ${output#"$SALUS_ROOT"/}"
+	"$node" benchmark pallet \
 		--chain dev \
 		--pallet "$pallet" \
 		--extrinsic '*' \
@@ -37,11 +59,25 @@ for dir in "${dirs[@]}"; do
 		--steps "$STEPS" \
 		--repeat "$REPEAT" \
 		--heap-pages 4096 \
-		--template "$SALUS_ROOT/scripts/weight-template.hbs" \
-		--output "$dir/src/weights.rs"
-	# The command line in the header names the binary, the template and the output by their
-	# paths on this machine: keep the binary's name and the paths in the repository, so that
-	# the generated file says nothing about where it was generated.
+		--header "$work/header" \
+		--template "$template" \
+		--output "$output"
 	sed -i -e "s|^//! .*/salus-node\$|//! salus-node|" -e "s|^//! $SALUS_ROOT/|//! |" \
-		"$dir/src/weights.rs"
+		-e "s|^//! $work/header\$|//! (header)|" "$output"
+}
+
+mkdir -p "$SALUS_ROOT/runtime/src/weights"
+for dir in "${dirs[@]}"; do
+	dir="${dir%/}"
+	manifest="$dir/Cargo.toml"
+	[[ -f "$manifest" ]] || die "$dir has no Cargo.toml"
+	crate="$(sed -n 's/^name *= *"\(.*\)"/\1/p' "$manifest" | head -n1)"
+	pallet="${crate//-/_}"
+	bench "$pallet" "$SALUS_ROOT/scripts/runtime-weight-template.hbs" \
+		"$SALUS_ROOT/runtime/src/weights/$pallet.rs"
+	bench "$pallet" "$SALUS_ROOT/scripts/weight-template.hbs" "$dir/src/weights.rs"
 done
+if ((!$#)); then
+	bench pallet_balances "$SALUS_ROOT/scripts/runtime-weight-template.hbs" \
+		"$SALUS_ROOT/runtime/src/weights/pallet_balances.rs"
+fi

@@ -1061,7 +1061,9 @@ pub fn compact(ext: &mut sp_io::TestExternalities) -> Result<(), String> {
 					let (k, v) = pair.map_err(|e| format!("compact: {e}"))?;
 					data.insert(k, v);
 				}
-				storage.children_default.insert(child.to_vec(), StorageChild { data, child_info });
+				storage
+					.children_default
+					.insert(child.to_vec(), StorageChild { data, child_info });
 			},
 			None => {
 				storage.top.insert(key, value);

@@ -1,5 +1,5 @@
 //! Benchmarks of every call and of the two cleanup steps, each in its worst case: the patient's
-//! lists full, its consent ledger full (every consent checked by a decision, ended grants to
+//! lists full, its consent ledger full (every consent checked by a decision, an ended grant to
 //! drop before a new grant), the disclosure page as long as it gets.
 // Benchmark setup that cannot proceed should stop the benchmark loudly.
 #![allow(clippy::expect_used)]
@@ -40,7 +40,7 @@ fn patient_and_practitioner<T: Config>() -> (T::AccountId, T::AccountId, Provide
 }
 
 /// Fills `patient`'s grants to the registry's cap with grants to `provider` that end at once,
-/// so the next grant must first drop them all.
+/// so the next grant must first drop one (the oldest) to make room.
 fn fill_ended_grants<T: Config>(patient: &T::AccountId, provider: ProviderId) {
 	let now = T::AccessControl::now();
 	for request in 0..1_000u64 {
@@ -191,7 +191,7 @@ mod benchmarks {
 	}
 
 	/// Worst case: the last of a full pending list is approved into a full consent ledger
-	/// whose grants have all ended and are dropped first; its bounty is paid, and the
+	/// whose grants have all ended (the oldest is dropped first); its bounty is paid, and the
 	/// (vouched) patient earns rewards as wired.
 	#[benchmark]
 	fn approve_request() {
@@ -238,7 +238,7 @@ mod benchmarks {
 	}
 
 	/// Worst case: the patient's open reviews one short of full, its consent ledger full with
-	/// every grant ended (dropped first); the provider's rate window one short of its limit,
+	/// every grant ended (the oldest dropped first); the provider's rate window one short of its limit,
 	/// with as many practitioners and patients as it holds, and the practitioner one short of
 	/// its own.
 	#[benchmark]

@@ -731,7 +731,7 @@ pub mod pallet {
 		}
 
 		/// Records `grant` for `patient`; see [`salus_primitives::AccessControl::grant`]. When
-		/// the ledger is at `MaxGrants`, grants that have ended make room first.
+		/// the ledger is at `MaxGrants`, the oldest grant that has ended makes room first.
 		pub(crate) fn do_grant(
 			patient: &T::AccountId,
 			grant: Grant<T::AccountId>,
@@ -744,16 +744,20 @@ pub mod pallet {
 			// Fail before making room, so that a grant that cannot be recorded changes nothing.
 			NextConsentId::<T>::get().checked_add(1).ok_or(ArithmeticError::Overflow)?;
 			if ledger.grants() >= T::MaxGrants::get() {
-				let ended: alloc::vec::Vec<ConsentId> = ledger
+				// Room for one: the oldest grant that has ended goes, the others stay (a grant
+				// costs one removal at most, however many have ended; `prune_consent` takes
+				// the rest).
+				let ended = ledger
 					.consents
 					.iter()
-					.filter(|consent| !consent.is_patients() && consent.ended_at(now).is_some())
-					.map(|consent| consent.id)
-					.collect();
-				ledger.consents.retain(|consent| !ended.contains(&consent.id));
-				for id in ended {
-					ConsentPatient::<T>::remove(id);
-					Self::deposit_event(Event::ConsentPruned { patient: patient.clone(), id });
+					.position(|consent| !consent.is_patients() && consent.ended_at(now).is_some());
+				if let Some(position) = ended {
+					let dropped = ledger.consents.remove(position);
+					ConsentPatient::<T>::remove(dropped.id);
+					Self::deposit_event(Event::ConsentPruned {
+						patient: patient.clone(),
+						id: dropped.id,
+					});
 				}
 			}
 			ensure!(ledger.grants() < T::MaxGrants::get(), Error::<T>::TooManyGrants);

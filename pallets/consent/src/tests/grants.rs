@@ -77,6 +77,33 @@ fn at_max_grants_ended_grants_make_room() {
 }
 
 #[test]
+fn at_max_grants_only_the_oldest_ended_grant_makes_room() {
+	build_and_execute(|| {
+		// Both grants end together: a new grant drops one of them, not both, so that a grant
+		// costs one removal at most however many grants have ended.
+		let first = Consent::grant(&1, request_grant(1, START + 10)).unwrap();
+		let second = Consent::grant(&1, request_grant(2, START + 10)).unwrap();
+		Now::set(START + 10);
+		let third = Consent::grant(&1, request_grant(3, START + 60)).unwrap();
+		let ids: Vec<_> = Consent::consents_of(&1).iter().map(|c| c.id).collect();
+		assert_eq!(ids, [second, third]);
+		assert_eq!(ConsentPatient::<Test>::get(first), None);
+		assert_eq!(ConsentPatient::<Test>::get(second), Some(1));
+		let pruned = System::events()
+			.iter()
+			.filter(|record| {
+				matches!(record.event, RuntimeEvent::Consent(Event::ConsentPruned { .. }))
+			})
+			.count();
+		assert_eq!(pruned, 1);
+		// The next grant takes the other ended one.
+		let fourth = Consent::grant(&1, request_grant(4, START + 60)).unwrap();
+		let ids: Vec<_> = Consent::consents_of(&1).iter().map(|c| c.id).collect();
+		assert_eq!(ids, [third, fourth]);
+	});
+}
+
+#[test]
 fn for_a_non_patient_fails_with_not_registered() {
 	build_and_execute(|| {
 		assert_noop!(
