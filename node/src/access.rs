@@ -36,11 +36,17 @@
 //! failed, which `Ext` turns into a panic), the panic unwinds — the node's panic handler is
 //! told not to abort — and the answer comes from the runtime API.
 
-use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
+use crate::access_changes::AccessChange;
+use jsonrpsee::{
+	core::{RpcResult, SubscriptionResult},
+	proc_macros::rpc,
+	types::ErrorObjectOwned,
+	PendingSubscriptionSink,
+};
 use pallet_consent::runtime_api::ConsentApi;
 use salus_primitives::{AccessDecision, AccessQuery, Timestamp};
 use salus_runtime::{opaque::Block, AccountId, Balance, Runtime};
-use sc_client_api::{Backend, StateBackend, TrieCacheContext};
+use sc_client_api::{Backend, BlockchainEvents, StateBackend, TrieCacheContext};
 use serde::{Deserialize, Serialize};
 use sp_api::{ApiExt, Core, ProvideRuntimeApi, RuntimeApiInfo};
 use sp_blockchain::HeaderBackend;
@@ -102,6 +108,16 @@ pub trait SalusAccessApi<BlockHash> {
 	/// How often each path answered (and how often shadowing disagreed).
 	#[method(name = "accessStats")]
 	fn access_stats(&self) -> RpcResult<AccessStats>;
+
+	/// Pushes an [`AccessChange`] whenever a decision about one of `patients` (at most
+	/// [`crate::access_changes::MAX_WATCHED_PATIENTS`]) may have changed in the best chain, so that an EHR can cache
+	/// decisions until told otherwise: see [`crate::access_changes`].
+	#[subscription(
+		name = "subscribeAccessChanges" => "accessChanges",
+		unsubscribe = "unsubscribeAccessChanges",
+		item = AccessChange
+	)]
+	async fn subscribe_access_changes(&self, patients: Vec<AccountId>) -> SubscriptionResult;
 }
 
 /// Counters and the per-runtime-code verdict, shared by every connection.
@@ -150,19 +166,24 @@ impl<C, B> SalusAccess<C, B> {
 	pub fn new(client: Arc<C>, backend: Arc<B>, state: Arc<AccessState>) -> Self {
 		Self { client, backend, state, _block: PhantomData }
 	}
+
+	/// The client.
+	pub(crate) fn client(&self) -> &Arc<C> {
+		&self.client
+	}
 }
 
 /// Why an answer could not be given.
-fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
+pub(crate) fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
 	ErrorObjectOwned::owned(code, message.into(), None::<()>)
 }
 
-const INVALID_PARAMS: i32 = -32602;
+pub(crate) const INVALID_PARAMS: i32 = -32602;
 const STATE_UNAVAILABLE: i32 = 9001;
 const RUNTIME_ERROR: i32 = 9002;
 
 /// Whether the pallets' storage versions in the current externalities are the compiled ones.
-fn storage_versions_match() -> bool {
+pub(crate) fn storage_versions_match() -> bool {
 	use frame_support::traits::{GetStorageVersion, StorageVersion};
 	type Consent = pallet_consent::Pallet<Runtime>;
 	type Identity = pallet_health_identity::Pallet<Runtime>;
@@ -204,7 +225,7 @@ where
 {
 	/// Whether the runtime at `hash` (whose `:code` trie hash is `code`, in `state`) is the
 	/// one the node embeds.
-	fn native_allowed(
+	pub(crate) fn native_allowed(
 		&self,
 		hash: H256,
 		code: H256,
@@ -276,6 +297,37 @@ where
 		}
 	}
 
+	/// Runs `f` natively over the state of block `hash` when the runtime there is the one the
+	/// node embeds (the gate of the module docs); `Ok(None)` when it is not, or when `f`
+	/// returned `None` or panicked.
+	pub(crate) fn with_native_state<R>(
+		&self,
+		hash: H256,
+		f: impl FnOnce() -> Option<R>,
+	) -> Result<Option<R>, ErrorObjectOwned> {
+		let state = self
+			.backend
+			.state_at(hash, TrieCacheContext::Untrusted)
+			.map_err(|e| error(STATE_UNAVAILABLE, format!("no state for block {hash:?}: {e}")))?;
+		let code = state
+			.storage_hash(well_known_keys::CODE)
+			.map_err(|e| error(STATE_UNAVAILABLE, format!("state of block {hash:?}: {e}")))?
+			.unwrap_or_default();
+		if !self.native_allowed(hash, code, &state)? {
+			return Ok(None);
+		}
+		let mut overlay = sp_state_machine::OverlayedChanges::default();
+		let mut ext = sp_state_machine::Ext::new(&mut overlay, &state, None);
+		// A panic in native code (it must not happen) counts as "not natively".
+		Ok(catch_unwind(AssertUnwindSafe(|| {
+			// The node's panic handler would abort the process: let this one unwind.
+			let _unwind = sp_panic_handler::AbortGuard::force_unwind();
+			sp_externalities::set_and_run_with_externalities(&mut ext, f)
+		}))
+		.ok()
+		.flatten())
+	}
+
 	/// The decisions for `queries` by the state of block `at` (default: the best block).
 	fn decide(
 		&self,
@@ -285,32 +337,10 @@ where
 	) -> Result<Vec<AccessDecision>, ErrorObjectOwned> {
 		let hash = at.unwrap_or_else(|| self.client.info().best_hash);
 		let count = queries.len() as u64;
-		let state = self
-			.backend
-			.state_at(hash, TrieCacheContext::Untrusted)
-			.map_err(|e| error(STATE_UNAVAILABLE, format!("no state for block {hash:?}: {e}")))?;
-		let code = state
-			.storage_hash(well_known_keys::CODE)
-			.map_err(|e| error(STATE_UNAVAILABLE, format!("state of block {hash:?}: {e}")))?
-			.unwrap_or_default();
-		if self.native_allowed(hash, code, &state)? {
-			let mut overlay = sp_state_machine::OverlayedChanges::default();
-			let mut ext = sp_state_machine::Ext::new(&mut overlay, &state, None);
-			// A panic in native code (it must not happen) falls back to the runtime API.
-			let native = catch_unwind(AssertUnwindSafe(|| {
-				// The node's panic handler would abort the process: let this one unwind.
-				let _unwind = sp_panic_handler::AbortGuard::force_unwind();
-				sp_externalities::set_and_run_with_externalities(&mut ext, || {
-					decide_natively(queries, at_time)
-				})
-			}))
-			.ok()
-			.flatten();
-			if let Some(answers) = native {
-				let before = self.state.native.fetch_add(count, Ordering::Relaxed);
-				self.shadow(hash, queries, at_time, &answers, before);
-				return Ok(answers);
-			}
+		if let Some(answers) = self.with_native_state(hash, || decide_natively(queries, at_time))? {
+			let before = self.state.native.fetch_add(count, Ordering::Relaxed);
+			self.shadow(hash, queries, at_time, &answers, before);
+			return Ok(answers);
 		}
 		let answers = self.decide_by_runtime(hash, queries, at_time)?;
 		self.state.runtime.fetch_add(count, Ordering::Relaxed);
@@ -351,9 +381,15 @@ where
 	}
 }
 
+#[jsonrpsee::core::async_trait]
 impl<C, B> SalusAccessApiServer<<Block as BlockT>::Hash> for SalusAccess<C, B>
 where
-	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C: ProvideRuntimeApi<Block>
+		+ HeaderBackend<Block>
+		+ BlockchainEvents<Block>
+		+ Send
+		+ Sync
+		+ 'static,
 	C::Api: ConsentApi<Block, AccountId, Balance> + Core<Block>,
 	B: Backend<Block> + Send + Sync + 'static,
 {
@@ -384,5 +420,13 @@ where
 
 	fn access_stats(&self) -> RpcResult<AccessStats> {
 		Ok(self.state.stats())
+	}
+
+	async fn subscribe_access_changes(
+		&self,
+		pending: PendingSubscriptionSink,
+		patients: Vec<AccountId>,
+	) -> SubscriptionResult {
+		crate::access_changes::run(self, pending, patients).await
 	}
 }

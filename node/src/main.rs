@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 mod access;
+mod access_changes;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod chain_spec;

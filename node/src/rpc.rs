@@ -1,6 +1,7 @@
 //! The node's RPC methods beyond Substrate's standard ones: account nonces, fee queries, and
 //! the access decision answered natively (`salus_checkAccess`, `salus_checkAccessBatch`,
-//! `salus_accessStats`: [`crate::access`]).
+//! `salus_accessStats`: [`crate::access`]), and the push of possible changes to decisions
+//! (`salus_subscribeAccessChanges`: [`crate::access_changes`]).
 //!
 //! Salus's other queries (consents, disclosures, rewards) are runtime APIs, reached through the
 //! standard `state_call` method.
@@ -33,6 +34,7 @@ where
 	C: ProvideRuntimeApi<Block>
 		+ HeaderBackend<Block>
 		+ HeaderMetadata<Block, Error = BlockChainError>
+		+ sc_client_api::BlockchainEvents<Block>
 		+ Send
 		+ Sync
 		+ 'static,

@@ -279,6 +279,23 @@ impl Client {
 		}
 	}
 
+	/// The value of the storage item at `key` in block `at`, decoded as `T` (`state_getStorage`).
+	pub async fn storage_at<T: Decode>(&self, key: Vec<u8>, at: Hash) -> Result<Option<T>> {
+		let bytes: Option<sp_core::Bytes> =
+			self.rpc("state_getStorage", rpc_params![sp_core::Bytes(key), at]).await?;
+		Ok(bytes.map(|bytes| T::decode(&mut &bytes[..])).transpose()?)
+	}
+
+	/// A JSON-RPC subscription: `sub` with `params`, ended by `unsub`.
+	pub async fn subscribe<T: serde::de::DeserializeOwned>(
+		&self,
+		sub: &str,
+		params: subxt::rpcs::client::RpcParams,
+		unsub: &str,
+	) -> Result<subxt::rpcs::client::RpcSubscription<T>> {
+		Ok(self.rpc.subscribe(sub, params, unsub).await?)
+	}
+
 	/// The free balance of `account` in the latest finalized block.
 	pub async fn free_balance(&self, account: &AccountId) -> Result<salus_runtime::Balance> {
 		let key = frame_system::Account::<salus_runtime::Runtime>::hashed_key_for(account);

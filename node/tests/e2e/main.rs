@@ -6,6 +6,7 @@
 //! (`tests/polkadot-js/`, installed by `npm ci` in `scripts/test.sh`).
 
 mod access;
+mod access_changes;
 mod balances;
 mod chain;
 mod consent;
