@@ -1147,7 +1147,9 @@ pub fn run(cfg: Config) -> Summary {
 		let start = Instant::now();
 		ext.commit_all().expect("commit");
 		*state.timings.entry("commit").or_default() += start.elapsed();
-		if cfg.compact_every > 0 && state.summary.blocks.is_multiple_of(u64::from(cfg.compact_every)) {
+		if cfg.compact_every > 0
+			&& state.summary.blocks.is_multiple_of(u64::from(cfg.compact_every))
+		{
 			let start = Instant::now();
 			if let Err(message) = compact(&mut ext) {
 				state.summary.failure = Some(Failure {

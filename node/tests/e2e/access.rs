@@ -226,7 +226,7 @@ async fn an_emergency_opens_data_at_once_without_consent_and_the_patient_acknowl
 	run_scenario(|client| async move {
 		let (dave, eve) = (dev::dave(), dev::eve());
 		let (eve_id, dave_id, _) = parties(&client).await?;
-		let at = client.rpc("chain_getFinalizedHead", subxt::rpcs::rpc_params![]).await?;
+		let at = client.rpc("chain_getBlockHash", subxt::rpcs::rpc_params![]).await?;
 		assert_eq!(
 			check(
 				&client,

@@ -25,7 +25,7 @@ async fn transfer_keep_alive_moves_sls_to_a_fresh_account() -> Result {
 			dest: to.clone().into(),
 			value: amount,
 		});
-		let finalized = client.submit(call, &alice).await?;
+		let finalized = client.submit_finalized(call, &alice).await?;
 
 		let transfer = RuntimeEvent::Balances(pallet_balances::Event::Transfer {
 			from: from.clone(),

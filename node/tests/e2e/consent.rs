@@ -48,7 +48,7 @@ async fn grant_permits_over_rpc_and_revoke_denies_from_the_including_block() -> 
 				(&eve_id, &dave_id, DataClass::LabResults, Purpose::Treatment, None::<Timestamp>);
 			client.state_call::<AccessDecision>("ConsentApi_check_access", args, at)
 		};
-		let finalized = client.rpc("chain_getFinalizedHead", subxt::rpcs::rpc_params![]).await?;
+		let finalized = client.rpc("chain_getBlockHash", subxt::rpcs::rpc_params![]).await?;
 		assert_eq!(check(finalized).await?, AccessDecision::Deny { reason: DenyReason::NoConsent });
 
 		// Eve permits the hospital to see her lab results for treatment. The call is free: her
@@ -179,7 +179,7 @@ async fn check_access_latency_with_a_full_ledger() -> Result {
 		assert_eq!(consents.len() as u32, max_consents);
 		let last = consents.last().map(|consent| consent.id).ok_or("no consent")?;
 
-		let at = client.rpc("chain_getFinalizedHead", subxt::rpcs::rpc_params![]).await?;
+		let at = client.rpc("chain_getBlockHash", subxt::rpcs::rpc_params![]).await?;
 		let args =
 			(&eve_id, &dave_id, DataClass::LabResults, Purpose::Treatment, None::<Timestamp>);
 		let expected = AccessDecision::Deny { reason: DenyReason::NotYetValid(last) };

@@ -61,9 +61,9 @@ fn upheld_settlement(finalized: &Finalized, id: DisputeId) -> Result<Settlement<
 	})
 }
 
-/// Waits until block `block` is finalized, so that the next transaction lands after it.
-async fn until_finalized(client: &Client, block: BlockNumber) -> Result {
-	client.wait_for_blocks(block, block, Duration::from_secs(120)).await
+/// Waits until block `block` is in the best chain, so that the next transaction lands after it.
+async fn until_block(client: &Client, block: BlockNumber) -> Result {
+	client.wait_for_blocks(block, 0, Duration::from_secs(120)).await
 }
 
 /// Sudo (Alice) shortens the evidence and appeal periods to one block each and the voting
@@ -197,13 +197,13 @@ async fn a_hospital_cannot_escape_the_contest_of_its_emergency_which_is_upheld_a
 		);
 
 		// After the evidence period, Alice and Bob vote Upheld: two of three arbitrators decide.
-		until_finalized(&client, evidence_ends).await?;
+		until_block(&client, evidence_ends).await?;
 		let upheld = || disputes(DisputesCall::vote { dispute_id: id, verdict: Verdict::Upheld });
 		tokio::try_join!(client.submit(upheld(), &alice), client.submit(upheld(), &bob))?;
 
 		// Once the voting period is over, Ferdie closes it: decided, with a one-block appeal
 		// period nobody uses.
-		until_finalized(&client, voting_ends).await?;
+		until_block(&client, voting_ends).await?;
 		let close = || disputes(DisputesCall::close_dispute { dispute_id: id });
 		let decided = client.submit(close(), &ferdie).await?;
 		let appeal_ends = find(&decided, |event| match event {
@@ -215,7 +215,7 @@ async fn a_hospital_cannot_escape_the_contest_of_its_emergency_which_is_upheld_a
 			} => Some(*appeal_ends),
 			_ => None,
 		})?;
-		until_finalized(&client, appeal_ends).await?;
+		until_block(&client, appeal_ends).await?;
 
 		let treasury = TreasuryAccount::get();
 		let before = (
@@ -294,7 +294,7 @@ async fn a_dispute_without_a_quorum_is_ruled_by_a_council_supermajority_motion()
 			DisputesEvent::DisputeOpened { id, voting_ends, .. } => Some((*id, *voting_ends)),
 			_ => None,
 		})?;
-		until_finalized(&client, voting_ends).await?;
+		until_block(&client, voting_ends).await?;
 		let referred = client
 			.submit(disputes(DisputesCall::close_dispute { dispute_id: id }), &ferdie)
 			.await?;

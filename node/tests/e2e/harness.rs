@@ -166,7 +166,7 @@ type AccountInfo = frame_system::AccountInfo<
 	pallet_balances::AccountData<salus_runtime::Balance>,
 >;
 
-/// What a finalized extrinsic did.
+/// What an included extrinsic did (in the best block, or finalized: see [`Client::submit`]).
 pub struct Finalized {
 	/// The block that included it.
 	pub block_hash: Hash,
@@ -229,23 +229,51 @@ impl Client {
 		}
 	}
 
-	/// Signs `call` with `signer`, submits it, waits until it is finalized and returns its
-	/// events. A failed dispatch (`ExtrinsicFailed`) is an error naming the module error.
-	/// Two submissions by one signer run one after the other: the second is signed once the first
-	/// is final, so it never reuses the first's nonce (which the node would refuse as outdated).
+	/// Signs `call` with `signer`, submits it, waits until it is in the best block and returns
+	/// its events. A failed dispatch (`ExtrinsicFailed`) is an error naming the module error.
+	/// Two submissions by one signer run one after the other: the second is signed once the
+	/// first is in a block, so it never reuses the first's nonce.
+	///
+	/// A dev node has one block author, so its best chain never reorganises: what is in the best
+	/// block stays, and the scenarios read the best block ([`Self::storage`],
+	/// [`Self::runtime_api`]). Waiting for finality costs one or two more blocks per extrinsic;
+	/// [`Self::submit_finalized`] does, where finality is what a scenario tests.
 	pub async fn submit(&self, call: RuntimeCall, signer: &Keypair) -> Result<Finalized> {
+		self.submit_until(call, signer, false).await
+	}
+
+	/// [`Self::submit`], waiting until the block that includes the extrinsic is finalized.
+	pub async fn submit_finalized(&self, call: RuntimeCall, signer: &Keypair) -> Result<Finalized> {
+		self.submit_until(call, signer, true).await
+	}
+
+	async fn submit_until(
+		&self,
+		call: RuntimeCall,
+		signer: &Keypair,
+		finalized: bool,
+	) -> Result<Finalized> {
+		use subxt::transactions::TransactionStatus as Status;
 		let lane = {
 			let mut lanes = self.lanes.lock().unwrap_or_else(PoisonError::into_inner);
 			Arc::clone(lanes.entry(signer.public_key().0).or_default())
 		};
 		let _turn = lane.lock().await;
-		let mut tx = self.api.at_current_block().await?.tx();
+		let mut tx = self.at_best().await?.tx();
 		let payload = tx.from_call_data_bytes(&call.encode())?;
-		let in_block = tx
-			.sign_and_submit_then_watch_default(&payload, signer)
-			.await?
-			.wait_for_finalized()
-			.await?;
+		let mut progress = tx.sign_and_submit_then_watch_default(&payload, signer).await?;
+		let in_block = loop {
+			match progress.next().await.ok_or("the transaction's status stream ended")?? {
+				Status::InBestBlock(in_block) if !finalized => break in_block,
+				Status::InFinalizedBlock(in_block) => break in_block,
+				Status::Error { message }
+				| Status::Invalid { message }
+				| Status::Dropped { message } => {
+					return Err(format!("transaction not included: {message}").into())
+				},
+				_ => continue,
+			}
+		};
 		let block_hash = Hash::from(in_block.block_hash().0);
 		let outcome = in_block.wait_for_success().await?;
 		let events = outcome
@@ -259,6 +287,12 @@ impl Client {
 		Ok(Finalized { block_hash, events })
 	}
 
+	/// A `subxt` view of the best block.
+	async fn at_best(&self) -> Result<subxt::client::OnlineClientAtBlock<SubstrateConfig>> {
+		let best = self.best_number().await?;
+		Ok(self.api.at_block(best).await?)
+	}
+
 	/// Sudo (Alice, on the dev chain) sets raw storage `items` — how a scenario shortens the
 	/// runtime's `storage` parameters (periods of days) to a few blocks.
 	pub async fn sudo_set_storage(&self, items: Vec<(Vec<u8>, Vec<u8>)>) -> Result {
@@ -268,9 +302,9 @@ impl Client {
 		Ok(())
 	}
 
-	/// The value of the storage item at `key` in the latest finalized block, decoded as `T`.
+	/// The value of the storage item at `key` in the best block, decoded as `T`.
 	pub async fn storage<T: Decode>(&self, key: Vec<u8>) -> Result<Option<T>> {
-		let at = self.api.at_current_block().await?;
+		let at = self.at_best().await?;
 		match at.storage().fetch_raw(key).await {
 			Ok(bytes) if bytes.is_empty() => Ok(None),
 			Ok(bytes) => Ok(Some(T::decode(&mut &bytes[..])?)),
@@ -296,14 +330,14 @@ impl Client {
 		Ok(self.rpc.subscribe(sub, params, unsub).await?)
 	}
 
-	/// The free balance of `account` in the latest finalized block.
+	/// The free balance of `account` in the best block.
 	pub async fn free_balance(&self, account: &AccountId) -> Result<salus_runtime::Balance> {
 		let key = frame_system::Account::<salus_runtime::Runtime>::hashed_key_for(account);
 		let info: Option<AccountInfo> = self.storage(key).await?;
 		Ok(info.map(|info| info.data.free).unwrap_or_default())
 	}
 
-	/// The balance `account` has on hold (deposits and bonds) in the latest finalized block.
+	/// The balance `account` has on hold (deposits and bonds) in the best block.
 	pub async fn held_balance(&self, account: &AccountId) -> Result<salus_runtime::Balance> {
 		let key = frame_system::Account::<salus_runtime::Runtime>::hashed_key_for(account);
 		let info: Option<AccountInfo> = self.storage(key).await?;
@@ -311,9 +345,9 @@ impl Client {
 	}
 
 	/// Calls the runtime API `method` (e.g. `"AccountNonceApi_account_nonce"`) with SCALE-encoded
-	/// `args` at the latest finalized block, and decodes the answer as `T`.
+	/// `args` at the best block, and decodes the answer as `T`.
 	pub async fn runtime_api<T: Decode>(&self, method: &str, args: impl Encode) -> Result<T> {
-		let at = self.api.at_current_block().await?;
+		let at = self.at_best().await?;
 		let bytes = at.runtime_apis().call_raw(method, Some(&args.encode())).await?;
 		Ok(T::decode(&mut &bytes[..])?)
 	}

@@ -170,7 +170,7 @@ async fn native_decisions_agree_with_the_runtime_api_on_random_ledgers() -> Resu
 		let (mut rng_a, mut rng_b) = (Rng(rng.next()), Rng(rng.next()));
 		tokio::try_join!(grants(&patients[0], &mut rng_a), grants(&patients[1], &mut rng_b))?;
 
-		let at: Hash = client.rpc("chain_getFinalizedHead", rpc_params![]).await?;
+		let at: Hash = client.rpc("chain_getBlockHash", rpc_params![]).await?;
 		let mut queries = Vec::new();
 		for _ in 0..2_000 {
 			queries.push(AccessQuery {
@@ -227,7 +227,7 @@ async fn native_decisions_agree_with_the_runtime_api_on_random_ledgers() -> Resu
 		client
 			.sudo_set_storage(vec![(key.clone(), version.wrapping_add(1).to_le_bytes().to_vec())])
 			.await?;
-		let at: Hash = client.rpc("chain_getFinalizedHead", rpc_params![]).await?;
+		let at: Hash = client.rpc("chain_getBlockHash", rpc_params![]).await?;
 		let (native, wasm) = both(&client, &queries[..100], None, at).await?;
 		assert_eq!(native, wasm);
 		let after = stats(&client).await?;
@@ -235,7 +235,7 @@ async fn native_decisions_agree_with_the_runtime_api_on_random_ledgers() -> Resu
 		assert_eq!(after.native, answered.native);
 		// Back to the node's version: native again.
 		client.sudo_set_storage(vec![(key, version.to_le_bytes().to_vec())]).await?;
-		let at: Hash = client.rpc("chain_getFinalizedHead", rpc_params![]).await?;
+		let at: Hash = client.rpc("chain_getBlockHash", rpc_params![]).await?;
 		both(&client, &queries[..100], None, at).await?;
 		let last = stats(&client).await?;
 		assert_eq!(
