@@ -34,6 +34,14 @@ pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error + Sen
 /// How long a debug-built node may take to start serving RPC (it compiles the runtime first).
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(180);
 
+/// The node binary the scenarios start: the one this `cargo test` built, or the one
+/// `SALUS_E2E_NODE` names (e.g. the release build, to measure it with `read_path`).
+pub fn node_binary() -> PathBuf {
+	std::env::var_os("SALUS_E2E_NODE")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_salus-node")))
+}
+
 /// A `salus-node` child process, killed when dropped.
 pub struct TestNode {
 	child: Child,
@@ -55,7 +63,7 @@ impl TestNode {
 		let rpc_port = free_port()?;
 		let p2p_port = free_port()?;
 		let log = base.0.join("node.log");
-		let child = Command::new(env!("CARGO_BIN_EXE_salus-node"))
+		let child = Command::new(node_binary())
 			.args(["--dev", "--no-prometheus", "--no-telemetry", "--no-mdns"])
 			.args(["--rpc-port", &rpc_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
@@ -92,7 +100,8 @@ impl TestNode {
 			}
 			if let Ok(rpc) = RpcClient::from_insecure_url(&self.rpc_url).await {
 				let api = OnlineClient::<SubstrateConfig>::from_rpc_client(rpc.clone()).await?;
-				return Ok(Client { rpc, api, lanes: Default::default() });
+				let (url, pid) = (self.rpc_url.clone(), self.child.id());
+				return Ok(Client { rpc, api, lanes: Default::default(), url, pid });
 			}
 			if started.elapsed() > STARTUP_TIMEOUT {
 				return Err(
@@ -181,9 +190,33 @@ pub struct Client {
 	/// One lock per signer (by public key), held from signing until finality, so that
 	/// concurrent submissions of one signer take their nonces one after the other.
 	lanes: std::sync::Mutex<HashMap<[u8; 32], Arc<tokio::sync::Mutex<()>>>>,
+	/// The node's RPC endpoint.
+	url: String,
+	/// The node's process id.
+	pid: u32,
 }
 
 impl Client {
+	/// Another connection to the same node (one per simulated EHR client).
+	pub async fn connection(&self) -> Result<RpcClient> {
+		Ok(RpcClient::from_insecure_url(&self.url).await?)
+	}
+
+	/// The CPU time the node process has used so far (user + system, from `/proc`).
+	pub fn node_cpu(&self) -> Result<Duration> {
+		let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid))?;
+		// Fields after the command name (which is in parentheses and may contain spaces).
+		let after = stat.rsplit_once(')').map(|(_, rest)| rest).ok_or("unreadable /proc stat")?;
+		let fields: Vec<&str> = after.split_whitespace().collect();
+		// utime and stime are fields 14 and 15 of the line, 12 and 13 after the command.
+		let ticks = |i: usize| -> Result<u64> {
+			Ok(fields.get(i).ok_or("short /proc stat")?.parse::<u64>()?)
+		};
+		let total = ticks(11)?.saturating_add(ticks(12)?);
+		// Clock ticks are 1/100 s on Linux (USER_HZ).
+		Ok(Duration::from_millis(total.saturating_mul(10)))
+	}
+
 	/// A JSON-RPC request.
 	pub async fn rpc<T: serde::de::DeserializeOwned>(
 		&self,

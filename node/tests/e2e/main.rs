@@ -15,4 +15,5 @@ mod harness;
 mod identity;
 mod native_access;
 mod polkadot_js;
+mod read_path;
 mod rewards;
