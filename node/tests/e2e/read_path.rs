@@ -411,7 +411,7 @@ async fn read_path() -> Result {
 			for (what, ledger, clients, samples) in measures.iter_mut() {
 				let ledger = ledger.and_then(|i| ledgers.get(i)).unwrap_or(hundred);
 				let lanes = connections.get(..*clients).ok_or("too few connections")?;
-				let n = share(*what).saturating_div(rounds).max(*clients);
+				let n = share(*what).checked_div(rounds).unwrap_or_default().max(*clients);
 				closed_loop(&client, lanes, *what, ledger, &setup, n, samples).await?;
 			}
 		}
