@@ -35,12 +35,25 @@ salus_build
 step "npm ci: polkadot.js for the end-to-end tests"
 (cd node/tests/polkadot-js && npm ci --silent --no-audit --no-fund)
 
-step "cargo test: unit tests and end-to-end tests against salus-node"
-cargo test "${SALUS_CARGO_FLAGS[@]}"
-
-step "runtime fuzzer: ${SALUS_FUZZ_EXTRINSICS:-100000} random extrinsics, seed ${SALUS_FUZZ_SEED:-1} (fuzz/README.md)"
+# The fuzzer needs the CPU, the end-to-end scenarios mostly wait for blocks: run them together.
+step "runtime fuzzer started: ${SALUS_FUZZ_EXTRINSICS:-100000} random extrinsics, seed ${SALUS_FUZZ_SEED:-1} (fuzz/README.md)"
+fuzz_log="$(mktemp)"
 "$CARGO_TARGET_DIR/debug/salus-fuzz" --extrinsics "${SALUS_FUZZ_EXTRINSICS:-100000}" \
-	--seed "${SALUS_FUZZ_SEED:-1}" --progress 60
+	--seed "${SALUS_FUZZ_SEED:-1}" --progress 60 >"$fuzz_log" 2>&1 &
+fuzz_pid=$!
+trap 'kill "$fuzz_pid" 2>/dev/null || true; rm -f "$fuzz_log"' EXIT
+
+# Each end-to-end scenario runs its own node and spends most of its time waiting for blocks, so
+# they run eight at a time (unit tests too; they only interleave).
+step "cargo test: unit tests and end-to-end tests against salus-node"
+RUST_TEST_THREADS="${RUST_TEST_THREADS:-8}" cargo test "${SALUS_CARGO_FLAGS[@]}"
+
+step "waiting for the runtime fuzzer"
+if ! wait "$fuzz_pid"; then
+	cat "$fuzz_log" >&2
+	die "the runtime fuzzer found a failure (above)"
+fi
+tail -n 4 "$fuzz_log"
 
 step "chain specs are up to date"
 scripts/build-chain-specs.sh --check
