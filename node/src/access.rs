@@ -201,20 +201,7 @@ fn decide_natively(
 		return None;
 	}
 	let at = at_time.unwrap_or_else(pallet_timestamp::Now::<Runtime>::get);
-	Some(
-		queries
-			.iter()
-			.map(|q| {
-				pallet_consent::Pallet::<Runtime>::check_access(
-					&q.patient,
-					&q.accessor,
-					q.data_class,
-					q.purpose,
-					at,
-				)
-			})
-			.collect(),
-	)
+	Some(pallet_consent::Pallet::<Runtime>::check_access_many(queries, at))
 }
 
 impl<C, B> SalusAccess<C, B>

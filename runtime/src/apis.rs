@@ -267,11 +267,7 @@ impl_runtime_apis! {
 				return None;
 			}
 			let at = at.unwrap_or_else(pallet_timestamp::Now::<Runtime>::get);
-			let answers = queries
-				.into_iter()
-				.map(|q| Consent::check_access(&q.patient, &q.accessor, q.data_class, q.purpose, at))
-				.collect();
-			Some(answers)
+			Some(Consent::check_access_many(&queries, at))
 		}
 	}
 

@@ -38,9 +38,10 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use salus_primitives::{
-		AccessBasis, AccessDecision, ConsentEvents, ConsentId, DataClass, DataClassSet, Decision,
-		DenyReason, Grant, GrantSource, Grantee, PatientRegistry, ProviderRegistry, ProviderStatus,
-		Purpose, PurposeSet, Timestamp,
+		AccessBasis, AccessDecision, AccessQuery, ConsentEvents, ConsentId, DataClass,
+		DataClassSet, Decision, DenyReason, Grant, GrantSource, Grantee, PatientRegistry,
+		ProviderId, ProviderProfile, ProviderRegistry, ProviderStatus, Purpose, PurposeSet,
+		Timestamp,
 	};
 	use sp_runtime::{
 		traits::{CheckedDiv, Zero},
@@ -492,6 +493,16 @@ pub mod pallet {
 		}
 	}
 
+	/// Who asks for a decision about a patient.
+	enum Accessing<'a, AccountId> {
+		/// The patient itself.
+		Own,
+		/// A practitioner of an accredited provider.
+		Practitioner(&'a AccountId, ProviderId, ProviderProfile),
+		/// Anyone else, with the reason it may see nothing.
+		Refused(DenyReason),
+	}
+
 	/// What a patient asks to record, before it is checked.
 	pub(crate) struct ConsentRequest<AccountId> {
 		pub grantee: Grantee<AccountId>,
@@ -690,24 +701,111 @@ pub mod pallet {
 			purpose: Purpose,
 			at: Timestamp,
 		) -> AccessDecision {
-			let deny = |reason| AccessDecision::Deny { reason };
-			if !T::Patients::is_registered(patient) {
-				return deny(DenyReason::UnknownPatient);
+			let ledger = Self::ledger_for_decisions(patient);
+			let accessor = Self::accessor(patient, accessor);
+			Self::decide_with(ledger.as_ref(), accessor, class, purpose, at)
+		}
+
+		/// The decisions for many `queries` at `at`, in order: the same answers as
+		/// [`Self::check_access`] one by one, but each patient's ledger is read and decoded
+		/// once (queries are taken patient by patient, holding one ledger at a time) and each
+		/// accessor's practitioner and provider entries once.
+		pub fn check_access_many(
+			queries: &[AccessQuery<T::AccountId>],
+			at: Timestamp,
+		) -> alloc::vec::Vec<AccessDecision> {
+			use alloc::collections::BTreeMap;
+			let mut order: alloc::vec::Vec<usize> = (0..queries.len()).collect();
+			order.sort_by(|a, b| {
+				let patient = |i: &usize| queries.get(*i).map(|q| &q.patient);
+				patient(a).cmp(&patient(b))
+			});
+			let mut answers: alloc::vec::Vec<Option<AccessDecision>> =
+				alloc::vec![None; queries.len()];
+			let mut accessors: BTreeMap<
+				&T::AccountId,
+				Result<(ProviderId, ProviderProfile), DenyReason>,
+			> = BTreeMap::new();
+			let mut current: Option<(&T::AccountId, Option<Ledger<T>>)> = None;
+			for i in order {
+				let Some(q) = queries.get(i) else { continue };
+				if current.as_ref().is_none_or(|(patient, _)| *patient != &q.patient) {
+					current = Some((&q.patient, Self::ledger_for_decisions(&q.patient)));
+				}
+				let ledger = current.as_ref().and_then(|(_, ledger)| ledger.as_ref());
+				let accessor = if q.accessor == q.patient {
+					Accessing::Own
+				} else {
+					match accessors
+						.entry(&q.accessor)
+						.or_insert_with(|| Self::practitioner(&q.accessor))
+					{
+						Ok((provider, profile)) => {
+							Accessing::Practitioner(&q.accessor, *provider, *profile)
+						},
+						Err(reason) => Accessing::Refused(reason.clone()),
+					}
+				};
+				if let Some(answer) = answers.get_mut(i) {
+					*answer =
+						Some(Self::decide_with(ledger, accessor, q.data_class, q.purpose, at));
+				}
 			}
-			if accessor == patient {
-				return AccessDecision::Permit { basis: AccessBasis::OwnData };
-			}
-			let Some(provider) = T::Providers::provider_of(accessor) else {
-				return deny(DenyReason::NotPractitioner);
-			};
-			let Some(profile) = T::Providers::profile(provider)
+			answers.into_iter().flatten().collect()
+		}
+
+		/// The ledger decisions about `patient` read: `None` if it is not a registered patient
+		/// (an empty ledger if it has none yet).
+		fn ledger_for_decisions(patient: &T::AccountId) -> Option<Ledger<T>> {
+			T::Patients::is_registered(patient)
+				.then(|| Ledgers::<T>::get(patient).unwrap_or_default())
+		}
+
+		/// The accredited provider `accessor` works for, or why it may see nothing.
+		fn practitioner(
+			accessor: &T::AccountId,
+		) -> Result<(ProviderId, ProviderProfile), DenyReason> {
+			let provider =
+				T::Providers::provider_of(accessor).ok_or(DenyReason::NotPractitioner)?;
+			let profile = T::Providers::profile(provider)
 				.filter(|profile| profile.status == ProviderStatus::Accredited)
-			else {
-				return deny(DenyReason::ProviderNotAccredited);
-			};
-			let ledger = Ledgers::<T>::get(patient).unwrap_or_default();
-			let accessor = Accessor { account: accessor, provider, profile };
-			decide(&ledger.consents, &accessor, class, purpose, at)
+				.ok_or(DenyReason::ProviderNotAccredited)?;
+			Ok((provider, profile))
+		}
+
+		/// Who asks about `patient`.
+		fn accessor<'a>(
+			patient: &T::AccountId,
+			accessor: &'a T::AccountId,
+		) -> Accessing<'a, T::AccountId> {
+			if accessor == patient {
+				return Accessing::Own;
+			}
+			match Self::practitioner(accessor) {
+				Ok((provider, profile)) => Accessing::Practitioner(accessor, provider, profile),
+				Err(reason) => Accessing::Refused(reason),
+			}
+		}
+
+		/// The decision, given the patient's ledger (`None`: not a registered patient) and who
+		/// asks. The order of the checks is the decision's: the patient first, then the asker.
+		fn decide_with(
+			ledger: Option<&Ledger<T>>,
+			accessor: Accessing<'_, T::AccountId>,
+			class: DataClass,
+			purpose: Purpose,
+			at: Timestamp,
+		) -> AccessDecision {
+			let deny = |reason| AccessDecision::Deny { reason };
+			let Some(ledger) = ledger else { return deny(DenyReason::UnknownPatient) };
+			match accessor {
+				Accessing::Own => AccessDecision::Permit { basis: AccessBasis::OwnData },
+				Accessing::Refused(reason) => deny(reason),
+				Accessing::Practitioner(account, provider, profile) => {
+					let accessor = Accessor { account, provider, profile };
+					decide(&ledger.consents, &accessor, class, purpose, at)
+				},
+			}
 		}
 
 		/// Every consent of `patient`, in id order.

@@ -475,3 +475,56 @@ fn the_readme_worked_example_holds() {
 		assert_eq!(check(dave, LabResults, Treatment, START), deny(Revoked(0)));
 	});
 }
+
+/// A batch answers each query as `check_access` does on its own, in the order asked, whatever
+/// the mix: patients with ledgers of every kind, an unregistered one, the patient asking about
+/// itself, practitioners of accredited and unaccredited providers and an account that is none;
+/// queries of one patient scattered through the batch.
+#[test]
+fn a_batch_answers_each_query_as_check_access_does_alone() {
+	build_and_execute(|| {
+		permit(1, provider(HOSPITAL));
+		grant(1, Grantee::Practitioner(12), Decision::Deny, None, None);
+		grant(2, provider(CLINIC), Decision::Permit, None, Some(START + 10));
+		let revoked = permit(2, provider(HOSPITAL));
+		assert_ok!(Consent::revoke_consent(RuntimeOrigin::signed(2), revoked));
+		grant(3, provider(HOSPITAL), Decision::Permit, Some(START + 20), None);
+
+		let patients = [3, 1, 50, 2];
+		let accessors = [11, 12, 21, 31, 41, 50, 1, 2];
+		let mut queries = Vec::new();
+		for (i, class) in [DataClass::Medications, DataClass::LabResults, DataClass::Genomics]
+			.into_iter()
+			.enumerate()
+		{
+			for &accessor in &accessors {
+				for &patient in &patients {
+					let purpose = if (i + accessor as usize) % 2 == 0 {
+						Purpose::Treatment
+					} else {
+						Purpose::Research
+					};
+					queries.push(salus_primitives::AccessQuery {
+						patient,
+						accessor,
+						data_class: class,
+						purpose,
+					});
+				}
+			}
+		}
+		for at in [START, START + 15, START + 30] {
+			let one_by_one: Vec<_> = queries
+				.iter()
+				.map(|q| {
+					Consent::check_access(&q.patient, &q.accessor, q.data_class, q.purpose, at)
+				})
+				.collect();
+			assert_eq!(Consent::check_access_many(&queries, at), one_by_one);
+			let kinds: std::collections::BTreeSet<String> =
+				one_by_one.iter().map(|d| format!("{d:?}")).collect();
+			assert!(kinds.len() >= 6, "the mix decides many ways: {kinds:?}");
+		}
+		assert!(Consent::check_access_many(&[], START).is_empty());
+	});
+}
