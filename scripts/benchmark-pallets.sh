@@ -16,7 +16,9 @@
 # it is missing). `--debug` uses the debug node of scripts/test.sh instead, for a quick look;
 # never commit weights from it. Each file's header says which build measured it.
 #
-# STEPS and REPEAT (defaults 50 and 20) set the sampling; run on the reference machine.
+# The runtime's files come first, for every pallet, then the pallets' own; with
+# SALUS_BENCH_RUNTIME_ONLY=1 only the runtime's. STEPS and REPEAT (defaults 50 and 20) set the
+# sampling; run on the reference machine.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -67,17 +69,27 @@ bench() {
 }
 
 mkdir -p "$SALUS_ROOT/runtime/src/weights"
+crates=()
 for dir in "${dirs[@]}"; do
 	dir="${dir%/}"
 	manifest="$dir/Cargo.toml"
 	[[ -f "$manifest" ]] || die "$dir has no Cargo.toml"
 	crate="$(sed -n 's/^name *= *"\(.*\)"/\1/p' "$manifest" | head -n1)"
-	pallet="${crate//-/_}"
-	bench "$pallet" "$SALUS_ROOT/scripts/runtime-weight-template.hbs" \
-		"$SALUS_ROOT/runtime/src/weights/$pallet.rs"
-	bench "$pallet" "$SALUS_ROOT/scripts/weight-template.hbs" "$dir/src/weights.rs"
+	crates+=("${crate//-/_}")
+done
+# What the runtime charges first, for every pallet; then the pallets' own defaults.
+for i in "${!dirs[@]}"; do
+	bench "${crates[$i]}" "$SALUS_ROOT/scripts/runtime-weight-template.hbs" \
+		"$SALUS_ROOT/runtime/src/weights/${crates[$i]}.rs"
 done
 if ((!$#)); then
 	bench pallet_balances "$SALUS_ROOT/scripts/runtime-weight-template.hbs" \
 		"$SALUS_ROOT/runtime/src/weights/pallet_balances.rs"
 fi
+if [[ -n "${SALUS_BENCH_RUNTIME_ONLY:-}" ]]; then
+	log "SALUS_BENCH_RUNTIME_ONLY: the pallets' own weights.rs are left as they are"
+	exit 0
+fi
+for i in "${!dirs[@]}"; do
+	bench "${crates[$i]}" "$SALUS_ROOT/scripts/weight-template.hbs" "${dirs[$i]%/}/src/weights.rs"
+done

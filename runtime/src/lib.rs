@@ -51,6 +51,7 @@ pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
+pub mod weights;
 
 use sp_runtime::{
 	generic, impl_opaque_keys,

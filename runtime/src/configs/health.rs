@@ -72,7 +72,7 @@ impl pallet_health_identity::Config for Runtime {
 	type MaxDepartments = ConstU32<32>;
 	type MaxVouchesPerPeriod = MaxVouchesPerPeriod;
 	type VouchPeriod = VouchPeriod;
-	type WeightInfo = pallet_health_identity::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_health_identity::WeightInfo<Runtime>;
 }
 
 parameter_types! {
@@ -144,7 +144,7 @@ impl pallet_consent::Config for Runtime {
 	type Fixtures = HealthIdentity;
 	#[cfg(feature = "runtime-benchmarks")]
 	type Clock = BenchmarkClock;
-	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_consent::WeightInfo<Runtime>;
 }
 
 /// A day, in milliseconds.
@@ -236,7 +236,7 @@ impl pallet_access::Config for Runtime {
 	type ConsentFixtures = Consent;
 	#[cfg(feature = "runtime-benchmarks")]
 	type Clock = BenchmarkClock;
-	type WeightInfo = pallet_access::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_access::WeightInfo<Runtime>;
 }
 
 parameter_types! {
@@ -323,7 +323,7 @@ impl pallet_disputes::Config for Runtime {
 	type MaxDisputesPerClaimant = ConstU32<8>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type Fixtures = HealthIdentity;
-	type WeightInfo = pallet_disputes::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_disputes::WeightInfo<Runtime>;
 }
 
 parameter_types! {
@@ -376,7 +376,7 @@ impl pallet_rewards::Config for Runtime {
 	/// Acts that count once per epoch: approvals and anchors by distinct providers, the
 	/// research bonus, and the providers whose emergencies the patient acknowledged.
 	type MaxActsPerEpoch = ConstU32<16>;
-	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_rewards::WeightInfo<Runtime>;
 }
 
 /// Sets the block timestamp for the benchmarks.

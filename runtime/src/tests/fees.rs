@@ -216,3 +216,23 @@ fn a_lock_that_covers_fees_still_keeps_them() {
 		);
 	});
 }
+
+#[test]
+fn the_block_weights_are_our_own_measurement() {
+	use crate::weights::{
+		block_weights::BlockExecutionWeight, extrinsic_weights::ExtrinsicBaseWeight,
+	};
+	use frame_support::dispatch::DispatchClass;
+	let weights = <crate::Runtime as frame_system::Config>::BlockWeights::get();
+	// Not the SDK's defaults, which the runtime would fall back to if its own were invalid.
+	assert_eq!(weights.base_block, BlockExecutionWeight::get());
+	assert_ne!(weights.base_block, frame_support::weights::constants::BlockExecutionWeight::get());
+	for class in [DispatchClass::Normal, DispatchClass::Operational, DispatchClass::Mandatory] {
+		assert_eq!(weights.get(class).base_extrinsic, ExtrinsicBaseWeight::get());
+	}
+	assert_ne!(
+		ExtrinsicBaseWeight::get(),
+		frame_support::weights::constants::ExtrinsicBaseWeight::get()
+	);
+	assert!(weights.validate().is_ok());
+}
