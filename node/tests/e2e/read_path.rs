@@ -23,7 +23,7 @@
 //!
 //! ```sh
 //! SALUS_E2E_NODE=$CARGO_TARGET_DIR/benchmark/salus-node SALUS_READ_PATH_REQUESTS=4000 \
-//!   SALUS_READ_PATH_REPORT=benchmarks/reports \
+//!   SALUS_READ_PATH_REPORT=$PWD/benchmarks/reports \
 //!   cargo test --workspace --features runtime-benchmarks --locked --test e2e read_path -- --nocapture
 //! ```
 
@@ -475,10 +475,15 @@ async fn read_path() -> Result {
 				 (`node/tests/e2e/read_path.rs`), {requests} requests per measure (a tenth for \
 				 batches) in {rounds} interleaved rounds; the decisions' ledgers are the worst \
 				 case (every consent checked to its last rule).\n\n\
+				 The load generator is this test, a **debug** build sharing the machine's two \
+				 cores with the node: its JSON encoding of a 1 000-query batch, not the node, \
+				 sets the native batch's latency (compare the node's CPU per decision), and it \
+				 takes part of every latency. The floor row is the same client's round trip.\n\n\
 				 ## Closed loop\n\n{table}\n\
 				 ## Fixed arrival rate, `salus_checkAccess`, ledger of 100, 16 clients\n\n\
 				 Latency counts from when each request was due (coordinated omission corrected).\n\n{open}",
-				node_binary().display(),
+				// The profile directory and the binary, not this machine's path.
+				node_binary().iter().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect::<std::path::PathBuf>().display(),
 				String::from_utf8_lossy(&version.stdout).trim(),
 			);
 			std::fs::create_dir_all(&dir)?;

@@ -743,7 +743,7 @@ pub mod pallet {
 						Ok((provider, profile)) => {
 							Accessing::Practitioner(&q.accessor, *provider, *profile)
 						},
-						Err(reason) => Accessing::Refused(reason.clone()),
+						Err(reason) => Accessing::Refused(*reason),
 					}
 				};
 				if let Some(answer) = answers.get_mut(i) {

@@ -34,7 +34,10 @@ parameter_types! {
 	/// `benchmark overhead` on the release node (`runtime/src/weights/`), not the SDK's.
 	pub RuntimeBlockWeights: frame_system::limits::BlockWeights = {
 		let max = Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND.saturating_mul(2), u64::MAX);
-		let normal = NORMAL_DISPATCH_RATIO * max;
+		let normal = Weight::from_parts(
+			NORMAL_DISPATCH_RATIO.mul_floor(max.ref_time()),
+			NORMAL_DISPATCH_RATIO.mul_floor(max.proof_size()),
+		);
 		frame_system::limits::BlockWeights::builder()
 			.base_block(BlockExecutionWeight::get())
 			.for_class(DispatchClass::all(), |weights| {

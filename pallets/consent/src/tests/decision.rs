@@ -499,7 +499,7 @@ fn a_batch_answers_each_query_as_check_access_does_alone() {
 		{
 			for &accessor in &accessors {
 				for &patient in &patients {
-					let purpose = if (i + accessor as usize) % 2 == 0 {
+					let purpose = if (i as u64).saturating_add(accessor).is_multiple_of(2) {
 						Purpose::Treatment
 					} else {
 						Purpose::Research
