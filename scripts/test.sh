@@ -44,9 +44,10 @@ fuzz_pid=$!
 trap 'kill "$fuzz_pid" 2>/dev/null || true; rm -f "$fuzz_log"' EXIT
 
 # Each end-to-end scenario runs its own node and spends most of its time waiting for blocks, so
-# they run eight at a time (unit tests too; they only interleave).
+# they run four at a time (unit tests too; they only interleave). Eight debug nodes starting at
+# once took over three minutes each to compile the runtime on two cores.
 step "cargo test: unit tests and end-to-end tests against salus-node"
-RUST_TEST_THREADS="${RUST_TEST_THREADS:-8}" cargo test "${SALUS_CARGO_FLAGS[@]}"
+RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}" cargo test "${SALUS_CARGO_FLAGS[@]}"
 
 step "waiting for the runtime fuzzer"
 if ! wait "$fuzz_pid"; then

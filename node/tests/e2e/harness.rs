@@ -32,7 +32,7 @@ use subxt_signer::sr25519::Keypair;
 pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// How long a debug-built node may take to start serving RPC (it compiles the runtime first).
-const STARTUP_TIMEOUT: Duration = Duration::from_secs(180);
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The node binary the scenarios start: the one this `cargo test` built, or the one
 /// `SALUS_E2E_NODE` names (e.g. the release build, to measure it with `read_path`).
