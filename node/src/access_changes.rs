@@ -12,17 +12,23 @@
 //! | `patient` | the patient registered or deregistered | those |
 //! | `expiry` | the block's time reached the start or the end of one of the patient's consents | those |
 //! | `provider` | a provider registered, changed status (accredited, suspended, revoked) or closed, a department joined one, or a practitioner joined or left one | all |
-//! | `reorg` | the new best block is not a child of the previous one (blocks were retracted) | all |
-//! | `runtime` | the runtime changed (`CodeUpdated`), or this node cannot read the block natively — a runtime or pallet storage version it was not built with: then on **every** block, since nothing is known | all |
+//! | `reorg` | the new best block is not a child of the last block told about: the best chain switched forks, or blocks were imported without a notification (a catch-up sync) — their events were never read | all |
+//! | `runtime` | the runtime changed (`CodeUpdated`) and the block after it (which runs the migrations), or this node cannot read the block natively — a runtime or pallet storage version it was not built with: then on **every** block, since nothing is known | all |
 //! | `lagged` | the subscriber read too slowly and [`MAX_QUEUED`] messages were waiting: they were dropped for this one | all |
 //!
 //! **What the EHR does.** Cache a decision together with the block it was asked at; drop the
 //! cached decisions of the patients a message names. A decision asked with an explicit
 //! `at_time` is the EHR's own business: `expiry` follows the block's time only.
 //!
-//! **Reorgs.** A `reorg` message names every subscribed patient, whatever the retracted blocks
-//! held: the events of retracted and newly enacted blocks are not compared. The messages sent
-//! for a retracted block are not withdrawn; the `reorg` message supersedes them.
+//! **Reorgs and gaps.** A `reorg` message names every subscribed patient, whatever the retracted
+//! or skipped blocks held: their events are not read, and every patient's next consent boundary
+//! is read again at the new block. The messages sent for a retracted block are not withdrawn;
+//! the `reorg` message supersedes them. A fork switch that GRANDPA's finality forces without an
+//! import is told at the next imported block.
+//!
+//! **Known costs** (to improve): a waiting message is serialized again each time it is offered
+//! to a full subscriber; every subscription reads each block's events itself; a message for
+//! every patient lists them all.
 //!
 //! **Finality.** Messages follow best blocks, not finalized ones, so that a revocation reaches
 //! the EHR within a block; a decision is never more final than the block it was asked at.
@@ -190,14 +196,22 @@ fn next_boundary(patient: &AccountId, now: Timestamp) -> Option<Timestamp> {
 pub struct Watch {
 	/// The patients, each with its next boundary (`None`: none ahead).
 	pub boundaries: BTreeMap<AccountId, Option<Timestamp>>,
-	/// Whether the boundaries must be read again (the last block could not be read natively).
+	/// Whether the boundaries must be read again (the last block could not be read natively,
+	/// or the chain did not continue from it).
 	pub stale: bool,
+	/// Whether the next block gets a `runtime` message too: the block after `CodeUpdated`
+	/// runs the new runtime's migrations, which deposit no event of their own.
+	pub runtime_next: bool,
 }
 
 impl Watch {
 	/// Watches `patients` (duplicates once); boundaries are read at the first block.
 	pub fn new(patients: Vec<AccountId>) -> Self {
-		Self { boundaries: patients.into_iter().map(|p| (p, None)).collect(), stale: true }
+		Self {
+			boundaries: patients.into_iter().map(|p| (p, None)).collect(),
+			stale: true,
+			runtime_next: false,
+		}
 	}
 
 	/// Reads, in externalities of a block, what the block did to the watched patients, and
@@ -234,19 +248,26 @@ impl Watch {
 		touched
 	}
 
-	/// The messages for block `block` (number `number`): `retracted` if it switched forks,
-	/// `touched` as read natively (`None`: it could not be read).
+	/// The messages for block `block` (number `number`): `discontinuous` if it is not a child
+	/// of the last block told about (a fork switch, or blocks imported without a notification,
+	/// as in a catch-up sync: their events were never read), `touched` as read natively
+	/// (`None`: it could not be read). A discontinuous block should be read with
+	/// [`Self::stale`] set, so that every boundary is read again.
 	pub fn messages(
 		&mut self,
 		block: H256,
 		number: u32,
-		retracted: bool,
+		discontinuous: bool,
 		touched: Option<Touched>,
 	) -> Vec<AccessChange> {
 		let everyone: Vec<AccountId> = self.boundaries.keys().cloned().collect();
 		let mut reasons: BTreeMap<ChangeReason, Vec<AccountId>> = BTreeMap::new();
-		if retracted {
+		if discontinuous {
+			self.stale = true;
 			reasons.insert(ChangeReason::Reorg, everyone.clone());
+		}
+		if core::mem::take(&mut self.runtime_next) {
+			reasons.insert(ChangeReason::Runtime, everyone.clone());
 		}
 		match touched {
 			None => {
@@ -254,6 +275,9 @@ impl Watch {
 				reasons.insert(ChangeReason::Runtime, everyone.clone());
 			},
 			Some(touched) => {
+				if touched.reasons.contains_key(&ChangeReason::Runtime) {
+					self.runtime_next = true;
+				}
 				for (reason, patients) in touched.reasons {
 					let patients = if reason.is_everyone() {
 						everyone.clone()
@@ -368,13 +392,16 @@ where
 		return Ok(());
 	}
 	let client = access.client().clone();
-	// Subscribe to imports before reading the start, so that no block falls in between.
-	let mut imports = client.import_notification_stream();
 	let mut sink = pending.accept().await?;
 	let mut watch = Watch::new(patients);
 	let mut outbox = Outbox::default();
 
+	// Imports are followed from here on (not before `accept`: an unpolled stream would pin
+	// blocks). A block imported between the start and the first notification, or without a
+	// notification at all, shows as a parent that is not the last block told about.
 	let info = client.info();
+	let mut imports = client.import_notification_stream();
+	let mut last = info.best_hash;
 	let start = read(access, &mut watch, info.best_hash);
 	let everyone: Vec<AccountId> = watch.boundaries.keys().cloned().collect();
 	let mut first = vec![AccessChange {
@@ -400,10 +427,13 @@ where
 				}
 				let hash = notification.hash;
 				let number = *notification.header.number();
-				let retracted =
-					notification.tree_route.as_ref().is_some_and(|route| !route.retracted().is_empty());
+				let discontinuous = *notification.header.parent_hash() != last;
+				last = hash;
+				if discontinuous {
+					watch.stale = true;
+				}
 				let touched = read(access, &mut watch, hash);
-				outbox.push(watch.messages(hash, number, retracted, touched), &everyone);
+				outbox.push(watch.messages(hash, number, discontinuous, touched), &everyone);
 			},
 			_ = sink.closed() => break,
 			_ = tokio::time::sleep(RETRY), if !outbox.is_empty() => {},
@@ -510,12 +540,34 @@ mod tests {
 		let messages = watch.messages(block, 9, true, Some(touched));
 		let reasons: Vec<_> = messages.iter().map(|m| (m.reason, m.patients.len())).collect();
 		assert_eq!(reasons, [(ChangeReason::Reorg, 2), (ChangeReason::Consent, 1)]);
-		assert!(!watch.stale);
+		assert!(watch.stale, "after a discontinuity every boundary is read again");
+		watch.stale = false;
 
 		let messages = watch.messages(block, 10, false, None);
 		let reasons: Vec<_> = messages.iter().map(|m| (m.reason, m.patients.len())).collect();
 		assert_eq!(reasons, [(ChangeReason::Runtime, 2)]);
 		assert!(watch.stale, "boundaries are read again at the next readable block");
+	}
+
+	#[test]
+	fn the_block_after_a_runtime_upgrade_is_flagged_too() {
+		let mut watch = Watch::new(vec![patient(1)]);
+		let mut upgraded = Touched::default();
+		upgraded.reasons.insert(ChangeReason::Runtime, BTreeSet::new());
+		let block = H256::repeat_byte(9);
+		let reasons = |messages: Vec<AccessChange>| -> Vec<ChangeReason> {
+			messages.iter().map(|m| m.reason).collect()
+		};
+		assert_eq!(
+			reasons(watch.messages(block, 1, false, Some(upgraded))),
+			[ChangeReason::Runtime]
+		);
+		// The next block runs the migrations: flagged although it deposits no such event.
+		assert_eq!(
+			reasons(watch.messages(block, 2, false, Some(Touched::default()))),
+			[ChangeReason::Runtime]
+		);
+		assert!(watch.messages(block, 3, false, Some(Touched::default())).is_empty());
 	}
 
 	#[test]

@@ -187,7 +187,7 @@ pub struct Finalized {
 pub struct Client {
 	rpc: RpcClient,
 	api: OnlineClient<SubstrateConfig>,
-	/// One lock per signer (by public key), held from signing until finality, so that
+	/// One lock per signer (by public key), held from signing until inclusion, so that
 	/// concurrent submissions of one signer take their nonces one after the other.
 	lanes: std::sync::Mutex<HashMap<[u8; 32], Arc<tokio::sync::Mutex<()>>>>,
 	/// The node's RPC endpoint.

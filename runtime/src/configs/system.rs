@@ -96,8 +96,9 @@ impl frame_system::Config for Runtime {
 	type Nonce = Nonce;
 	type Hash = Hash;
 	type BlockHashCount = BlockHashCount;
-	// ParityDB is the node's database (the SDK's measured constants: 8 µs a read, 50 µs a
-	// write; see README "What validators run" for this machine's own measurement).
+	// ParityDB is the node's database: the SDK's constants for it (8 µs a read, 50 µs a write,
+	// measured by Parity on a large state). Not yet measured on a populated Salus database
+	// (`benchmark storage`): a dev chain's state is too small to say what a read costs.
 	type DbWeight = ParityDbWeight;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
