@@ -701,15 +701,18 @@ pub mod pallet {
 			purpose: Purpose,
 			at: Timestamp,
 		) -> AccessDecision {
-			let ledger = Self::ledger_for_decisions(patient);
-			let accessor = Self::accessor(patient, accessor);
-			Self::decide_with(ledger.as_ref(), accessor, class, purpose, at)
+			if !T::Patients::is_registered(patient) {
+				return AccessDecision::Deny { reason: DenyReason::UnknownPatient };
+			}
+			let accessor = Self::accessor(patient, accessor, Self::practitioner);
+			Self::decide_with(accessor, patient, &mut None, class, purpose, at)
 		}
 
 		/// The decisions for many `queries` at `at`, in order: the same answers as
-		/// [`Self::check_access`] one by one, but each patient's ledger is read and decoded
-		/// once (queries are taken patient by patient, holding one ledger at a time) and each
-		/// accessor's practitioner and provider entries once.
+		/// [`Self::check_access`] one by one, but each patient's registration and ledger are
+		/// read once (queries are taken patient by patient, holding one ledger at a time; the
+		/// ledger only if a practitioner asks) and each accessor's practitioner and provider
+		/// entries once.
 		pub fn check_access_many(
 			queries: &[AccessQuery<T::AccountId>],
 			at: Timestamp,
@@ -722,43 +725,31 @@ pub mod pallet {
 			});
 			let mut answers: alloc::vec::Vec<Option<AccessDecision>> =
 				alloc::vec![None; queries.len()];
-			let mut accessors: BTreeMap<
-				&T::AccountId,
+			let mut practitioners: BTreeMap<
+				T::AccountId,
 				Result<(ProviderId, ProviderProfile), DenyReason>,
 			> = BTreeMap::new();
-			let mut current: Option<(&T::AccountId, Option<Ledger<T>>)> = None;
+			// The patient of the current run of queries: registered?, and its ledger once read.
+			let mut current: Option<(&T::AccountId, bool, Option<Ledger<T>>)> = None;
 			for i in order {
 				let Some(q) = queries.get(i) else { continue };
-				if current.as_ref().is_none_or(|(patient, _)| *patient != &q.patient) {
-					current = Some((&q.patient, Self::ledger_for_decisions(&q.patient)));
+				if current.as_ref().is_none_or(|(patient, _, _)| *patient != &q.patient) {
+					current = Some((&q.patient, T::Patients::is_registered(&q.patient), None));
 				}
-				let ledger = current.as_ref().and_then(|(_, ledger)| ledger.as_ref());
-				let accessor = if q.accessor == q.patient {
-					Accessing::Own
+				let Some((patient, registered, ledger)) = current.as_mut() else { continue };
+				let answer = if *registered {
+					let accessor = Self::accessor(patient, &q.accessor, |who| {
+						*practitioners.entry(who.clone()).or_insert_with(|| Self::practitioner(who))
+					});
+					Self::decide_with(accessor, patient, ledger, q.data_class, q.purpose, at)
 				} else {
-					match accessors
-						.entry(&q.accessor)
-						.or_insert_with(|| Self::practitioner(&q.accessor))
-					{
-						Ok((provider, profile)) => {
-							Accessing::Practitioner(&q.accessor, *provider, *profile)
-						},
-						Err(reason) => Accessing::Refused(*reason),
-					}
+					AccessDecision::Deny { reason: DenyReason::UnknownPatient }
 				};
-				if let Some(answer) = answers.get_mut(i) {
-					*answer =
-						Some(Self::decide_with(ledger, accessor, q.data_class, q.purpose, at));
+				if let Some(slot) = answers.get_mut(i) {
+					*slot = Some(answer);
 				}
 			}
 			answers.into_iter().flatten().collect()
-		}
-
-		/// The ledger decisions about `patient` read: `None` if it is not a registered patient
-		/// (an empty ledger if it has none yet).
-		fn ledger_for_decisions(patient: &T::AccountId) -> Option<Ledger<T>> {
-			T::Patients::is_registered(patient)
-				.then(|| Ledgers::<T>::get(patient).unwrap_or_default())
 		}
 
 		/// The accredited provider `accessor` works for, or why it may see nothing.
@@ -773,35 +764,39 @@ pub mod pallet {
 			Ok((provider, profile))
 		}
 
-		/// Who asks about `patient`.
+		/// Who asks about `patient`: itself, or what `practitioner` says of the asker.
 		fn accessor<'a>(
 			patient: &T::AccountId,
 			accessor: &'a T::AccountId,
+			practitioner: impl FnOnce(
+				&T::AccountId,
+			) -> Result<(ProviderId, ProviderProfile), DenyReason>,
 		) -> Accessing<'a, T::AccountId> {
 			if accessor == patient {
 				return Accessing::Own;
 			}
-			match Self::practitioner(accessor) {
+			match practitioner(accessor) {
 				Ok((provider, profile)) => Accessing::Practitioner(accessor, provider, profile),
 				Err(reason) => Accessing::Refused(reason),
 			}
 		}
 
-		/// The decision, given the patient's ledger (`None`: not a registered patient) and who
-		/// asks. The order of the checks is the decision's: the patient first, then the asker.
+		/// The decision about registered `patient` for `accessor`. Its ledger is read into
+		/// `ledger` the first time a practitioner's decision needs it, and reused after.
 		fn decide_with(
-			ledger: Option<&Ledger<T>>,
 			accessor: Accessing<'_, T::AccountId>,
+			patient: &T::AccountId,
+			ledger: &mut Option<Ledger<T>>,
 			class: DataClass,
 			purpose: Purpose,
 			at: Timestamp,
 		) -> AccessDecision {
-			let deny = |reason| AccessDecision::Deny { reason };
-			let Some(ledger) = ledger else { return deny(DenyReason::UnknownPatient) };
 			match accessor {
 				Accessing::Own => AccessDecision::Permit { basis: AccessBasis::OwnData },
-				Accessing::Refused(reason) => deny(reason),
+				Accessing::Refused(reason) => AccessDecision::Deny { reason },
 				Accessing::Practitioner(account, provider, profile) => {
+					let ledger = ledger
+						.get_or_insert_with(|| Ledgers::<T>::get(patient).unwrap_or_default());
 					let accessor = Accessor { account, provider, profile };
 					decide(&ledger.consents, &accessor, class, purpose, at)
 				},
