@@ -47,6 +47,7 @@ pub struct TestNode {
 	child: Child,
 	/// The node's RPC endpoint, `ws://127.0.0.1:<port>`.
 	pub rpc_url: String,
+	p2p_port: u16,
 	log: PathBuf,
 	_base: TempDir,
 }
@@ -59,21 +60,65 @@ impl TestNode {
 
 	/// [`Self::dev`] with more command-line arguments.
 	pub fn dev_with(extra: &[&str]) -> Result<Self> {
+		let mut args = vec!["--dev"];
+		args.extend_from_slice(extra);
+		Self::start(&args)
+	}
+
+	/// The four validators of the local network (`--chain local`: Alice, Bob, Charlie and
+	/// Dave), on loopback, each with `extra` arguments; Alice is the others' boot node. Alice's
+	/// is the first.
+	pub fn local_network(extra: &[&str]) -> Result<Vec<Self>> {
+		let mut nodes: Vec<Self> = Vec::new();
+		let mut bootnode = String::new();
+		for (i, name) in ["alice", "bob", "charlie", "dave"].into_iter().enumerate() {
+			// Fixed network keys give Alice a known peer id.
+			let key = format!("{:064x}", i.saturating_add(1));
+			let flag = format!("--{name}");
+			let mut args = vec!["--chain", "local", flag.as_str(), "--node-key", key.as_str()];
+			if !bootnode.is_empty() {
+				args.extend(["--bootnodes", bootnode.as_str()]);
+			}
+			args.extend_from_slice(extra);
+			let node = Self::start(&args)?;
+			if bootnode.is_empty() {
+				let file = node._base.0.join("alice.key");
+				std::fs::write(&file, &key)?;
+				let peer = Command::new(node_binary())
+					.args(["key", "inspect-node-key", "--file"])
+					.arg(&file)
+					.output()?;
+				let peer = String::from_utf8(peer.stdout)?.trim().to_string();
+				bootnode = format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer}", node.p2p_port);
+			}
+			nodes.push(node);
+		}
+		Ok(nodes)
+	}
+
+	/// `salus-node` with `args`, in a fresh temporary base path, on free loopback ports.
+	fn start(args: &[&str]) -> Result<Self> {
 		let base = TempDir::new()?;
 		let rpc_port = free_port()?;
 		let p2p_port = free_port()?;
 		let log = base.0.join("node.log");
 		let child = Command::new(node_binary())
-			.args(["--dev", "--no-prometheus", "--no-telemetry", "--no-mdns"])
+			.args(args)
+			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
 			.args(["--rpc-port", &rpc_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
 			.args(["--base-path", &base.0.to_string_lossy()])
-			.args(extra)
 			.stdin(Stdio::null())
 			.stdout(File::create(&log)?)
 			.stderr(File::create(base.0.join("node.err.log"))?)
 			.spawn()?;
-		Ok(Self { child, rpc_url: format!("ws://127.0.0.1:{rpc_port}"), log, _base: base })
+		Ok(Self {
+			child,
+			rpc_url: format!("ws://127.0.0.1:{rpc_port}"),
+			p2p_port,
+			log,
+			_base: base,
+		})
 	}
 
 	/// The last lines the node logged, to explain a failure.

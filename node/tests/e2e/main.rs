@@ -17,3 +17,4 @@ mod native_access;
 mod polkadot_js;
 mod read_path;
 mod rewards;
+mod write_path;

@@ -481,12 +481,23 @@ async fn read_path() -> Result {
 				 takes part of every latency. The floor row is the same client's round trip.\n\n\
 				 ## Closed loop\n\n{table}\n\
 				 ## Fixed arrival rate, `salus_checkAccess`, ledger of 100, 16 clients\n\n\
-				 Latency counts from when each request was due (coordinated omission corrected).\n\n{open}",
+				 Latency counts from when each request was due (coordinated omission corrected).\n\n{open}\n\
+				 Latency distributions: `{date}-read-path.csv`; `benchmarks/plot.sh` draws them.\n",
 				// The profile directory and the binary, not this machine's path.
 				node_binary().iter().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect::<std::path::PathBuf>().display(),
 				String::from_utf8_lossy(&version.stdout).trim(),
 			);
 			std::fs::create_dir_all(&dir)?;
+			// Each measure's latency distribution, for benchmarks/plot.sh.
+			let mut csv = String::from("measure,ledger,clients,percentile,ms\n");
+			for (what, ledger, clients, s) in &measures {
+				let ledger = ledger.and_then(|l| LEDGERS.get(l)).map(|l| l.to_string()).unwrap_or_else(|| "-".into());
+				let name = what.name().replace('`', "");
+				for p in 1..=100 {
+					let _ = writeln!(csv, "{name},{ledger},{clients},{p},{:.4}", ms(s.percentile(p)));
+				}
+			}
+			std::fs::write(dir.join(format!("{date}-read-path.csv")), csv)?;
 			let path = dir.join(format!("{date}-read-path.md"));
 			std::fs::write(&path, report)?;
 			println!("report: {}", path.display());
