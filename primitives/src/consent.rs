@@ -271,6 +271,19 @@ pub trait AccessControl<AccountId> {
 		at: Timestamp,
 	) -> AccessDecision;
 
+	/// The decisions for many `queries` at `at`, in order: what [`Self::check_access`] answers
+	/// for each, one by one. An implementation may read each patient's state once (the consent
+	/// pallet does); this default asks one by one.
+	fn check_access_many(
+		queries: &[AccessQuery<AccountId>],
+		at: Timestamp,
+	) -> alloc::vec::Vec<AccessDecision> {
+		queries
+			.iter()
+			.map(|q| Self::check_access(&q.patient, &q.accessor, q.data_class, q.purpose, at))
+			.collect()
+	}
+
 	/// Records `grant` as a Permit consent of `patient`, valid from now; returns its id.
 	fn grant(patient: &AccountId, grant: Grant<AccountId>) -> Result<ConsentId, DispatchError>;
 

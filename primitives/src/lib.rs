@@ -39,6 +39,8 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
 
+extern crate alloc;
+
 pub mod access;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;

@@ -165,6 +165,28 @@ fn fill_page_but_one<T: Config>(practitioner: &T::AccountId, patient: &T::Accoun
 	}
 }
 
+/// Logs `count` entries by `practitioner` in `patient`'s log (in batches).
+fn fill_log<T: Config>(practitioner: &T::AccountId, patient: &T::AccountId, count: u32) {
+	let batch = T::MaxDisclosureBatch::get().max(1);
+	let mut left = count;
+	while left > 0 {
+		let now = left.min(batch);
+		let entries: BoundedVec<_, T::MaxDisclosureBatch> = (0..now)
+			.map(|_| DisclosureEntry {
+				patient: patient.clone(),
+				data_class: DataClass::Allergies,
+				purpose: Purpose::EmergencyTreatment,
+				record: Some(H256::repeat_byte(4)),
+			})
+			.collect::<alloc::vec::Vec<_>>()
+			.try_into()
+			.expect("at most a batch");
+		Access::<T>::log_disclosures(RawOrigin::Signed(practitioner.clone()).into(), entries)
+			.expect("disclosures logged");
+		left = left.saturating_sub(now);
+	}
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -319,21 +341,39 @@ mod benchmarks {
 		assert_eq!(DisclosureCount::<T>::get(&patient), T::DisclosurePageSize::get());
 	}
 
-	/// Worst case: every entry is for a patient of its own (no entry finds storage another
-	/// read), whose full consent ledger the decision checks before a live grant to the caller's
-	/// provider at its end permits, and whose log is one short of a full page: each entry goes
-	/// on the last free place of a page, so the batch fills `n` pages and each patient's next
-	/// entry starts a new one.
+	/// `p` patients, one entry each, and `e` further entries spread over them in turn (see
+	/// `Pallet::batch_shape`: a page an entry reaches beyond its patient's first counts as a
+	/// patient). Worst case: each patient's full consent ledger is checked, for every entry,
+	/// before a live grant to the caller's provider at its end permits; each patient's log is
+	/// filled so that its entries end a page exactly, so the page read, decoded and written is a
+	/// full one.
 	#[benchmark]
-	fn log_disclosures(n: Linear<1, { T::MaxDisclosureBatch::get() }>) {
+	fn log_disclosures(
+		p: Linear<1, { T::MaxDisclosureBatch::get().saturating_div(2) }>,
+		e: Linear<0, { T::MaxDisclosureBatch::get().saturating_div(2).saturating_sub(1) }>,
+	) {
 		let (first, practitioner, provider) = patient_and_practitioner::<T>();
 		let mut patients = alloc::vec![first];
-		for index in 1..n {
+		for index in 1..p {
 			let patient: T::AccountId = account("patient", index, SEED);
 			T::Fixtures::patient(&patient);
 			T::ConsentFixtures::fill_ledger(&patient, &practitioner);
 			patients.push(patient);
 		}
+		let mut entries = alloc::vec::Vec::new();
+		for index in 0..(p.saturating_add(e)) {
+			let patient = patients
+				.get(usize::try_from(index.checked_rem(p).unwrap_or_default()).expect("fits"))
+				.expect("p patients")
+				.clone();
+			entries.push(DisclosureEntry {
+				patient,
+				data_class: DataClass::Allergies,
+				purpose: Purpose::EmergencyTreatment,
+				record: Some(H256::repeat_byte(4)),
+			});
+		}
+		let page = T::DisclosurePageSize::get();
 		for (request, patient) in (0u64..).zip(&patients) {
 			let grant = Grant {
 				grantee: Grantee::Provider(provider),
@@ -343,30 +383,25 @@ mod benchmarks {
 				source: GrantSource::Request(request),
 			};
 			T::AccessControl::grant(patient, grant).expect("grant recorded");
-			fill_page_but_one::<T>(&practitioner, patient);
+			let mine = entries.iter().filter(|entry| &entry.patient == patient).count() as u32;
+			let to_fill = page.saturating_sub(mine.checked_rem(page).unwrap_or_default());
+			fill_log::<T>(&practitioner, patient, to_fill.checked_rem(page).unwrap_or_default());
 		}
-		let entries: BoundedVec<_, T::MaxDisclosureBatch> = patients
-			.iter()
-			.map(|patient| DisclosureEntry {
-				patient: patient.clone(),
-				data_class: DataClass::Allergies,
-				purpose: Purpose::EmergencyTreatment,
-				record: Some(H256::repeat_byte(4)),
-			})
-			.collect::<alloc::vec::Vec<_>>()
-			.try_into()
-			.expect("n is within the bound");
+		let entries: BoundedVec<_, T::MaxDisclosureBatch> =
+			entries.try_into().expect("p + e is within the bound");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(practitioner), entries);
 
 		for patient in &patients {
-			assert_eq!(DisclosureCount::<T>::get(patient), T::DisclosurePageSize::get());
+			assert_eq!(DisclosureCount::<T>::get(patient).checked_rem(page), Some(0));
 		}
 	}
 
 	/// Worst case: a full page whose entries were each logged by a different practitioner, so
-	/// each deposit is released on a different account.
+	/// each deposit is released on a different account, each by a call of its own that logged
+	/// a full batch (so each entry's party record is a full one, read, cleared of the entry and
+	/// written back, since its other entries live on).
 	#[benchmark]
 	fn prune_disclosures() {
 		T::Clock::set_now(T0);
@@ -375,13 +410,16 @@ mod benchmarks {
 		let size = T::DisclosurePageSize::get();
 		let deposit = T::DisclosureDeposit::get();
 		let mut page = DisclosurePage::<T>::default();
+		let stride = u64::from(T::MaxDisclosureBatch::get());
+		let other: T::AccountId = account("patient", 1, SEED);
 		for n in 0..size {
+			let id = u64::from(n).saturating_mul(stride);
 			let accessor: T::AccountId = account("accessor", n, SEED);
 			T::Fixtures::fund(&accessor);
 			T::Currency::hold(&HoldReason::DisclosureDeposit.into(), &accessor, deposit)
 				.expect("deposit held");
 			let entry = Disclosure {
-				id: n.into(),
+				id,
 				accessor,
 				provider: 0,
 				at: T0,
@@ -392,11 +430,14 @@ mod benchmarks {
 				deposit,
 			};
 			page.try_push(entry).expect("the page has room");
-			DisclosureParties::<T>::insert(u64::from(n), (patient.clone(), 0));
+			let mut patients = alloc::vec![Some(patient.clone())];
+			patients.resize(T::MaxDisclosureBatch::get() as usize, Some(other.clone()));
+			let patients = patients.try_into().expect("a batch's worth");
+			DisclosureBatches::<T>::insert(id, DisclosureBatch { provider: 0, patients });
 		}
 		DisclosurePages::<T>::insert(&patient, 0, page);
 		DisclosureCount::<T>::insert(&patient, size);
-		NextDisclosureId::<T>::put(u64::from(size));
+		NextDisclosureId::<T>::put(u64::from(size).saturating_mul(stride));
 		T::Clock::set_now(T0.saturating_add(T::DisclosureRetention::get()));
 		let caller: T::AccountId = whitelisted_caller();
 
@@ -404,6 +445,10 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller), patient.clone(), 0);
 
 		assert!(DisclosurePages::<T>::get(&patient, 0).is_none());
+		assert_eq!(
+			DisclosureBatches::<T>::get(0).map(|batch| batch.live()),
+			Some((T::MaxDisclosureBatch::get() as usize).saturating_sub(1))
+		);
 	}
 
 	/// One step of the cleanup: the last of a full pending list expires.

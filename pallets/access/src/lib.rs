@@ -26,7 +26,7 @@ pub mod weights;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use alloc::vec::Vec;
+	use alloc::{collections::BTreeMap, vec::Vec};
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
@@ -38,13 +38,16 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use salus_primitives::{
-		AccessControl, AccessDecision, AccessEvents, DataClass, DataClassSet, DenyReason,
-		DisclosureId, DisputeGateway, DisputeId, DisputeSubject, EmergencyId, Grant, GrantSource,
-		Grantee, PatientRegistry, ProviderId, ProviderKind, ProviderRegistry, Purpose, PurposeSet,
-		RequestId, Timestamp,
+		AccessControl, AccessDecision, AccessEvents, AccessQuery, DataClass, DataClassSet,
+		DenyReason, DisclosureId, DisputeGateway, DisputeId, DisputeSubject, EmergencyId, Grant,
+		GrantSource, Grantee, PatientRegistry, ProviderId, ProviderKind, ProviderRegistry, Purpose,
+		PurposeSet, RequestId, Timestamp,
 	};
 	use sp_core::H256;
-	use sp_runtime::{traits::Zero, ArithmeticError};
+	use sp_runtime::{
+		traits::{CheckedMul, Zero},
+		ArithmeticError,
+	};
 
 	/// The balance of an account, in the currency deposits are held in.
 	pub type BalanceOf<T> =
@@ -57,6 +60,9 @@ pub mod pallet {
 	pub type DisclosureOf<T> = Disclosure<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
 	/// One page of a patient's disclosure log.
 	pub type DisclosurePage<T> = BoundedVec<DisclosureOf<T>, <T as Config>::DisclosurePageSize>;
+	/// The parties of one logging call's entries, as stored.
+	pub type DisclosureBatchOf<T> =
+		DisclosureBatch<<T as frame_system::Config>::AccountId, <T as Config>::MaxDisclosureBatch>;
 	/// A provider's emergency rate window as stored.
 	pub type RateWindowOf<T> =
 		RateWindow<<T as frame_system::Config>::AccountId, <T as Config>::MaxProviderEmergencies>;
@@ -314,16 +320,26 @@ pub mod pallet {
 	pub type DisclosureCount<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
-	/// The id the next disclosure-log entry gets.
+	/// No disclosure-log entry has this id or a higher one. A call's entries take ids from the
+	/// first multiple of `MaxDisclosureBatch` at or above it (see [`DisclosureBatches`]).
 	#[pallet::storage]
 	pub type NextDisclosureId<T: Config> = StorageValue<_, DisclosureId, ValueQuery>;
 
-	/// Disclosure id → (patient, provider that logged it), for the dispute court: who may
-	/// dispute the disclosure and against whom. Paid by the entry's deposit; removed with its
-	/// page.
+	/// Disclosure id → (patient, provider that logged it), for the dispute court, of the entries
+	/// logged before [`DisclosureBatches`] (spec version 104): who may dispute the disclosure
+	/// and against whom. No entry is added any more; each is removed with its page.
 	#[pallet::storage]
 	pub type DisclosureParties<T: Config> =
 		StorageMap<_, Twox64Concat, DisclosureId, (T::AccountId, ProviderId)>;
+
+	/// First id of a logging call → who may dispute its entries and against whom
+	/// ([`DisclosureBatch`]): the dispute court's record of every entry logged since spec
+	/// version 104, one record (written once) per call rather than one per entry. Paid by the
+	/// entries' deposits; a slot is cleared when its entry's page is pruned, and the record
+	/// removed with its last entry.
+	#[pallet::storage]
+	pub type DisclosureBatches<T: Config> =
+		StorageMap<_, Twox64Concat, DisclosureId, DisclosureBatchOf<T>>;
 
 	/// The cleanup's place among requests: every request below this id has ended.
 	#[pallet::storage]
@@ -1090,7 +1106,8 @@ pub mod pallet {
 			record: Option<H256>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_log_disclosure(&who, patient, data_class, purpose, record)
+			let entry = DisclosureEntry { patient, data_class, purpose, record };
+			Self::do_log_disclosures(&who, alloc::vec![entry])
 		}
 
 		/// Logs several accesses the caller made, each as [`Pallet::log_disclosure`] would, in
@@ -1134,19 +1151,17 @@ pub mod pallet {
 		/// * [`ArithmeticError::Overflow`] - no disclosure ids or log positions left
 		/// * a [`sp_runtime::TokenError`] - a deposit cannot be held
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::log_disclosures(entries.len() as u32))]
+		#[pallet::weight({
+			let (p, e) = Pallet::<T>::batch_shape(entries);
+			T::WeightInfo::log_disclosures(p, e)
+		})]
 		pub fn log_disclosures(
 			origin: OriginFor<T>,
 			entries: BoundedVec<DisclosureEntry<T::AccountId>, T::MaxDisclosureBatch>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!entries.is_empty(), Error::<T>::NoDisclosures);
-			// Every call runs in a storage layer of its own: an entry refused after others
-			// were logged undoes them (their pages, deposits and events) with the call.
-			for DisclosureEntry { patient, data_class, purpose, record } in entries {
-				Self::do_log_disclosure(&who, patient, data_class, purpose, record)?;
-			}
-			Ok(())
+			Self::do_log_disclosures(&who, entries.into_inner())
 		}
 
 		/// Removes page `page` of `patient`'s disclosure log once it is full and its newest
@@ -1182,6 +1197,9 @@ pub mod pallet {
 				T::AccessControl::now().saturating_sub(newest) >= T::DisclosureRetention::get(),
 				Error::<T>::RetentionNotOver
 			);
+			// The batch records the page's entries are in, each read and written once.
+			let stride = Self::disclosure_stride();
+			let mut batches: BTreeMap<DisclosureId, Option<DisclosureBatchOf<T>>> = BTreeMap::new();
 			for entry in entries.iter() {
 				T::Currency::release(
 					&HoldReason::DisclosureDeposit.into(),
@@ -1189,7 +1207,25 @@ pub mod pallet {
 					entry.deposit,
 					Precision::BestEffort,
 				)?;
-				DisclosureParties::<T>::remove(entry.id);
+				if DisclosureParties::<T>::take(entry.id).is_some() {
+					continue;
+				}
+				let slot = entry.id.checked_rem(stride).unwrap_or_default();
+				let first = entry.id.saturating_sub(slot);
+				let batch =
+					batches.entry(first).or_insert_with(|| DisclosureBatches::<T>::get(first));
+				if let Some(patient) = batch
+					.as_mut()
+					.and_then(|batch| batch.patients.get_mut(usize::try_from(slot).ok()?))
+				{
+					*patient = None;
+				}
+			}
+			for (first, batch) in batches {
+				match batch {
+					Some(batch) if batch.live() > 0 => DisclosureBatches::<T>::insert(first, batch),
+					_ => DisclosureBatches::<T>::remove(first),
+				}
 			}
 			DisclosurePages::<T>::remove(&patient, page);
 			Self::deposit_event(Event::DisclosuresPruned {
@@ -1249,61 +1285,145 @@ pub mod pallet {
 			Ok(provider)
 		}
 
-		/// Logs that `who` accessed `data_class` of `patient`'s data for `purpose` (naming
-		/// `record`, if given) at the next place of the patient's disclosure log, with the basis
-		/// the access decision names, and holds `DisclosureDeposit` from `who`; refused with the
-		/// decision's reason when it denies. What [`Pallet::log_disclosure`] does, and each
-		/// entry of [`Pallet::log_disclosures`].
-		fn do_log_disclosure(
+		/// Logs `entries`, accesses `who` made, in order: each at the next place of its
+		/// patient's disclosure log, with the basis the access decision names, under consecutive
+		/// ids from the first multiple of `MaxDisclosureBatch` no entry has; holds
+		/// `DisclosureDeposit` per entry from `who` (one hold for all). All or nothing: the first
+		/// entry the decision denies fails the call with its reason. What
+		/// [`Pallet::log_disclosure`] (one entry) and [`Pallet::log_disclosures`] do.
+		///
+		/// Each patient's registration and ledger (for the decisions), log count and pages are
+		/// read once and written once, however many of the entries are its; one
+		/// [`DisclosureBatch`] names the parties of them all.
+		fn do_log_disclosures(
 			who: &T::AccountId,
-			patient: T::AccountId,
-			data_class: DataClass,
-			purpose: Purpose,
-			record: Option<H256>,
+			entries: Vec<DisclosureEntry<T::AccountId>>,
 		) -> DispatchResult {
 			let now = T::AccessControl::now();
-			let basis =
-				match T::AccessControl::check_access(&patient, who, data_class, purpose, now) {
-					AccessDecision::Permit { basis } => basis,
+			let queries: Vec<AccessQuery<T::AccountId>> = entries
+				.iter()
+				.map(|entry| AccessQuery {
+					patient: entry.patient.clone(),
+					accessor: who.clone(),
+					data_class: entry.data_class,
+					purpose: entry.purpose,
+				})
+				.collect();
+			let decisions = T::AccessControl::check_access_many(&queries, now);
+			ensure!(decisions.len() == entries.len(), DispatchError::Corruption);
+			let mut bases = Vec::with_capacity(entries.len());
+			for decision in decisions {
+				match decision {
+					AccessDecision::Permit { basis } => bases.push(basis),
 					AccessDecision::Deny { reason } => return Err(Self::denial(reason).into()),
-				};
+				}
+			}
 			let provider = T::Providers::provider_of(who).ok_or(Error::<T>::NotPractitioner)?;
-			let position = DisclosureCount::<T>::get(&patient);
-			let next_position = position.checked_add(1).ok_or(ArithmeticError::Overflow)?;
-			let page_number = Self::page_of(position);
-			let mut page = DisclosurePages::<T>::get(&patient, page_number).unwrap_or_default();
-			let id = NextDisclosureId::<T>::get();
-			let next_id = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+			let count = u32::try_from(entries.len()).map_err(|_| ArithmeticError::Overflow)?;
 			let deposit = T::DisclosureDeposit::get();
-			let entry = Disclosure {
-				id,
-				accessor: who.clone(),
-				provider,
-				at: now,
-				class: data_class,
-				purpose,
-				basis,
-				record,
-				deposit,
-			};
-			// The count puts each entry on a page with room: a page fills before the next
-			// starts.
-			page.try_push(entry).map_err(|_| ArithmeticError::Overflow)?;
-			T::Currency::hold(&HoldReason::DisclosureDeposit.into(), who, deposit)?;
-			DisclosureParties::<T>::insert(id, (patient.clone(), provider));
-			DisclosurePages::<T>::insert(&patient, page_number, page);
-			DisclosureCount::<T>::insert(&patient, next_position);
+			let total = deposit
+				.checked_mul(&BalanceOf::<T>::from(count))
+				.ok_or(ArithmeticError::Overflow)?;
+			let first = NextDisclosureId::<T>::get()
+				.checked_next_multiple_of(Self::disclosure_stride())
+				.ok_or(ArithmeticError::Overflow)?;
+			let next_id = first.checked_add(u64::from(count)).ok_or(ArithmeticError::Overflow)?;
+
+			// Each patient's log as the entries extend it: its count and the pages they touch.
+			let mut logs: BTreeMap<T::AccountId, (u32, BTreeMap<u32, DisclosurePage<T>>)> =
+				BTreeMap::new();
+			let mut parties = DisclosureBatch { provider, patients: BoundedVec::new() };
+			let mut events = Vec::with_capacity(entries.len());
+			for (offset, (entry, basis)) in (0u64..).zip(entries.into_iter().zip(bases)) {
+				let id = first.checked_add(offset).ok_or(ArithmeticError::Overflow)?;
+				let DisclosureEntry { patient, data_class, purpose, record } = entry;
+				let (position, pages) = logs
+					.entry(patient.clone())
+					.or_insert_with(|| (DisclosureCount::<T>::get(&patient), BTreeMap::new()));
+				let page_number = Self::page_of(*position);
+				*position = position.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+				let page = pages.entry(page_number).or_insert_with(|| {
+					DisclosurePages::<T>::get(&patient, page_number).unwrap_or_default()
+				});
+				// The count puts each entry on a page with room: a page fills before the next
+				// starts.
+				page.try_push(Disclosure {
+					id,
+					accessor: who.clone(),
+					provider,
+					at: now,
+					class: data_class,
+					purpose,
+					basis,
+					record,
+					deposit,
+				})
+				.map_err(|_| ArithmeticError::Overflow)?;
+				parties
+					.patients
+					.try_push(Some(patient.clone()))
+					.map_err(|_| ArithmeticError::Overflow)?;
+				events.push(Event::DisclosureLogged {
+					id,
+					patient,
+					accessor: who.clone(),
+					provider,
+					class: data_class,
+					purpose,
+					basis,
+				});
+			}
+			T::Currency::hold(&HoldReason::DisclosureDeposit.into(), who, total)?;
+			for (patient, (position, pages)) in logs {
+				for (number, page) in pages {
+					DisclosurePages::<T>::insert(&patient, number, page);
+				}
+				DisclosureCount::<T>::insert(&patient, position);
+			}
+			DisclosureBatches::<T>::insert(first, parties);
 			NextDisclosureId::<T>::put(next_id);
-			Self::deposit_event(Event::DisclosureLogged {
-				id,
-				patient,
-				accessor: who.clone(),
-				provider,
-				class: data_class,
-				purpose,
-				basis,
-			});
+			for event in events {
+				Self::deposit_event(event);
+			}
 			Ok(())
+		}
+
+		/// The ids of one logging call start at a multiple of this: `MaxDisclosureBatch`.
+		fn disclosure_stride() -> DisclosureId {
+			DisclosureId::from(T::MaxDisclosureBatch::get().max(1))
+		}
+
+		/// Who may dispute disclosure `id` and against whom, until its page is pruned: its
+		/// patient and the provider that logged it.
+		pub fn disclosure_parties(id: DisclosureId) -> Option<(T::AccountId, ProviderId)> {
+			let slot = id.checked_rem(Self::disclosure_stride())?;
+			let first = id.checked_sub(slot)?;
+			match DisclosureBatches::<T>::get(first) {
+				Some(batch) => {
+					let patient = batch.patients.get(usize::try_from(slot).ok()?)?.clone()?;
+					Some((patient, batch.provider))
+				},
+				// Logged before batch records (spec version 104).
+				None => DisclosureParties::<T>::get(id),
+			}
+		}
+
+		/// The weight components of logging `entries` at once: `(p, e)` for
+		/// `WeightInfo::log_disclosures`. `p` counts, per patient, its first entry and each
+		/// further page its entries may reach (at worst its first entry takes the last place of
+		/// a page); `e` the other entries. A patient costs its ledger, count and a page read
+		/// and written; a further page costs no more than a patient, so the bound holds.
+		pub fn batch_shape(entries: &[DisclosureEntry<T::AccountId>]) -> (u32, u32) {
+			let mut patients: Vec<&T::AccountId> = entries.iter().map(|e| &e.patient).collect();
+			patients.sort();
+			let page = T::DisclosurePageSize::get().max(1);
+			let heavy = patients.chunk_by(|a, b| a == b).fold(0u32, |heavy, run| {
+				let further =
+					u32::try_from(run.len()).unwrap_or(u32::MAX).saturating_sub(1).div_ceil(page);
+				heavy.saturating_add(1).saturating_add(further)
+			});
+			let all = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+			(heavy.min(all), all.saturating_sub(heavy))
 		}
 
 		/// Open request `id`, if `who` is its patient.
@@ -1663,7 +1783,9 @@ pub mod pallet {
 		/// 4. Every disclosure page is on a position the log has reached, holds at most
 		///    `DisclosurePageSize` entries (exactly that many unless it is the last page) with
 		///    ids below `NextDisclosureId`; each entry's parties are recorded as (its patient,
-		///    its provider), and only those of entries still stored.
+		///    its provider), and only those of entries still stored; every batch record starts
+		///    at a multiple of `MaxDisclosureBatch` below `NextDisclosureId` and names a live
+		///    entry.
 		/// 5. Every rate window counts each practitioner and each patient once, with a count
 		///    above zero and within `MaxEmergencies` and `MaxEmergenciesPerPatient`; both lists
 		///    add up to the same total, within `MaxProviderEmergencies`.
@@ -1789,7 +1911,7 @@ pub mod pallet {
 						"disclosure id not below NextDisclosureId"
 					);
 					ensure!(
-						DisclosureParties::<T>::get(entry.id)
+						Self::disclosure_parties(entry.id)
 							== Some((patient.clone(), entry.provider)),
 						"a disclosure's parties not recorded"
 					);
@@ -1797,10 +1919,18 @@ pub mod pallet {
 					entries = entries.saturating_add(1);
 				}
 			}
-			ensure!(
-				DisclosureParties::<T>::iter().count() == entries,
-				"parties recorded for a pruned disclosure"
-			);
+			// Every live entry's parties resolve to it (above); no other slot is recorded, and
+			// every batch record starts at a multiple of the stride, below the next id, and
+			// still names a live entry.
+			let stride = Self::disclosure_stride();
+			let mut recorded = DisclosureParties::<T>::iter().count();
+			for (first, batch) in DisclosureBatches::<T>::iter() {
+				ensure!(first.checked_rem(stride) == Some(0), "a batch record off its stride");
+				ensure!(first < NextDisclosureId::<T>::get(), "a batch record at an unused id");
+				ensure!(batch.live() > 0, "a batch record without live entries");
+				recorded = recorded.saturating_add(batch.live());
+			}
+			ensure!(recorded == entries, "parties recorded for a pruned disclosure");
 
 			// 5.
 			for (_, window) in EmergencyRate::<T>::iter() {
@@ -1876,7 +2006,7 @@ impl<T: Config> salus_primitives::DisputeSubjects<T::AccountId> for Pallet<T> {
 			DisputeSubject::Emergency(id) => {
 				Emergencies::<T>::get(id).map(|emergency| (emergency.patient, emergency.provider))
 			},
-			DisputeSubject::Disclosure(id) => DisclosureParties::<T>::get(id),
+			DisputeSubject::Disclosure(id) => Self::disclosure_parties(id),
 			DisputeSubject::Conduct => None,
 		}
 	}

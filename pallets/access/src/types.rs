@@ -141,6 +141,40 @@ pub struct Disclosure<AccountId, Balance> {
 	pub deposit: Balance,
 }
 
+/// Who may dispute the entries one `log_disclosure` or `log_disclosures` call logged: the
+/// provider the caller acted for and, by each entry's offset from the call's first id, the
+/// entry's patient, or `None` once the entry's page was pruned. Every call's first id is a
+/// multiple of `Limit` (`MaxDisclosureBatch`), so entry `id` is slot `id % Limit` of the record
+/// under `id - id % Limit`: one record, written once, for a whole batch.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(Limit))]
+#[codec(mel_bound(AccountId: MaxEncodedLen))]
+pub struct DisclosureBatch<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, Limit: Get<u32>> {
+	/// The provider the entries were logged for.
+	pub provider: ProviderId,
+	/// Each entry's patient, in id order; `None` once pruned.
+	pub patients: BoundedVec<Option<AccountId>, Limit>,
+}
+
+impl<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, Limit: Get<u32>>
+	DisclosureBatch<AccountId, Limit>
+{
+	/// Entries of the batch not pruned yet.
+	pub fn live(&self) -> usize {
+		self.patients.iter().filter(|patient| patient.is_some()).count()
+	}
+}
+
 /// One access to log with `log_disclosures`: what `log_disclosure` takes besides the caller.
 #[derive(
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,

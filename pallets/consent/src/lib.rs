@@ -942,6 +942,13 @@ impl<T: Config> salus_primitives::AccessControl<T::AccountId> for Pallet<T> {
 		Self::check_access(patient, accessor, class, purpose, at)
 	}
 
+	fn check_access_many(
+		queries: &[salus_primitives::AccessQuery<T::AccountId>],
+		at: salus_primitives::Timestamp,
+	) -> alloc::vec::Vec<salus_primitives::AccessDecision> {
+		Self::check_access_many(queries, at)
+	}
+
 	fn grant(
 		patient: &T::AccountId,
 		grant: salus_primitives::Grant<T::AccountId>,

@@ -1,7 +1,7 @@
 //! `log_disclosure`, `log_disclosures`, `prune_disclosures` and the disclosure queries.
 
 use super::*;
-use crate::{DisclosureCount, DisclosurePages, DisclosureParties, Error};
+use crate::{DisclosureBatches, DisclosureCount, DisclosurePages, DisclosureParties, Error};
 use frame_support::assert_noop;
 use salus_primitives::{AccessBasis, DenyReason, DisputeSubject, DisputeSubjects, GrantSource};
 use sp_runtime::DispatchError;
@@ -9,6 +9,12 @@ use sp_runtime::DispatchError;
 /// The hospital breaks the glass on patient 1, so its practitioners may read.
 fn hospital_may_read() -> EmergencyId {
 	declare(11, 1)
+}
+
+/// The first id of the `call`th logging call on a fresh chain: every call's ids start at a
+/// multiple of `MaxDisclosureBatch`.
+fn first_id(call: u64) -> u64 {
+	call.saturating_mul(u64::from(MAX_DISCLOSURE_BATCH))
 }
 
 fn log(who: u64, patient: u64, class: DataClass) -> sp_runtime::DispatchResult {
@@ -76,9 +82,10 @@ mod log_disclosure {
 					.map(|entry| entry.id)
 					.collect::<Vec<_>>()
 			};
-			assert_eq!(ids(0, 100), (0..u64::from(total)).collect::<Vec<_>>());
-			assert_eq!(ids(3, 3), vec![3, 4, 5]);
-			assert_eq!(ids(total - 1, 5), vec![u64::from(total) - 1]);
+			// One id range per call: the calls' first ids.
+			assert_eq!(ids(0, 100), (0..u64::from(total)).map(first_id).collect::<Vec<_>>());
+			assert_eq!(ids(3, 3), vec![first_id(3), first_id(4), first_id(5)]);
+			assert_eq!(ids(total - 1, 5), vec![first_id(u64::from(total) - 1)]);
 			assert_eq!(ids(total, 5), Vec::<u64>::new());
 			assert_eq!(
 				held(HoldReason::DisclosureDeposit, 11),
@@ -187,13 +194,17 @@ mod log_disclosure {
 			hospital_may_read();
 			assert_ok!(log(12, 1, DataClass::Allergies));
 			assert_eq!(Access::parties(DisputeSubject::Disclosure(next)), Some((1, HOSPITAL)));
-			assert_eq!(DisclosureParties::<Test>::get(next), Some((1, HOSPITAL)));
+			let recorded = DisclosureBatches::<Test>::get(next).expect("the call's record");
+			assert_eq!((recorded.provider, recorded.patients.to_vec()), (HOSPITAL, vec![Some(1)]));
+			// An id the call did not use names nobody.
+			assert_eq!(Access::parties(DisputeSubject::Disclosure(next + 1)), None);
 			for _ in 1..PAGE_SIZE {
 				assert_ok!(log(11, 1, DataClass::Allergies));
 			}
 			Now::set(START + RETENTION);
 			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0));
 			assert_eq!(Access::parties(DisputeSubject::Disclosure(next)), None);
+			assert!(DisclosureBatches::<Test>::iter().next().is_none());
 			assert!(DisclosureParties::<Test>::iter().next().is_none());
 		});
 	}
@@ -295,8 +306,13 @@ mod log_disclosures {
 			assert_eq!((DisclosureCount::<Test>::get(1), DisclosureCount::<Test>::get(2)), (2, 2));
 			assert_eq!((pages_of(1), pages_of(2)), (vec![vec![0, 2]], vec![vec![1, 3]]));
 			for (id, patient) in [(0, 1), (1, 2), (2, 1), (3, 2)] {
-				assert_eq!(DisclosureParties::<Test>::get(id), Some((patient, HOSPITAL)));
+				assert_eq!(Access::disclosure_parties(id), Some((patient, HOSPITAL)));
 			}
+			// One record names the parties of the whole batch; none is kept per entry.
+			let recorded = DisclosureBatches::<Test>::get(0).expect("the batch's record");
+			assert_eq!(recorded.patients.to_vec(), vec![Some(1), Some(2), Some(1), Some(2)]);
+			assert_eq!(DisclosureBatches::<Test>::iter().count(), 1);
+			assert!(DisclosureParties::<Test>::iter().next().is_none());
 			let entries = Access::disclosures_of(&2, 0, 10);
 			assert_eq!(entries.len(), 2);
 			assert!(entries.iter().all(|entry| entry.accessor == 12 && entry.at == START + 5));
@@ -319,13 +335,16 @@ mod log_disclosures {
 			let page = u64::from(PAGE_SIZE);
 			let total = 2 * page + 1;
 			assert_eq!(DisclosureCount::<Test>::get(1), PAGE_SIZE * 2 + 1);
-			assert_eq!(
-				pages_of(1),
-				vec![(0..page).collect::<Vec<_>>(), (page..2 * page).collect(), vec![2 * page]]
-			);
+			// The single calls' ids, then the batch's, consecutive from the next call's first.
+			let mut ids: Vec<u64> = (0..page - 1).map(first_id).collect();
+			let batch_first = first_id(page - 1);
+			ids.extend(batch_first..batch_first + page + 2);
+			let pages: Vec<Vec<u64>> =
+				ids.chunks(PAGE_SIZE as usize).map(<[u64]>::to_vec).collect();
+			assert_eq!(pages_of(1), pages);
 			assert_eq!(
 				Access::disclosures_of(&1, 0, 100).iter().map(|e| e.id).collect::<Vec<_>>(),
-				(0..total).collect::<Vec<_>>()
+				ids
 			);
 			assert_eq!(held(HoldReason::DisclosureDeposit, 11), DISCLOSURE_DEPOSIT * total);
 			// The full pages are pruned like any other.
@@ -335,13 +354,13 @@ mod log_disclosures {
 		});
 	}
 
-	/// What logging leaves: the pallet's events, each patient's log, the parties of each id,
-	/// the practitioner's deposits and the next id.
+	/// What logging leaves, ids aside (a batch's are consecutive, single calls' are not): the
+	/// pallet's events, each patient's log, the parties of each entry of the logs, and the
+	/// practitioner's deposits.
 	type Outcome = (
 		Vec<Event<Test>>,
 		Vec<Vec<crate::DisclosureOf<Test>>>,
-		Vec<(u64, (u64, salus_primitives::ProviderId))>,
-		u64,
+		Vec<Option<(u64, salus_primitives::ProviderId)>>,
 		u64,
 	);
 
@@ -366,15 +385,44 @@ mod log_disclosures {
 			} else {
 				assert_ok!(batch(12, entries.to_vec()));
 			}
-			let mut parties: Vec<_> = DisclosureParties::<Test>::iter().collect();
-			parties.sort();
-			outcome = Some((
-				events(),
-				[1, 2, 3].map(|patient| Access::disclosures_of(&patient, 0, 100)).to_vec(),
-				parties,
-				held(HoldReason::DisclosureDeposit, 12),
-				NextDisclosureId::<Test>::get(),
-			));
+			let mut logs: Vec<Vec<crate::DisclosureOf<Test>>> =
+				[1, 2, 3].map(|patient| Access::disclosures_of(&patient, 0, 100)).to_vec();
+			let parties = logs
+				.iter()
+				.flatten()
+				.map(|entry| Access::disclosure_parties(entry.id))
+				.collect();
+			logs.iter_mut().flatten().for_each(|entry| entry.id = 0);
+			let events = events()
+				.into_iter()
+				.map(|event| match event {
+					Event::DisclosureLogged {
+						patient,
+						accessor,
+						provider,
+						class,
+						purpose,
+						basis,
+						..
+					} => Event::DisclosureLogged {
+						id: 0,
+						patient,
+						accessor,
+						provider,
+						class,
+						purpose,
+						basis,
+					},
+					other => other,
+				})
+				.collect();
+			outcome = Some((events, logs, parties, held(HoldReason::DisclosureDeposit, 12)));
+			// The batch's ids are consecutive from the first multiple of the stride after the
+			// single call's.
+			if !one_by_one {
+				let count = entries.len() as u64;
+				assert_eq!(NextDisclosureId::<Test>::get(), first_id(1).saturating_add(count));
+			}
 		});
 		outcome.expect("the scenario ran")
 	}
@@ -386,7 +434,7 @@ mod log_disclosures {
 		entries.push(DisclosureEntry { record: None, ..entry(2, DataClass::Demographics) });
 		let batched = outcome(&entries, false);
 		assert_eq!(batched, outcome(&entries, true));
-		let (events, logs, parties, deposits, next) = batched;
+		let (events, logs, parties, deposits) = batched;
 		let logged = events
 			.iter()
 			.filter(|event| matches!(event, Event::DisclosureLogged { .. }))
@@ -394,8 +442,8 @@ mod log_disclosures {
 		assert_eq!(logged, entries.len() + 1);
 		assert_eq!(logs.iter().map(Vec::len).sum::<usize>(), entries.len() + 1);
 		assert_eq!(parties.len(), entries.len() + 1);
+		assert!(parties.iter().all(Option::is_some));
 		assert_eq!(deposits, DISCLOSURE_DEPOSIT * (entries.len() as u64 + 1));
-		assert_eq!(next, entries.len() as u64 + 1);
 	}
 
 	#[test]
@@ -522,22 +570,37 @@ mod log_disclosures {
 		assert!(decode(encoded(MAX_DISCLOSURE_BATCH + 1)).is_err());
 	}
 
-	/// The call is charged its benchmark's weight for the number of entries it carries, before
-	/// dispatch, so a bigger batch always costs more.
+	/// The call is charged, before dispatch, its benchmark's weight for its shape: per patient
+	/// its first entry and each further page its entries may reach, then the other entries;
+	/// so a batch over many patients costs more than as many entries for one.
 	#[test]
-	fn is_charged_for_the_entries_it_carries() {
+	fn is_charged_for_its_patients_their_pages_and_the_other_entries() {
 		use crate::WeightInfo;
-		let mut previous = Weight::zero();
-		for count in [1, 2, MAX_DISCLOSURE_BATCH] {
-			let entries = vec![entry(1, DataClass::Allergies); count as usize];
+		let charged = |entries: &[DisclosureEntry<u64>]| {
 			let call = crate::Call::<Test>::log_disclosures {
-				entries: BoundedVec::try_from(entries).expect("within the bound"),
+				entries: BoundedVec::try_from(entries.to_vec()).expect("within the bound"),
 			};
-			let weight = call.get_dispatch_info().call_weight;
-			assert_eq!(weight, <() as WeightInfo>::log_disclosures(count));
+			call.get_dispatch_info().call_weight
+		};
+		let mut previous = Weight::zero();
+		for count in [1, 2, PAGE_SIZE, PAGE_SIZE.saturating_add(1), MAX_DISCLOSURE_BATCH] {
+			let entries = vec![entry(1, DataClass::Allergies); count as usize];
+			let further = count.saturating_sub(1).div_ceil(PAGE_SIZE);
+			let shape =
+				(further.saturating_add(1), count.saturating_sub(1).saturating_sub(further));
+			assert_eq!(crate::Pallet::<Test>::batch_shape(&entries), shape);
+			let weight = charged(&entries);
+			assert_eq!(weight, <() as WeightInfo>::log_disclosures(shape.0, shape.1));
 			assert!(weight.ref_time() > previous.ref_time());
 			previous = weight;
 		}
+		// Patients in any order; patient 1's second entry may reach a page of its own.
+		let mixed: Vec<_> =
+			[1, 2, 1, 3].into_iter().map(|p| entry(p, DataClass::Allergies)).collect();
+		assert_eq!(crate::Pallet::<Test>::batch_shape(&mixed), (4, 0));
+		let spread: Vec<_> = (1..=4).map(|p| entry(p, DataClass::Allergies)).collect();
+		let one = vec![entry(1, DataClass::Allergies); 4];
+		assert!(charged(&spread).ref_time() > charged(&one).ref_time());
 	}
 }
 
@@ -571,7 +634,7 @@ mod prune_disclosures {
 			// The query leaves the pruned page out; the rest of the log stays in place.
 			let ids: Vec<_> =
 				Access::disclosures_of(&1, 0, 100).iter().map(|entry| entry.id).collect();
-			assert_eq!(ids, vec![u64::from(PAGE_SIZE)]);
+			assert_eq!(ids, vec![first_id(u64::from(PAGE_SIZE))]);
 			assert_eq!(DisclosureCount::<Test>::get(1), PAGE_SIZE + 1);
 		});
 	}
@@ -607,6 +670,78 @@ mod prune_disclosures {
 				Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0),
 				Error::<Test>::PageNotFound
 			);
+		});
+	}
+
+	/// A batch whose entries span two pages keeps its record, with the pruned page's slots
+	/// cleared, until its last entry's page is pruned; the entries still logged keep their
+	/// parties for the court.
+	#[test]
+	fn a_batch_over_two_pages_keeps_its_record_until_its_last_page_is_pruned() {
+		build_and_execute(|| {
+			hospital_may_read();
+			let entries = vec![
+				crate::DisclosureEntry {
+					patient: 1,
+					data_class: DataClass::Allergies,
+					purpose: Purpose::EmergencyTreatment,
+					record: None,
+				};
+				PAGE_SIZE as usize * 2
+			];
+			assert_ok!(Access::log_disclosures(
+				RuntimeOrigin::signed(11),
+				entries.try_into().expect("within the bound")
+			));
+			Now::set(START + RETENTION);
+			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0));
+			let record = DisclosureBatches::<Test>::get(0).expect("entries of page 1 live");
+			let page = PAGE_SIZE as usize;
+			assert_eq!(record.live(), page);
+			assert!(record.patients[..page].iter().all(Option::is_none));
+			assert_eq!(Access::parties(DisputeSubject::Disclosure(0)), None);
+			let last = u64::from(PAGE_SIZE) * 2 - 1;
+			assert_eq!(Access::parties(DisputeSubject::Disclosure(last)), Some((1, HOSPITAL)));
+			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 1));
+			assert!(DisclosureBatches::<Test>::get(0).is_none());
+			assert_eq!(Access::parties(DisputeSubject::Disclosure(last)), None);
+		});
+	}
+
+	/// Entries logged before batch records (spec version 104) keep their per-entry parties:
+	/// the court still finds them, new entries take ids above them, and a page holding both
+	/// kinds is pruned whole.
+	#[test]
+	fn entries_logged_before_batch_records_keep_their_parties_until_pruned() {
+		build_and_execute(|| {
+			hospital_may_read();
+			// Two entries as the pallet logged them before: ids 0 and 1, one record each.
+			assert_ok!(log(11, 1, DataClass::Allergies));
+			assert_ok!(log(12, 1, DataClass::Allergies));
+			let mut page = DisclosurePages::<Test>::get(1, 0).expect("page 0");
+			for (legacy, entry) in (0u64..).zip(page.iter_mut()) {
+				DisclosureBatches::<Test>::remove(entry.id);
+				entry.id = legacy;
+				DisclosureParties::<Test>::insert(legacy, (1, HOSPITAL));
+			}
+			DisclosurePages::<Test>::insert(1, 0, page);
+			crate::NextDisclosureId::<Test>::put(2);
+			assert_eq!(Access::parties(DisputeSubject::Disclosure(1)), Some((1, HOSPITAL)));
+			// New calls start at the next multiple of the stride.
+			for _ in 2..PAGE_SIZE {
+				assert_ok!(log(11, 1, DataClass::Allergies));
+			}
+			let ids: Vec<u64> =
+				Access::disclosures_of(&1, 0, 10).iter().map(|entry| entry.id).collect();
+			let mut expected = vec![0, 1];
+			expected.extend((1..u64::from(PAGE_SIZE) - 1).map(first_id));
+			assert_eq!(ids, expected);
+			Now::set(START + RETENTION);
+			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0));
+			assert!(DisclosureParties::<Test>::iter().next().is_none());
+			assert!(DisclosureBatches::<Test>::iter().next().is_none());
+			assert_eq!(held(HoldReason::DisclosureDeposit, 11), 0);
+			assert_eq!(held(HoldReason::DisclosureDeposit, 12), 0);
 		});
 	}
 }
