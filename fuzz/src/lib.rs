@@ -363,10 +363,12 @@ pub fn setup_plan() -> Vec<Step> {
 	for who in practitioners {
 		plan.push(step(Signed(who), "Access", "declare_emergency", 1, 8, &[], &patients));
 		plan.push(step(Signed(who), "Access", "log_disclosure", 1, 6, &[], &patients));
+		plan.push(step(Signed(who), "Access", "log_disclosures", 1, 12, &[], &patients));
 	}
 	for p in patients {
 		plan.push(step(Signed(p), "Access", "contest_emergency", 1, 4, &[], &[]));
 		plan.push(step(Signed(p), "Disputes", "open_dispute", 1, 8, &["Conduct"], &[]));
+		plan.push(step(Signed(p), "Disputes", "open_dispute", 1, 8, &["Disclosure"], &[]));
 	}
 	for who in [DAVE, EVE, FERDIE] {
 		plan.push(step(Signed(who), "Disputes", "submit_evidence", 1, 4, &[], &[]));

@@ -7,6 +7,11 @@ extern crate alloc;
 pub use pallet::*;
 use salus_primitives::{DisputeSubject, ProviderId};
 pub use types::*;
+
+/// Each logging call's disclosure ids start at a multiple of this (see
+/// [`pallet::DisclosureBatches`]); `MaxDisclosureBatch` is at most this. Fixed: changing it
+/// would move every stored record's key, and would need a migration.
+pub const DISCLOSURE_ID_STRIDE: u32 = 64;
 pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -62,7 +67,7 @@ pub mod pallet {
 	pub type DisclosurePage<T> = BoundedVec<DisclosureOf<T>, <T as Config>::DisclosurePageSize>;
 	/// The parties of one logging call's entries, as stored.
 	pub type DisclosureBatchOf<T> =
-		DisclosureBatch<<T as frame_system::Config>::AccountId, <T as Config>::MaxDisclosureBatch>;
+		DisclosureBatch<<T as frame_system::Config>::AccountId, ConstU32<DISCLOSURE_ID_STRIDE>>;
 	/// A provider's emergency rate window as stored.
 	pub type RateWindowOf<T> =
 		RateWindow<<T as frame_system::Config>::AccountId, <T as Config>::MaxProviderEmergencies>;
@@ -218,8 +223,9 @@ pub mod pallet {
 		type DisclosureRetention: Get<Timestamp>;
 
 		/// The most disclosure-log entries one `log_disclosures` call logs. A batch is charged
-		/// its entries' weight, so this bounds the call's weight: the largest batch must fit in
-		/// a block's share for ordinary calls.
+		/// by its shape (its patients and their pages, and its other entries), so this bounds
+		/// the call's weight: the largest batch must fit in a block's share for ordinary calls.
+		/// At most [`DISCLOSURE_ID_STRIDE`]; changing it needs no migration.
 		#[pallet::constant]
 		type MaxDisclosureBatch: Get<u32>;
 
@@ -601,6 +607,10 @@ pub mod pallet {
 			assert!(T::EscalationRetryDelay::get() > 0, "a refused escalation waits some time");
 			assert!(T::DisclosurePageSize::get() > 0, "a disclosure page holds entries");
 			assert!(T::MaxDisclosureBatch::get() > 0, "a batch of disclosures holds entries");
+			assert!(
+				T::MaxDisclosureBatch::get() <= DISCLOSURE_ID_STRIDE,
+				"a call's disclosure ids fit in its stride"
+			);
 			assert!(T::RequestLifetime::get() > 0, "a request waits some time");
 			assert!(T::MaxAccessDuration::get() > 0, "access lasts some time");
 			assert!(T::EmergencyWindow::get() > 0, "emergency access lasts some time");
@@ -1115,11 +1125,15 @@ pub mod pallet {
 		/// are logged in order, with consecutive ids; a patient's entries take consecutive
 		/// places of its log, filling a page before starting the next.
 		///
-		/// All or nothing: if the decision denies any entry, or any deposit cannot be held, the
-		/// call fails with that entry's error and nothing is logged, held or emitted.
+		/// All or nothing: if the decision denies any entry, the call fails with the first
+		/// denied entry's error (a denial anywhere is reported before the deposits are held);
+		/// if the deposits cannot be held, with the token error; either way nothing is logged,
+		/// held or emitted.
 		///
-		/// Weight: a batch of `n` entries costs `n` times the per-entry weight (each entry does
-		/// what one `log_disclosure` does), and one transaction's base weight instead of `n`.
+		/// Weight: by the batch's shape ([`Pallet::batch_shape`]): each patient (its
+		/// registration, ledger, log count and a page, read and written once) and each further
+		/// page its entries reach, then each other entry (its decision and its place); one
+		/// transaction's base weight instead of one per entry.
 		///
 		/// # Requires
 		/// Signed by the practitioner who accessed the data; at least one entry, at most
@@ -1207,18 +1221,17 @@ pub mod pallet {
 					entry.deposit,
 					Precision::BestEffort,
 				)?;
-				if DisclosureParties::<T>::take(entry.id).is_some() {
-					continue;
-				}
 				let slot = entry.id.checked_rem(stride).unwrap_or_default();
 				let first = entry.id.saturating_sub(slot);
 				let batch =
 					batches.entry(first).or_insert_with(|| DisclosureBatches::<T>::get(first));
-				if let Some(patient) = batch
+				match batch
 					.as_mut()
 					.and_then(|batch| batch.patients.get_mut(usize::try_from(slot).ok()?))
 				{
-					*patient = None;
+					Some(patient) => *patient = None,
+					// Logged before batch records (spec version 104).
+					None => DisclosureParties::<T>::remove(entry.id),
 				}
 			}
 			for (first, batch) in batches {
@@ -1299,6 +1312,7 @@ pub mod pallet {
 			who: &T::AccountId,
 			entries: Vec<DisclosureEntry<T::AccountId>>,
 		) -> DispatchResult {
+			ensure!(!entries.is_empty(), Error::<T>::NoDisclosures);
 			let now = T::AccessControl::now();
 			let queries: Vec<AccessQuery<T::AccountId>> = entries
 				.iter()
@@ -1311,14 +1325,21 @@ pub mod pallet {
 				.collect();
 			let decisions = T::AccessControl::check_access_many(&queries, now);
 			ensure!(decisions.len() == entries.len(), DispatchError::Corruption);
+			// In entry order, as one call per entry would fail: the first denial, or the
+			// caller's provider looked up at the first permit.
 			let mut bases = Vec::with_capacity(entries.len());
+			let mut provider = None;
 			for decision in decisions {
 				match decision {
 					AccessDecision::Permit { basis } => bases.push(basis),
 					AccessDecision::Deny { reason } => return Err(Self::denial(reason).into()),
 				}
+				if provider.is_none() {
+					provider =
+						Some(T::Providers::provider_of(who).ok_or(Error::<T>::NotPractitioner)?);
+				}
 			}
-			let provider = T::Providers::provider_of(who).ok_or(Error::<T>::NotPractitioner)?;
+			let provider = provider.ok_or(Error::<T>::NoDisclosures)?;
 			let count = u32::try_from(entries.len()).map_err(|_| ArithmeticError::Overflow)?;
 			let deposit = T::DisclosureDeposit::get();
 			let total = deposit
@@ -1388,9 +1409,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// The ids of one logging call start at a multiple of this: `MaxDisclosureBatch`.
+		/// The ids of one logging call start at a multiple of this.
 		fn disclosure_stride() -> DisclosureId {
-			DisclosureId::from(T::MaxDisclosureBatch::get().max(1))
+			DisclosureId::from(DISCLOSURE_ID_STRIDE)
 		}
 
 		/// Who may dispute disclosure `id` and against whom, until its page is pruned: its

@@ -165,7 +165,8 @@ parameter_types! {
 	/// while an escalation waits for the court (64 bytes with its key).
 	pub const EmergencyDeposit: Balance = deposit(3, 510);
 	/// A disclosure-log entry (at most 121 bytes), its share of the page's key, and the
-	/// record of its parties for the dispute court (a 48-byte key and 36 bytes).
+	/// record of its call's parties for the dispute court (its own 33-byte slot, and at most
+	/// the whole 154-byte record with its key once the call's other entries are pruned).
 	pub const DisclosureDeposit: Balance = deposit(1, 215);
 	/// How long a request waits for the patient's answer: a week. Root (sudo on dev chains,
 	/// governance later) may change it with `system.set_storage`.
@@ -226,9 +227,9 @@ impl pallet_access::Config for Runtime {
 	/// 32 entries a page: a page stays under 4 KB.
 	type DisclosurePageSize = ConstU32<32>;
 	type DisclosureRetention = DisclosureRetention;
-	/// A hospital logs up to 64 accesses with one `log_disclosures`: two pages' worth. Each
-	/// entry weighs what a `log_disclosure` does, so a full batch (about 0.45 s with the
-	/// weights of December 2026) stays well within the 1.5 s an ordinary call may fill.
+	/// A hospital logs up to 64 accesses with one `log_disclosures`: two pages' worth. A batch
+	/// weighs by its shape; the heaviest, 64 entries for 64 patients, stays well within the
+	/// 1.5 s an ordinary call may fill (README, "Weights on the release build").
 	type MaxDisclosureBatch = ConstU32<64>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type Fixtures = HealthIdentity;

@@ -400,9 +400,14 @@ fn access_deposits_pay_for_what_each_item_stores() {
 		<<Runtime as pallet_access::Config>::DisclosurePageSize as sp_core::Get<u32>>::get();
 	// The page's key (prefix, a Blake2_128Concat account, a Twox64Concat page number), shared.
 	let page_key: u32 = 32 + 16 + 32 + 8 + 4;
+	// The record of its call's parties, at its largest for one live entry: a full call whose
+	// other 63 entries were pruned (each pruned slot keeps one byte, `None`, of its 33).
+	let stride = pallet_access::DISCLOSURE_ID_STRIDE;
+	let parties = key + pallet_access::DisclosureBatchOf::<Runtime>::max_encoded_len() as u32
+		- (stride - 1) * 32;
 	assert!(
-		DisclosureDeposit::get() >= deposit(0, entry + page_key.div_ceil(page_size)),
-		"a disclosure entry is {entry} bytes"
+		DisclosureDeposit::get() >= deposit(0, entry + page_key.div_ceil(page_size) + parties),
+		"a disclosure entry is {entry} bytes, its parties' record up to {parties}"
 	);
 	println!("request {request} B, emergency {emergency} B, disclosure entry {entry} B");
 }

@@ -507,6 +507,24 @@ mod log_disclosures {
 		});
 	}
 
+	/// The error is the one calls entry by entry would give first: a patient's own-data
+	/// entry is permitted, and its caller is no practitioner, before a later entry's patient
+	/// turns out unregistered.
+	#[test]
+	fn the_first_entry_that_would_fail_alone_names_the_error() {
+		build_and_execute(|| {
+			hospital_may_read();
+			assert_noop!(
+				batch(1, vec![entry(1, DataClass::Allergies), entry(99, DataClass::Allergies)]),
+				Error::<Test>::NotPractitioner
+			);
+			assert_noop!(
+				batch(1, vec![entry(99, DataClass::Allergies), entry(1, DataClass::Allergies)]),
+				Error::<Test>::NotRegistered
+			);
+		});
+	}
+
 	#[test]
 	fn without_every_deposit_fails_and_holds_none() {
 		build_and_execute(|| {
