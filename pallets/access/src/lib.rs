@@ -1165,10 +1165,7 @@ pub mod pallet {
 		/// * [`ArithmeticError::Overflow`] - no disclosure ids or log positions left
 		/// * a [`sp_runtime::TokenError`] - a deposit cannot be held
 		#[pallet::call_index(10)]
-		#[pallet::weight({
-			let (p, e) = Pallet::<T>::batch_shape(entries);
-			T::WeightInfo::log_disclosures(p, e)
-		})]
+		#[pallet::weight(Pallet::<T>::log_disclosures_weight(entries))]
 		pub fn log_disclosures(
 			origin: OriginFor<T>,
 			entries: BoundedVec<DisclosureEntry<T::AccountId>, T::MaxDisclosureBatch>,
@@ -1429,8 +1426,20 @@ pub mod pallet {
 			}
 		}
 
+		/// What logging `entries` at once is charged: for its shape `(p, e)`
+		/// ([`Self::batch_shape`]), `p` patients as `WeightInfo::log_disclosures(p)` measures
+		/// them and `e` further entries as `WeightInfo::log_disclosures_entries(e)` measures
+		/// them beyond a patient's first.
+		pub fn log_disclosures_weight(entries: &[DisclosureEntry<T::AccountId>]) -> Weight {
+			let (p, e) = Self::batch_shape(entries);
+			T::WeightInfo::log_disclosures(p).saturating_add(
+				T::WeightInfo::log_disclosures_entries(e)
+					.saturating_sub(T::WeightInfo::log_disclosures_entries(0)),
+			)
+		}
+
 		/// The weight components of logging `entries` at once: `(p, e)` for
-		/// `WeightInfo::log_disclosures`. `p` counts, per patient, its first entry and each
+		/// [`Self::log_disclosures_weight`]. `p` counts, per patient, its first entry and each
 		/// further page its entries may reach (at worst its first entry takes the last place of
 		/// a page); `e` the other entries. A patient costs its ledger, count and a page read
 		/// and written; a further page costs no more than a patient, so the bound holds.

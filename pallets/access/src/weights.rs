@@ -50,7 +50,8 @@ pub trait WeightInfo {
 	fn acknowledge_emergency() -> Weight;
 	fn contest_emergency() -> Weight;
 	fn log_disclosure() -> Weight;
-	fn log_disclosures(p: u32, e: u32, ) -> Weight;
+	fn log_disclosures(p: u32, ) -> Weight;
+	fn log_disclosures_entries(e: u32, ) -> Weight;
 	fn prune_disclosures() -> Weight;
 	fn expire_request() -> Weight;
 	fn escalate_review() -> Weight;
@@ -327,8 +328,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Access::DisclosureParties` (r:0 w:64)
 	/// Proof: `Access::DisclosureParties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 64]`.
-	fn log_disclosures(p: u32, e: u32, ) -> Weight {
-		let n = p.saturating_add(e);
+	fn log_disclosures_entries(e: u32, ) -> Weight {
+		Self::log_disclosures(e)
+	}
+	fn log_disclosures(n: u32, ) -> Weight {
 		// Proof size, measured: `1216 + n * (16019 ±0)`
 		// Proof size, estimated: `3766 + n * (21413 ±0)`
 		// Minimum execution time: 221_274_000 picoseconds.
@@ -707,8 +710,10 @@ impl WeightInfo for () {
 	/// Storage: `Access::DisclosureParties` (r:0 w:64)
 	/// Proof: `Access::DisclosureParties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 64]`.
-	fn log_disclosures(p: u32, e: u32, ) -> Weight {
-		let n = p.saturating_add(e);
+	fn log_disclosures_entries(e: u32, ) -> Weight {
+		Self::log_disclosures(e)
+	}
+	fn log_disclosures(n: u32, ) -> Weight {
 		// Proof size, measured: `1216 + n * (16019 ±0)`
 		// Proof size, estimated: `3766 + n * (21413 ±0)`
 		// Minimum execution time: 221_274_000 picoseconds.

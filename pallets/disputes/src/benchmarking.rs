@@ -113,9 +113,10 @@ mod benchmarks {
 
 	/// A practitioner of another provider (the longest eligibility check) brings a claim
 	/// about the respondent's conduct before a full body of arbitrators, each checked for a
-	/// stake in the respondent. (A disclosure claim skips the eligibility reads for one
-	/// look-up of the disclosure and one of `Subjects`; the benchmarks cannot log a
-	/// disclosure in the access pallet.)
+	/// stake in the respondent. (A disclosure claim skips the eligibility reads for the
+	/// look-up of the disclosure — its call's record of parties, at most about 2 KB, and for
+	/// an entry logged before spec version 104 a second read — and one of `Subjects`; the
+	/// benchmarks cannot log a disclosure in the access pallet.)
 	#[benchmark]
 	fn open_dispute() {
 		let parties = parties::<T>();

@@ -311,8 +311,10 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	/// Storage: `Access::DisclosureParties` (r:0 w:64)
 	/// Proof: `Access::DisclosureParties` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 64]`.
-	fn log_disclosures(p: u32, e: u32, ) -> Weight {
-		let n = p.saturating_add(e);
+	fn log_disclosures_entries(e: u32, ) -> Weight {
+		Self::log_disclosures(e)
+	}
+	fn log_disclosures(n: u32, ) -> Weight {
 		// Proof size, measured: `1216 + n * (16019 ±0)`
 		// Proof size, estimated: `3766 + n * (21413 ±0)`
 		// Minimum execution time: 239_058_000 picoseconds.

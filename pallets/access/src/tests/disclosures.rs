@@ -608,7 +608,11 @@ mod log_disclosures {
 				(further.saturating_add(1), count.saturating_sub(1).saturating_sub(further));
 			assert_eq!(crate::Pallet::<Test>::batch_shape(&entries), shape);
 			let weight = charged(&entries);
-			assert_eq!(weight, <() as WeightInfo>::log_disclosures(shape.0, shape.1));
+			let expected = <() as WeightInfo>::log_disclosures(shape.0).saturating_add(
+				<() as WeightInfo>::log_disclosures_entries(shape.1)
+					.saturating_sub(<() as WeightInfo>::log_disclosures_entries(0)),
+			);
+			assert_eq!(weight, expected);
 			assert!(weight.ref_time() > previous.ref_time());
 			previous = weight;
 		}
