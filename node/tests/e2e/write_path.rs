@@ -87,21 +87,7 @@ impl Account {
 
 	/// `call`, signed with the next nonce, immortal, as a wallet signs it; encoded.
 	fn sign(&mut self, call: RuntimeCall, genesis: Hash) -> Vec<u8> {
-		let extension: TxExtension = (
-			frame_system::AuthorizeCall::new(),
-			frame_system::CheckNonZeroSender::new(),
-			frame_system::CheckSpecVersion::new(),
-			frame_system::CheckTxVersion::new(),
-			frame_system::CheckGenesis::new(),
-			frame_system::CheckEra::from(Era::Immortal),
-			frame_system::CheckNonce::from(self.nonce),
-			frame_system::CheckWeight::new(),
-			pallet_skip_feeless_payment::SkipCheckIfFeeless::from(
-				pallet_transaction_payment::ChargeTransactionPayment::from(0),
-			),
-			frame_metadata_hash_extension::CheckMetadataHash::new(false),
-			frame_system::WeightReclaim::new(),
-		);
+		let extension = extension(self.nonce);
 		let implicit = (
 			(),
 			(),
@@ -126,6 +112,25 @@ impl Account {
 		)
 		.encode()
 	}
+}
+
+/// The runtime's transaction extensions as a wallet fills them, with `nonce`, immortal.
+fn extension(nonce: u32) -> TxExtension {
+	(
+		frame_system::AuthorizeCall::new(),
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(Era::Immortal),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+		pallet_skip_feeless_payment::SkipCheckIfFeeless::from(
+			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		),
+		frame_metadata_hash_extension::CheckMetadataHash::new(false),
+		frame_system::WeightReclaim::new(),
+	)
 }
 
 /// One phase's transactions: `(sender, encoded extrinsic)` in the order they are due. Each
@@ -175,10 +180,16 @@ fn events_key() -> Vec<u8> {
 	frame_support::storage::storage_prefix(b"System", b"Events").to_vec()
 }
 
-/// The ref time the runtime charges for `call` in a block: its weight and the extrinsic base.
+/// The ref time the runtime charges for `call` in a block: its weight, its transaction
+/// extensions' weight and the extrinsic base.
 fn charged(call: &RuntimeCall) -> u64 {
+	use sp_runtime::traits::TransactionExtension;
 	let base = RuntimeBlockWeights::get().get(DispatchClass::Normal).base_extrinsic;
-	call.get_dispatch_info().total_weight().saturating_add(base).ref_time()
+	call.get_dispatch_info()
+		.call_weight
+		.saturating_add(extension(0).weight(call))
+		.saturating_add(base)
+		.ref_time()
 }
 
 /// What the normal class may fill of a block (ref time).
@@ -837,7 +848,7 @@ async fn write_path() -> Result {
 				 - hospital day ÷ transfers (transactions per second): **{day_ratio:.2}** (target ≥ 0.9)\n\
 				 - batched ÷ single logging (disclosures per second): **{batch_gain:.2}** (target ≥ 10)\n\n\
 				 ## What a block holds, by the runtime's weights\n\n\
-				 | call | charged µs (with the extrinsic base) | per block |\n|---|---|---|\n{}\n\n\
+				 | call | charged µs (with its extensions' weight and the extrinsic base) | per block |\n|---|---|---|\n{}\n\n\
 				 The per-block CSV is `{date}-write-path.csv`; `benchmarks/plot.sh` draws it.\n",
 				node_binary().iter().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect::<std::path::PathBuf>().display(),
 				String::from_utf8_lossy(&version.stdout).trim(),
