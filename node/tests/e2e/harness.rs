@@ -88,6 +88,13 @@ impl TestNode {
 					.args(["key", "inspect-node-key", "--file"])
 					.arg(&file)
 					.output()?;
+				if !peer.status.success() {
+					return Err(format!(
+						"salus-node key inspect-node-key: {}",
+						String::from_utf8_lossy(&peer.stderr).trim()
+					)
+					.into());
+				}
 				let peer = String::from_utf8(peer.stdout)?.trim().to_string();
 				bootnode = format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer}", node.p2p_port);
 			}

@@ -428,7 +428,7 @@ mod benchmarks {
 		let size = T::DisclosurePageSize::get();
 		let deposit = T::DisclosureDeposit::get();
 		let mut page = DisclosurePage::<T>::default();
-		let stride = u64::from(T::MaxDisclosureBatch::get());
+		let stride = u64::from(DISCLOSURE_ID_STRIDE);
 		let other: T::AccountId = account("patient", 1, SEED);
 		for n in 0..size {
 			let id = u64::from(n).saturating_mul(stride);
@@ -449,7 +449,7 @@ mod benchmarks {
 			};
 			page.try_push(entry).expect("the page has room");
 			let mut patients = alloc::vec![Some(patient.clone())];
-			patients.resize(T::MaxDisclosureBatch::get() as usize, Some(other.clone()));
+			patients.resize(DISCLOSURE_ID_STRIDE as usize, Some(other.clone()));
 			let patients = patients.try_into().expect("a batch's worth");
 			DisclosureBatches::<T>::insert(id, DisclosureBatch { provider: 0, patients });
 		}
@@ -465,7 +465,7 @@ mod benchmarks {
 		assert!(DisclosurePages::<T>::get(&patient, 0).is_none());
 		assert_eq!(
 			DisclosureBatches::<T>::get(0).map(|batch| batch.live()),
-			Some((T::MaxDisclosureBatch::get() as usize).saturating_sub(1))
+			Some((DISCLOSURE_ID_STRIDE as usize).saturating_sub(1))
 		);
 	}
 

@@ -327,7 +327,7 @@ pub mod pallet {
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// No disclosure-log entry has this id or a higher one. A call's entries take ids from the
-	/// first multiple of `MaxDisclosureBatch` at or above it (see [`DisclosureBatches`]).
+	/// first multiple of [`DISCLOSURE_ID_STRIDE`] at or above it (see [`DisclosureBatches`]).
 	#[pallet::storage]
 	pub type NextDisclosureId<T: Config> = StorageValue<_, DisclosureId, ValueQuery>;
 
@@ -1107,7 +1107,9 @@ pub mod pallet {
 		/// * [`ArithmeticError::Overflow`] - no disclosure ids or log positions left
 		/// * a [`sp_runtime::TokenError`] - the deposit cannot be held
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::log_disclosure())]
+		#[pallet::weight(
+			T::WeightInfo::log_disclosure().max(T::WeightInfo::log_disclosures_entries(0))
+		)]
 		pub fn log_disclosure(
 			origin: OriginFor<T>,
 			patient: T::AccountId,
@@ -1234,7 +1236,9 @@ pub mod pallet {
 			for (first, batch) in batches {
 				match batch {
 					Some(batch) if batch.live() > 0 => DisclosureBatches::<T>::insert(first, batch),
-					_ => DisclosureBatches::<T>::remove(first),
+					Some(_) => DisclosureBatches::<T>::remove(first),
+					// Pre-104 entries: no record to write.
+					None => {},
 				}
 			}
 			DisclosurePages::<T>::remove(&patient, page);
@@ -1297,7 +1301,7 @@ pub mod pallet {
 
 		/// Logs `entries`, accesses `who` made, in order: each at the next place of its
 		/// patient's disclosure log, with the basis the access decision names, under consecutive
-		/// ids from the first multiple of `MaxDisclosureBatch` no entry has; holds
+		/// ids from the first multiple of [`DISCLOSURE_ID_STRIDE`] no entry has; holds
 		/// `DisclosureDeposit` per entry from `who` (one hold for all). All or nothing: the first
 		/// entry the decision denies fails the call with its reason. What
 		/// [`Pallet::log_disclosure`] (one entry) and [`Pallet::log_disclosures`] do.
@@ -1814,7 +1818,7 @@ pub mod pallet {
 		///    `DisclosurePageSize` entries (exactly that many unless it is the last page) with
 		///    ids below `NextDisclosureId`; each entry's parties are recorded as (its patient,
 		///    its provider), and only those of entries still stored; every batch record starts
-		///    at a multiple of `MaxDisclosureBatch` below `NextDisclosureId` and names a live
+		///    at a multiple of `DISCLOSURE_ID_STRIDE` below `NextDisclosureId` and names a live
 		///    entry.
 		/// 5. Every rate window counts each practitioner and each patient once, with a count
 		///    above zero and within `MaxEmergencies` and `MaxEmergenciesPerPatient`; both lists

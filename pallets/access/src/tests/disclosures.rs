@@ -12,7 +12,7 @@ fn hospital_may_read() -> EmergencyId {
 }
 
 /// The first id of the `call`th logging call on a fresh chain: every call's ids start at a
-/// multiple of `MaxDisclosureBatch`.
+/// multiple of `DISCLOSURE_ID_STRIDE` (64, as `MaxDisclosureBatch` in the mock).
 fn first_id(call: u64) -> u64 {
 	call.saturating_mul(u64::from(MAX_DISCLOSURE_BATCH))
 }
