@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Usage: scripts/benchmark-pallets.sh [--debug] [pallet-dir...]
+# Usage: scripts/benchmark-pallets.sh [--debug] [pallet-dir | sdk-pallet ...]
 #
 # Regenerates the weights of every Salus pallet under pallets/ (or of the named pallet
 # directories) with the node's `benchmark pallet` command against the dev runtime:
 #
 # * runtime/src/weights/<pallet>.rs — what the runtime charges: the weights as this runtime
 #   wires the pallet (its hooks, its currency, its registries), from scripts/runtime-weight-
-#   template.hbs. Also for `pallet_balances`, the reference every Salus call is compared with.
+#   template.hbs. Also for the SDK pallets whose weights every transaction or block pays, as
+#   the runtime wires them: `pallet_balances` (the reference every Salus call is compared
+#   with), `frame_system`, `frame_system_extensions` (the transaction extensions' checks),
+#   `pallet_transaction_payment` (charging the fee through the runtime's vesting-aware
+#   adapter) and `pallet_timestamp` (every block's inherent). Name one of them instead of a
+#   directory to regenerate only its file.
 # * pallets/<dir>/src/weights.rs — the pallet's own `WeightInfo` trait, with the same kind of
 #   measurement as the defaults for another runtime (`SubstrateWeight<T>`) and for the mocks
 #   (`()`), from scripts/weight-template.hbs. A second run: the two files may differ by noise.
@@ -68,24 +73,39 @@ bench() {
 		-e "s|^//! $work/header\$|//! (header)|" "$output"
 }
 
+# The SDK pallets whose weights the runtime takes from its own measurement.
+SDK_PALLETS=(pallet_balances frame_system frame_system_extensions pallet_transaction_payment
+	pallet_timestamp)
+
 mkdir -p "$SALUS_ROOT/runtime/src/weights"
 crates=()
+sdk=()
+if ((!$#)); then
+	sdk=("${SDK_PALLETS[@]}")
+fi
+pallet_dirs=()
 for dir in "${dirs[@]}"; do
 	dir="${dir%/}"
+	if [[ " ${SDK_PALLETS[*]} " == *" $dir "* ]]; then
+		sdk+=("$dir")
+		continue
+	fi
+	pallet_dirs+=("$dir")
 	manifest="$dir/Cargo.toml"
 	[[ -f "$manifest" ]] || die "$dir has no Cargo.toml"
 	crate="$(sed -n 's/^name *= *"\(.*\)"/\1/p' "$manifest" | head -n1)"
 	crates+=("${crate//-/_}")
 done
+dirs=("${pallet_dirs[@]}")
 # What the runtime charges first, for every pallet; then the pallets' own defaults.
 for i in "${!dirs[@]}"; do
 	bench "${crates[$i]}" "$SALUS_ROOT/scripts/runtime-weight-template.hbs" \
 		"$SALUS_ROOT/runtime/src/weights/${crates[$i]}.rs"
 done
-if ((!$#)); then
-	bench pallet_balances "$SALUS_ROOT/scripts/runtime-weight-template.hbs" \
-		"$SALUS_ROOT/runtime/src/weights/pallet_balances.rs"
-fi
+for pallet in "${sdk[@]}"; do
+	bench "$pallet" "$SALUS_ROOT/scripts/runtime-weight-template.hbs" \
+		"$SALUS_ROOT/runtime/src/weights/$pallet.rs"
+done
 if [[ -n "${SALUS_BENCH_RUNTIME_ONLY:-}" ]]; then
 	log "SALUS_BENCH_RUNTIME_ONLY: the pallets' own weights.rs are left as they are"
 	exit 0

@@ -28,4 +28,10 @@ pub trait ConsentFixtures<AccountId> {
 	/// class and purpose but starting only in the far future: a decision for `accessor` checks
 	/// every one of them to the last rule, and none permits.
 	fn fill_ledger(patient: &AccountId, accessor: &AccountId);
+
+	/// Fills `patient`'s ledger to `len` entries (at most the registry's cap), no more: own
+	/// consents as [`Self::fill_ledger`] makes them, then grants to `accessor` that have
+	/// already ended (so the clock moves on by a millisecond). Each is read and checked by a
+	/// decision for `accessor`, and none permits.
+	fn fill_ledger_to(patient: &AccountId, accessor: &AccountId, len: u32);
 }

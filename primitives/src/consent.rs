@@ -259,6 +259,16 @@ pub struct Grant<AccountId> {
 	pub source: GrantSource,
 }
 
+/// The answers of [`AccessControl::check_access_many`], and what reaching them read.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Decisions {
+	/// One decision per query, in the queries' order.
+	pub answers: alloc::vec::Vec<AccessDecision>,
+	/// The length of each consent ledger read, one per patient whose ledger was read (in no
+	/// particular order). A ledger not read is not listed: its cost is not known to be lower.
+	pub ledgers: alloc::vec::Vec<u32>,
+}
+
 /// The consent registry as other pallets see it: the access decision, grants, and the
 /// patient's emergency directive.
 pub trait AccessControl<AccountId> {
@@ -273,16 +283,24 @@ pub trait AccessControl<AccountId> {
 
 	/// The decisions for many `queries` at `at`, in order: what [`Self::check_access`] answers
 	/// for each, one by one. An implementation may read each patient's state once (the consent
-	/// pallet does); this default asks one by one.
-	fn check_access_many(
-		queries: &[AccessQuery<AccountId>],
-		at: Timestamp,
-	) -> alloc::vec::Vec<AccessDecision> {
-		queries
-			.iter()
-			.map(|q| Self::check_access(&q.patient, &q.accessor, q.data_class, q.purpose, at))
-			.collect()
+	/// pallet does); this default asks one by one and reports no ledger read.
+	///
+	/// Also says how long each consent ledger it read was ([`Decisions::ledgers`]): a
+	/// decision's cost grows with its patient's ledger, so a caller charged for ledgers at
+	/// [`Self::max_ledger_len`] refunds the difference.
+	fn check_access_many(queries: &[AccessQuery<AccountId>], at: Timestamp) -> Decisions {
+		Decisions {
+			answers: queries
+				.iter()
+				.map(|q| Self::check_access(&q.patient, &q.accessor, q.data_class, q.purpose, at))
+				.collect(),
+			ledgers: alloc::vec::Vec::new(),
+		}
 	}
+
+	/// The most entries (the patient's own consents and grants) one patient's consent ledger
+	/// may hold: what a caller charges a decision for before it knows the ledger.
+	fn max_ledger_len() -> u32;
 
 	/// Records `grant` as a Permit consent of `patient`, valid from now; returns its id.
 	fn grant(patient: &AccountId, grant: Grant<AccountId>) -> Result<ConsentId, DispatchError>;

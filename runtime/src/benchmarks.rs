@@ -9,15 +9,19 @@ use frame_support::traits::{StorageInfo, StorageInfoTrait, WhitelistedStorageKey
 
 type BaselineBench = baseline::Pallet<Runtime>;
 type SystemBench = frame_system_benchmarking::Pallet<Runtime>;
+type SystemExtensionsBench = frame_system_benchmarking::extensions::Pallet<Runtime>;
 
 impl baseline::Config for Runtime {}
 impl frame_system_benchmarking::Config for Runtime {}
+impl pallet_transaction_payment::BenchmarkConfig for Runtime {}
 
 frame_benchmarking::define_benchmarks!(
 	[frame_benchmarking, BaselineBench]
 	[frame_system, SystemBench]
+	[frame_system_extensions, SystemExtensionsBench]
 	[pallet_balances, Balances]
 	[pallet_timestamp, Timestamp]
+	[pallet_transaction_payment, TransactionPayment]
 	[pallet_sudo, Sudo]
 	[pallet_utility, Utility]
 	[pallet_proxy, Proxy]

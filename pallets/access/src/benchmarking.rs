@@ -344,11 +344,17 @@ mod benchmarks {
 		}
 	}
 
-	/// Worst case: the decision checks a full consent ledger before the emergency grant at its
-	/// end permits, and the entry goes on the last free place of a page.
+	/// For a consent ledger of `c` entries (what the call refunds by). Worst case: the decision
+	/// checks every other entry before the emergency grant at its end permits, and the entry
+	/// goes on the last free place of a page.
 	#[benchmark]
-	fn log_disclosure() {
-		let (patient, practitioner, _) = patient_and_practitioner::<T>();
+	fn log_disclosure(c: Linear<1, { T::AccessControl::max_ledger_len() }>) {
+		T::Clock::set_now(T0);
+		let patient: T::AccountId = account("patient", 0, SEED);
+		T::Fixtures::patient(&patient);
+		let practitioner: T::AccountId = account("practitioner", 0, SEED);
+		T::Fixtures::practitioner(&practitioner, ProviderKind::Hospital, de());
+		T::ConsentFixtures::fill_ledger_to(&patient, &practitioner, c.saturating_sub(1));
 		Access::<T>::declare_emergency(
 			RawOrigin::Signed(practitioner.clone()).into(),
 			patient.clone(),
@@ -371,16 +377,19 @@ mod benchmarks {
 
 	/// `p` patients, one entry each: the cost of a patient in a batch (and an upper bound on a
 	/// further page a patient's entries reach, see `Pallet::batch_shape`). Worst case: each
-	/// patient's full consent ledger is checked before a live grant to the caller's provider at
-	/// its end permits, and its entry takes the last place of a page.
+	/// patient's consent ledger, full to the registry's cap (its own consents and ended
+	/// grants), is checked before a live grant to the caller's provider at its end permits, and
+	/// its entry takes the last place of a page.
 	#[benchmark]
 	fn log_disclosures(p: Linear<1, { T::MaxDisclosureBatch::get() }>) {
 		let (first, practitioner, provider) = patient_and_practitioner::<T>();
+		let full = T::AccessControl::max_ledger_len().saturating_sub(1);
+		T::ConsentFixtures::fill_ledger_to(&first, &practitioner, full);
 		let mut patients = alloc::vec![first];
 		for index in 1..p {
 			let patient: T::AccountId = account("patient", index, SEED);
 			T::Fixtures::patient(&patient);
-			T::ConsentFixtures::fill_ledger(&patient, &practitioner);
+			T::ConsentFixtures::fill_ledger_to(&patient, &practitioner, full);
 			patients.push(patient);
 		}
 		let page = T::DisclosurePageSize::get();
@@ -400,11 +409,14 @@ mod benchmarks {
 
 	/// One patient, `1 + e` entries: the cost of each entry beyond a patient's first on the
 	/// same page (its decision over the patient's ledger, read once, and its place). Worst
-	/// case: the full consent ledger is checked, for every entry, before a live grant at its
-	/// end permits; the entries end a page exactly, so the page read is as full as they allow.
+	/// case: the consent ledger, full to the registry's cap, is checked, for every entry,
+	/// before a live grant at its end permits; the entries end a page exactly, so the page read
+	/// is as full as they allow.
 	#[benchmark]
 	fn log_disclosures_entries(e: Linear<0, { T::DisclosurePageSize::get().saturating_sub(1) }>) {
 		let (patient, practitioner, provider) = patient_and_practitioner::<T>();
+		let full = T::AccessControl::max_ledger_len().saturating_sub(1);
+		T::ConsentFixtures::fill_ledger_to(&patient, &practitioner, full);
 		live_grant::<T>(&patient, provider, 0);
 		let page = T::DisclosurePageSize::get();
 		fill_log::<T>(&practitioner, &patient, page.saturating_sub(e.saturating_add(1)));

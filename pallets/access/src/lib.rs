@@ -44,9 +44,9 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use salus_primitives::{
 		AccessControl, AccessDecision, AccessEvents, AccessQuery, DataClass, DataClassSet,
-		DenyReason, DisclosureId, DisputeGateway, DisputeId, DisputeSubject, EmergencyId, Grant,
-		GrantSource, Grantee, PatientRegistry, ProviderId, ProviderKind, ProviderRegistry, Purpose,
-		PurposeSet, RequestId, Timestamp,
+		Decisions, DenyReason, DisclosureId, DisputeGateway, DisputeId, DisputeSubject,
+		EmergencyId, Grant, GrantSource, Grantee, PatientRegistry, ProviderId, ProviderKind,
+		ProviderRegistry, Purpose, PurposeSet, RequestId, Timestamp,
 	};
 	use sp_core::H256;
 	use sp_runtime::{
@@ -1107,19 +1107,18 @@ pub mod pallet {
 		/// * [`ArithmeticError::Overflow`] - no disclosure ids or log positions left
 		/// * a [`sp_runtime::TokenError`] - the deposit cannot be held
 		#[pallet::call_index(7)]
-		#[pallet::weight(
-			T::WeightInfo::log_disclosure().max(T::WeightInfo::log_disclosures_entries(0))
-		)]
+		#[pallet::weight(Pallet::<T>::log_disclosure_weight())]
 		pub fn log_disclosure(
 			origin: OriginFor<T>,
 			patient: T::AccountId,
 			data_class: DataClass,
 			purpose: Purpose,
 			record: Option<H256>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let entry = DisclosureEntry { patient, data_class, purpose, record };
-			Self::do_log_disclosures(&who, alloc::vec![entry])
+			let unused = Self::do_log_disclosures(&who, alloc::vec![entry])?;
+			Ok(Some(Self::log_disclosure_weight().saturating_sub(unused)).into())
 		}
 
 		/// Logs several accesses the caller made, each as [`Pallet::log_disclosure`] would, in
@@ -1171,10 +1170,12 @@ pub mod pallet {
 		pub fn log_disclosures(
 			origin: OriginFor<T>,
 			entries: BoundedVec<DisclosureEntry<T::AccountId>, T::MaxDisclosureBatch>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(!entries.is_empty(), Error::<T>::NoDisclosures);
-			Self::do_log_disclosures(&who, entries.into_inner())
+			let charged = Self::log_disclosures_weight(&entries);
+			let unused = Self::do_log_disclosures(&who, entries.into_inner())?;
+			Ok(Some(charged.saturating_sub(unused)).into())
 		}
 
 		/// Removes page `page` of `patient`'s disclosure log once it is full and its newest
@@ -1309,10 +1310,13 @@ pub mod pallet {
 		/// Each patient's registration and ledger (for the decisions), log count and pages are
 		/// read once and written once, however many of the entries are its; one
 		/// [`DisclosureBatch`] names the parties of them all.
+		///
+		/// Returns the weight the consent ledgers it read did not use
+		/// ([`Self::unused_ledger_weight`]), for the call to refund.
 		fn do_log_disclosures(
 			who: &T::AccountId,
 			entries: Vec<DisclosureEntry<T::AccountId>>,
-		) -> DispatchResult {
+		) -> Result<Weight, DispatchError> {
 			ensure!(!entries.is_empty(), Error::<T>::NoDisclosures);
 			let now = T::AccessControl::now();
 			let queries: Vec<AccessQuery<T::AccountId>> = entries
@@ -1324,7 +1328,8 @@ pub mod pallet {
 					purpose: entry.purpose,
 				})
 				.collect();
-			let decisions = T::AccessControl::check_access_many(&queries, now);
+			let Decisions { answers: decisions, ledgers } =
+				T::AccessControl::check_access_many(&queries, now);
 			ensure!(decisions.len() == entries.len(), DispatchError::Corruption);
 			// In entry order, as one call per entry would fail: the first denial, or the
 			// caller's provider looked up at the first permit.
@@ -1407,7 +1412,29 @@ pub mod pallet {
 			for event in events {
 				Self::deposit_event(event);
 			}
-			Ok(())
+			Ok(Self::unused_ledger_weight(&ledgers))
+		}
+
+		/// What the logging weights charge beyond the consent ledgers actually read: each is
+		/// charged at the registry's largest ledger, `AccessControl::max_ledger_len`, and a
+		/// ledger of `len` entries costs `WeightInfo::log_disclosure(len)` less the same with
+		/// none. Only ledgers the registry says it read count.
+		pub fn unused_ledger_weight(ledgers: &[u32]) -> Weight {
+			let cap = T::AccessControl::max_ledger_len();
+			let full = T::WeightInfo::log_disclosure(cap);
+			ledgers.iter().fold(Weight::zero(), |unused, len| {
+				unused.saturating_add(
+					full.saturating_sub(T::WeightInfo::log_disclosure((*len).min(cap))),
+				)
+			})
+		}
+
+		/// What a single [`Pallet::log_disclosure`] is charged before the call: its benchmark
+		/// at the largest consent ledger, or the one-entry batch's (the same code, measured
+		/// twice) if that measured more. The call refunds what the ledger it read did not use.
+		pub fn log_disclosure_weight() -> Weight {
+			T::WeightInfo::log_disclosure(T::AccessControl::max_ledger_len())
+				.max(T::WeightInfo::log_disclosures_entries(0))
 		}
 
 		/// The ids of one logging call start at a multiple of this.

@@ -128,6 +128,10 @@ parameter_types! {
 /// The identity registry of every pallet's tests; slashes mint into [`Balances`].
 pub type MockIdentity = salus_primitives::mock::MockIdentity<Balances>;
 
+/// The longest ledger [`MockConsent`] reports it may decide over: a patient's grants count
+/// as its ledger.
+pub const MAX_LEDGER: u32 = 40;
+
 /// A consent registry that knows only grants: a practitioner of an accredited provider is
 /// permitted by the first live grant to its provider that covers the class and purpose.
 pub struct MockConsent;
@@ -168,6 +172,38 @@ impl AccessControl<u64> for MockConsent {
 			}
 		}
 		deny(closest)
+	}
+
+	/// As the consent pallet does: each patient's grants read once, and their number reported
+	/// as its ledger's length (registered patients asked about by a practitioner only).
+	fn check_access_many(
+		queries: &[salus_primitives::AccessQuery<u64>],
+		at: Timestamp,
+	) -> salus_primitives::Decisions {
+		let answers = queries
+			.iter()
+			.map(|q| Self::check_access(&q.patient, &q.accessor, q.data_class, q.purpose, at))
+			.collect();
+		let mut read: alloc::vec::Vec<u64> = queries
+			.iter()
+			.filter(|q| {
+				MockIdentity::is_registered(&q.patient)
+					&& MockIdentity::provider_of(&q.accessor).is_some()
+			})
+			.map(|q| q.patient)
+			.collect();
+		read.sort();
+		read.dedup();
+		let grants = Grants::get();
+		let ledgers = read
+			.iter()
+			.map(|patient| grants.iter().filter(|(owner, _)| owner == patient).count() as u32)
+			.collect();
+		salus_primitives::Decisions { answers, ledgers }
+	}
+
+	fn max_ledger_len() -> u32 {
+		MAX_LEDGER
 	}
 
 	fn grant(patient: &u64, grant: Grant<u64>) -> Result<ConsentId, DispatchError> {
@@ -289,6 +325,7 @@ impl salus_primitives::benchmarking::ClockFixture for MockConsent {
 #[cfg(feature = "runtime-benchmarks")]
 impl salus_primitives::benchmarking::ConsentFixtures<u64> for MockConsent {
 	fn fill_ledger(_: &u64, _: &u64) {}
+	fn fill_ledger_to(_: &u64, _: &u64, _: u32) {}
 }
 
 impl pallet_access::Config for Test {

@@ -49,7 +49,7 @@ pub trait WeightInfo {
 	fn declare_emergency() -> Weight;
 	fn acknowledge_emergency() -> Weight;
 	fn contest_emergency() -> Weight;
-	fn log_disclosure() -> Weight;
+	fn log_disclosure(c: u32, ) -> Weight;
 	fn log_disclosures(p: u32, ) -> Weight;
 	fn log_disclosures_entries(e: u32, ) -> Weight;
 	fn prune_disclosures() -> Weight;
@@ -84,8 +84,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn request_access() -> Weight {
 		// Proof size, measured: `2402`
 		// Proof size, estimated: `6196`
-		// Minimum execution time: 238_927_000 picoseconds.
-		Weight::from_parts(267_882_000, 0)
+		// Minimum execution time: 248_265_000 picoseconds.
+		Weight::from_parts(275_506_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -119,8 +119,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn approve_request() -> Weight {
 		// Proof size, measured: `17219`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 484_808_000 picoseconds.
-		Weight::from_parts(533_459_000, 0)
+		// Minimum execution time: 528_139_000 picoseconds.
+		Weight::from_parts(930_503_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
@@ -142,8 +142,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn deny_request() -> Weight {
 		// Proof size, measured: `13884`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 237_234_000 picoseconds.
-		Weight::from_parts(259_536_000, 0)
+		// Minimum execution time: 255_018_000 picoseconds.
+		Weight::from_parts(293_870_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -163,8 +163,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn cancel_request() -> Weight {
 		// Proof size, measured: `2154`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 150_752_000 picoseconds.
-		Weight::from_parts(163_927_000, 0)
+		// Minimum execution time: 167_413_000 picoseconds.
+		Weight::from_parts(189_535_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -198,8 +198,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn declare_emergency() -> Weight {
 		// Proof size, measured: `20912`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 352_420_000 picoseconds.
-		Weight::from_parts(389_880_000, 0)
+		// Minimum execution time: 390_732_000 picoseconds.
+		Weight::from_parts(488_244_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
@@ -225,8 +225,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn acknowledge_emergency() -> Weight {
 		// Proof size, measured: `15650`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 221_555_000 picoseconds.
-		Weight::from_parts(240_490_000, 0)
+		// Minimum execution time: 248_135_000 picoseconds.
+		Weight::from_parts(343_263_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -272,8 +272,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn contest_emergency() -> Weight {
 		// Proof size, measured: `4286`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 297_648_000 picoseconds.
-		Weight::from_parts(326_461_000, 0)
+		// Minimum execution time: 335_729_000 picoseconds.
+		Weight::from_parts(410_258_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(T::DbWeight::get().reads(24_u64))
 			.saturating_add(T::DbWeight::get().writes(14_u64))
@@ -298,12 +298,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::DisclosureBatches` (r:0 w:1)
 	/// Proof: `Access::DisclosureBatches` (`max_values`: None, `max_size`: Some(2134), added: 4609, mode: `MaxEncodedLen`)
-	fn log_disclosure() -> Weight {
-		// Proof size, measured: `17218`
+	/// Component `c` ranges over `[1, 132]`.
+	fn log_disclosure(c: u32, ) -> Weight {
+		// Proof size, measured: `5198 + c * (119 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 227_596_000 picoseconds.
-		Weight::from_parts(243_015_000, 0)
+		// Minimum execution time: 175_659_000 picoseconds.
+		Weight::from_parts(231_888_794, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
+			// Standard error: 75_040
+			.saturating_add(Weight::from_parts(874_785, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -329,13 +332,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::DisclosureBatches` (`max_values`: None, `max_size`: Some(2134), added: 4609, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 64]`.
 	fn log_disclosures(p: u32, ) -> Weight {
-		// Proof size, measured: `1207 + p * (16019 ±0)`
+		// Proof size, measured: `1207 + p * (19181 ±0)`
 		// Proof size, estimated: `3766 + p * (21413 ±0)`
-		// Minimum execution time: 227_035_000 picoseconds.
-		Weight::from_parts(228_187_000, 0)
+		// Minimum execution time: 284_383_000 picoseconds.
+		Weight::from_parts(297_647_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
-			// Standard error: 1_185_586
-			.saturating_add(Weight::from_parts(129_319_275, 0).saturating_mul(p.into()))
+			// Standard error: 2_464_236
+			.saturating_add(Weight::from_parts(163_182_165, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -364,13 +367,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::DisclosureBatches` (`max_values`: None, `max_size`: Some(2134), added: 4609, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[0, 31]`.
 	fn log_disclosures_entries(e: u32, ) -> Weight {
-		// Proof size, measured: `17053`
+		// Proof size, measured: `20215`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 252_883_000 picoseconds.
-		Weight::from_parts(356_721_566, 0)
+		// Minimum execution time: 251_902_000 picoseconds.
+		Weight::from_parts(281_695_396, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 459_052
-			.saturating_add(Weight::from_parts(1_252_152, 0).saturating_mul(e.into()))
+			// Standard error: 76_935
+			.saturating_add(Weight::from_parts(4_822_071, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -385,8 +388,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn prune_disclosures() -> Weight {
 		// Proof size, measured: `12533`
 		// Proof size, estimated: `148478`
-		// Minimum execution time: 1_859_612_000 picoseconds.
-		Weight::from_parts(2_111_694_000, 0)
+		// Minimum execution time: 1_916_248_000 picoseconds.
+		Weight::from_parts(2_060_118_000, 0)
 			.saturating_add(Weight::from_parts(0, 148478))
 			.saturating_add(T::DbWeight::get().reads(97_u64))
 			.saturating_add(T::DbWeight::get().writes(97_u64))
@@ -404,8 +407,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn expire_request() -> Weight {
 		// Proof size, measured: `1122`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 130_234_000 picoseconds.
-		Weight::from_parts(145_613_000, 0)
+		// Minimum execution time: 128_601_000 picoseconds.
+		Weight::from_parts(144_110_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -451,8 +454,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn escalate_review() -> Weight {
 		// Proof size, measured: `3982`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 228_558_000 picoseconds.
-		Weight::from_parts(285_905_000, 0)
+		// Minimum execution time: 257_112_000 picoseconds.
+		Weight::from_parts(437_700_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
@@ -462,8 +465,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn clear_rate_window() -> Weight {
 		// Proof size, measured: `3544`
 		// Proof size, estimated: `7087`
-		// Minimum execution time: 22_101_000 picoseconds.
-		Weight::from_parts(25_618_000, 0)
+		// Minimum execution time: 22_702_000 picoseconds.
+		Weight::from_parts(26_811_000, 0)
 			.saturating_add(Weight::from_parts(0, 7087))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -495,8 +498,8 @@ impl WeightInfo for () {
 	fn request_access() -> Weight {
 		// Proof size, measured: `2402`
 		// Proof size, estimated: `6196`
-		// Minimum execution time: 238_927_000 picoseconds.
-		Weight::from_parts(267_882_000, 0)
+		// Minimum execution time: 248_265_000 picoseconds.
+		Weight::from_parts(275_506_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -530,8 +533,8 @@ impl WeightInfo for () {
 	fn approve_request() -> Weight {
 		// Proof size, measured: `17219`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 484_808_000 picoseconds.
-		Weight::from_parts(533_459_000, 0)
+		// Minimum execution time: 528_139_000 picoseconds.
+		Weight::from_parts(930_503_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
@@ -553,8 +556,8 @@ impl WeightInfo for () {
 	fn deny_request() -> Weight {
 		// Proof size, measured: `13884`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 237_234_000 picoseconds.
-		Weight::from_parts(259_536_000, 0)
+		// Minimum execution time: 255_018_000 picoseconds.
+		Weight::from_parts(293_870_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -574,8 +577,8 @@ impl WeightInfo for () {
 	fn cancel_request() -> Weight {
 		// Proof size, measured: `2154`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 150_752_000 picoseconds.
-		Weight::from_parts(163_927_000, 0)
+		// Minimum execution time: 167_413_000 picoseconds.
+		Weight::from_parts(189_535_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -609,8 +612,8 @@ impl WeightInfo for () {
 	fn declare_emergency() -> Weight {
 		// Proof size, measured: `20912`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 352_420_000 picoseconds.
-		Weight::from_parts(389_880_000, 0)
+		// Minimum execution time: 390_732_000 picoseconds.
+		Weight::from_parts(488_244_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
@@ -636,8 +639,8 @@ impl WeightInfo for () {
 	fn acknowledge_emergency() -> Weight {
 		// Proof size, measured: `15650`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 221_555_000 picoseconds.
-		Weight::from_parts(240_490_000, 0)
+		// Minimum execution time: 248_135_000 picoseconds.
+		Weight::from_parts(343_263_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -683,8 +686,8 @@ impl WeightInfo for () {
 	fn contest_emergency() -> Weight {
 		// Proof size, measured: `4286`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 297_648_000 picoseconds.
-		Weight::from_parts(326_461_000, 0)
+		// Minimum execution time: 335_729_000 picoseconds.
+		Weight::from_parts(410_258_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(ParityDbWeight::get().reads(24_u64))
 			.saturating_add(ParityDbWeight::get().writes(14_u64))
@@ -709,12 +712,15 @@ impl WeightInfo for () {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::DisclosureBatches` (r:0 w:1)
 	/// Proof: `Access::DisclosureBatches` (`max_values`: None, `max_size`: Some(2134), added: 4609, mode: `MaxEncodedLen`)
-	fn log_disclosure() -> Weight {
-		// Proof size, measured: `17218`
+	/// Component `c` ranges over `[1, 132]`.
+	fn log_disclosure(c: u32, ) -> Weight {
+		// Proof size, measured: `5198 + c * (119 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 227_596_000 picoseconds.
-		Weight::from_parts(243_015_000, 0)
+		// Minimum execution time: 175_659_000 picoseconds.
+		Weight::from_parts(231_888_794, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
+			// Standard error: 75_040
+			.saturating_add(Weight::from_parts(874_785, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
@@ -740,13 +746,13 @@ impl WeightInfo for () {
 	/// Proof: `Access::DisclosureBatches` (`max_values`: None, `max_size`: Some(2134), added: 4609, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 64]`.
 	fn log_disclosures(p: u32, ) -> Weight {
-		// Proof size, measured: `1207 + p * (16019 ±0)`
+		// Proof size, measured: `1207 + p * (19181 ±0)`
 		// Proof size, estimated: `3766 + p * (21413 ±0)`
-		// Minimum execution time: 227_035_000 picoseconds.
-		Weight::from_parts(228_187_000, 0)
+		// Minimum execution time: 284_383_000 picoseconds.
+		Weight::from_parts(297_647_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
-			// Standard error: 1_185_586
-			.saturating_add(Weight::from_parts(129_319_275, 0).saturating_mul(p.into()))
+			// Standard error: 2_464_236
+			.saturating_add(Weight::from_parts(163_182_165, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -775,13 +781,13 @@ impl WeightInfo for () {
 	/// Proof: `Access::DisclosureBatches` (`max_values`: None, `max_size`: Some(2134), added: 4609, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[0, 31]`.
 	fn log_disclosures_entries(e: u32, ) -> Weight {
-		// Proof size, measured: `17053`
+		// Proof size, measured: `20215`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 252_883_000 picoseconds.
-		Weight::from_parts(356_721_566, 0)
+		// Minimum execution time: 251_902_000 picoseconds.
+		Weight::from_parts(281_695_396, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 459_052
-			.saturating_add(Weight::from_parts(1_252_152, 0).saturating_mul(e.into()))
+			// Standard error: 76_935
+			.saturating_add(Weight::from_parts(4_822_071, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
@@ -796,8 +802,8 @@ impl WeightInfo for () {
 	fn prune_disclosures() -> Weight {
 		// Proof size, measured: `12533`
 		// Proof size, estimated: `148478`
-		// Minimum execution time: 1_859_612_000 picoseconds.
-		Weight::from_parts(2_111_694_000, 0)
+		// Minimum execution time: 1_916_248_000 picoseconds.
+		Weight::from_parts(2_060_118_000, 0)
 			.saturating_add(Weight::from_parts(0, 148478))
 			.saturating_add(ParityDbWeight::get().reads(97_u64))
 			.saturating_add(ParityDbWeight::get().writes(97_u64))
@@ -815,8 +821,8 @@ impl WeightInfo for () {
 	fn expire_request() -> Weight {
 		// Proof size, measured: `1122`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 130_234_000 picoseconds.
-		Weight::from_parts(145_613_000, 0)
+		// Minimum execution time: 128_601_000 picoseconds.
+		Weight::from_parts(144_110_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -862,8 +868,8 @@ impl WeightInfo for () {
 	fn escalate_review() -> Weight {
 		// Proof size, measured: `3982`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 228_558_000 picoseconds.
-		Weight::from_parts(285_905_000, 0)
+		// Minimum execution time: 257_112_000 picoseconds.
+		Weight::from_parts(437_700_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(ParityDbWeight::get().reads(22_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
@@ -873,8 +879,8 @@ impl WeightInfo for () {
 	fn clear_rate_window() -> Weight {
 		// Proof size, measured: `3544`
 		// Proof size, estimated: `7087`
-		// Minimum execution time: 22_101_000 picoseconds.
-		Weight::from_parts(25_618_000, 0)
+		// Minimum execution time: 22_702_000 picoseconds.
+		Weight::from_parts(26_811_000, 0)
 			.saturating_add(Weight::from_parts(0, 7087))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))

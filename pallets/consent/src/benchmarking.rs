@@ -111,6 +111,45 @@ impl<T: Config> salus_primitives::benchmarking::ConsentFixtures<T::AccountId>
 			.expect("consent recorded");
 		}
 	}
+
+	fn fill_ledger_to(patient: &T::AccountId, accessor: &T::AccountId, len: u32) {
+		let len = len.min(ConsentCap::<T>::get());
+		let own = len.min(T::MaxConsents::get());
+		// 2100-01-01: later than any clock a benchmark sets.
+		let far_future: Timestamp = 4_102_444_800_000;
+		while (ConsentRegistry::<T>::consents_of(patient).len() as u32) < own {
+			ConsentRegistry::<T>::grant_consent(
+				RawOrigin::Signed(patient.clone()).into(),
+				Grantee::Practitioner(accessor.clone()),
+				Decision::Permit,
+				DataClassSet::full(),
+				PurposeSet::full(),
+				Some(full_jurisdictions()),
+				Some(far_future),
+				None,
+			)
+			.expect("consent recorded");
+		}
+		let now = <T::Time as frame_support::traits::Time>::now();
+		for request in 0u64.. {
+			if ConsentRegistry::<T>::consents_of(patient).len() as u32 >= len {
+				break;
+			}
+			ConsentRegistry::<T>::do_grant(
+				patient,
+				Grant {
+					grantee: Grantee::Practitioner(accessor.clone()),
+					classes: DataClassSet::full(),
+					purposes: PurposeSet::full(),
+					valid_until: now.saturating_add(1),
+					source: GrantSource::Request(request.saturating_add(2_000_000)),
+				},
+			)
+			.expect("grant recorded");
+		}
+		T::Clock::set_now(now.saturating_add(1));
+		assert_eq!(ConsentRegistry::<T>::consents_of(patient).len() as u32, len);
+	}
 }
 
 #[benchmarks]

@@ -39,9 +39,9 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use salus_primitives::{
 		AccessBasis, AccessDecision, AccessQuery, ConsentEvents, ConsentId, DataClass,
-		DataClassSet, Decision, DenyReason, Grant, GrantSource, Grantee, PatientRegistry,
-		ProviderId, ProviderProfile, ProviderRegistry, ProviderStatus, Purpose, PurposeSet,
-		Timestamp,
+		DataClassSet, Decision, Decisions, DenyReason, Grant, GrantSource, Grantee,
+		PatientRegistry, ProviderId, ProviderProfile, ProviderRegistry, ProviderStatus, Purpose,
+		PurposeSet, Timestamp,
 	};
 	use sp_runtime::{
 		traits::{CheckedDiv, Zero},
@@ -359,7 +359,7 @@ pub mod pallet {
 			jurisdictions: Option<Jurisdictions>,
 			valid_from: Option<Timestamp>,
 			valid_until: Option<Timestamp>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let request = ConsentRequest {
 				grantee,
@@ -371,13 +371,14 @@ pub mod pallet {
 				valid_until,
 			};
 			let (mut ledger, consent) = Self::prepare_grant(&who, request)?;
+			let actual = T::WeightInfo::grant_consent(Self::ledger_len(&ledger));
 			T::Currency::hold(&HoldReason::ConsentDeposit.into(), &who, consent.deposit)?;
 			Self::count_in_window(&mut ledger);
 			let id = Self::insert(&who, ledger, consent)?;
 			if decision == Decision::Permit && purposes.contains(Purpose::Research) {
 				T::ConsentEvents::research_consent_granted(&who, id);
 			}
-			Ok(())
+			Ok(Some(actual).into())
 		}
 
 		/// Revokes the caller's consent `id`. It stops counting in the block that includes this
@@ -403,9 +404,10 @@ pub mod pallet {
 				Pallet::<T>::prepare_revoke(who, *id).map(|(ledger, _)| ledger)
 			})
 		})]
-		pub fn revoke_consent(origin: OriginFor<T>, id: ConsentId) -> DispatchResult {
+		pub fn revoke_consent(origin: OriginFor<T>, id: ConsentId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (mut ledger, position) = Self::prepare_revoke(&who, id)?;
+			let actual = T::WeightInfo::revoke_consent(Self::ledger_len(&ledger));
 			let at = T::Time::now();
 			if let Some(consent) = ledger.consents.get_mut(position) {
 				consent.revoked_at = Some(at);
@@ -413,7 +415,7 @@ pub mod pallet {
 			Self::count_in_window(&mut ledger);
 			Ledgers::<T>::insert(&who, ledger);
 			Self::deposit_event(Event::ConsentRevoked { patient: who, id, at });
-			Ok(())
+			Ok(Some(actual).into())
 		}
 
 		/// Sets which sensitive classes emergency (break-glass) access to the caller's data may
@@ -440,14 +442,15 @@ pub mod pallet {
 		pub fn set_emergency_directive(
 			origin: OriginFor<T>,
 			classes: DataClassSet,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut ledger = Self::prepare_directive(&who, classes)?;
+			let actual = T::WeightInfo::set_emergency_directive(Self::ledger_len(&ledger));
 			ledger.directive = classes;
 			Self::count_in_window(&mut ledger);
 			Ledgers::<T>::insert(&who, ledger);
 			Self::deposit_event(Event::EmergencyDirectiveSet { patient: who, classes });
-			Ok(())
+			Ok(Some(actual).into())
 		}
 
 		/// Removes consent `id`, revoked or expired at least `ConsentRetention` ago, and
@@ -465,10 +468,11 @@ pub mod pallet {
 		/// * [`Error::RetentionNotOver`] - it ended less than `ConsentRetention` ago.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::prune_consent(ConsentCap::<T>::get()))]
-		pub fn prune_consent(origin: OriginFor<T>, id: ConsentId) -> DispatchResult {
+		pub fn prune_consent(origin: OriginFor<T>, id: ConsentId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
 			let patient = ConsentPatient::<T>::get(id).ok_or(Error::<T>::ConsentNotFound)?;
 			let mut ledger = Ledgers::<T>::get(&patient).ok_or(Error::<T>::ConsentNotFound)?;
+			let actual = T::WeightInfo::prune_consent(Self::ledger_len(&ledger));
 			let position = ledger.position(id).ok_or(Error::<T>::ConsentNotFound)?;
 			let consent = ledger.consents.get(position).ok_or(Error::<T>::ConsentNotFound)?;
 			let now = T::Time::now();
@@ -489,7 +493,7 @@ pub mod pallet {
 			Ledgers::<T>::insert(&patient, ledger);
 			ConsentPatient::<T>::remove(id);
 			Self::deposit_event(Event::ConsentPruned { patient, id });
-			Ok(())
+			Ok(Some(actual).into())
 		}
 	}
 
@@ -657,6 +661,12 @@ pub mod pallet {
 			Ok(ledger)
 		}
 
+		/// How many entries `ledger` holds: what a call's weight depends on. Each call is charged
+		/// up front for a full ledger (`ConsentCap`) and refunded to its actual length.
+		pub(crate) fn ledger_len(ledger: &Ledger<T>) -> u32 {
+			u32::try_from(ledger.consents.len()).unwrap_or(u32::MAX)
+		}
+
 		/// Gives `consent` the next id, stores it in `patient`'s ledger and indexes it.
 		fn insert(
 			patient: &T::AccountId,
@@ -717,6 +727,11 @@ pub mod pallet {
 			queries: &[AccessQuery<T::AccountId>],
 			at: Timestamp,
 		) -> alloc::vec::Vec<AccessDecision> {
+			Self::decide_many(queries, at).answers
+		}
+
+		/// [`Self::check_access_many`], with the length of each ledger it read.
+		pub fn decide_many(queries: &[AccessQuery<T::AccountId>], at: Timestamp) -> Decisions {
 			use alloc::collections::BTreeMap;
 			let mut order: alloc::vec::Vec<usize> = (0..queries.len()).collect();
 			order.sort_by(|a, b| {
@@ -725,6 +740,7 @@ pub mod pallet {
 			});
 			let mut answers: alloc::vec::Vec<Option<AccessDecision>> =
 				alloc::vec![None; queries.len()];
+			let mut ledgers = alloc::vec::Vec::new();
 			let mut practitioners: BTreeMap<
 				T::AccountId,
 				Result<(ProviderId, ProviderProfile), DenyReason>,
@@ -734,6 +750,9 @@ pub mod pallet {
 			for i in order {
 				let Some(q) = queries.get(i) else { continue };
 				if current.as_ref().is_none_or(|(patient, _, _)| *patient != &q.patient) {
+					if let Some((_, _, Some(ledger))) = &current {
+						ledgers.push(Self::ledger_len(ledger));
+					}
 					current = Some((&q.patient, T::Patients::is_registered(&q.patient), None));
 				}
 				let Some((patient, registered, ledger)) = current.as_mut() else { continue };
@@ -749,7 +768,10 @@ pub mod pallet {
 					*slot = Some(answer);
 				}
 			}
-			answers.into_iter().flatten().collect()
+			if let Some((_, _, Some(ledger))) = &current {
+				ledgers.push(Self::ledger_len(ledger));
+			}
+			Decisions { answers: answers.into_iter().flatten().collect(), ledgers }
 		}
 
 		/// The accredited provider `accessor` works for, or why it may see nothing.
@@ -945,8 +967,12 @@ impl<T: Config> salus_primitives::AccessControl<T::AccountId> for Pallet<T> {
 	fn check_access_many(
 		queries: &[salus_primitives::AccessQuery<T::AccountId>],
 		at: salus_primitives::Timestamp,
-	) -> alloc::vec::Vec<salus_primitives::AccessDecision> {
-		Self::check_access_many(queries, at)
+	) -> salus_primitives::Decisions {
+		Self::decide_many(queries, at)
+	}
+
+	fn max_ledger_len() -> u32 {
+		<ConsentCap<T> as frame_support::traits::Get<u32>>::get()
 	}
 
 	fn grant(

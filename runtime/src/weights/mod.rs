@@ -5,15 +5,23 @@
 //!   extrinsic, from `benchmark overhead` (`scripts/benchmark-overhead.sh`);
 //! - `pallet_*.rs`: every call of the Salus pallets, and of `pallet_balances` (the reference
 //!   they are compared with), from `benchmark pallet` as the runtime wires each pallet
-//!   (`scripts/benchmark-pallets.sh`).
+//!   (`scripts/benchmark-pallets.sh`);
+//! - the SDK pallets every transaction or block pays for, as this runtime wires them:
+//!   `frame_system.rs`, `frame_system_extensions.rs` (the transaction extensions' checks),
+//!   `pallet_transaction_payment.rs` (charging the fee through the vesting-aware adapter) and
+//!   `pallet_timestamp.rs` (every block's inherent).
 //!
 //! Generated files: do not edit by hand.
 
 pub mod block_weights;
 pub mod extrinsic_weights;
+pub mod frame_system;
+pub mod frame_system_extensions;
 pub mod pallet_access;
 pub mod pallet_balances;
 pub mod pallet_consent;
 pub mod pallet_disputes;
 pub mod pallet_health_identity;
 pub mod pallet_rewards;
+pub mod pallet_timestamp;
+pub mod pallet_transaction_payment;

@@ -25,6 +25,8 @@ fn log(who: u64, patient: u64, class: DataClass) -> sp_runtime::DispatchResult {
 		Purpose::EmergencyTreatment,
 		Some(H256::repeat_byte(5)),
 	)
+	.map(|_| ())
+	.map_err(|e| e.error)
 }
 
 mod log_disclosure {
@@ -62,6 +64,41 @@ mod log_disclosure {
 					basis,
 				}
 			);
+		});
+	}
+
+	/// Charged before the call at the registry's largest ledger (or the one-entry batch's
+	/// measurement, if larger), refunded after it to the ledger the decision read.
+	#[test]
+	fn is_charged_at_the_largest_ledger_and_refunded_to_the_one_it_read() {
+		use crate::WeightInfo;
+		use frame_support::dispatch::GetDispatchInfo;
+		build_and_execute(|| {
+			hospital_may_read();
+			let call = crate::Call::<Test>::log_disclosure {
+				patient: 1,
+				data_class: DataClass::Allergies,
+				purpose: Purpose::EmergencyTreatment,
+				record: None,
+			};
+			let charged = call.get_dispatch_info().call_weight;
+			assert_eq!(charged, Access::log_disclosure_weight());
+			assert_eq!(
+				charged,
+				<() as WeightInfo>::log_disclosure(crate::mock::MAX_LEDGER)
+					.max(<() as WeightInfo>::log_disclosures_entries(0))
+			);
+			let info = Access::log_disclosure(
+				RuntimeOrigin::signed(12),
+				1,
+				DataClass::Allergies,
+				Purpose::EmergencyTreatment,
+				None,
+			)
+			.expect("logged");
+			let unused = Access::unused_ledger_weight(&[1]);
+			assert!(unused.ref_time() > 0);
+			assert_eq!(info.actual_weight, Some(charged.saturating_sub(unused)));
 		});
 	}
 
@@ -250,6 +287,8 @@ mod log_disclosures {
 	fn batch(who: u64, entries: Vec<DisclosureEntry<u64>>) -> sp_runtime::DispatchResult {
 		let entries = BoundedVec::try_from(entries).expect("within MaxDisclosureBatch");
 		Access::log_disclosures(RuntimeOrigin::signed(who), entries)
+			.map(|_| ())
+			.map_err(|e| e.error)
 	}
 
 	/// The basis an emergency's grant gives: the grant is the `consent`th recorded.
@@ -623,6 +662,66 @@ mod log_disclosures {
 		let spread: Vec<_> = (1..=4).map(|p| entry(p, DataClass::Allergies)).collect();
 		let one = vec![entry(1, DataClass::Allergies); 4];
 		assert!(charged(&spread).ref_time() > charged(&one).ref_time());
+	}
+
+	/// After the call, each consent ledger the registry read is charged at its length, not at
+	/// the registry's cap: here each patient's ledger holds one grant (its emergency's).
+	#[test]
+	fn is_refunded_what_the_ledgers_it_read_did_not_use() {
+		use crate::WeightInfo;
+		build_and_execute(|| {
+			hospital_may_read();
+			declare(11, 2);
+			let entries = vec![
+				entry(1, DataClass::Allergies),
+				entry(2, DataClass::Allergies),
+				entry(1, DataClass::VitalSigns),
+			];
+			let charged = Access::log_disclosures_weight(&entries);
+			let bounded = BoundedVec::try_from(entries).expect("within the bound");
+			let info = Access::log_disclosures(RuntimeOrigin::signed(11), bounded)
+				.expect("the batch is logged");
+			let per_ledger = <() as WeightInfo>::log_disclosure(crate::mock::MAX_LEDGER)
+				.saturating_sub(<() as WeightInfo>::log_disclosure(1));
+			assert!(per_ledger.ref_time() > 0);
+			let unused = Access::unused_ledger_weight(&[1, 1]);
+			assert_eq!(unused, per_ledger.saturating_add(per_ledger));
+			assert_eq!(info.actual_weight, Some(charged.saturating_sub(unused)));
+			assert_eq!(Access::disclosures_of(&1, 0, 10).len(), 2);
+		});
+	}
+
+	/// The attack on the refund: it must never charge a ledger for less than its length. A
+	/// full ledger (`MAX_LEDGER` grants) gets no refund, a length beyond the cap counts as the
+	/// cap, and a failed call keeps the whole up-front charge.
+	#[test]
+	fn a_full_ledger_is_charged_in_full_and_a_failed_call_is_not_refunded() {
+		build_and_execute(|| {
+			hospital_may_read();
+			for _ in 1..crate::mock::MAX_LEDGER {
+				Grants::mutate(|grants| {
+					let mut grant = grants[0].1.clone();
+					grant.valid_until = START;
+					grants.push((1, grant));
+				});
+			}
+			let entries = vec![entry(1, DataClass::Allergies)];
+			let charged = Access::log_disclosures_weight(&entries);
+			let bounded = BoundedVec::try_from(entries.clone()).expect("within the bound");
+			let info = Access::log_disclosures(RuntimeOrigin::signed(11), bounded)
+				.expect("the batch is logged");
+			assert_eq!(info.actual_weight, Some(charged));
+			assert_eq!(
+				Access::unused_ledger_weight(&[crate::mock::MAX_LEDGER.saturating_add(7)]),
+				Weight::zero()
+			);
+			// Patient 3 never consented: the whole charge stays.
+			let denied = BoundedVec::try_from(vec![entry(3, DataClass::Allergies)])
+				.expect("within the bound");
+			let error =
+				Access::log_disclosures(RuntimeOrigin::signed(11), denied).expect_err("no consent");
+			assert_eq!(error.post_info.actual_weight, None);
+		});
 	}
 }
 

@@ -526,5 +526,19 @@ fn a_batch_answers_each_query_as_check_access_does_alone() {
 			assert!(kinds.len() >= 6, "the mix decides many ways: {kinds:?}");
 		}
 		assert!(Consent::check_access_many(&[], START).is_empty());
+		// What the registry reports it read, for callers' refunds: each registered patient's
+		// ledger once, at its length, whoever asked how often (patient 50 is not registered).
+		let decisions =
+			<Consent as salus_primitives::AccessControl<u64>>::check_access_many(&queries, START);
+		let mut read = decisions.ledgers.clone();
+		read.sort();
+		let mut expected: Vec<u32> = [1, 2, 3].iter().map(|p| consent_count(*p) as u32).collect();
+		expected.sort();
+		assert_eq!(read, expected);
+		assert_eq!(decisions.answers, Consent::check_access_many(&queries, START));
+		assert_eq!(
+			<Consent as salus_primitives::AccessControl<u64>>::max_ledger_len(),
+			<crate::ConsentCap<Test> as frame_support::traits::Get<u32>>::get()
+		);
 	});
 }

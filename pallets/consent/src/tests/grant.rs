@@ -25,6 +25,8 @@ fn try_grant(
 		from,
 		until,
 	)
+	.map(|_| ())
+	.map_err(|e| e.error)
 }
 
 fn medications() -> DataClassSet {

@@ -11,6 +11,7 @@ mod grants;
 mod lifecycle;
 mod prune;
 mod revoke;
+mod weight;
 
 use crate::{mock::*, Event, HoldReason, Jurisdictions, Ledgers};
 use frame_support::{assert_ok, traits::fungible::InspectHold};
