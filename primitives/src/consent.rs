@@ -302,6 +302,11 @@ pub trait AccessControl<AccountId> {
 	/// may hold: what a caller charges a decision for before it knows the ledger.
 	fn max_ledger_len() -> u32;
 
+	/// What one decision over a ledger of `len` entries costs, as the registry measures it
+	/// (reading and decoding the ledger, and checking every entry). A caller that refunds by
+	/// a ledger's length refunds no more than this measurement allows, besides its own.
+	fn decision_weight(len: u32) -> sp_runtime::Weight;
+
 	/// Records `grant` as a Permit consent of `patient`, valid from now; returns its id.
 	fn grant(patient: &AccountId, grant: Grant<AccountId>) -> Result<ConsentId, DispatchError>;
 

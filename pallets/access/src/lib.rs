@@ -1401,6 +1401,7 @@ pub mod pallet {
 				});
 			}
 			T::Currency::hold(&HoldReason::DisclosureDeposit.into(), who, total)?;
+			let patients = logs.len();
 			for (patient, (position, pages)) in logs {
 				for (number, page) in pages {
 					DisclosurePages::<T>::insert(&patient, number, page);
@@ -1412,20 +1413,27 @@ pub mod pallet {
 			for event in events {
 				Self::deposit_event(event);
 			}
-			Ok(Self::unused_ledger_weight(&ledgers))
+			// At most one ledger per patient logged for: a registry that reported more would
+			// not be refunded for them.
+			Ok(Self::unused_ledger_weight(ledgers.get(..patients).unwrap_or(&ledgers)))
 		}
 
 		/// What the logging weights charge beyond the consent ledgers actually read: each is
-		/// charged at the registry's largest ledger, `AccessControl::max_ledger_len`, and a
-		/// ledger of `len` entries costs `WeightInfo::log_disclosure(len)` less the same with
-		/// none. Only ledgers the registry says it read count.
+		/// charged at the registry's largest ledger, `AccessControl::max_ledger_len`. A ledger
+		/// of `len` entries is refunded what two measurements agree it did not use, the smaller
+		/// of: `WeightInfo::log_disclosure` between the cap and `len` (this pallet's
+		/// measurement of the whole call), and `AccessControl::decision_weight` between them
+		/// (the registry's measurement of the decision). Only ledgers the registry says it read
+		/// count.
 		pub fn unused_ledger_weight(ledgers: &[u32]) -> Weight {
 			let cap = T::AccessControl::max_ledger_len();
-			let full = T::WeightInfo::log_disclosure(cap);
+			let logged = T::WeightInfo::log_disclosure(cap);
+			let decided = T::AccessControl::decision_weight(cap);
 			ledgers.iter().fold(Weight::zero(), |unused, len| {
-				unused.saturating_add(
-					full.saturating_sub(T::WeightInfo::log_disclosure((*len).min(cap))),
-				)
+				let len = (*len).min(cap);
+				let by_call = logged.saturating_sub(T::WeightInfo::log_disclosure(len));
+				let by_decision = decided.saturating_sub(T::AccessControl::decision_weight(len));
+				unused.saturating_add(by_call.min(by_decision))
 			})
 		}
 

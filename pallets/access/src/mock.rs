@@ -123,6 +123,10 @@ parameter_types! {
 	pub static CourtCalls: alloc::vec::Vec<CourtCall> = alloc::vec::Vec::new();
 	/// What the event listener heard, in order.
 	pub static HeardEvents: alloc::vec::Vec<Heard> = alloc::vec::Vec::new();
+	/// The per-entry cost of [`MockConsent`]'s decision measurement, picoseconds.
+	pub static DecisionSlope: u64 = 2_000_000;
+	/// Ledger lengths [`MockConsent`] reports beyond those it read: a registry that lies.
+	pub static ExtraLedgers: alloc::vec::Vec<u32> = alloc::vec::Vec::new();
 }
 
 /// The identity registry of every pallet's tests; slashes mint into [`Balances`].
@@ -198,12 +202,22 @@ impl AccessControl<u64> for MockConsent {
 		let ledgers = read
 			.iter()
 			.map(|patient| grants.iter().filter(|(owner, _)| owner == patient).count() as u32)
+			.chain(ExtraLedgers::get())
 			.collect();
 		salus_primitives::Decisions { answers, ledgers }
 	}
 
 	fn max_ledger_len() -> u32 {
 		MAX_LEDGER
+	}
+
+	/// 1 µs and one read, plus 2 µs an entry: steeper than the access pallet's default
+	/// `log_disclosure(c)` slope, so the refund is the access pallet's own measure unless a
+	/// test sets [`DecisionSlope`] lower.
+	fn decision_weight(len: u32) -> frame_support::weights::Weight {
+		use frame_support::weights::Weight;
+		Weight::from_parts(1_000_000, 0)
+			.saturating_add(Weight::from_parts(DecisionSlope::get(), 0).saturating_mul(len.into()))
 	}
 
 	fn grant(patient: &u64, grant: Grant<u64>) -> Result<ConsentId, DispatchError> {
@@ -390,6 +404,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		Refused::set(BTreeSet::new());
 		CourtCalls::set(Vec::new());
 		HeardEvents::set(Vec::new());
+		DecisionSlope::set(2_000_000);
+		ExtraLedgers::set(Vec::new());
 		use ProviderKind::*;
 		use ProviderStatus::*;
 		registry::add_provider(11, Hospital, de(), Accredited);

@@ -971,6 +971,10 @@ impl<T: Config> salus_primitives::AccessControl<T::AccountId> for Pallet<T> {
 		Self::decide_many(queries, at)
 	}
 
+	fn decision_weight(len: u32) -> frame_support::weights::Weight {
+		T::WeightInfo::check_access(len)
+	}
+
 	fn max_ledger_len() -> u32 {
 		<ConsentCap<T> as frame_support::traits::Get<u32>>::get()
 	}

@@ -8,8 +8,8 @@
 //!   (`scripts/benchmark-pallets.sh`);
 //! - the SDK pallets every transaction or block pays for, as this runtime wires them:
 //!   `frame_system.rs`, `frame_system_extensions.rs` (the transaction extensions' checks),
-//!   `pallet_transaction_payment.rs` (charging the fee through the vesting-aware adapter) and
-//!   `pallet_timestamp.rs` (every block's inherent).
+//!   `pallet_transaction_payment.rs` (charging the fee; `configs::monetary::FeeWeight` adds
+//!   the reads of the vesting path) and `frame_system.rs`.
 //!
 //! Generated files: do not edit by hand.
 
@@ -23,5 +23,4 @@ pub mod pallet_consent;
 pub mod pallet_disputes;
 pub mod pallet_health_identity;
 pub mod pallet_rewards;
-pub mod pallet_timestamp;
 pub mod pallet_transaction_payment;

@@ -681,13 +681,74 @@ mod log_disclosures {
 			let bounded = BoundedVec::try_from(entries).expect("within the bound");
 			let info = Access::log_disclosures(RuntimeOrigin::signed(11), bounded)
 				.expect("the batch is logged");
+			// The smaller of the pallet's measurement and the registry's: here the pallet's.
 			let per_ledger = <() as WeightInfo>::log_disclosure(crate::mock::MAX_LEDGER)
 				.saturating_sub(<() as WeightInfo>::log_disclosure(1));
+			let by_registry =
+				<MockConsent as salus_primitives::AccessControl<u64>>::decision_weight(
+					crate::mock::MAX_LEDGER,
+				)
+				.saturating_sub(
+					<MockConsent as salus_primitives::AccessControl<u64>>::decision_weight(1),
+				);
 			assert!(per_ledger.ref_time() > 0);
+			assert!(per_ledger.ref_time() < by_registry.ref_time());
 			let unused = Access::unused_ledger_weight(&[1, 1]);
 			assert_eq!(unused, per_ledger.saturating_add(per_ledger));
 			assert_eq!(info.actual_weight, Some(charged.saturating_sub(unused)));
 			assert_eq!(Access::disclosures_of(&1, 0, 10).len(), 2);
+		});
+	}
+
+	/// The refund is the smaller of two measurements of what a ledger costs: when the
+	/// registry measures its decision cheaper than the logging benchmark's slope says, the
+	/// registry's measurement bounds the refund.
+	#[test]
+	fn is_refunded_no_more_than_the_registry_measures_the_decision() {
+		use crate::WeightInfo;
+		build_and_execute(|| {
+			hospital_may_read();
+			DecisionSlope::set(100_000);
+			let by_registry =
+				<MockConsent as salus_primitives::AccessControl<u64>>::decision_weight(
+					crate::mock::MAX_LEDGER,
+				)
+				.saturating_sub(
+					<MockConsent as salus_primitives::AccessControl<u64>>::decision_weight(1),
+				);
+			let by_call = <() as WeightInfo>::log_disclosure(crate::mock::MAX_LEDGER)
+				.saturating_sub(<() as WeightInfo>::log_disclosure(1));
+			assert!(by_registry.ref_time() < by_call.ref_time());
+			assert_eq!(Access::unused_ledger_weight(&[1]).ref_time(), by_registry.ref_time());
+			let entries = vec![entry(1, DataClass::Allergies)];
+			let charged = Access::log_disclosures_weight(&entries);
+			let bounded = BoundedVec::try_from(entries).expect("within the bound");
+			let info = Access::log_disclosures(RuntimeOrigin::signed(11), bounded)
+				.expect("the batch is logged");
+			assert_eq!(
+				info.actual_weight.map(|w| w.ref_time()),
+				Some(charged.ref_time().saturating_sub(by_registry.ref_time()))
+			);
+		});
+	}
+
+	/// A registry that reports more ledgers than the call has patients is refunded for one
+	/// ledger a patient at most.
+	#[test]
+	fn is_refunded_for_at_most_one_ledger_a_patient() {
+		build_and_execute(|| {
+			hospital_may_read();
+			ExtraLedgers::set(vec![0; 5]);
+			let entries = vec![entry(1, DataClass::Allergies), entry(1, DataClass::VitalSigns)];
+			let charged = Access::log_disclosures_weight(&entries);
+			let bounded = BoundedVec::try_from(entries).expect("within the bound");
+			let info = Access::log_disclosures(RuntimeOrigin::signed(11), bounded)
+				.expect("the batch is logged");
+			// Patient 1's ledger (one grant) is the first reported; the five lies are ignored.
+			assert_eq!(
+				info.actual_weight,
+				Some(charged.saturating_sub(Access::unused_ledger_weight(&[1])))
+			);
 		});
 	}
 

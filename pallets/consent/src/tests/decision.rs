@@ -528,14 +528,33 @@ fn a_batch_answers_each_query_as_check_access_does_alone() {
 		assert!(Consent::check_access_many(&[], START).is_empty());
 		// What the registry reports it read, for callers' refunds: each registered patient's
 		// ledger once, at its length, whoever asked how often (patient 50 is not registered).
-		let decisions =
-			<Consent as salus_primitives::AccessControl<u64>>::check_access_many(&queries, START);
+		// Patient 1's ledger is made longer than the others', so a patient reported twice and
+		// another never would show.
+		let many = <Consent as salus_primitives::AccessControl<u64>>::check_access_many;
+		grant(1, provider(CLINIC), Decision::Permit, None, None);
+		grant(1, provider(CLINIC), Decision::Permit, None, None);
+		let decisions = many(&queries, START);
 		let mut read = decisions.ledgers.clone();
 		read.sort();
 		let mut expected: Vec<u32> = [1, 2, 3].iter().map(|p| consent_count(*p) as u32).collect();
 		expected.sort();
 		assert_eq!(read, expected);
+		assert!(consent_count(1) > consent_count(2) && consent_count(1) > consent_count(3));
 		assert_eq!(decisions.answers, Consent::check_access_many(&queries, START));
+		// A patient asking about itself, or an accessor who is no practitioner, needs no
+		// ledger: none is reported.
+		let query = |patient, accessor| salus_primitives::AccessQuery {
+			patient,
+			accessor,
+			data_class: DataClass::Medications,
+			purpose: Purpose::Treatment,
+		};
+		assert!(many(&[query(1, 1), query(2, 2)], START).ledgers.is_empty());
+		assert!(many(&[query(1, 50)], START).ledgers.is_empty());
+		assert_eq!(
+			many(&[query(1, 11), query(1, 11), query(1, 12)], START).ledgers,
+			vec![consent_count(1) as u32]
+		);
 		assert_eq!(
 			<Consent as salus_primitives::AccessControl<u64>>::max_ledger_len(),
 			<crate::ConsentCap<Test> as frame_support::traits::Get<u32>>::get()
