@@ -211,9 +211,9 @@ impl AccessControl<u64> for MockConsent {
 		MAX_LEDGER
 	}
 
-	/// 1 µs and one read, plus 2 µs an entry: steeper than the access pallet's default
-	/// `log_disclosure(c)` slope, so the refund is the access pallet's own measure unless a
-	/// test sets [`DecisionSlope`] lower.
+	/// 1 µs, plus 2 µs an entry: steeper than the access pallet's default `log_disclosure(c)`
+	/// slope, so the refund is the access pallet's own measure unless a test sets
+	/// [`DecisionSlope`] lower.
 	fn decision_weight(len: u32) -> frame_support::weights::Weight {
 		use frame_support::weights::Weight;
 		Weight::from_parts(1_000_000, 0)

@@ -87,48 +87,44 @@ fn fill<T: Config>(
 	assert_eq!(ConsentRegistry::<T>::consents_of(patient).len() as u32, count);
 }
 
+/// One consent of `patient`'s own that speaks to `accessor` for every class, purpose and
+/// jurisdiction but starts only in 2100: a decision for `accessor` checks it to the last rule,
+/// and it never permits.
+fn far_future_consent<T: Config>(patient: &T::AccountId, accessor: &T::AccountId) {
+	// 2100-01-01: later than any clock a benchmark sets.
+	let far_future: Timestamp = 4_102_444_800_000;
+	ConsentRegistry::<T>::grant_consent(
+		RawOrigin::Signed(patient.clone()).into(),
+		Grantee::Practitioner(accessor.clone()),
+		Decision::Permit,
+		DataClassSet::full(),
+		PurposeSet::full(),
+		Some(full_jurisdictions()),
+		Some(far_future),
+		None,
+	)
+	.expect("consent recorded");
+}
+
 impl<T: Config> salus_primitives::benchmarking::ConsentFixtures<T::AccountId>
 	for ConsentRegistry<T>
 {
 	fn fill_ledger(patient: &T::AccountId, accessor: &T::AccountId) {
-		// 2100-01-01: later than any clock a benchmark sets.
-		let far_future: Timestamp = 4_102_444_800_000;
 		let own = ConsentRegistry::<T>::consents_of(patient)
 			.iter()
 			.filter(|consent| consent.is_patients())
 			.count() as u32;
 		for _ in own..T::MaxConsents::get() {
-			ConsentRegistry::<T>::grant_consent(
-				RawOrigin::Signed(patient.clone()).into(),
-				Grantee::Practitioner(accessor.clone()),
-				Decision::Permit,
-				DataClassSet::full(),
-				PurposeSet::full(),
-				Some(full_jurisdictions()),
-				Some(far_future),
-				None,
-			)
-			.expect("consent recorded");
+			far_future_consent::<T>(patient, accessor);
 		}
 	}
 
+	/// Own consents first, counting whatever the ledger holds already, then ended grants.
 	fn fill_ledger_to(patient: &T::AccountId, accessor: &T::AccountId, len: u32) {
 		let len = len.min(ConsentCap::<T>::get());
 		let own = len.min(T::MaxConsents::get());
-		// 2100-01-01: later than any clock a benchmark sets.
-		let far_future: Timestamp = 4_102_444_800_000;
 		while (ConsentRegistry::<T>::consents_of(patient).len() as u32) < own {
-			ConsentRegistry::<T>::grant_consent(
-				RawOrigin::Signed(patient.clone()).into(),
-				Grantee::Practitioner(accessor.clone()),
-				Decision::Permit,
-				DataClassSet::full(),
-				PurposeSet::full(),
-				Some(full_jurisdictions()),
-				Some(far_future),
-				None,
-			)
-			.expect("consent recorded");
+			far_future_consent::<T>(patient, accessor);
 		}
 		let now = <T::Time as frame_support::traits::Time>::now();
 		for request in 0u64.. {

@@ -7,9 +7,9 @@
 //!   they are compared with), from `benchmark pallet` as the runtime wires each pallet
 //!   (`scripts/benchmark-pallets.sh`);
 //! - the SDK pallets every transaction or block pays for, as this runtime wires them:
-//!   `frame_system.rs`, `frame_system_extensions.rs` (the transaction extensions' checks),
+//!   `frame_system.rs`, `frame_system_extensions.rs` (the transaction extensions' checks) and
 //!   `pallet_transaction_payment.rs` (charging the fee; `configs::monetary::FeeWeight` adds
-//!   the reads of the vesting path) and `frame_system.rs`.
+//!   the reads of the vesting path).
 //!
 //! Generated files: do not edit by hand.
 
