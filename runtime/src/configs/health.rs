@@ -89,16 +89,17 @@ parameter_types! {
 /// 14f), so that those a transaction pool admitted beyond the allowance are paid for at
 /// inclusion: it must hold, free to spend, twice what the costliest of them would pay (the
 /// consent pallet's and the access pallet's free patient calls, which share the allowance) for
-/// a 1 KB transaction at the weights in force. Twice, for the transaction extensions' weight.
-/// About 0.37 SLS at the debug-build weights, whose costliest such call is `approve_request`.
+/// a 1 KB transaction at the runtime's weights (`crate::weights`). Twice, for the transaction
+/// extensions' weight, which that fee (the call's weight, the extrinsic base and the length)
+/// leaves out.
 pub struct FreeOperationMinBalance;
 
 impl frame_support::traits::Get<Balance> for FreeOperationMinBalance {
 	fn get() -> Balance {
 		use pallet_access::WeightInfo as _;
 		use pallet_consent::WeightInfo as _;
-		type Consents = pallet_consent::weights::SubstrateWeight<Runtime>;
-		type Requests = pallet_access::weights::SubstrateWeight<Runtime>;
+		type Consents = crate::weights::pallet_consent::WeightInfo<Runtime>;
+		type Requests = crate::weights::pallet_access::WeightInfo<Runtime>;
 		let ledger =
 			<pallet_consent::ConsentCap<Runtime> as frame_support::traits::Get<u32>>::get();
 		let costliest = [
