@@ -269,6 +269,27 @@ pub struct Decisions {
 	pub ledgers: alloc::vec::Vec<u32>,
 }
 
+/// Who a grant is recorded for, which decides whether it counts against the patient's
+/// fee-free allowance ([`AccessControl::grant`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum GrantBy {
+	/// The patient's own act (an approved request): one operation of its allowance, counted
+	/// in the same write as the grant.
+	Patient,
+	/// Nobody's act of the patient (an emergency): not counted.
+	Provider,
+}
+
+/// What [`AccessControl::grant`] recorded, and what recording it rewrote.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Granted {
+	/// The grant's consent id.
+	pub id: ConsentId,
+	/// How many entries the patient's consent ledger held when the grant was written into it
+	/// (before an ended grant was dropped to make room): what the write cost grows with.
+	pub ledger: u32,
+}
+
 /// The consent registry as other pallets see it: the access decision, grants, and the
 /// patient's emergency directive.
 pub trait AccessControl<AccountId> {
@@ -307,8 +328,21 @@ pub trait AccessControl<AccountId> {
 	/// a ledger's length refunds no more than this measurement allows, besides its own.
 	fn decision_weight(len: u32) -> sp_runtime::Weight;
 
-	/// Records `grant` as a Permit consent of `patient`, valid from now; returns its id.
-	fn grant(patient: &AccountId, grant: Grant<AccountId>) -> Result<ConsentId, DispatchError>;
+	/// What rewriting a consent ledger of `len` entries costs less than rewriting one of
+	/// [`Self::max_ledger_len`] entries, as the registry measures it (decoding, changing and
+	/// encoding the ledger; the smaller of its measurements): zero at the cap. A caller charged
+	/// for a full ledger refunds this for each ledger write [`Self::grant`] or
+	/// [`Self::count_operation`] reports.
+	fn ledger_write_saving(len: u32) -> sp_runtime::Weight;
+
+	/// Records `grant` as a Permit consent of `patient`, valid from now, counting it against
+	/// the patient's fee-free allowance in the same write when `by` is [`GrantBy::Patient`];
+	/// returns its id and the ledger's length.
+	fn grant(
+		patient: &AccountId,
+		grant: Grant<AccountId>,
+		by: GrantBy,
+	) -> Result<Granted, DispatchError>;
 
 	/// The classes emergency access to `patient`'s data covers: every non-sensitive class and
 	/// the sensitive classes the patient's emergency directive allows.
@@ -327,6 +361,7 @@ pub trait AccessControl<AccountId> {
 	/// free of fees (consent operations, answers to requests and emergency reviews).
 	fn has_free_operation(patient: &AccountId) -> bool;
 
-	/// Counts one patient operation against `patient`'s fee-free allowance.
-	fn count_operation(patient: &AccountId);
+	/// Counts one patient operation against `patient`'s fee-free allowance; returns how many
+	/// entries the consent ledger it rewrote held (`None`: not registered, nothing written).
+	fn count_operation(patient: &AccountId) -> Option<u32>;
 }

@@ -60,7 +60,7 @@ mod set;
 pub use access::{AccessEvents, DisputeGateway, DisputeSubject, DisputeSubjects};
 pub use consent::{
 	AccessBasis, AccessControl, AccessDecision, AccessQuery, Decision, Decisions, DenyReason,
-	Grant, GrantSource, Grantee, Timestamp, MAX_ACCESS_BATCH,
+	Grant, GrantBy, GrantSource, Granted, Grantee, Timestamp, MAX_ACCESS_BATCH,
 };
 pub use data_class::{DataClass, DataClassSet};
 pub use disputes::RewardClawback;

@@ -33,6 +33,7 @@ pub mod pallet {
 	use super::*;
 	use alloc::{collections::BTreeMap, vec::Vec};
 	use frame_support::{
+		dispatch::PostDispatchInfo,
 		pallet_prelude::*,
 		traits::{
 			fungible::{Inspect, Mutate, MutateHold},
@@ -45,8 +46,8 @@ pub mod pallet {
 	use salus_primitives::{
 		AccessControl, AccessDecision, AccessEvents, AccessQuery, DataClass, DataClassSet,
 		Decisions, DenyReason, DisclosureId, DisputeGateway, DisputeId, DisputeSubject,
-		EmergencyId, Grant, GrantSource, Grantee, PatientRegistry, ProviderId, ProviderKind,
-		ProviderRegistry, Purpose, PurposeSet, RequestId, Timestamp,
+		EmergencyId, Grant, GrantBy, GrantSource, Grantee, PatientRegistry, ProviderId,
+		ProviderKind, ProviderRegistry, Purpose, PurposeSet, RequestId, Timestamp,
 	};
 	use sp_core::H256;
 	use sp_runtime::{
@@ -746,7 +747,12 @@ pub mod pallet {
 		/// deposit is returned and its research bounty, if any, paid to the patient.
 		///
 		/// Free of fees within the patient's fee-free allowance (shared with the consent
-		/// calls) when it succeeds.
+		/// calls) when it succeeds; the approval counts against the allowance in the same
+		/// ledger write as the grant.
+		///
+		/// Weight: charged for a full consent ledger; refunded, after the call, what the
+		/// registry measures rewriting the patient's actual ledger saved
+		/// ([`Pallet::ledger_written`]).
 		///
 		/// # Requires
 		/// Signed by the patient the request is for (or its guardian through a proxy), before
@@ -776,11 +782,11 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			request_id: RequestId,
 			classes: Option<DataClassSet>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (request, classes) = Self::prepare_approve(&who, request_id, classes)?;
 			let valid_until = T::AccessControl::now().saturating_add(request.duration);
-			let consent = T::AccessControl::grant(
+			let granted = T::AccessControl::grant(
 				&who,
 				Grant {
 					grantee: Grantee::Provider(request.provider),
@@ -789,8 +795,8 @@ pub mod pallet {
 					valid_until,
 					source: GrantSource::Request(request_id),
 				},
+				GrantBy::Patient,
 			)?;
-			T::AccessControl::count_operation(&who);
 			let bounty = Self::end_request(request_id, &request, Some(&who))?;
 			T::AccessEvents::request_approved(
 				&who,
@@ -804,17 +810,21 @@ pub mod pallet {
 				patient: who,
 				provider: request.provider,
 				classes,
-				consent,
+				consent: granted.id,
 				valid_until,
 				bounty,
 			});
-			Ok(())
+			Ok(Self::ledger_written(T::WeightInfo::approve_request(), Some(granted.ledger)))
 		}
 
 		/// Denies request `request_id` (expired or not); the practitioner's deposit and
 		/// bounty are returned.
 		///
 		/// Free of fees within the patient's fee-free allowance when it succeeds.
+		///
+		/// Weight: charged for a full consent ledger; refunded, after the call, what the
+		/// registry measures rewriting the patient's actual ledger saved
+		/// ([`Pallet::ledger_written`]).
 		///
 		/// # Requires
 		/// Signed by the patient the request is for (or its guardian through a proxy).
@@ -832,13 +842,16 @@ pub mod pallet {
 				Pallet::<T>::patients_request(who, *request_id).map(|_| ())
 			})
 		})]
-		pub fn deny_request(origin: OriginFor<T>, request_id: RequestId) -> DispatchResult {
+		pub fn deny_request(
+			origin: OriginFor<T>,
+			request_id: RequestId,
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let request = Self::patients_request(&who, request_id)?;
-			T::AccessControl::count_operation(&who);
+			let ledger = T::AccessControl::count_operation(&who);
 			Self::end_request(request_id, &request, None)?;
 			Self::deposit_event(Event::RequestDenied { id: request_id, patient: who });
-			Ok(())
+			Ok(Self::ledger_written(T::WeightInfo::deny_request(), ledger))
 		}
 
 		/// Withdraws request `request_id`; the deposit and bounty are returned to the
@@ -877,6 +890,10 @@ pub mod pallet {
 		/// `justification` is a salted commitment to the reason and the clinical justification
 		/// kept off chain ([`EmergencyReason::commit`]): the chain records no reason in clear.
 		///
+		/// Weight: charged for a full consent ledger; refunded, after the call, what the
+		/// registry measures rewriting the patient's actual ledger saved
+		/// ([`Pallet::ledger_written`]).
+		///
 		/// # Requires
 		/// Signed by a practitioner of an accredited hospital or clinic. In the current
 		/// `EmergencyRatePeriod` of its provider: the practitioner below `MaxEmergencies`, the
@@ -909,7 +926,7 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			patient: T::AccountId,
 			justification: H256,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let provider = Self::accredited_provider_of(&who)?;
 			ensure!(
@@ -956,7 +973,7 @@ pub mod pallet {
 
 			let classes = T::AccessControl::emergency_classes(&patient);
 			let access_until = now.saturating_add(T::EmergencyWindow::get());
-			let consent = T::AccessControl::grant(
+			let granted = T::AccessControl::grant(
 				&patient,
 				Grant {
 					grantee: Grantee::Provider(provider),
@@ -965,7 +982,9 @@ pub mod pallet {
 					valid_until: access_until,
 					source: GrantSource::Emergency(id),
 				},
+				GrantBy::Provider,
 			)?;
+			let consent = granted.id;
 			let review_due = now.saturating_add(T::ReviewPeriod::get());
 			Emergencies::<T>::insert(
 				id,
@@ -997,13 +1016,17 @@ pub mod pallet {
 				access_until,
 				review_due,
 			});
-			Ok(())
+			Ok(Self::ledger_written(T::WeightInfo::declare_emergency(), Some(granted.ledger)))
 		}
 
 		/// Acknowledges emergency `emergency_id` as justified, closing its review; the
 		/// practitioner's deposit is returned.
 		///
 		/// Free of fees within the patient's fee-free allowance when it succeeds.
+		///
+		/// Weight: charged for a full consent ledger; refunded, after the call, what the
+		/// registry measures rewriting the patient's actual ledger saved
+		/// ([`Pallet::ledger_written`]).
 		///
 		/// # Requires
 		/// Signed by the patient (or its guardian through a proxy), while the review is open
@@ -1025,14 +1048,14 @@ pub mod pallet {
 		pub fn acknowledge_emergency(
 			origin: OriginFor<T>,
 			emergency_id: EmergencyId,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let emergency = Self::patients_emergency(&who, emergency_id)?;
-			T::AccessControl::count_operation(&who);
+			let ledger = T::AccessControl::count_operation(&who);
 			Self::end_review(emergency_id, &emergency)?;
 			T::AccessEvents::emergency_acknowledged(&who, emergency.provider, emergency_id);
 			Self::deposit_event(Event::EmergencyAcknowledged { id: emergency_id });
-			Ok(())
+			Ok(Self::ledger_written(T::WeightInfo::acknowledge_emergency(), ledger))
 		}
 
 		/// Contests emergency `emergency_id`: the dispute court opens a dispute against the
@@ -1435,6 +1458,15 @@ pub mod pallet {
 				let by_decision = decided.saturating_sub(T::AccessControl::decision_weight(len));
 				unused.saturating_add(by_call.min(by_decision))
 			})
+		}
+
+		/// What a call charged `charged` (for a full consent ledger) used, having rewritten
+		/// the patient's ledger once at `ledger` entries (`None`: not at all): the charge less
+		/// what the consent registry measures a shorter ledger's write saves
+		/// (`AccessControl::ledger_write_saving`). A full ledger is charged in full.
+		pub fn ledger_written(charged: Weight, ledger: Option<u32>) -> PostDispatchInfo {
+			let saved = ledger.map(T::AccessControl::ledger_write_saving).unwrap_or_default();
+			Some(charged.saturating_sub(saved)).into()
 		}
 
 		/// What a single [`Pallet::log_disclosure`] is charged before the call: its benchmark

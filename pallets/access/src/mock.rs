@@ -19,8 +19,9 @@ use frame_support::{derive_impl, parameter_types, traits::ConstU32};
 pub use salus_primitives::mock::{self as registry, de};
 use salus_primitives::{
 	AccessBasis, AccessControl, AccessDecision, AccessEvents, ConsentId, DataClass, DataClassSet,
-	DenyReason, DisputeGateway, DisputeId, DisputeSubject, EmergencyId, Grant, PatientRegistry,
-	ProviderId, ProviderKind, ProviderRegistry, ProviderStatus, Purpose, RequestId, Timestamp,
+	DenyReason, DisputeGateway, DisputeId, DisputeSubject, EmergencyId, Grant, GrantBy, Granted,
+	PatientRegistry, ProviderId, ProviderKind, ProviderRegistry, ProviderStatus, Purpose,
+	RequestId, Timestamp,
 };
 use sp_core::H256;
 use sp_runtime::{BuildStorage, DispatchError};
@@ -139,6 +140,12 @@ pub const MAX_LEDGER: u32 = 40;
 /// A consent registry that knows only grants: a practitioner of an accredited provider is
 /// permitted by the first live grant to its provider that covers the class and purpose.
 pub struct MockConsent;
+impl MockConsent {
+	/// A patient's ledger: its grants.
+	pub fn ledger_len(patient: &u64) -> u32 {
+		Grants::get().iter().filter(|(owner, _)| owner == patient).count() as u32
+	}
+}
 impl AccessControl<u64> for MockConsent {
 	fn check_access(
 		patient: &u64,
@@ -220,13 +227,25 @@ impl AccessControl<u64> for MockConsent {
 			.saturating_add(Weight::from_parts(DecisionSlope::get(), 0).saturating_mul(len.into()))
 	}
 
-	fn grant(patient: &u64, grant: Grant<u64>) -> Result<ConsentId, DispatchError> {
+	/// 1 µs an entry short of [`MAX_LEDGER`].
+	fn ledger_write_saving(len: u32) -> frame_support::weights::Weight {
+		frame_support::weights::Weight::from_parts(
+			u64::from(MAX_LEDGER.saturating_sub(len)).saturating_mul(1_000_000),
+			0,
+		)
+	}
+
+	fn grant(patient: &u64, grant: Grant<u64>, by: GrantBy) -> Result<Granted, DispatchError> {
 		if LedgerFull::get().contains(patient) {
 			return Err(DispatchError::Other("no room for a grant"));
 		}
+		let ledger = Self::ledger_len(patient);
 		let id = Grants::get().len() as ConsentId;
 		Grants::mutate(|grants| grants.push((*patient, grant)));
-		Ok(id)
+		if by == GrantBy::Patient {
+			Self::count_operation(patient);
+		}
+		Ok(Granted { id, ledger })
 	}
 
 	fn emergency_classes(patient: &u64) -> DataClassSet {
@@ -247,11 +266,15 @@ impl AccessControl<u64> for MockConsent {
 			&& FreeUsed::get().get(patient).copied().unwrap_or_default() < FREE_OPERATIONS
 	}
 
-	fn count_operation(patient: &u64) {
+	fn count_operation(patient: &u64) -> Option<u32> {
+		if !MockIdentity::is_registered(patient) {
+			return None;
+		}
 		FreeUsed::mutate(|used| {
 			let count = used.entry(*patient).or_default();
 			*count = count.saturating_add(1);
 		});
+		Some(Self::ledger_len(patient))
 	}
 }
 

@@ -39,9 +39,9 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use salus_primitives::{
 		AccessBasis, AccessDecision, AccessQuery, ConsentEvents, ConsentId, DataClass,
-		DataClassSet, Decision, Decisions, DenyReason, Grant, GrantSource, Grantee,
-		PatientRegistry, ProviderId, ProviderProfile, ProviderRegistry, ProviderStatus, Purpose,
-		PurposeSet, Timestamp,
+		DataClassSet, Decision, Decisions, DenyReason, Grant, GrantBy, GrantSource, Granted,
+		Grantee, PatientRegistry, ProviderId, ProviderProfile, ProviderRegistry, ProviderStatus,
+		Purpose, PurposeSet, Timestamp,
 	};
 	use sp_runtime::{
 		traits::{CheckedDiv, Zero},
@@ -845,13 +845,16 @@ pub mod pallet {
 			Ledgers::<T>::get(patient).map(|ledger| ledger.directive).unwrap_or_default()
 		}
 
-		/// Records `grant` for `patient`; see [`salus_primitives::AccessControl::grant`]. When
-		/// the ledger is at `MaxGrants`, the oldest grant that has ended makes room first.
+		/// Records `grant` for `patient`, counting it as the patient's operation if `by` is
+		/// [`GrantBy::Patient`]; see [`salus_primitives::AccessControl::grant`]. When the
+		/// ledger is at `MaxGrants`, the oldest grant that has ended makes room first.
 		pub(crate) fn do_grant(
 			patient: &T::AccountId,
 			grant: Grant<T::AccountId>,
-		) -> Result<ConsentId, DispatchError> {
+			by: GrantBy,
+		) -> Result<Granted, DispatchError> {
 			let mut ledger = Self::registered_ledger(patient)?;
+			let len = ledger.consents.len() as u32;
 			ensure!(!grant.classes.is_empty(), Error::<T>::NoDataClasses);
 			ensure!(!grant.purposes.is_empty(), Error::<T>::NoPurposes);
 			let now = T::Time::now();
@@ -890,7 +893,11 @@ pub mod pallet {
 				source: grant.source,
 				deposit: Zero::zero(),
 			};
-			Self::insert(patient, ledger, consent)
+			if by == GrantBy::Patient {
+				Self::count_in_window(&mut ledger);
+			}
+			let id = Self::insert(patient, ledger, consent)?;
+			Ok(Granted { id, ledger: len })
 		}
 
 		/// The invariants of the pallet's storage; every one must always hold:
@@ -979,11 +986,24 @@ impl<T: Config> salus_primitives::AccessControl<T::AccountId> for Pallet<T> {
 		<ConsentCap<T> as frame_support::traits::Get<u32>>::get()
 	}
 
+	/// The smaller of `grant_consent`'s and `revoke_consent`'s measurements between the cap
+	/// and `len`: both decode, change and encode the whole ledger.
+	fn ledger_write_saving(len: u32) -> frame_support::weights::Weight {
+		let cap = Self::max_ledger_len();
+		let len = len.min(cap);
+		let by_grant =
+			T::WeightInfo::grant_consent(cap).saturating_sub(T::WeightInfo::grant_consent(len));
+		let by_revoke =
+			T::WeightInfo::revoke_consent(cap).saturating_sub(T::WeightInfo::revoke_consent(len));
+		by_grant.min(by_revoke)
+	}
+
 	fn grant(
 		patient: &T::AccountId,
 		grant: salus_primitives::Grant<T::AccountId>,
-	) -> Result<salus_primitives::ConsentId, sp_runtime::DispatchError> {
-		Self::do_grant(patient, grant)
+		by: salus_primitives::GrantBy,
+	) -> Result<salus_primitives::Granted, sp_runtime::DispatchError> {
+		Self::do_grant(patient, grant, by)
 	}
 
 	fn emergency_classes(patient: &T::AccountId) -> salus_primitives::DataClassSet {
@@ -1006,11 +1026,12 @@ impl<T: Config> salus_primitives::AccessControl<T::AccountId> for Pallet<T> {
 			&& Self::registered_ledger(patient).is_ok_and(|ledger| Self::has_free_left(&ledger))
 	}
 
-	fn count_operation(patient: &T::AccountId) {
-		if let Ok(mut ledger) = Self::registered_ledger(patient) {
-			Self::count_in_window(&mut ledger);
-			Ledgers::<T>::insert(patient, ledger);
-		}
+	fn count_operation(patient: &T::AccountId) -> Option<u32> {
+		let mut ledger = Self::registered_ledger(patient).ok()?;
+		let len = ledger.consents.len() as u32;
+		Self::count_in_window(&mut ledger);
+		Ledgers::<T>::insert(patient, ledger);
+		Some(len)
 	}
 }
 

@@ -12,6 +12,8 @@ use salus_primitives::{
 
 fn try_declare(practitioner: u64, patient: u64) -> sp_runtime::DispatchResult {
 	Access::declare_emergency(RuntimeOrigin::signed(practitioner), patient, H256::repeat_byte(2))
+		.map(|_| ())
+		.map_err(|e| e.error)
 }
 
 mod declare_emergency {

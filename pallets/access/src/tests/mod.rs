@@ -6,6 +6,7 @@
 mod disclosures;
 mod emergencies;
 mod feeless;
+mod ledger_writes;
 mod lifecycle;
 mod requests;
 mod sweep;

@@ -161,7 +161,9 @@ fn record(spec: &Spec) {
 					valid_until: spec.until.unwrap_or(Timestamp::MAX),
 					source,
 				},
+				GrantBy::Provider,
 			)
+			.map(|granted| granted.id)
 			.unwrap();
 		},
 	}
@@ -419,7 +421,9 @@ fn an_emergency_grant_covers_what_the_directive_allows() {
 				valid_until: START + 60,
 				source: GrantSource::Emergency(5),
 			},
+			GrantBy::Provider,
 		)
+		.map(|granted| granted.id)
 		.unwrap();
 		let check =
 			|class| Consent::check_access(&1, &11, class, Purpose::EmergencyTreatment, START);

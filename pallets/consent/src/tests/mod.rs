@@ -16,8 +16,8 @@ mod weight;
 use crate::{mock::*, Event, HoldReason, Jurisdictions, Ledgers};
 use frame_support::{assert_ok, traits::fungible::InspectHold};
 use salus_primitives::{
-	ConsentId, DataClass, DataClassSet, Decision, Grantee, Jurisdiction, ProviderId, Purpose,
-	PurposeSet, Timestamp,
+	ConsentId, DataClass, DataClassSet, Decision, GrantBy, Grantee, Jurisdiction, ProviderId,
+	Purpose, PurposeSet, Timestamp,
 };
 
 /// The pallet's last event.

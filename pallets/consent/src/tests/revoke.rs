@@ -38,7 +38,9 @@ fn also_ends_a_grant_early() {
 				valid_until: START + 100,
 				source: salus_primitives::GrantSource::Request(3),
 			},
+			GrantBy::Provider,
 		)
+		.map(|granted| granted.id)
 		.unwrap();
 		assert_ok!(Consent::revoke_consent(RuntimeOrigin::signed(1), id));
 		assert_eq!(Consent::consents_of(&1)[0].revoked_at, Some(START));

@@ -97,7 +97,9 @@ fn a_full_ledger_is_charged_in_full() {
 					valid_until: START + 100,
 					source: salus_primitives::GrantSource::Request(request.into()),
 				},
-			));
+				GrantBy::Provider
+			)
+			.map(|granted| granted.id));
 		}
 		let cap = ConsentCap::<Test>::get();
 		assert_eq!(consent_count(1), cap as usize);
