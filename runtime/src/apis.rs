@@ -295,7 +295,7 @@ impl_runtime_apis! {
 		}
 
 		fn disclosure_count(patient: AccountId) -> u32 {
-			pallet_access::DisclosureCount::<Runtime>::get(patient)
+			Access::disclosure_count(&patient)
 		}
 
 		fn pending_requests_of(

@@ -156,7 +156,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("salus"),
 	impl_name: alloc::borrow::Cow::Borrowed("salus-node"),
 	authoring_version: 1,
-	spec_version: 105,
+	spec_version: 106,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -197,7 +197,10 @@ pub type UncheckedExtrinsic =
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Migrations to run on the next runtime upgrade, besides the pallets' own.
-type Migrations = (pallet_rewards::migrations::v1::MigrateToV1<Runtime>,);
+type Migrations = (
+	pallet_rewards::migrations::v1::MigrateToV1<Runtime>,
+	pallet_access::migrations::v1::MigrateToV1<Runtime>,
+);
 
 /// Dispatches blocks and extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -800,8 +800,9 @@ async fn write_path() -> Result {
 		// Every disclosure of phases 2 to 4 is on chain: the patients' logs count them.
 		let mut logged = 0_u64;
 		for i in 0..patients {
-			let key = pallet_access::DisclosureCount::<Runtime>::hashed_key_for(patient_id(i));
-			logged = logged.saturating_add(u64::from(client.storage::<u32>(key).await?.unwrap_or_default()));
+			let key = pallet_access::DisclosureLogs::<Runtime>::hashed_key_for(patient_id(i));
+			let log = client.storage::<pallet_access::DisclosureLogOf<Runtime>>(key).await?;
+			logged = logged.saturating_add(u64::from(log.map(|log| log.count).unwrap_or_default()));
 		}
 		let expected = singles.disclosures.saturating_add(day.disclosures).saturating_add(batched.disclosures);
 		if logged != expected as u64 {

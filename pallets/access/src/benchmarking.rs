@@ -33,10 +33,16 @@ fn de() -> Jurisdiction {
 	Jurisdiction::from_code("DE").expect("DE is an assigned code")
 }
 
+/// Block 1 (disclosure ids come from the block number; block 0 logs nothing) at [`T0`].
+fn start<T: Config>() {
+	frame_system::Pallet::<T>::set_block_number(1u32.into());
+	T::Clock::set_now(T0);
+}
+
 /// A registered patient with a full consent ledger, and a practitioner of an accredited
 /// hospital that every consent in it speaks to.
 fn patient_and_practitioner<T: Config>() -> (T::AccountId, T::AccountId, ProviderId) {
-	T::Clock::set_now(T0);
+	start::<T>();
 	let patient: T::AccountId = account("patient", 0, SEED);
 	T::Fixtures::patient(&patient);
 	let practitioner: T::AccountId = account("practitioner", 0, SEED);
@@ -369,7 +375,7 @@ mod benchmarks {
 	/// goes on the last free place of a page.
 	#[benchmark]
 	fn log_disclosure(c: Linear<1, { T::AccessControl::max_ledger_len() }>) {
-		T::Clock::set_now(T0);
+		start::<T>();
 		let patient: T::AccountId = account("patient", 0, SEED);
 		T::Fixtures::patient(&patient);
 		let practitioner: T::AccountId = account("practitioner", 0, SEED);
@@ -394,7 +400,7 @@ mod benchmarks {
 			Some(H256::repeat_byte(4)),
 		);
 
-		assert_eq!(DisclosureCount::<T>::get(&patient), T::DisclosurePageSize::get());
+		assert_eq!(Access::<T>::disclosure_count(&patient), T::DisclosurePageSize::get());
 	}
 
 	/// `p` patients, one entry each: the cost of a patient in a batch (and an upper bound on a
@@ -427,7 +433,7 @@ mod benchmarks {
 		_(RawOrigin::Signed(practitioner), entries);
 
 		for patient in &patients {
-			assert_eq!(DisclosureCount::<T>::get(patient), page);
+			assert_eq!(Access::<T>::disclosure_count(patient), page);
 		}
 	}
 
@@ -451,7 +457,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		log_disclosures(RawOrigin::Signed(practitioner), entries);
 
-		assert_eq!(DisclosureCount::<T>::get(&patient), page);
+		assert_eq!(Access::<T>::disclosure_count(&patient), page);
 	}
 
 	/// Worst case: a full page whose entries were each logged by a different practitioner, so
@@ -460,7 +466,7 @@ mod benchmarks {
 	/// written back, since its other entries live on).
 	#[benchmark]
 	fn prune_disclosures() {
-		T::Clock::set_now(T0);
+		start::<T>();
 		let patient: T::AccountId = account("patient", 0, SEED);
 		T::Fixtures::patient(&patient);
 		let size = T::DisclosurePageSize::get();
@@ -492,8 +498,10 @@ mod benchmarks {
 			DisclosureBatches::<T>::insert(id, DisclosureBatch { provider: 0, patients });
 		}
 		DisclosurePages::<T>::insert(&patient, 0, page);
-		DisclosureCount::<T>::insert(&patient, size);
-		NextDisclosureId::<T>::put(u64::from(size).saturating_mul(stride));
+		DisclosureLogs::<T>::insert(
+			&patient,
+			DisclosureLog { count: size, filling: BoundedVec::new() },
+		);
 		T::Clock::set_now(T0.saturating_add(T::DisclosureRetention::get()));
 		let caller: T::AccountId = whitelisted_caller();
 

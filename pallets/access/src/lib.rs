@@ -16,6 +16,7 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod runtime_api;
@@ -51,7 +52,7 @@ pub mod pallet {
 	};
 	use sp_core::H256;
 	use sp_runtime::{
-		traits::{CheckedMul, Zero},
+		traits::{CheckedMul, SaturatedConversion, Zero},
 		ArithmeticError,
 	};
 
@@ -66,6 +67,8 @@ pub mod pallet {
 	pub type DisclosureOf<T> = Disclosure<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
 	/// One page of a patient's disclosure log.
 	pub type DisclosurePage<T> = BoundedVec<DisclosureOf<T>, <T as Config>::DisclosurePageSize>;
+	/// A patient's disclosure log: its count and the page still filling.
+	pub type DisclosureLogOf<T> = DisclosureLog<DisclosureOf<T>, <T as Config>::DisclosurePageSize>;
 	/// The parties of one logging call's entries, as stored.
 	pub type DisclosureBatchOf<T> =
 		DisclosureBatch<<T as frame_system::Config>::AccountId, ConstU32<DISCLOSURE_ID_STRIDE>>;
@@ -78,7 +81,7 @@ pub mod pallet {
 	/// The most requests one runtime-API query about a provider returns.
 	pub const MAX_REQUESTS_PER_QUERY: u32 = 1_000;
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -316,21 +319,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RetrySweep<T: Config> = StorageValue<_, u64, ValueQuery>;
 
-	/// (patient, page number) → that page of the patient's disclosure log, oldest first.
-	/// Entry `n` of a patient's log is on page `n / DisclosurePageSize`.
+	/// (patient, page number) → that full page of the patient's disclosure log, oldest
+	/// first. Entry `n` of a patient's log is on page `n / DisclosurePageSize`; the page still
+	/// filling is in [`DisclosureLogs`] until it is full.
 	#[pallet::storage]
 	pub type DisclosurePages<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, u32, DisclosurePage<T>>;
 
-	/// Patient → how many entries its disclosure log has had (pruned ones included).
+	/// Patient → its disclosure log's count and the page still filling ([`DisclosureLog`]):
+	/// what logging an entry reads and writes. Since storage version 1 (spec version 106),
+	/// which folded the count (`DisclosureCount`) and the filling page into one record.
 	#[pallet::storage]
-	pub type DisclosureCount<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
-
-	/// No disclosure-log entry has this id or a higher one. A call's entries take ids from the
-	/// first multiple of [`DISCLOSURE_ID_STRIDE`] at or above it (see [`DisclosureBatches`]).
-	#[pallet::storage]
-	pub type NextDisclosureId<T: Config> = StorageValue<_, DisclosureId, ValueQuery>;
+	pub type DisclosureLogs<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, DisclosureLogOf<T>, ValueQuery>;
 
 	/// Disclosure id → (patient, provider that logged it), for the dispute court, of the entries
 	/// logged before [`DisclosureBatches`] (spec version 104): who may dispute the disclosure
@@ -1140,7 +1141,11 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let entry = DisclosureEntry { patient, data_class, purpose, record };
-			let unused = Self::do_log_disclosures(&who, alloc::vec![entry])?;
+			let (mut unused, filled) = Self::do_log_disclosures(&who, alloc::vec![entry])?;
+			// Charged for the worst case, the entry that fills a page (one more write).
+			if filled == 0 {
+				unused = unused.saturating_add(T::DbWeight::get().writes(1));
+			}
 			Ok(Some(Self::log_disclosure_weight().saturating_sub(unused)).into())
 		}
 
@@ -1197,7 +1202,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			ensure!(!entries.is_empty(), Error::<T>::NoDisclosures);
 			let charged = Self::log_disclosures_weight(&entries);
-			let unused = Self::do_log_disclosures(&who, entries.into_inner())?;
+			let (unused, _) = Self::do_log_disclosures(&who, entries.into_inner())?;
 			Ok(Some(charged.saturating_sub(unused)).into())
 		}
 
@@ -1226,9 +1231,14 @@ pub mod pallet {
 			page: u32,
 		) -> DispatchResult {
 			ensure_signed(origin)?;
-			let entries =
-				DisclosurePages::<T>::get(&patient, page).ok_or(Error::<T>::PageNotFound)?;
-			ensure!(entries.len() as u32 >= T::DisclosurePageSize::get(), Error::<T>::PageNotFull);
+			let entries = DisclosurePages::<T>::get(&patient, page).ok_or_else(|| {
+				let log = DisclosureLogs::<T>::get(&patient);
+				if !log.filling.is_empty() && page == Self::page_of(log.count) {
+					Error::<T>::PageNotFull
+				} else {
+					Error::<T>::PageNotFound
+				}
+			})?;
 			let newest = entries.iter().map(|entry| entry.at).max().unwrap_or_default();
 			ensure!(
 				T::AccessControl::now().saturating_sub(newest) >= T::DisclosureRetention::get(),
@@ -1335,11 +1345,12 @@ pub mod pallet {
 		/// [`DisclosureBatch`] names the parties of them all.
 		///
 		/// Returns the weight the consent ledgers it read did not use
-		/// ([`Self::unused_ledger_weight`]), for the call to refund.
+		/// ([`Self::unused_ledger_weight`]), for the call to refund, and how many pages the
+		/// entries filled (each moved to [`DisclosurePages`]).
 		fn do_log_disclosures(
 			who: &T::AccountId,
 			entries: Vec<DisclosureEntry<T::AccountId>>,
-		) -> Result<Weight, DispatchError> {
+		) -> Result<(Weight, usize), DispatchError> {
 			ensure!(!entries.is_empty(), Error::<T>::NoDisclosures);
 			let now = T::AccessControl::now();
 			let queries: Vec<AccessQuery<T::AccountId>> = entries
@@ -1374,41 +1385,38 @@ pub mod pallet {
 			let total = deposit
 				.checked_mul(&BalanceOf::<T>::from(count))
 				.ok_or(ArithmeticError::Overflow)?;
-			let first = NextDisclosureId::<T>::get()
-				.checked_next_multiple_of(Self::disclosure_stride())
-				.ok_or(ArithmeticError::Overflow)?;
-			let next_id = first.checked_add(u64::from(count)).ok_or(ArithmeticError::Overflow)?;
+			let first = Self::first_disclosure_id()?;
 
-			// Each patient's log as the entries extend it: its count and the pages they touch.
-			let mut logs: BTreeMap<T::AccountId, (u32, BTreeMap<u32, DisclosurePage<T>>)> =
-				BTreeMap::new();
+			// Each patient's log as the entries extend it, and the pages they fill.
+			let mut logs: BTreeMap<T::AccountId, DisclosureLogOf<T>> = BTreeMap::new();
+			let mut full: Vec<(T::AccountId, u32, DisclosurePage<T>)> = Vec::new();
 			let mut parties = DisclosureBatch { provider, patients: BoundedVec::new() };
 			let mut events = Vec::with_capacity(entries.len());
 			for (offset, (entry, basis)) in (0u64..).zip(entries.into_iter().zip(bases)) {
 				let id = first.checked_add(offset).ok_or(ArithmeticError::Overflow)?;
 				let DisclosureEntry { patient, data_class, purpose, record } = entry;
-				let (position, pages) = logs
+				let log = logs
 					.entry(patient.clone())
-					.or_insert_with(|| (DisclosureCount::<T>::get(&patient), BTreeMap::new()));
-				let page_number = Self::page_of(*position);
-				*position = position.checked_add(1).ok_or(ArithmeticError::Overflow)?;
-				let page = pages.entry(page_number).or_insert_with(|| {
-					DisclosurePages::<T>::get(&patient, page_number).unwrap_or_default()
-				});
-				// The count puts each entry on a page with room: a page fills before the next
-				// starts.
-				page.try_push(Disclosure {
-					id,
-					accessor: who.clone(),
-					provider,
-					at: now,
-					class: data_class,
-					purpose,
-					basis,
-					record,
-					deposit,
-				})
-				.map_err(|_| ArithmeticError::Overflow)?;
+					.or_insert_with(|| DisclosureLogs::<T>::get(&patient));
+				let page_number = Self::page_of(log.count);
+				log.count = log.count.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+				// The filling page has room: it moves out below as soon as it is full.
+				log.filling
+					.try_push(Disclosure {
+						id,
+						accessor: who.clone(),
+						provider,
+						at: now,
+						class: data_class,
+						purpose,
+						basis,
+						record,
+						deposit,
+					})
+					.map_err(|_| ArithmeticError::Overflow)?;
+				if log.filling.len() as u32 >= T::DisclosurePageSize::get() {
+					full.push((patient.clone(), page_number, core::mem::take(&mut log.filling)));
+				}
 				parties
 					.patients
 					.try_push(Some(patient.clone()))
@@ -1425,20 +1433,48 @@ pub mod pallet {
 			}
 			T::Currency::hold(&HoldReason::DisclosureDeposit.into(), who, total)?;
 			let patients = logs.len();
-			for (patient, (position, pages)) in logs {
-				for (number, page) in pages {
-					DisclosurePages::<T>::insert(&patient, number, page);
-				}
-				DisclosureCount::<T>::insert(&patient, position);
+			let filled = full.len();
+			for (patient, number, page) in full {
+				DisclosurePages::<T>::insert(&patient, number, page);
+			}
+			for (patient, log) in logs {
+				DisclosureLogs::<T>::insert(&patient, log);
 			}
 			DisclosureBatches::<T>::insert(first, parties);
-			NextDisclosureId::<T>::put(next_id);
 			for event in events {
 				Self::deposit_event(event);
 			}
 			// At most one ledger per patient logged for: a registry that reported more would
 			// not be refunded for them.
-			Ok(Self::unused_ledger_weight(ledgers.get(..patients).unwrap_or(&ledgers)))
+			let unused = Self::unused_ledger_weight(ledgers.get(..patients).unwrap_or(&ledgers));
+			Ok((unused, filled))
+		}
+
+		/// The first id of a logging call's entries, a multiple of [`DISCLOSURE_ID_STRIDE`]:
+		/// `block × 2³² + events × 64`, from the block's number and the number of events the
+		/// block holds so far (both read by every transaction anyway), so that logging reads
+		/// and writes no id counter. Unique: every logging call that succeeds deposits an event
+		/// per entry before the next call in its block reads the count (at least 64 ids
+		/// apart), and blocks differ in the high half. Entries logged before spec version 106
+		/// have ids below 2³², from a counter (block 0 logs nothing).
+		///
+		/// Fails with [`ArithmeticError::Overflow`] at block 0 (which deposits no events),
+		/// beyond block 2³² − 1, or past 2²⁶ events in a block.
+		pub(crate) fn first_disclosure_id() -> Result<DisclosureId, DispatchError> {
+			let block: u64 = frame_system::Pallet::<T>::block_number().saturated_into();
+			let events = frame_system::Pallet::<T>::event_count();
+			ensure!(
+				block > 0 && block <= u64::from(u32::MAX) && events < (1 << 26),
+				ArithmeticError::Overflow
+			);
+			block
+				.checked_mul(1 << 32)
+				.and_then(|high| {
+					u64::from(events)
+						.checked_mul(Self::disclosure_stride())
+						.and_then(|low| high.checked_add(low))
+				})
+				.ok_or_else(|| ArithmeticError::Overflow.into())
 		}
 
 		/// What the logging weights charge beyond the consent ledgers actually read: each is
@@ -1477,9 +1513,20 @@ pub mod pallet {
 				.max(T::WeightInfo::log_disclosures_entries(0))
 		}
 
+		/// No disclosure id is this or higher yet: the first id of the next block.
+		fn ids_below() -> DisclosureId {
+			let block: u64 = frame_system::Pallet::<T>::block_number().saturated_into();
+			block.saturating_add(1).saturating_mul(1 << 32)
+		}
+
 		/// The ids of one logging call start at a multiple of this.
 		fn disclosure_stride() -> DisclosureId {
 			DisclosureId::from(DISCLOSURE_ID_STRIDE)
+		}
+
+		/// How many entries `patient`'s disclosure log has had, pruned ones included.
+		pub fn disclosure_count(patient: &T::AccountId) -> u32 {
+			DisclosureLogs::<T>::get(patient).count
 		}
 
 		/// Who may dispute disclosure `id` and against whom, until its page is pruned: its
@@ -1823,16 +1870,21 @@ pub mod pallet {
 			count: u32,
 		) -> Vec<DisclosureOf<T>> {
 			let size = T::DisclosurePageSize::get();
-			let end = from
-				.saturating_add(count.min(MAX_DISCLOSURES_PER_QUERY))
-				.min(DisclosureCount::<T>::get(patient));
+			let log = DisclosureLogs::<T>::get(patient);
+			let filling = Self::page_of(log.count);
+			let end = from.saturating_add(count.min(MAX_DISCLOSURES_PER_QUERY)).min(log.count);
 			let mut entries = Vec::new();
 			let mut position = from;
 			while position < end {
 				let page_number = Self::page_of(position);
 				let page_start = page_number.saturating_mul(size);
 				let page_end = page_start.saturating_add(size).min(end);
-				if let Some(page) = DisclosurePages::<T>::get(patient, page_number) {
+				let page = if page_number == filling {
+					Some(log.filling.clone())
+				} else {
+					DisclosurePages::<T>::get(patient, page_number)
+				};
+				if let Some(page) = page {
 					let skip = position.saturating_sub(page_start) as usize;
 					let take = page_end.saturating_sub(position) as usize;
 					entries.extend(page.into_iter().skip(skip).take(take));
@@ -1881,12 +1933,12 @@ pub mod pallet {
 		///    it and waiting in the escalation queue, at the place it names (between the queue's
 		///    sweep and end); every queue entry belongs to such a review (nothing dropped,
 		///    nothing queued for nothing).
-		/// 4. Every disclosure page is on a position the log has reached, holds at most
-		///    `DisclosurePageSize` entries (exactly that many unless it is the last page) with
-		///    ids below `NextDisclosureId`; each entry's parties are recorded as (its patient,
-		///    its provider), and only those of entries still stored; every batch record starts
-		///    at a multiple of `DISCLOSURE_ID_STRIDE` below `NextDisclosureId` and names a live
-		///    entry.
+		/// 4. Every stored page of a disclosure log is full and below the page still filling;
+		///    the filling page holds the log's count modulo `DisclosurePageSize` entries; every
+		///    id is below the next block's first ([`Pallet::first_disclosure_id`]); each
+		///    entry's parties are recorded as (its patient, its provider), and only those of
+		///    entries still stored; every batch record starts at a multiple of
+		///    `DISCLOSURE_ID_STRIDE` below the next block's first id and names a live entry.
 		/// 5. Every rate window counts each practitioner and each patient once, with a count
 		///    above zero and within `MaxEmergencies` and `MaxEmergenciesPerPatient`; both lists
 		///    add up to the same total, within `MaxProviderEmergencies`.
@@ -1997,20 +2049,30 @@ pub mod pallet {
 			let mut disclosures = Held::<T>::new();
 			let mut entries = 0usize;
 			let size = T::DisclosurePageSize::get();
-			for (patient, page_number, page) in DisclosurePages::<T>::iter() {
-				let count = DisclosureCount::<T>::get(&patient);
-				let last = Self::page_of(count.saturating_sub(1));
-				ensure!(count > 0 && page_number <= last, "a page beyond the log's count");
-				ensure!(!page.is_empty(), "an empty disclosure page");
-				ensure!(
-					page_number == last || page.len() as u32 == size,
-					"a page before the last is not full"
+			// No id is beyond the current block's.
+			let id_bound = Self::ids_below();
+			let stored = DisclosurePages::<T>::iter()
+				.map(|(patient, number, page)| (patient, Some(number), page))
+				.chain(
+					DisclosureLogs::<T>::iter().map(|(patient, log)| (patient, None, log.filling)),
 				);
+			for (patient, page_number, page) in stored {
+				let count = DisclosureLogs::<T>::get(&patient).count;
+				match page_number {
+					Some(number) => {
+						ensure!(
+							number < Self::page_of(count),
+							"a full page at or beyond the filling one"
+						);
+						ensure!(page.len() as u32 == size, "a stored page is not full");
+					},
+					None => ensure!(
+						count.checked_rem(size) == Some(page.len() as u32),
+						"the filling page does not hold the count's remainder"
+					),
+				}
 				for entry in page.iter() {
-					ensure!(
-						entry.id < NextDisclosureId::<T>::get(),
-						"disclosure id not below NextDisclosureId"
-					);
+					ensure!(entry.id < id_bound, "a disclosure id beyond the current block's");
 					ensure!(
 						Self::disclosure_parties(entry.id)
 							== Some((patient.clone(), entry.provider)),
@@ -2027,7 +2089,7 @@ pub mod pallet {
 			let mut recorded = DisclosureParties::<T>::iter().count();
 			for (first, batch) in DisclosureBatches::<T>::iter() {
 				ensure!(first.checked_rem(stride) == Some(0), "a batch record off its stride");
-				ensure!(first < NextDisclosureId::<T>::get(), "a batch record at an unused id");
+				ensure!(first < id_bound, "a batch record at an unused id");
 				ensure!(batch.live() > 0, "a batch record without live entries");
 				recorded = recorded.saturating_add(batch.live());
 			}

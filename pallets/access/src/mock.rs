@@ -108,6 +108,9 @@ pub enum Heard {
 parameter_types! {
 	/// The clock.
 	pub static Now: Timestamp = START;
+	/// The first disclosure id of each logging call the tests made through their helpers, in
+	/// order (ids come from the block and its event count).
+	pub static FirstIds: alloc::vec::Vec<u64> = alloc::vec::Vec::new();
 	/// Grants recorded, in order: (patient, grant); the consent id is the position.
 	pub static Grants: alloc::vec::Vec<(u64, Grant<u64>)> = alloc::vec::Vec::new();
 	/// Patients whose ledger has no room for a grant.
@@ -420,6 +423,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		registry::reset();
 		[1, 2, 3].into_iter().for_each(registry::register_patient);
 		Grants::set(Vec::new());
+		FirstIds::set(Vec::new());
 		LedgerFull::set(BTreeSet::new());
 		Directives::set(BTreeMap::new());
 		FreeUsed::set(BTreeMap::new());

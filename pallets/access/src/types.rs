@@ -175,6 +175,39 @@ impl<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, Limit: Get<u32>>
 	}
 }
 
+/// A patient's disclosure log as the logging calls see it: how many entries it has had
+/// (pruned ones included) and the page still filling. Entry `n` of the log is on page
+/// `n / DisclosurePageSize`; the filling page, number `count / DisclosurePageSize`, holds its
+/// `count % DisclosurePageSize` entries here, and moves to the pages of full ones when it
+/// fills. So logging one entry reads and writes this record alone, and a full page once a page.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(Size))]
+#[codec(mel_bound(Entry: MaxEncodedLen))]
+pub struct DisclosureLog<Entry: Clone + PartialEq + Eq + core::fmt::Debug, Size: Get<u32>> {
+	/// How many entries the log has had, pruned ones included.
+	pub count: u32,
+	/// The entries of the page still filling, oldest first.
+	pub filling: BoundedVec<Entry, Size>,
+}
+
+impl<Entry: Clone + PartialEq + Eq + core::fmt::Debug, Size: Get<u32>> Default
+	for DisclosureLog<Entry, Size>
+{
+	fn default() -> Self {
+		Self { count: 0, filling: BoundedVec::new() }
+	}
+}
+
 /// One access to log with `log_disclosures`: what `log_disclosure` takes besides the caller.
 #[derive(
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,

@@ -1,7 +1,7 @@
 //! `log_disclosure`, `log_disclosures`, `prune_disclosures` and the disclosure queries.
 
 use super::*;
-use crate::{DisclosureBatches, DisclosureCount, DisclosurePages, DisclosureParties, Error};
+use crate::{DisclosureBatches, DisclosureLogs, DisclosurePages, DisclosureParties, Error};
 use frame_support::assert_noop;
 use salus_primitives::{AccessBasis, DenyReason, DisputeSubject, DisputeSubjects, GrantSource};
 use sp_runtime::DispatchError;
@@ -11,14 +11,26 @@ fn hospital_may_read() -> EmergencyId {
 	declare(11, 1)
 }
 
-/// The first id of the `call`th logging call on a fresh chain: every call's ids start at a
-/// multiple of `DISCLOSURE_ID_STRIDE` (64, as `MaxDisclosureBatch` in the mock).
+/// The first id of the `call`th logging call of the test (through [`log`] or `batch`).
 fn first_id(call: u64) -> u64 {
-	call.saturating_mul(u64::from(MAX_DISCLOSURE_BATCH))
+	FirstIds::get()[call as usize]
+}
+
+/// The first id the next logging call takes.
+fn next_id() -> u64 {
+	Access::first_disclosure_id().expect("ids left")
+}
+
+/// Notes the first id of a logging call that succeeded ([`first_id`]).
+fn note_first(first: u64, result: &sp_runtime::DispatchResult) {
+	if result.is_ok() {
+		FirstIds::mutate(|ids| ids.push(first));
+	}
 }
 
 fn log(who: u64, patient: u64, class: DataClass) -> sp_runtime::DispatchResult {
-	Access::log_disclosure(
+	let first = Access::first_disclosure_id().unwrap_or_default();
+	let result = Access::log_disclosure(
 		RuntimeOrigin::signed(who),
 		patient,
 		class,
@@ -26,7 +38,9 @@ fn log(who: u64, patient: u64, class: DataClass) -> sp_runtime::DispatchResult {
 		Some(H256::repeat_byte(5)),
 	)
 	.map(|_| ())
-	.map_err(|e| e.error)
+	.map_err(|e| e.error);
+	note_first(first, &result);
+	result
 }
 
 mod log_disclosure {
@@ -37,11 +51,13 @@ mod log_disclosure {
 		build_and_execute(|| {
 			let emergency = hospital_may_read();
 			Now::set(START + 5);
+			// Block 1, after the events the emergency deposited.
+			let id = (1 << 32) + u64::from(System::event_count()) * 64;
 			assert_ok!(log(12, 1, DataClass::Allergies));
 			let entries = Access::disclosures_of(&1, 0, 10);
 			assert_eq!(entries.len(), 1);
 			let entry = &entries[0];
-			assert_eq!(entry.id, 0);
+			assert_eq!(entry.id, id);
 			assert_eq!(entry.accessor, 12);
 			assert_eq!(entry.provider, HOSPITAL);
 			assert_eq!(entry.at, START + 5);
@@ -51,11 +67,11 @@ mod log_disclosure {
 			assert_eq!(entry.basis, basis);
 			assert_eq!(entry.record, Some(H256::repeat_byte(5)));
 			assert_eq!(held(HoldReason::DisclosureDeposit, 12), DISCLOSURE_DEPOSIT);
-			assert_eq!(DisclosureCount::<Test>::get(1), 1);
+			assert_eq!(Access::disclosure_count(&1), 1);
 			assert_eq!(
 				last_event(),
 				Event::DisclosureLogged {
-					id: 0,
+					id,
 					patient: 1,
 					accessor: 12,
 					provider: HOSPITAL,
@@ -98,7 +114,9 @@ mod log_disclosure {
 			.expect("logged");
 			let unused = Access::unused_ledger_weight(&[1]);
 			assert!(unused.ref_time() > 0);
-			assert_eq!(info.actual_weight, Some(charged.saturating_sub(unused)));
+			// Charged for the entry that fills a page; this one does not: one write less.
+			let page_write = <Test as frame_system::Config>::DbWeight::get().writes(1);
+			assert_eq!(info.actual_weight, Some(charged - unused - page_write));
 		});
 	}
 
@@ -112,7 +130,9 @@ mod log_disclosure {
 			}
 			assert_eq!(DisclosurePages::<Test>::get(1, 0).unwrap().len() as u32, PAGE_SIZE);
 			assert_eq!(DisclosurePages::<Test>::get(1, 1).unwrap().len() as u32, PAGE_SIZE);
-			assert_eq!(DisclosurePages::<Test>::get(1, 2).unwrap().len(), 1);
+			// The third page is still filling: it is in the log's record.
+			assert!(DisclosurePages::<Test>::get(1, 2).is_none());
+			assert_eq!(DisclosureLogs::<Test>::get(1).filling.len(), 1);
 			let ids = |from, count| {
 				Access::disclosures_of(&1, from, count)
 					.iter()
@@ -226,9 +246,9 @@ mod log_disclosure {
 	#[test]
 	fn a_disclosure_names_its_patient_and_logging_provider_until_pruned() {
 		build_and_execute(|| {
-			let next = crate::NextDisclosureId::<Test>::get();
-			assert_eq!(Access::parties(DisputeSubject::Disclosure(next)), None);
 			hospital_may_read();
+			let next = next_id();
+			assert_eq!(Access::parties(DisputeSubject::Disclosure(next)), None);
 			assert_ok!(log(12, 1, DataClass::Allergies));
 			assert_eq!(Access::parties(DisputeSubject::Disclosure(next)), Some((1, HOSPITAL)));
 			let recorded = DisclosureBatches::<Test>::get(next).expect("the call's record");
@@ -250,7 +270,11 @@ mod log_disclosure {
 	fn without_ids_left_fails_with_arithmetic_overflow() {
 		build_and_execute(|| {
 			hospital_may_read();
-			crate::NextDisclosureId::<Test>::put(u64::MAX);
+			// Ids come from the block number, which has 32 bits of them.
+			System::set_block_number(u64::from(u32::MAX) + 1);
+			assert_noop!(log(11, 1, DataClass::Allergies), sp_runtime::ArithmeticError::Overflow);
+			// Nor at block 0, which deposits no events to keep two calls' ids apart.
+			System::set_block_number(0);
 			assert_noop!(log(11, 1, DataClass::Allergies), sp_runtime::ArithmeticError::Overflow);
 		});
 	}
@@ -260,7 +284,7 @@ mod log_disclosure {
 		build_and_execute(|| {
 			hospital_may_read();
 			assert!(log(POOR, 1, DataClass::Allergies).is_err());
-			assert_eq!(DisclosureCount::<Test>::get(1), 0);
+			assert_eq!(Access::disclosure_count(&1), 0);
 			assert!(Access::disclosures_of(&1, 0, 10).is_empty());
 		});
 	}
@@ -268,14 +292,14 @@ mod log_disclosure {
 
 mod log_disclosures {
 	use super::*;
-	use crate::{DisclosureEntry, NextDisclosureId};
+	use crate::DisclosureEntry;
 	use codec::{Decode, Encode};
 	use frame_support::{
 		dispatch::GetDispatchInfo, traits::fungible::Mutate, weights::Weight, BoundedVec,
 	};
 	use sp_runtime::{ArithmeticError, TokenError};
 
-	fn entry(patient: u64, data_class: DataClass) -> DisclosureEntry<u64> {
+	pub(super) fn entry(patient: u64, data_class: DataClass) -> DisclosureEntry<u64> {
 		DisclosureEntry {
 			patient,
 			data_class,
@@ -284,11 +308,17 @@ mod log_disclosures {
 		}
 	}
 
-	fn batch(who: u64, entries: Vec<DisclosureEntry<u64>>) -> sp_runtime::DispatchResult {
+	pub(super) fn batch(
+		who: u64,
+		entries: Vec<DisclosureEntry<u64>>,
+	) -> sp_runtime::DispatchResult {
 		let entries = BoundedVec::try_from(entries).expect("within MaxDisclosureBatch");
-		Access::log_disclosures(RuntimeOrigin::signed(who), entries)
+		let first = Access::first_disclosure_id().unwrap_or_default();
+		let result = Access::log_disclosures(RuntimeOrigin::signed(who), entries)
 			.map(|_| ())
-			.map_err(|e| e.error)
+			.map_err(|e| e.error);
+		note_first(first, &result);
+		result
 	}
 
 	/// The basis an emergency's grant gives: the grant is the `consent`th recorded.
@@ -296,12 +326,19 @@ mod log_disclosures {
 		AccessBasis::Consent { id: consent, source: GrantSource::Emergency(emergency) }
 	}
 
-	/// The ids on each page of `patient`'s log, page by page.
+	/// The ids on each page of `patient`'s log still stored, page by page, the filling page
+	/// last.
 	fn pages_of(patient: u64) -> Vec<Vec<u64>> {
-		(0..)
-			.map_while(|page| DisclosurePages::<Test>::get(patient, page))
-			.map(|page| page.iter().map(|entry| entry.id).collect())
-			.collect()
+		let log = DisclosureLogs::<Test>::get(patient);
+		let ids = |page: crate::DisclosurePage<Test>| page.iter().map(|entry| entry.id).collect();
+		let mut pages: Vec<Vec<u64>> = (0..log.count / PAGE_SIZE)
+			.filter_map(|page| DisclosurePages::<Test>::get(patient, page))
+			.map(ids)
+			.collect();
+		if !log.filling.is_empty() {
+			pages.push(ids(log.filling));
+		}
+		pages
 	}
 
 	#[test]
@@ -330,25 +367,31 @@ mod log_disclosures {
 				basis,
 			};
 			let (one, two) = (emergency_basis(0, first), emergency_basis(1, second));
+			// Consecutive ids from the call's first.
+			let f = first_id(0);
 			assert_eq!(
 				events()[2..],
 				[
-					logged(0, 1, DataClass::Allergies, one),
-					logged(1, 2, DataClass::VitalSigns, two),
-					logged(2, 1, DataClass::Medications, one),
-					logged(3, 2, DataClass::Allergies, two),
+					logged(f, 1, DataClass::Allergies, one),
+					logged(f + 1, 2, DataClass::VitalSigns, two),
+					logged(f + 2, 1, DataClass::Medications, one),
+					logged(f + 3, 2, DataClass::Allergies, two),
 				]
 			);
 			assert_eq!(held(HoldReason::DisclosureDeposit, 12), 4 * DISCLOSURE_DEPOSIT);
 			assert_eq!(held(HoldReason::DisclosureDeposit, 11), 0);
-			assert_eq!(NextDisclosureId::<Test>::get(), 4);
-			assert_eq!((DisclosureCount::<Test>::get(1), DisclosureCount::<Test>::get(2)), (2, 2));
-			assert_eq!((pages_of(1), pages_of(2)), (vec![vec![0, 2]], vec![vec![1, 3]]));
-			for (id, patient) in [(0, 1), (1, 2), (2, 1), (3, 2)] {
+			// The next call's ids start a stride later at least (the batch deposited events).
+			assert!(next_id() >= f + 64);
+			assert_eq!((Access::disclosure_count(&1), Access::disclosure_count(&2)), (2, 2));
+			assert_eq!(
+				(pages_of(1), pages_of(2)),
+				(vec![vec![f, f + 2]], vec![vec![f + 1, f + 3]])
+			);
+			for (id, patient) in [(f, 1), (f + 1, 2), (f + 2, 1), (f + 3, 2)] {
 				assert_eq!(Access::disclosure_parties(id), Some((patient, HOSPITAL)));
 			}
 			// One record names the parties of the whole batch; none is kept per entry.
-			let recorded = DisclosureBatches::<Test>::get(0).expect("the batch's record");
+			let recorded = DisclosureBatches::<Test>::get(f).expect("the batch's record");
 			assert_eq!(recorded.patients.to_vec(), vec![Some(1), Some(2), Some(1), Some(2)]);
 			assert_eq!(DisclosureBatches::<Test>::iter().count(), 1);
 			assert!(DisclosureParties::<Test>::iter().next().is_none());
@@ -373,7 +416,7 @@ mod log_disclosures {
 			assert_ok!(batch(11, vec![entry(1, DataClass::VitalSigns); size + 2]));
 			let page = u64::from(PAGE_SIZE);
 			let total = 2 * page + 1;
-			assert_eq!(DisclosureCount::<Test>::get(1), PAGE_SIZE * 2 + 1);
+			assert_eq!(Access::disclosure_count(&1), PAGE_SIZE * 2 + 1);
 			// The single calls' ids, then the batch's, consecutive from the next call's first.
 			let mut ids: Vec<u64> = (0..page - 1).map(first_id).collect();
 			let batch_first = first_id(page - 1);
@@ -413,19 +456,25 @@ mod log_disclosures {
 			assert_ok!(log(12, 1, DataClass::Allergies));
 			if one_by_one {
 				for entry in entries {
-					assert_ok!(Access::log_disclosure(
+					let first = next_id();
+					let result = Access::log_disclosure(
 						RuntimeOrigin::signed(12),
 						entry.patient,
 						entry.data_class,
 						entry.purpose,
 						entry.record,
-					));
+					)
+					.map(|_| ())
+					.map_err(|e| e.error);
+					note_first(first, &result);
+					assert_ok!(result);
 				}
 			} else {
 				assert_ok!(batch(12, entries.to_vec()));
 			}
 			let mut logs: Vec<Vec<crate::DisclosureOf<Test>>> =
 				[1, 2, 3].map(|patient| Access::disclosures_of(&patient, 0, 100)).to_vec();
+			let logs_ids: Vec<u64> = logs.iter().flatten().map(|entry| entry.id).collect();
 			let parties = logs
 				.iter()
 				.flatten()
@@ -456,11 +505,13 @@ mod log_disclosures {
 				})
 				.collect();
 			outcome = Some((events, logs, parties, held(HoldReason::DisclosureDeposit, 12)));
-			// The batch's ids are consecutive from the first multiple of the stride after the
-			// single call's.
+			// The batch's ids are consecutive from its call's first.
 			if !one_by_one {
 				let count = entries.len() as u64;
-				assert_eq!(NextDisclosureId::<Test>::get(), first_id(1).saturating_add(count));
+				let ids: Vec<u64> = logs_ids.into_iter().filter(|id| *id >= first_id(1)).collect();
+				let mut sorted = ids.clone();
+				sorted.sort();
+				assert_eq!(sorted, (first_id(1)..first_id(1) + count).collect::<Vec<_>>());
 			}
 		});
 		outcome.expect("the scenario ran")
@@ -519,7 +570,7 @@ mod log_disclosures {
 				),
 				Error::<Test>::PurposeNotCovered
 			);
-			assert_eq!(DisclosureCount::<Test>::get(1), 0);
+			assert_eq!(Access::disclosure_count(&1), 0);
 			assert_eq!(held(HoldReason::DisclosureDeposit, 11), 0);
 			assert!(!events().iter().any(|event| matches!(event, Event::DisclosureLogged { .. })));
 			// Once the emergency window is over, every entry is refused.
@@ -573,7 +624,7 @@ mod log_disclosures {
 			let three = vec![entry(1, DataClass::Allergies); 3];
 			assert_noop!(batch(POOR, three), TokenError::FundsUnavailable);
 			assert_eq!(held(HoldReason::DisclosureDeposit, POOR), 0);
-			assert_eq!(DisclosureCount::<Test>::get(1), 0);
+			assert_eq!(Access::disclosure_count(&1), 0);
 			// Two are paid for.
 			assert_ok!(batch(POOR, vec![entry(1, DataClass::Allergies); 2]));
 			assert_eq!(held(HoldReason::DisclosureDeposit, POOR), 2 * DISCLOSURE_DEPOSIT);
@@ -584,7 +635,7 @@ mod log_disclosures {
 	fn without_ids_left_for_every_entry_fails_with_arithmetic_overflow() {
 		build_and_execute(|| {
 			hospital_may_read();
-			NextDisclosureId::<Test>::put(u64::MAX - 1);
+			System::set_block_number(u64::from(u32::MAX) + 1);
 			let two = vec![entry(1, DataClass::Allergies); 2];
 			assert_noop!(batch(11, two), ArithmeticError::Overflow);
 		});
@@ -607,8 +658,8 @@ mod log_disclosures {
 			entries.swap(3, 4);
 			assert_noop!(batch(11, entries), Error::<Test>::NoConsent);
 			assert_noop!(batch(11, vec![entry(3, DataClass::Allergies)]), Error::<Test>::NoConsent);
-			assert_eq!(DisclosureCount::<Test>::get(1), 0);
-			assert_eq!(DisclosureCount::<Test>::get(3), 0);
+			assert_eq!(Access::disclosure_count(&1), 0);
+			assert_eq!(Access::disclosure_count(&3), 0);
 			assert_eq!(held(HoldReason::DisclosureDeposit, 11), 0);
 			// The clinic may log its own access to patient 3.
 			assert_ok!(batch(21, vec![entry(3, DataClass::Allergies)]));
@@ -817,7 +868,7 @@ mod prune_disclosures {
 			let ids: Vec<_> =
 				Access::disclosures_of(&1, 0, 100).iter().map(|entry| entry.id).collect();
 			assert_eq!(ids, vec![first_id(u64::from(PAGE_SIZE))]);
-			assert_eq!(DisclosureCount::<Test>::get(1), PAGE_SIZE + 1);
+			assert_eq!(Access::disclosure_count(&1), PAGE_SIZE + 1);
 		});
 	}
 
@@ -871,21 +922,22 @@ mod prune_disclosures {
 				};
 				PAGE_SIZE as usize * 2
 			];
+			let first = next_id();
 			assert_ok!(Access::log_disclosures(
 				RuntimeOrigin::signed(11),
 				entries.try_into().expect("within the bound")
 			));
 			Now::set(START + RETENTION);
 			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0));
-			let record = DisclosureBatches::<Test>::get(0).expect("entries of page 1 live");
+			let record = DisclosureBatches::<Test>::get(first).expect("entries of page 1 live");
 			let page = PAGE_SIZE as usize;
 			assert_eq!(record.live(), page);
 			assert!(record.patients[..page].iter().all(Option::is_none));
-			assert_eq!(Access::parties(DisputeSubject::Disclosure(0)), None);
-			let last = u64::from(PAGE_SIZE) * 2 - 1;
+			assert_eq!(Access::parties(DisputeSubject::Disclosure(first)), None);
+			let last = first + u64::from(PAGE_SIZE) * 2 - 1;
 			assert_eq!(Access::parties(DisputeSubject::Disclosure(last)), Some((1, HOSPITAL)));
 			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 1));
-			assert!(DisclosureBatches::<Test>::get(0).is_none());
+			assert!(DisclosureBatches::<Test>::get(first).is_none());
 			assert_eq!(Access::parties(DisputeSubject::Disclosure(last)), None);
 		});
 	}
@@ -900,23 +952,22 @@ mod prune_disclosures {
 			// Two entries as the pallet logged them before: ids 0 and 1, one record each.
 			assert_ok!(log(11, 1, DataClass::Allergies));
 			assert_ok!(log(12, 1, DataClass::Allergies));
-			let mut page = DisclosurePages::<Test>::get(1, 0).expect("page 0");
-			for (legacy, entry) in (0u64..).zip(page.iter_mut()) {
-				DisclosureBatches::<Test>::remove(entry.id);
-				entry.id = legacy;
-				DisclosureParties::<Test>::insert(legacy, (1, HOSPITAL));
-			}
-			DisclosurePages::<Test>::insert(1, 0, page);
-			crate::NextDisclosureId::<Test>::put(2);
+			DisclosureLogs::<Test>::mutate(1, |log| {
+				for (legacy, entry) in (0u64..).zip(log.filling.iter_mut()) {
+					DisclosureBatches::<Test>::remove(entry.id);
+					entry.id = legacy;
+					DisclosureParties::<Test>::insert(legacy, (1, HOSPITAL));
+				}
+			});
 			assert_eq!(Access::parties(DisputeSubject::Disclosure(1)), Some((1, HOSPITAL)));
-			// New calls start at the next multiple of the stride.
+			// New calls take ids from the block number, above the old ones.
 			for _ in 2..PAGE_SIZE {
 				assert_ok!(log(11, 1, DataClass::Allergies));
 			}
 			let ids: Vec<u64> =
 				Access::disclosures_of(&1, 0, 10).iter().map(|entry| entry.id).collect();
 			let mut expected = vec![0, 1];
-			expected.extend((1..u64::from(PAGE_SIZE) - 1).map(first_id));
+			expected.extend((2..u64::from(PAGE_SIZE)).map(first_id));
 			assert_eq!(ids, expected);
 			Now::set(START + RETENTION);
 			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0));
@@ -924,6 +975,130 @@ mod prune_disclosures {
 			assert!(DisclosureBatches::<Test>::iter().next().is_none());
 			assert_eq!(held(HoldReason::DisclosureDeposit, 11), 0);
 			assert_eq!(held(HoldReason::DisclosureDeposit, 12), 0);
+		});
+	}
+}
+
+/// Ids come from the block number and its event count, not a counter.
+mod ids {
+	use super::{
+		log_disclosures::{batch, entry},
+		*,
+	};
+
+	/// Calls in one block take ids a stride apart at least (each deposits its events before
+	/// the next reads the count); the next block's start above every id of the last; no two
+	/// entries share an id, and each call has one party record.
+	#[test]
+	fn are_unique_within_and_across_blocks_without_a_counter() {
+		build_and_execute(|| {
+			hospital_may_read();
+			let mut firsts = Vec::new();
+			for block in 1..4u64 {
+				System::set_block_number(block);
+				System::reset_events();
+				for n in 0..5 {
+					let first = next_id();
+					assert_eq!(first >> 32, block);
+					assert_eq!(first % 64, 0);
+					if n % 2 == 0 {
+						assert_ok!(log(11, 1, DataClass::Allergies));
+					} else {
+						assert_ok!(batch(12, vec![entry(1, DataClass::Allergies); 3]));
+					}
+					firsts.push(first);
+				}
+			}
+			assert!(firsts.windows(2).all(|pair| pair[1] >= pair[0] + 64), "{firsts:?}");
+			let ids: Vec<u64> =
+				Access::disclosures_of(&1, 0, 100).iter().map(|entry| entry.id).collect();
+			let mut unique = ids.clone();
+			unique.sort();
+			unique.dedup();
+			assert_eq!(unique.len(), ids.len());
+			assert_eq!(ids.len(), 3 * (3 + 2 * 3));
+			assert_eq!(DisclosureBatches::<Test>::iter().count(), firsts.len());
+			for first in firsts {
+				assert_eq!(Access::disclosure_parties(first), Some((1, HOSPITAL)));
+			}
+		});
+	}
+
+	/// A call that fails leaves no id behind, and the next call's ids do not meet any stored.
+	#[test]
+	fn a_failed_call_takes_no_id_from_the_next() {
+		build_and_execute(|| {
+			hospital_may_read();
+			assert_ok!(log(11, 1, DataClass::Allergies));
+			let before = next_id();
+			// Patient 3 never let the hospital in.
+			assert_noop!(log(11, 3, DataClass::Allergies), Error::<Test>::NoConsent);
+			assert_eq!(next_id(), before);
+			assert_ok!(log(11, 1, DataClass::Allergies));
+			let ids: Vec<u64> =
+				Access::disclosures_of(&1, 0, 10).iter().map(|entry| entry.id).collect();
+			assert_eq!(ids, vec![first_id(0), first_id(1)]);
+			assert!(first_id(1) >= first_id(0) + 64);
+		});
+	}
+}
+
+/// Storage version 1: the count and the filling page fold into one record.
+mod migration {
+	use super::*;
+	use crate::migrations::v1::{DisclosureCount, MigrateToV1, NextDisclosureId};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+
+	/// Moves each count and partly filled last page into the log's record, keeps full
+	/// pages, removes the id counter, and leaves a log that logs on from where it was.
+	#[test]
+	fn folds_each_count_and_filling_page_and_logging_goes_on() {
+		build_and_execute(|| {
+			hospital_may_read();
+			// Version 0's state: patient 1 with a full page and three entries on the next,
+			// patient 2 with exactly one full page.
+			for _ in 0..PAGE_SIZE + 3 {
+				assert_ok!(log(11, 1, DataClass::Allergies));
+			}
+			declare(11, 2);
+			for _ in 0..PAGE_SIZE {
+				assert_ok!(log(11, 2, DataClass::Allergies));
+			}
+			let before: Vec<Vec<crate::DisclosureOf<Test>>> =
+				[1, 2].map(|patient| Access::disclosures_of(&patient, 0, 100)).to_vec();
+			let filling = DisclosureLogs::<Test>::take(1).filling;
+			DisclosurePages::<Test>::insert(1, 1, filling);
+			DisclosureLogs::<Test>::remove(2);
+			DisclosureCount::<Test>::insert(1, PAGE_SIZE + 3);
+			DisclosureCount::<Test>::insert(2, PAGE_SIZE);
+			NextDisclosureId::<Test>::put(5_000);
+			StorageVersion::new(0).put::<Access>();
+
+			let weight = MigrateToV1::<Test>::on_runtime_upgrade();
+			assert!(weight.ref_time() > 0);
+			assert_eq!(Access::on_chain_storage_version(), StorageVersion::new(1));
+			assert!(!NextDisclosureId::<Test>::exists());
+			assert_eq!(DisclosureCount::<Test>::iter().count(), 0);
+			assert_eq!(Access::disclosure_count(&1), PAGE_SIZE + 3);
+			assert_eq!(DisclosureLogs::<Test>::get(1).filling.len(), 3);
+			assert!(DisclosurePages::<Test>::get(1, 1).is_none());
+			assert!(DisclosurePages::<Test>::get(1, 0).is_some());
+			assert_eq!(DisclosureLogs::<Test>::get(2).count, PAGE_SIZE);
+			assert!(DisclosureLogs::<Test>::get(2).filling.is_empty());
+			let after: Vec<Vec<crate::DisclosureOf<Test>>> =
+				[1, 2].map(|patient| Access::disclosures_of(&patient, 0, 100)).to_vec();
+			assert_eq!(after, before);
+			Access::do_try_state().expect("invariants hold after the migration");
+
+			// A second run changes nothing (the version says it ran).
+			assert_eq!(
+				MigrateToV1::<Test>::on_runtime_upgrade(),
+				<Test as frame_system::Config>::DbWeight::get().reads(1)
+			);
+			// Logging goes on at the next place.
+			assert_ok!(log(12, 1, DataClass::Allergies));
+			assert_eq!(Access::disclosure_count(&1), PAGE_SIZE + 4);
+			assert_eq!(Access::disclosures_of(&1, PAGE_SIZE + 3, 1)[0].accessor, 12);
 		});
 	}
 }
