@@ -1160,8 +1160,8 @@ pub mod pallet {
 		/// held or emitted.
 		///
 		/// Weight: by the batch's shape ([`Pallet::batch_shape`]): each patient (its
-		/// registration, ledger, log count and a page, read and written once) and each further
-		/// page its entries reach, then each other entry (its decision and its place); one
+		/// registration and ledger read, its log record read and written, once) and each page
+		/// its entries fill, then each other entry (its decision and its place); one
 		/// transaction's base weight instead of one per entry.
 		///
 		/// # Requires
@@ -1335,13 +1335,14 @@ pub mod pallet {
 
 		/// Logs `entries`, accesses `who` made, in order: each at the next place of its
 		/// patient's disclosure log, with the basis the access decision names, under consecutive
-		/// ids from the first multiple of [`DISCLOSURE_ID_STRIDE`] no entry has; holds
+		/// ids from [`Pallet::first_disclosure_id`]; holds
 		/// `DisclosureDeposit` per entry from `who` (one hold for all). All or nothing: the first
 		/// entry the decision denies fails the call with its reason. What
 		/// [`Pallet::log_disclosure`] (one entry) and [`Pallet::log_disclosures`] do.
 		///
-		/// Each patient's registration and ledger (for the decisions), log count and pages are
-		/// read once and written once, however many of the entries are its; one
+		/// Each patient's registration and ledger (for the decisions) are read once and its log
+		/// record ([`DisclosureLogs`]) read and written once, however many of the entries are
+		/// its, and each page they fill written once; one
 		/// [`DisclosureBatch`] names the parties of them all.
 		///
 		/// Returns the weight the consent ledgers it read did not use
@@ -1458,6 +1459,11 @@ pub mod pallet {
 		/// apart), and blocks differ in the high half. Entries logged before spec version 106
 		/// have ids below 2³², from a counter (block 0 logs nothing).
 		///
+		/// Only for dispatched calls: the block's event count must only have grown since the
+		/// block was initialised (something that resets it mid-block, as some tests and root's
+		/// `kill_storage` can, would let a call reuse an earlier call's ids; `do_try_state`
+		/// finds the overwritten record).
+		///
 		/// Fails with [`ArithmeticError::Overflow`] at block 0 (which deposits no events),
 		/// beyond block 2³² − 1, or past 2²⁶ events in a block.
 		pub(crate) fn first_disclosure_id() -> Result<DisclosureId, DispatchError> {
@@ -1559,8 +1565,9 @@ pub mod pallet {
 		/// The weight components of logging `entries` at once: `(p, e)` for
 		/// [`Self::log_disclosures_weight`]. `p` counts, per patient, its first entry and each
 		/// further page its entries may reach (at worst its first entry takes the last place of
-		/// a page); `e` the other entries. A patient costs its ledger, count and a page read
-		/// and written; a further page costs no more than a patient, so the bound holds.
+		/// a page); `e` the other entries. A patient costs its ledger read, its log record read
+		/// and written and a full page written; a further page costs no more than a patient, so
+		/// the bound holds.
 		pub fn batch_shape(entries: &[DisclosureEntry<T::AccountId>]) -> (u32, u32) {
 			let mut patients: Vec<&T::AccountId> = entries.iter().map(|e| &e.patient).collect();
 			patients.sort();

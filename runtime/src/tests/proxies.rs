@@ -572,3 +572,38 @@ fn a_non_transfer_proxy_cannot_sign_a_multisig_transfer() {
 		assert!(ProxyType::NonTransfer.filter(&cancel));
 	});
 }
+
+/// A guardian's call dispatched as the patient is charged the patient's account (the Salus
+/// benchmarks count only accounts other than the signer's): pallet-proxy adds it, and so do
+/// pallet-multisig's `as_multi_threshold_1` and, in this runtime, a completing `as_multi`.
+#[test]
+fn a_proxy_or_multisig_call_is_charged_the_account_it_dispatches_as() {
+	use frame_support::traits::Get;
+	let inner = RuntimeCall::Consent(pallet_consent::Call::revoke_consent { id: 0 });
+	let inner_weight = inner.get_dispatch_info().call_weight;
+	let account = <Runtime as frame_system::Config>::DbWeight::get().reads_writes(1, 1);
+	let patient: AccountId = Sr25519Keyring::Eve.to_account_id();
+	let by_guardian = RuntimeCall::Proxy(pallet_proxy::Call::proxy {
+		real: patient.clone().into(),
+		force_proxy_type: Some(ProxyType::HealthGuardian),
+		call: Box::new(inner.clone()),
+	});
+	let sdk = <pallet_proxy::weights::SubstrateWeight<Runtime> as pallet_proxy::WeightInfo>::proxy(
+		<Runtime as pallet_proxy::Config>::MaxProxies::get(),
+	);
+	assert_eq!(by_guardian.get_dispatch_info().call_weight, sdk + account + inner_weight);
+	let shared = RuntimeCall::Multisig(pallet_multisig::Call::as_multi_threshold_1 {
+		other_signatories: vec![patient],
+		call: Box::new(inner.clone()),
+	});
+	let len = inner.encoded_size() as u32;
+	let sdk = <pallet_multisig::weights::SubstrateWeight<Runtime> as pallet_multisig::WeightInfo>::as_multi_threshold_1(len);
+	assert_eq!(shared.get_dispatch_info().call_weight, sdk + account + inner_weight);
+	use pallet_multisig::WeightInfo;
+	assert_eq!(
+		crate::configs::accounts::MultisigWeight::as_multi_complete(2, len),
+		<pallet_multisig::weights::SubstrateWeight<Runtime> as WeightInfo>::as_multi_complete(
+			2, len
+		) + account
+	);
+}
