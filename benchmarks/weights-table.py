@@ -90,6 +90,19 @@ def main():
         ("`acknowledge_emergency`", weight(access, "acknowledge_emergency"), saving(LEDGER)),
         (f"`log_disclosure` ({CAP} entries)", log_charged, unused_ledger(LEDGER) + WRITE),
     ]
+    page = 32  # DisclosurePageSize
+
+    def batch(patients, each):
+        """log_disclosures of `patients` patients with `each` entries: its shape, charge, refund."""
+        further = -(-(each - 1) // page)  # div_ceil
+        p = patients * (1 + further)
+        e = patients * each - p
+        w = weight(access, "log_disclosures", p=p)
+        extra = weight(access, "log_disclosures_entries", e=e)[3] - weight(access, "log_disclosures_entries", e=0)[3]
+        charged = (w[0], w[1], w[2], w[3] + extra)
+        return charged, patients * unused_ledger(LEDGER)
+
+    batches = [(1, 64), (4, 16), (64, 1)]
     transfer_block = rows[0][1][3] + base + extensions
     print(f"extrinsic base {base:.1f} us, extensions {extensions:.1f} us, ledger of {LEDGER} entries")
     print("| call | compute | reads | writes | charged | after refund | in a block, after refund | × transfer in a block |")
@@ -99,6 +112,14 @@ def main():
         block = after + base + extensions
         print(f"| {name} | {compute:.1f} µs | {reads} | {writes} | {total:.1f} µs | {after:.1f} µs | "
               f"{block:.1f} µs | {block / transfer_block:.2f}× |")
+    for patients, each in batches:
+        (compute, reads, writes, total), refund = batch(patients, each)
+        after = total - refund
+        block = after + base + extensions
+        n = patients * each
+        print(f"| `log_disclosures`, {n} entries of {patients} patient{'s' if patients > 1 else ''} "
+              f"(per entry) | | | | {total:.1f} µs | {after:.1f} µs | {block:.1f} µs ({block / n:.1f} µs) | "
+              f"{block / n / transfer_block:.3f}× |")
 
 
 if __name__ == "__main__":

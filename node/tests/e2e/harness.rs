@@ -36,6 +36,16 @@ const STARTUP_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The node binary the scenarios start: the one this `cargo test` built, or the one
 /// `SALUS_E2E_NODE` names (e.g. the release build, to measure it with `read_path`).
+/// How this test binary (the load generator of the measurements) was built: `debug` or
+/// `release` (benchmarks/bench.sh builds it with optimisations).
+pub fn generator_build() -> &'static str {
+	if cfg!(debug_assertions) {
+		"debug"
+	} else {
+		"release"
+	}
+}
+
 pub fn node_binary() -> PathBuf {
 	std::env::var_os("SALUS_E2E_NODE")
 		.map(PathBuf::from)

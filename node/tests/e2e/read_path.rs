@@ -469,13 +469,14 @@ async fn read_path() -> Result {
 			let version = std::process::Command::new(node_binary()).arg("--version").output()?;
 			let date = std::process::Command::new("date").arg("-u").arg("+%Y-%m-%d").output()?;
 			let date = String::from_utf8_lossy(&date.stdout).trim().to_string();
+			let generator = crate::harness::generator_build();
 			let report = format!(
 				"# Read path, {date}\n\n\
 				 Node: `{}` (`{}`), `--dev`, ParityDB; load from this test on the same machine \
 				 (`node/tests/e2e/read_path.rs`), {requests} requests per measure (a tenth for \
 				 batches) in {rounds} interleaved rounds; the decisions' ledgers are the worst \
 				 case (every consent checked to its last rule).\n\n\
-				 The load generator is this test, a **debug** build sharing the machine's two \
+				 The load generator is this test, a **{generator}** build sharing the machine's two \
 				 cores with the node: its JSON encoding of a 1 000-query batch, not the node, \
 				 sets the native batch's latency (compare the node's CPU per decision), and it \
 				 takes part of every latency. The floor row is the same client's round trip.\n\n\

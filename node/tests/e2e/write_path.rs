@@ -849,6 +849,7 @@ async fn write_path() -> Result {
 			.iter()
 			.map(|(name, call)| format!("| `{name}` | {:.1} | {} |", charged(call) as f64 / 1e6, fits(call, 1)))
 			.collect();
+			let generator = crate::harness::generator_build();
 			let report = format!(
 				"# Write path, {date}\n\n\
 				 Node: `{}` (`{}`), `--dev` (one author, 6 s blocks), ParityDB; load from this \
@@ -856,7 +857,7 @@ async fn write_path() -> Result {
 				 transactions from {patients} patients and {practitioners} practitioners of one \
 				 hospital (one owner per account, local nonces), {CONNECTIONS} connections, about \
 				 two blocks' worth kept in the pool; {blocks} blocks' worth of weight per phase. \
-				 Signing took {signed:.1?} (debug build), before the first phase.\n\n\
+				 Signing took {signed:.1?} ({generator} build of the load generator), before the first phase.\n\n\
 				 Rates are counted from the blocks: transactions included (all succeeded) over \
 				 the time from the block before a phase's first to its last block, by block \
 				 timestamps. Fullness is the normal class's weight used against its limit \
@@ -982,11 +983,12 @@ async fn finality_under_load() -> Result {
 					b.number.saturating_sub(b.finalized),
 				);
 			}
+			let generator = crate::harness::generator_build();
 			let report = format!(
 				"# Finality under load, {date}\n\n\
 				 Four validators of the local network (`--chain local`: Alice, Bob, Charlie, Dave; \
 				 Aura, 6 s slots, GRANDPA), each `{}` (`{}`), on one machine with the load \
-				 generator (`node/tests/e2e/write_path.rs`, `finality_under_load`, a debug build). \
+				 generator (`node/tests/e2e/write_path.rs`, `finality_under_load`, a {generator} build). \
 				 `transfer_keep_alive` from {senders} accounts sent to Alice at 80 % of what the \
 				 normal class's weight admits per block ({per_block} a block), paced evenly, for \
 				 {blocks} slots. The lag is the best block's number minus the finalized block's \
