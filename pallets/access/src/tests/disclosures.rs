@@ -511,7 +511,10 @@ mod log_disclosures {
 				let ids: Vec<u64> = logs_ids.into_iter().filter(|id| *id >= first_id(1)).collect();
 				let mut sorted = ids.clone();
 				sorted.sort();
-				assert_eq!(sorted, (first_id(1)..first_id(1) + count).collect::<Vec<_>>());
+				assert_eq!(
+					sorted,
+					(first_id(1)..first_id(1).saturating_add(count)).collect::<Vec<_>>()
+				);
 			}
 		});
 		outcome.expect("the scenario ran")
