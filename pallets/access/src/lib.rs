@@ -1466,7 +1466,7 @@ pub mod pallet {
 		///
 		/// Fails with [`ArithmeticError::Overflow`] at block 0 (which deposits no events),
 		/// beyond block 2³² − 1, or past 2²⁶ events in a block.
-		pub(crate) fn first_disclosure_id() -> Result<DisclosureId, DispatchError> {
+		pub fn first_disclosure_id() -> Result<DisclosureId, DispatchError> {
 			let block: u64 = frame_system::Pallet::<T>::block_number().saturated_into();
 			let events = frame_system::Pallet::<T>::event_count();
 			ensure!(

@@ -272,7 +272,7 @@ fn dispatched_as_another() -> Weight {
 type SdkMultisigWeight = pallet_multisig::weights::SubstrateWeight<Runtime>;
 
 /// pallet-multisig's weights, with the multisig account's read and write
-/// ([`dispatched_as_another`]) on a completing `as_multi`.
+/// (`dispatched_as_another`) on a completing `as_multi`.
 pub struct MultisigWeight;
 impl pallet_multisig::WeightInfo for MultisigWeight {
 	fn as_multi_threshold_1(z: u32) -> Weight {
