@@ -2,7 +2,8 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
-	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, DefaultNoBound, EqNoBound,
+	PartialEqNoBound,
 };
 use salus_primitives::{
 	AccessBasis, ConsentId, DataClass, DataClassSet, DisclosureId, ProviderId, Purpose, Timestamp,
@@ -182,6 +183,7 @@ impl<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, Limit: Get<u32>>
 /// fills. So logging one entry reads and writes this record alone, and a full page once a page.
 #[derive(
 	CloneNoBound,
+	DefaultNoBound,
 	PartialEqNoBound,
 	EqNoBound,
 	DebugNoBound,
@@ -198,14 +200,6 @@ pub struct DisclosureLog<Entry: Clone + PartialEq + Eq + core::fmt::Debug, Size:
 	pub count: u32,
 	/// The entries of the page still filling, oldest first.
 	pub filling: BoundedVec<Entry, Size>,
-}
-
-impl<Entry: Clone + PartialEq + Eq + core::fmt::Debug, Size: Get<u32>> Default
-	for DisclosureLog<Entry, Size>
-{
-	fn default() -> Self {
-		Self { count: 0, filling: BoundedVec::new() }
-	}
 }
 
 /// One access to log with `log_disclosures`: what `log_disclosure` takes besides the caller.
