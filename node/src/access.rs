@@ -27,10 +27,22 @@
 //! and counted. `salus_accessStats` reports the counters. Shadowing runs inside the request:
 //! a diagnostic mode, not one for peak hours.
 //!
-//! **Load.** Both methods run on the RPC server's blocking pool (`blocking`), never on the
-//! node's async workers; a batch takes at most [`MAX_BATCH`] queries, each of which reads and
-//! decodes the patient's ledger. Limit concurrent callers with the node's
-//! `--rpc-max-connections` and `--rpc-rate-limit`.
+//! **Load.** A single `salus_checkAccess` that the native path may answer (the gate's verdict
+//! for the block's runtime is known, and no shadowing) is answered on the RPC worker that
+//! received it: one decision reads a few storage items and decodes one ledger, some
+//! microseconds, less than handing the call to another thread costs (on a two-core machine,
+//! the hand-off to the blocking pool took more CPU than the decision: 2026-12-07 read-path
+//! report). Everything that may take longer runs on the blocking pool, never on the node's
+//! async workers: batches (at most [`MAX_BATCH`] queries, each reading and decoding its
+//! patient's ledger), the first answer for a runtime (the gate hashes its code and asks its
+//! version), shadowing and the runtime API fallback. Limit concurrent callers with the
+//! node's `--rpc-max-connections` and `--rpc-rate-limit`.
+//!
+//! **Large answers over WebSocket.** The RPC server of polkadot-sdk stable2609 does not set
+//! `TCP_NODELAY` on its connections (polkadot-sdk#12797 does, later), so a WebSocket answer
+//! larger than about 8 KB (roughly 200 decisions) waits for the client's delayed
+//! acknowledgement, about 40 ms on Linux. HTTP is not affected. Send large batches over HTTP,
+//! or at most about 150 queries per call over WebSocket.
 //!
 //! **Panics.** The native decision never panics by design; if it did (or if the state backend
 //! failed, which `Ext` turns into a panic), the panic unwinds — the node's panic handler is
@@ -88,8 +100,8 @@ pub trait SalusAccessApi<BlockHash> {
 	/// May `query.accessor` see `query.dataClass` of `query.patient`'s data for
 	/// `query.purpose`, at time `at_time` (milliseconds; default: the block's time), by the
 	/// state of block `at` (default: the best block)?
-	#[method(name = "checkAccess", blocking)]
-	fn check_access(
+	#[method(name = "checkAccess")]
+	async fn check_access(
 		&self,
 		query: AccessQuery<AccountId>,
 		at_time: Option<Timestamp>,
@@ -159,6 +171,17 @@ pub struct SalusAccess<C, B> {
 	backend: Arc<B>,
 	state: Arc<AccessState>,
 	_block: PhantomData<Block>,
+}
+
+impl<C, B> Clone for SalusAccess<C, B> {
+	fn clone(&self) -> Self {
+		Self {
+			client: self.client.clone(),
+			backend: self.backend.clone(),
+			state: self.state.clone(),
+			_block: PhantomData,
+		}
+	}
 }
 
 impl<C, B> SalusAccess<C, B> {
@@ -292,27 +315,41 @@ where
 		hash: H256,
 		f: impl FnOnce() -> Option<R>,
 	) -> Result<Option<R>, ErrorObjectOwned> {
-		let state = self
-			.backend
-			.state_at(hash, TrieCacheContext::Untrusted)
-			.map_err(|e| error(STATE_UNAVAILABLE, format!("no state for block {hash:?}: {e}")))?;
-		let code = state
-			.storage_hash(well_known_keys::CODE)
-			.map_err(|e| error(STATE_UNAVAILABLE, format!("state of block {hash:?}: {e}")))?
-			.unwrap_or_default();
+		let state = self.state_at(hash)?;
+		let code = Self::code_hash(hash, &state)?;
 		if !self.native_allowed(hash, code, &state)? {
 			return Ok(None);
 		}
+		Ok(Self::run_native(&state, f))
+	}
+
+	/// The state of block `hash`.
+	fn state_at(&self, hash: H256) -> Result<B::State, ErrorObjectOwned> {
+		self.backend
+			.state_at(hash, TrieCacheContext::Untrusted)
+			.map_err(|e| error(STATE_UNAVAILABLE, format!("no state for block {hash:?}: {e}")))
+	}
+
+	/// The trie hash of the runtime code (`:code`) in `state`, block `hash`'s.
+	fn code_hash(hash: H256, state: &B::State) -> Result<H256, ErrorObjectOwned> {
+		Ok(state
+			.storage_hash(well_known_keys::CODE)
+			.map_err(|e| error(STATE_UNAVAILABLE, format!("state of block {hash:?}: {e}")))?
+			.unwrap_or_default())
+	}
+
+	/// Runs `f` natively over `state`; `None` if `f` returned `None` or panicked.
+	fn run_native<R>(state: &B::State, f: impl FnOnce() -> Option<R>) -> Option<R> {
 		let mut overlay = sp_state_machine::OverlayedChanges::default();
-		let mut ext = sp_state_machine::Ext::new(&mut overlay, &state, None);
+		let mut ext = sp_state_machine::Ext::new(&mut overlay, state, None);
 		// A panic in native code (it must not happen) counts as "not natively".
-		Ok(catch_unwind(AssertUnwindSafe(|| {
+		catch_unwind(AssertUnwindSafe(|| {
 			// The node's panic handler would abort the process: let this one unwind.
 			let _unwind = sp_panic_handler::AbortGuard::force_unwind();
 			sp_externalities::set_and_run_with_externalities(&mut ext, f)
 		}))
 		.ok()
-		.flatten())
+		.flatten()
 	}
 
 	/// The decisions for `queries` by the state of block `at` (default: the best block).
@@ -332,6 +369,34 @@ where
 		let answers = self.decide_by_runtime(hash, queries, at_time)?;
 		self.state.runtime.fetch_add(count, Ordering::Relaxed);
 		Ok(answers)
+	}
+
+	/// The decision for `query` if the native path may give it at once — no shadowing, and
+	/// the gate's verdict for the runtime at `at` already known and favourable — or `None`:
+	/// then [`Self::decide`] must, on the blocking pool.
+	fn decide_at_once(
+		&self,
+		query: &AccessQuery<AccountId>,
+		at_time: Option<Timestamp>,
+		at: Option<H256>,
+	) -> Result<Option<AccessDecision>, ErrorObjectOwned> {
+		if self.state.shadow_every != 0 {
+			return Ok(None);
+		}
+		let hash = at.unwrap_or_else(|| self.client.info().best_hash);
+		let state = self.state_at(hash)?;
+		let code = Self::code_hash(hash, &state)?;
+		let known = self.state.compatible.lock().ok().and_then(|m| m.get(&code).copied());
+		if known != Some(true) {
+			return Ok(None);
+		}
+		let answer = Self::run_native(&state, || {
+			decide_natively(std::slice::from_ref(query), at_time).and_then(|mut a| a.pop())
+		});
+		if answer.is_some() {
+			self.state.native.fetch_add(1, Ordering::Relaxed);
+		}
+		Ok(answer)
 	}
 
 	/// Compares one native answer in `shadow_every` (counted from `before`, the native count
@@ -380,13 +445,21 @@ where
 	C::Api: ConsentApi<Block, AccountId, Balance> + Core<Block>,
 	B: Backend<Block> + Send + Sync + 'static,
 {
-	fn check_access(
+	async fn check_access(
 		&self,
 		query: AccessQuery<AccountId>,
 		at_time: Option<Timestamp>,
 		at: Option<H256>,
 	) -> RpcResult<AccessDecision> {
-		let mut answers = self.decide(std::slice::from_ref(&query), at_time, at)?;
+		if let Some(answer) = self.decide_at_once(&query, at_time, at)? {
+			return Ok(answer);
+		}
+		let this = self.clone();
+		let mut answers = tokio::task::spawn_blocking(move || {
+			this.decide(std::slice::from_ref(&query), at_time, at)
+		})
+		.await
+		.map_err(|e| error(RUNTIME_ERROR, format!("the decision failed: {e}")))??;
 		answers.pop().ok_or_else(|| error(RUNTIME_ERROR, "no decision was returned"))
 	}
 

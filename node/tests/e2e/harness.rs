@@ -36,16 +36,6 @@ const STARTUP_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The node binary the scenarios start: the one this `cargo test` built, or the one
 /// `SALUS_E2E_NODE` names (e.g. the release build, to measure it with `read_path`).
-/// How this test binary (the load generator of the measurements) was built: `debug` or
-/// `release` (benchmarks/bench.sh builds it with optimisations).
-pub fn generator_build() -> &'static str {
-	if cfg!(debug_assertions) {
-		"debug"
-	} else {
-		"release"
-	}
-}
-
 pub fn node_binary() -> PathBuf {
 	std::env::var_os("SALUS_E2E_NODE")
 		.map(PathBuf::from)
@@ -264,19 +254,14 @@ impl Client {
 		Ok(RpcClient::from_insecure_url(&self.url).await?)
 	}
 
-	/// The CPU time the node process has used so far (user + system, from `/proc`).
-	pub fn node_cpu(&self) -> Result<Duration> {
-		let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid))?;
-		// Fields after the command name (which is in parentheses and may contain spaces).
-		let after = stat.rsplit_once(')').map(|(_, rest)| rest).ok_or("unreadable /proc stat")?;
-		let fields: Vec<&str> = after.split_whitespace().collect();
-		// utime and stime are fields 14 and 15 of the line, 12 and 13 after the command.
-		let ticks = |i: usize| -> Result<u64> {
-			Ok(fields.get(i).ok_or("short /proc stat")?.parse::<u64>()?)
-		};
-		let total = ticks(11)?.saturating_add(ticks(12)?);
-		// Clock ticks are 1/100 s on Linux (USER_HZ).
-		Ok(Duration::from_millis(total.saturating_mul(10)))
+	/// The node's RPC endpoint, `ws://127.0.0.1:<port>`.
+	pub fn url(&self) -> &str {
+		&self.url
+	}
+
+	/// The node's process id.
+	pub fn pid(&self) -> u32 {
+		self.pid
 	}
 
 	/// A JSON-RPC request.

@@ -1,7 +1,8 @@
 //! `salus_checkAccess` / `salus_checkAccessBatch` on a running node: the consent pallet's
 //! decision computed natively by the node agrees with the runtime API's (wasm) on many randomly
 //! generated ledgers, shadowing counts no mismatch, and a storage version the node was not
-//! built with sends every decision to the runtime API until it is the node's again.
+//! built with sends every decision to the runtime API until it is the node's again; without
+//! shadowing, single decisions answered at once (on the RPC worker) agree too.
 
 use crate::{
 	harness::{account_of, run_scenario_with, Client, Result},
@@ -254,6 +255,81 @@ async fn native_decisions_agree_with_the_runtime_api_on_random_ledgers() -> Resu
 			.await;
 		let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
 		assert!(message.contains("at most 1000 per call"), "{message}");
+		Ok(())
+	})
+	.await
+}
+
+/// Without shadowing, a single `salus_checkAccess` is answered on the RPC worker that got it
+/// (`node/src/access.rs`, "Load") once the node knows the runtime: those answers agree with
+/// the runtime API's one by one, count as native, and still go to the runtime API when the
+/// pallet's storage version is not the node's.
+#[tokio::test(flavor = "multi_thread")]
+async fn single_decisions_answered_at_once_agree_with_the_runtime_api() -> Result {
+	run_scenario_with(&[], |client| async move {
+		let (alice, charlie, dave, eve) = (dev::alice(), dev::charlie(), dev::dave(), dev::eve());
+		let (_, hospital) = tokio::try_join!(
+			register_patient(&client, &eve, 23),
+			accredited_hospital(&client, &charlie, &dave, &alice),
+		)?;
+		let now: Timestamp = client
+			.storage(pallet_timestamp::Now::<salus_runtime::Runtime>::hashed_key().to_vec())
+			.await?
+			.ok_or("no timestamp")?;
+		let physician = account_of(&dave);
+		let mut rng = Rng(0x5a1_0000_0002);
+		let calls = (0..20)
+			.map(|_| random_grant(&mut rng, hospital, &physician, now))
+			.collect::<Result<Vec<_>>>()?;
+		client
+			.submit(RuntimeCall::Utility(pallet_utility::Call::batch_all { calls }), &eve)
+			.await?;
+
+		let at: Hash = client.rpc("chain_getBlockHash", rpc_params![]).await?;
+		let accessors = [physician, account_of(&charlie), account_of(&eve)];
+		let whose = [account_of(&eve), account_of(&alice)];
+		let mut queries = Vec::new();
+		for _ in 0..150 {
+			queries.push(AccessQuery {
+				patient: rng.pick(&whose)?,
+				accessor: rng.pick(&accessors)?,
+				data_class: rng.pick(DataClass::ALL)?,
+				purpose: rng.pick(Purpose::ALL)?,
+			});
+		}
+		let one_by_one = async |queries: &[AccessQuery<AccountId>], at: Hash| -> Result<usize> {
+			let mut permits = 0_usize;
+			for q in queries {
+				let native: AccessDecision =
+					client.rpc("salus_checkAccess", rpc_params![q, None::<Timestamp>, at]).await?;
+				let args = (&q.patient, &q.accessor, q.data_class, q.purpose, None::<Timestamp>);
+				let wasm: AccessDecision =
+					client.state_call("ConsentApi_check_access", args, at).await?;
+				assert_eq!(native, wasm, "{q:?}");
+				permits = permits.saturating_add(usize::from(native.is_permit()));
+			}
+			Ok(permits)
+		};
+		let permits = one_by_one(&queries, at).await?;
+		assert!(permits > 0 && permits < queries.len(), "{permits} permits");
+		let answered = stats(&client).await?;
+		assert_eq!(
+			(answered.native, answered.runtime, answered.shadowed),
+			(queries.len() as u64, 0, 0),
+			"{answered:?}"
+		);
+
+		// A storage version the node was not built with: single answers come from the runtime
+		// API, the same as its own.
+		let key = storage_version_key("Consent");
+		let version: u16 = client.storage(key.clone()).await?.unwrap_or(0);
+		client
+			.sudo_set_storage(vec![(key, version.wrapping_add(1).to_le_bytes().to_vec())])
+			.await?;
+		let at: Hash = client.rpc("chain_getBlockHash", rpc_params![]).await?;
+		one_by_one(&queries[..20], at).await?;
+		let after = stats(&client).await?;
+		assert_eq!((after.native, after.runtime), (answered.native, 20), "{after:?}");
 		Ok(())
 	})
 	.await

@@ -9,7 +9,8 @@
 //! - `ConsentApi_check_access` through `state_call` (wasm);
 //! - `ConsentApi_check_access_batch` through `state_call`, 100 queries per call;
 //! - `salus_checkAccess`, the node's native decision;
-//! - `salus_checkAccessBatch`, 1 000 queries per call;
+//! - `salus_checkAccessBatch`, 150 queries per call (over WebSocket an answer above about
+//!   8 KB waits some 40 ms for a delayed acknowledgement: see `node/src/access.rs`);
 //!
 //! the decisions over ledgers of 0, 5 and 100 consents (the 5 and 100 are the worst case: every
 //! consent speaks to the asking physician and is checked to its last rule), each with 1 client
@@ -18,12 +19,16 @@
 //! client that waited for it: coordinated omission). Per measure: p50, p99, throughput and the
 //! node's CPU time per decision (from `/proc`).
 //!
-//! In `cargo test` it runs a short smoke mode (`SALUS_READ_PATH_REQUESTS`, default 64 per
-//! measure, one round) against the debug node and checks every answer. For a report:
+//! The test sets the chain up and builds the plan (each request and the answer it must get);
+//! the `salus-bench` crate runs it. In `cargo test` it runs in this process, a short smoke
+//! mode (`SALUS_READ_PATH_REQUESTS`, default 64 per measure, one round) against the debug
+//! node, checking every answer. For a report, `SALUS_BENCH` names the release-built
+//! `salus-bench` binary, which runs the same plan in its own process (benchmarks/README.md):
 //!
 //! ```sh
-//! SALUS_E2E_NODE=$CARGO_TARGET_DIR/benchmark/salus-node SALUS_READ_PATH_REQUESTS=4000 \
-//!   SALUS_READ_PATH_REPORT=$PWD/benchmarks/reports \
+//! cargo build --release --locked -p salus-bench
+//! SALUS_E2E_NODE=$CARGO_TARGET_DIR/production/salus-node SALUS_BENCH=$CARGO_TARGET_DIR/release/salus-bench \
+//!   SALUS_READ_PATH_REQUESTS=4000 SALUS_READ_PATH_REPORT=$PWD/benchmarks/reports \
 //!   cargo test --workspace --features runtime-benchmarks --locked --test e2e read_path -- --nocapture
 //! ```
 
@@ -31,25 +36,25 @@ use crate::{
 	harness::{account_of, node_binary, run_scenario, Client, Result},
 	identity::{accredited_hospital, de, register_patient},
 };
-use codec::{Decode, Encode};
+use codec::Encode;
 use pallet_consent::Call as ConsentCall;
+use salus_bench::{Expect, Measure, OpenLoop, Outcome, Plan, Request, Samples};
 use salus_primitives::{
 	AccessDecision, AccessQuery, DataClass, DataClassSet, Decision, DenyReason, Grantee,
 	ProviderId, Purpose, PurposeSet, Timestamp,
 };
 use salus_runtime::{AccountId, Hash, Runtime, RuntimeCall};
-use std::{
-	fmt::Write as _,
-	time::{Duration, Instant},
-};
-use subxt::rpcs::{rpc_params, RpcClient};
+use serde_json::Value;
+use std::{fmt::Write as _, time::Duration};
+use subxt::rpcs::rpc_params;
 use subxt_signer::sr25519::{dev, Keypair};
 
 /// Consents a ledger of each size holds.
 const LEDGERS: [usize; 3] = [0, 5, 100];
-/// Queries per call of the runtime API's batch, and of the native batch.
+/// Queries per call of the runtime API's batch, and of the native batch (whose answer must
+/// stay below about 8 KB over WebSocket: `node/src/access.rs`, "Large answers").
 const API_BATCH: usize = 100;
-const RPC_BATCH: usize = 1_000;
+const RPC_BATCH: usize = 150;
 /// Concurrent clients.
 const CLIENTS: [usize; 2] = [1, 16];
 /// Interleaved rounds (one in the smoke mode: below 1 000 requests per measure).
@@ -82,7 +87,7 @@ impl Ask {
 			Self::CheckAccessApi => "`ConsentApi_check_access` (runtime API)",
 			Self::CheckAccessBatchApi => "`ConsentApi_check_access_batch` ×100 (runtime API)",
 			Self::NativeCheckAccess => "`salus_checkAccess` (native)",
-			Self::NativeCheckAccessBatch => "`salus_checkAccessBatch` ×1000 (native)",
+			Self::NativeCheckAccessBatch => "`salus_checkAccessBatch` ×150 (native)",
 		}
 	}
 
@@ -118,29 +123,6 @@ struct Setup {
 	now_key: Vec<u8>,
 }
 
-/// One measure's samples.
-#[derive(Default)]
-struct Samples {
-	latencies: Vec<Duration>,
-	wall: Duration,
-	requests: usize,
-	cpu: Duration,
-}
-
-impl Samples {
-	fn percentile(&self, p: usize) -> Duration {
-		let mut sorted = self.latencies.clone();
-		sorted.sort();
-		let rank = sorted.len().saturating_mul(p) / 100;
-		sorted.get(rank).or(sorted.last()).copied().unwrap_or_default()
-	}
-
-	fn per_second(&self, per_request: usize) -> f64 {
-		(self.requests.saturating_mul(per_request.max(1))) as f64
-			/ self.wall.as_secs_f64().max(1e-9)
-	}
-}
-
 fn query(ledger: &Ledger, setup: &Setup) -> AccessQuery<AccountId> {
 	AccessQuery {
 		patient: ledger.patient.clone(),
@@ -150,161 +132,93 @@ fn query(ledger: &Ledger, setup: &Setup) -> AccessQuery<AccountId> {
 	}
 }
 
-async fn state_call<T: Decode>(
-	rpc: &RpcClient,
-	method: &str,
-	args: impl Encode,
-	at: Hash,
-) -> Result<T> {
-	let args = sp_core::Bytes(args.encode());
-	let bytes: sp_core::Bytes = rpc.request("state_call", rpc_params![method, args, at]).await?;
-	Ok(T::decode(&mut &bytes[..])?)
+/// A value as JSON.
+fn json(value: impl serde::Serialize) -> Result<Value> {
+	Ok(serde_json::to_value(value)?)
 }
 
-/// Sends one request of `ask` and checks its answer.
-async fn ask(rpc: &RpcClient, ask: Ask, ledger: &Ledger, setup: &Setup) -> Result {
-	let wrong = |got: &dyn std::fmt::Debug| -> Result {
-		Err(format!(
-			"{ask:?} on the ledger of {}: got {got:?}, expected {:?}",
-			ledger.size, ledger.expected
-		)
-		.into())
-	};
-	match ask {
-		Ask::SystemName => {
-			let _: String = rpc.request("system_name", rpc_params![]).await?;
-		},
-		Ask::StorageRead => {
-			let value: Option<sp_core::Bytes> = rpc
-				.request(
-					"state_getStorage",
-					rpc_params![sp_core::Bytes(setup.now_key.clone()), setup.at],
-				)
-				.await?;
-			if value.is_none() {
-				return wrong(&value);
-			}
-		},
-		Ask::NonceApi => {
-			let _: u32 =
-				state_call(rpc, "AccountNonceApi_account_nonce", &ledger.patient, setup.at).await?;
-		},
-		Ask::CheckAccessApi => {
-			let q = query(ledger, setup);
-			let args = (&q.patient, &q.accessor, q.data_class, q.purpose, None::<Timestamp>);
-			let decision: AccessDecision =
-				state_call(rpc, "ConsentApi_check_access", args, setup.at).await?;
-			if decision != ledger.expected {
-				return wrong(&decision);
-			}
-		},
-		Ask::CheckAccessBatchApi => {
-			let queries = vec![query(ledger, setup); API_BATCH];
-			let decisions: Option<Vec<AccessDecision>> = state_call(
-				rpc,
-				"ConsentApi_check_access_batch",
-				(queries, None::<Timestamp>),
+/// `state_call` of runtime API `method` with `args`, expecting `answer` (SCALE, hex in JSON).
+fn state_call(method: &str, args: impl Encode, at: Hash, answer: Expect) -> Result<Request> {
+	Ok(Request {
+		method: "state_call".into(),
+		params: vec![json(method)?, json(sp_core::Bytes(args.encode()))?, json(at)?],
+		expect: answer,
+	})
+}
+
+/// The SCALE encoding of `value`, as `state_call` answers it.
+fn scale(value: impl Encode) -> Result<Expect> {
+	Ok(Expect::Equals(json(sp_core::Bytes(value.encode()))?))
+}
+
+impl Ask {
+	/// The request `ask` sends about `ledger`, and the answer it must get.
+	fn request(self, ledger: &Ledger, setup: &Setup) -> Result<Request> {
+		let q = query(ledger, setup);
+		let no_time = None::<Timestamp>;
+		Ok(match self {
+			Ask::SystemName => {
+				Request { method: "system_name".into(), params: vec![], expect: Expect::Any }
+			},
+			Ask::StorageRead => Request {
+				method: "state_getStorage".into(),
+				params: vec![json(sp_core::Bytes(setup.now_key.clone()))?, json(setup.at)?],
+				expect: Expect::NotNull,
+			},
+			Ask::NonceApi => {
+				state_call("AccountNonceApi_account_nonce", &ledger.patient, setup.at, Expect::Any)?
+			},
+			Ask::CheckAccessApi => state_call(
+				"ConsentApi_check_access",
+				(&q.patient, &q.accessor, q.data_class, q.purpose, no_time),
 				setup.at,
-			)
-			.await?;
-			let decisions = decisions.unwrap_or_default();
-			if decisions.len() != API_BATCH || decisions.iter().any(|d| *d != ledger.expected) {
-				return wrong(&decisions.first());
-			}
-		},
-		Ask::NativeCheckAccess => {
-			let decision: AccessDecision = rpc
-				.request(
-					"salus_checkAccess",
-					rpc_params![query(ledger, setup), None::<Timestamp>, setup.at],
-				)
-				.await?;
-			if decision != ledger.expected {
-				return wrong(&decision);
-			}
-		},
-		Ask::NativeCheckAccessBatch => {
-			let queries = vec![query(ledger, setup); RPC_BATCH];
-			let decisions: Vec<AccessDecision> = rpc
-				.request(
-					"salus_checkAccessBatch",
-					rpc_params![queries, None::<Timestamp>, setup.at],
-				)
-				.await?;
-			if decisions.len() != RPC_BATCH || decisions.iter().any(|d| *d != ledger.expected) {
-				return wrong(&decisions.first());
-			}
-		},
+				scale(ledger.expected)?,
+			)?,
+			Ask::CheckAccessBatchApi => state_call(
+				"ConsentApi_check_access_batch",
+				(vec![q; API_BATCH], no_time),
+				setup.at,
+				scale(Some(vec![ledger.expected; API_BATCH]))?,
+			)?,
+			Ask::NativeCheckAccess => Request {
+				method: "salus_checkAccess".into(),
+				params: vec![json(q)?, json(no_time)?, json(setup.at)?],
+				expect: Expect::Equals(json(ledger.expected)?),
+			},
+			Ask::NativeCheckAccessBatch => Request {
+				method: "salus_checkAccessBatch".into(),
+				params: vec![json(vec![q; RPC_BATCH])?, json(no_time)?, json(setup.at)?],
+				expect: Expect::Equals(json(vec![ledger.expected; RPC_BATCH])?),
+			},
+		})
 	}
-	Ok(())
 }
 
-/// `requests` requests of `what` from `connections.len()` clients at once (closed loop: each
-/// client sends its next request when the last is answered).
-async fn closed_loop(
-	client: &Client,
-	connections: &[RpcClient],
-	what: Ask,
-	ledger: &Ledger,
-	setup: &Setup,
-	requests: usize,
-	samples: &mut Samples,
-) -> Result {
-	let per_client = requests.div_ceil(connections.len().max(1));
-	let cpu_before = client.node_cpu()?;
-	let started = Instant::now();
-	let tasks = connections.iter().map(|rpc| async move {
-		let mut latencies = Vec::with_capacity(per_client);
-		for _ in 0..per_client {
-			let sent = Instant::now();
-			ask(rpc, what, ledger, setup).await?;
-			latencies.push(sent.elapsed());
-		}
-		Result::Ok(latencies)
-	});
-	let all = futures::future::try_join_all(tasks).await?;
-	samples.wall = samples.wall.saturating_add(started.elapsed());
-	samples.cpu = samples.cpu.saturating_add(client.node_cpu()?.saturating_sub(cpu_before));
-	for latencies in all {
-		samples.requests = samples.requests.saturating_add(latencies.len());
-		samples.latencies.extend(latencies);
+/// Runs `plan`: through the release-built `salus-bench` binary that `SALUS_BENCH` names, or
+/// else in this process (this test's build).
+async fn run_plan(plan: &Plan) -> Result<Outcome> {
+	let Some(bench) = std::env::var_os("SALUS_BENCH") else {
+		return salus_bench::run(plan, |_| {}).await;
+	};
+	let dir = std::env::temp_dir().join(format!("salus-read-path-{}", std::process::id()));
+	std::fs::create_dir_all(&dir)?;
+	let (plan_file, out) = (dir.join("plan.json"), dir.join("outcome.json"));
+	std::fs::write(&plan_file, serde_json::to_vec(plan)?)?;
+	let status = tokio::process::Command::new(&bench)
+		.arg("read")
+		.arg("--plan")
+		.arg(&plan_file)
+		.arg("--out")
+		.arg(&out)
+		.status()
+		.await
+		.map_err(|e| format!("cannot run {}: {e}", std::path::Path::new(&bench).display()))?;
+	if !status.success() {
+		return Err(format!("salus-bench failed ({status})").into());
 	}
-	Ok(())
-}
-
-/// `salus_checkAccess` sent at `rate` per second for `duration` over `connections` (open
-/// loop); each latency counts from when the request was due.
-async fn open_loop(
-	connections: &[RpcClient],
-	ledger: &Ledger,
-	setup: &Setup,
-	rate: u32,
-	duration: Duration,
-) -> Result<Samples> {
-	let count = (f64::from(rate) * duration.as_secs_f64()) as usize;
-	let interval = Duration::from_secs_f64(1.0 / f64::from(rate.max(1)));
-	let start = tokio::time::Instant::now();
-	let lanes = connections.len().max(1);
-	let tasks = connections.iter().enumerate().map(|(lane, rpc)| async move {
-		let mut latencies = Vec::new();
-		let mut i = lane;
-		while i < count {
-			let due =
-				start.checked_add(interval.saturating_mul(i as u32)).ok_or("time overflow")?;
-			tokio::time::sleep_until(due).await;
-			ask(rpc, Ask::NativeCheckAccess, ledger, setup).await?;
-			latencies.push(tokio::time::Instant::now().saturating_duration_since(due));
-			i = i.saturating_add(lanes);
-		}
-		Result::Ok(latencies)
-	});
-	let all = futures::future::try_join_all(tasks).await?;
-	let mut samples = Samples { wall: start.elapsed(), ..Default::default() };
-	for latencies in all {
-		samples.requests = samples.requests.saturating_add(latencies.len());
-		samples.latencies.extend(latencies);
-	}
-	Ok(samples)
+	let outcome = serde_json::from_slice(&std::fs::read(&out)?)?;
+	std::fs::remove_dir_all(&dir)?;
+	Ok(outcome)
 }
 
 /// Registers `patient` and gives it `size` consents to `hospital` that speak to the physician,
@@ -375,13 +289,9 @@ async fn read_path() -> Result {
 			physician: account_of(&dave),
 			now_key: pallet_timestamp::Now::<Runtime>::hashed_key().to_vec(),
 		};
-		let mut connections = Vec::new();
-		for _ in 0..CLIENTS.iter().copied().max().unwrap_or(1) {
-			connections.push(client.connection().await?);
-		}
 
-		// The measures, in the order of the report.
-		let mut measures: Vec<(Ask, Option<usize>, usize, Samples)> = Vec::new();
+		// The measures, in the order of the report: (what, ledger, clients) and its request.
+		let mut measures: Vec<(Ask, Option<usize>, usize)> = Vec::new();
 		for what in [
 			Ask::SystemName,
 			Ask::StorageRead,
@@ -395,7 +305,7 @@ async fn read_path() -> Result {
 				if what.per_ledger() { (0..ledgers.len()).map(Some).collect() } else { vec![None] };
 			for ledger in sizes {
 				for clients in CLIENTS {
-					measures.push((what, ledger, clients, Samples::default()));
+					measures.push((what, ledger, clients));
 				}
 			}
 		}
@@ -407,21 +317,45 @@ async fn read_path() -> Result {
 		};
 		let hundred = ledgers.last().ok_or("no ledger")?;
 		let rounds = rounds(requests);
-		for _ in 0..rounds {
-			for (what, ledger, clients, samples) in measures.iter_mut() {
-				let ledger = ledger.and_then(|i| ledgers.get(i)).unwrap_or(hundred);
-				let lanes = connections.get(..*clients).ok_or("too few connections")?;
-				let n = share(*what).checked_div(rounds).unwrap_or_default().max(*clients);
-				closed_loop(&client, lanes, *what, ledger, &setup, n, samples).await?;
-			}
-		}
-
 		// Fixed arrival rates, `salus_checkAccess` on the 100-consent ledger, 16 clients.
-		let seconds = Duration::from_secs_f64((requests as f64 / 1000.0).clamp(0.5, 5.0));
-		let mut rates = Vec::new();
-		for rate in [1_000_u32, 5_000] {
-			rates.push((rate, open_loop(&connections, hundred, &setup, rate, seconds).await?));
-		}
+		let seconds = (requests as f64 / 1000.0).clamp(0.5, 5.0);
+		let rates = [1_000_u32, 5_000];
+		let plan = Plan {
+			url: client.url().into(),
+			node_pid: Some(client.pid()),
+			rounds,
+			measures: measures
+				.iter()
+				.map(|(what, ledger, clients)| {
+					let ledger = ledger.and_then(|i| ledgers.get(i)).unwrap_or(hundred);
+					Ok(Measure {
+						name: format!("{} ({} consents, {clients} clients)", what.name(), ledger.size),
+						request: what.request(ledger, &setup)?,
+						clients: *clients,
+						requests: share(*what),
+					})
+				})
+				.collect::<Result<_>>()?,
+			open_loops: rates
+				.iter()
+				.map(|rate| {
+					Ok(OpenLoop {
+						name: Ask::NativeCheckAccess.name().into(),
+						request: Ask::NativeCheckAccess.request(hundred, &setup)?,
+						clients: CLIENTS.iter().copied().max().unwrap_or(1),
+						rate: *rate,
+						seconds,
+					})
+				})
+				.collect::<Result<_>>()?,
+		};
+		let outcome = run_plan(&plan).await?;
+		let measures: Vec<(Ask, Option<usize>, usize, Samples)> = measures
+			.into_iter()
+			.zip(outcome.measures)
+			.map(|((what, ledger, clients), samples)| (what, ledger, clients, samples))
+			.collect();
+		let rates: Vec<(u32, Samples)> = rates.into_iter().zip(outcome.open_loops).collect();
 
 		let floor = measures
 			.iter()
@@ -429,18 +363,19 @@ async fn read_path() -> Result {
 			.map(|(_, _, _, s)| s.percentile(50))
 			.ok_or("no floor")?;
 		let mut table = String::from(
-			"| request | ledger | clients | p50 ms | p99 ms | p50 / floor | requests/s | decisions/s | node CPU µs per decision |\n|---|---|---|---|---|---|---|---|---|\n",
+			"| request | ledger | clients | p50 ms | p99 ms | p50 / floor | requests/s | decisions/s | node CPU µs per request | per decision |\n|---|---|---|---|---|---|---|---|---|---|\n",
 		);
 		for (what, ledger, clients, s) in &measures {
 			let decisions = what.decisions();
-			let cpu = if decisions > 0 {
-				format!("{:.1}", s.cpu.as_secs_f64() * 1e6 / (s.requests.saturating_mul(decisions)).max(1) as f64)
+			let cpu_per = |n: usize| s.node_cpu().as_secs_f64() * 1e6 / n.max(1) as f64;
+			let per_decision = if decisions > 0 {
+				format!("{:.1}", cpu_per(s.requests.saturating_mul(decisions)))
 			} else {
 				"–".into()
 			};
 			let _ = writeln!(
 				table,
-				"| {} | {} | {clients} | {:.3} | {:.3} | {:.2} | {:.0} | {} | {cpu} |",
+				"| {} | {} | {clients} | {:.3} | {:.3} | {:.2} | {:.0} | {} | {:.1} | {per_decision} |",
 				what.name(),
 				ledger.and_then(|l| LEDGERS.get(l)).map(|l| l.to_string()).unwrap_or_else(|| "–".into()),
 				ms(s.percentile(50)),
@@ -448,6 +383,7 @@ async fn read_path() -> Result {
 				s.percentile(50).as_secs_f64() / floor.as_secs_f64().max(1e-9),
 				s.per_second(1),
 				if decisions > 0 { format!("{:.0}", s.per_second(decisions)) } else { "–".into() },
+				cpu_per(s.requests),
 			);
 		}
 		let mut open = String::from(
@@ -469,17 +405,20 @@ async fn read_path() -> Result {
 			let version = std::process::Command::new(node_binary()).arg("--version").output()?;
 			let date = std::process::Command::new("date").arg("-u").arg("+%Y-%m-%d").output()?;
 			let date = String::from_utf8_lossy(&date.stdout).trim().to_string();
-			let generator = crate::harness::generator_build();
+			let generator = match std::env::var_os("SALUS_BENCH") {
+				Some(_) => format!("`salus-bench` process, a **{}** build,", outcome.generator),
+				None => format!("this test, a **{}** build,", outcome.generator),
+			};
 			let report = format!(
 				"# Read path, {date}\n\n\
 				 Node: `{}` (`{}`), `--dev`, ParityDB; load from this test on the same machine \
 				 (`node/tests/e2e/read_path.rs`), {requests} requests per measure (a tenth for \
 				 batches) in {rounds} interleaved rounds; the decisions' ledgers are the worst \
 				 case (every consent checked to its last rule).\n\n\
-				 The load generator is this test, a **{generator}** build sharing the machine's two \
-				 cores with the node: its JSON encoding of a 1 000-query batch, not the node, \
-				 sets the native batch's latency (compare the node's CPU per decision), and it \
-				 takes part of every latency. The floor row is the same client's round trip.\n\n\
+				 The load generator is the {generator} sharing the machine's two cores with the \
+				 node: its own work (JSON encoding and decoding, of batches above all) \
+				 takes part of every latency; compare the node's CPU per decision. The floor row \
+				 is the same client's round trip.\n\n\
 				 ## Closed loop\n\n{table}\n\
 				 ## Fixed arrival rate, `salus_checkAccess`, ledger of 100, 16 clients\n\n\
 				 Latency counts from when each request was due (coordinated omission corrected).\n\n{open}\n\

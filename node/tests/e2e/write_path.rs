@@ -849,7 +849,7 @@ async fn write_path() -> Result {
 			.iter()
 			.map(|(name, call)| format!("| `{name}` | {:.1} | {} |", charged(call) as f64 / 1e6, fits(call, 1)))
 			.collect();
-			let generator = crate::harness::generator_build();
+			let generator = salus_bench::build();
 			let report = format!(
 				"# Write path, {date}\n\n\
 				 Node: `{}` (`{}`), `--dev` (one author, 6 s blocks), ParityDB; load from this \
@@ -983,7 +983,7 @@ async fn finality_under_load() -> Result {
 					b.number.saturating_sub(b.finalized),
 				);
 			}
-			let generator = crate::harness::generator_build();
+			let generator = salus_bench::build();
 			let report = format!(
 				"# Finality under load, {date}\n\n\
 				 Four validators of the local network (`--chain local`: Alice, Bob, Charlie, Dave; \

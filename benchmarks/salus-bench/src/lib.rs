@@ -1,0 +1,434 @@
+//! The read-path load generator of `benchmarks/`: it sends JSON-RPC requests to a running
+//! `salus-node` and records how long each took, how many a second were answered and how much
+//! CPU time the node spent on them.
+//!
+//! It knows nothing of Salus: a [`Plan`] names the node, its process and, per measure, one
+//! request (method, parameters, and the answer it must get). The end-to-end test
+//! `node/tests/e2e/read_path.rs` builds the plan — it sets the chain up, so it knows the
+//! answers — and runs it either here, in its own (debug) process, or through the
+//! release-built `salus-bench` binary, whose own cost per request is small enough not to
+//! hide the node's. One engine, two builds: the smoke mode in CI and the report measure the
+//! same way.
+//!
+//! Every answer is checked ([`Expect`]): a wrong one ends the run with an error rather than
+//! counting as fast.
+
+use jsonrpsee::{
+	core::{client::ClientT, traits::ToRpcParams},
+	ws_client::{WsClient, WsClientBuilder},
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{value::RawValue, Value};
+use std::time::{Duration, Instant};
+
+/// An error, as one line of text.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+/// A result of this crate.
+pub type Result<T = ()> = std::result::Result<T, Error>;
+
+/// What an answer must be.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expect {
+	/// Anything but an error.
+	Any,
+	/// Anything but an error or `null`.
+	NotNull,
+	/// Exactly this JSON value.
+	Equals(Value),
+}
+
+impl Expect {
+	/// Whether `answer` is what was expected.
+	pub fn accepts(&self, answer: &Value) -> bool {
+		match self {
+			Self::Any => true,
+			Self::NotNull => !answer.is_null(),
+			Self::Equals(expected) => expected == answer,
+		}
+	}
+}
+
+/// One JSON-RPC request and the answer it must get.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+	/// The method, e.g. `system_name`.
+	pub method: String,
+	/// The positional parameters.
+	pub params: Vec<Value>,
+	/// What the answer must be.
+	pub expect: Expect,
+}
+
+/// A closed-loop measure: `requests` requests from `clients` clients at once, each client
+/// sending its next request when its last is answered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Measure {
+	/// What the report calls it.
+	pub name: String,
+	/// The request, sent `requests` times.
+	pub request: Request,
+	/// Concurrent clients (one connection each).
+	pub clients: usize,
+	/// Requests over the whole run, shared among the rounds (at least `clients` a round).
+	pub requests: usize,
+}
+
+/// An open-loop measure: `request` sent at `rate` a second for `seconds` over `clients`
+/// connections; each latency counts from when its request was due, so a server that stalls
+/// is not hidden by a client that waited for it (coordinated omission).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpenLoop {
+	/// What the report calls it.
+	pub name: String,
+	/// The request.
+	pub request: Request,
+	/// Connections the requests are spread over, in turn.
+	pub clients: usize,
+	/// Requests a second.
+	pub rate: u32,
+	/// How long.
+	pub seconds: f64,
+}
+
+/// A whole run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+	/// The node's WebSocket RPC endpoint, `ws://…`.
+	pub url: String,
+	/// The node's process id, whose CPU time is read from `/proc` (`None`: not measured).
+	pub node_pid: Option<u32>,
+	/// Interleaved rounds: each closed-loop measure gets a share of every round, so that drift
+	/// in the machine's speed spreads over all of them.
+	pub rounds: usize,
+	/// The closed-loop measures, in order.
+	pub measures: Vec<Measure>,
+	/// The open-loop measures, run after the rounds, in order.
+	pub open_loops: Vec<OpenLoop>,
+}
+
+/// One measure's samples.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Samples {
+	/// Each request's latency, in nanoseconds.
+	pub latencies_ns: Vec<u64>,
+	/// Wall time the measure ran, in nanoseconds.
+	pub wall_ns: u64,
+	/// Requests answered.
+	pub requests: usize,
+	/// CPU time (user + system) the node used meanwhile, in nanoseconds (10 ms resolution);
+	/// zero if not measured.
+	pub node_cpu_ns: u64,
+}
+
+impl Samples {
+	/// The `p`-th percentile latency (`p` in 0..=100; 100 is the largest).
+	pub fn percentile(&self, p: usize) -> Duration {
+		let mut sorted = self.latencies_ns.clone();
+		sorted.sort_unstable();
+		let rank = sorted.len().saturating_mul(p) / 100;
+		Duration::from_nanos(sorted.get(rank).or(sorted.last()).copied().unwrap_or_default())
+	}
+
+	/// Requests answered a second, times `per_request` (at least 1).
+	pub fn per_second(&self, per_request: usize) -> f64 {
+		self.requests.saturating_mul(per_request.max(1)) as f64
+			/ Duration::from_nanos(self.wall_ns).as_secs_f64().max(1e-9)
+	}
+
+	/// The node's CPU time.
+	pub fn node_cpu(&self) -> Duration {
+		Duration::from_nanos(self.node_cpu_ns)
+	}
+
+	fn add(&mut self, wall: Duration, cpu: Duration, latencies: Vec<Vec<Duration>>) {
+		self.wall_ns = self.wall_ns.saturating_add(nanos(wall));
+		self.node_cpu_ns = self.node_cpu_ns.saturating_add(nanos(cpu));
+		for latencies in latencies {
+			self.requests = self.requests.saturating_add(latencies.len());
+			self.latencies_ns.extend(latencies.into_iter().map(nanos));
+		}
+	}
+}
+
+/// What a run measured: one [`Samples`] per measure of the plan, in its order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+	/// The closed-loop measures'.
+	pub measures: Vec<Samples>,
+	/// The open-loop measures'.
+	pub open_loops: Vec<Samples>,
+	/// How the generator was built: `debug` or `release`.
+	pub generator: String,
+}
+
+/// How this crate was built: `debug` or `release`.
+pub fn build() -> &'static str {
+	if cfg!(debug_assertions) {
+		"debug"
+	} else {
+		"release"
+	}
+}
+
+fn nanos(d: Duration) -> u64 {
+	u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// The CPU time (user + system) process `pid` has used so far, from `/proc/<pid>/stat`.
+pub fn process_cpu(pid: u32) -> Result<Duration> {
+	let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+		.map_err(|e| format!("/proc/{pid}/stat: {e}"))?;
+	// Fields after the command name (which is in parentheses and may contain spaces).
+	let after = stat.rsplit_once(')').map(|(_, rest)| rest).ok_or("unreadable /proc stat")?;
+	let fields: Vec<&str> = after.split_whitespace().collect();
+	// utime and stime are fields 14 and 15 of the line, 12 and 13 after the command.
+	let ticks =
+		|i: usize| -> Result<u64> { Ok(fields.get(i).ok_or("short /proc stat")?.parse::<u64>()?) };
+	let total = ticks(11)?.saturating_add(ticks(12)?);
+	// Clock ticks are 1/100 s on Linux (USER_HZ).
+	Ok(Duration::from_millis(total.saturating_mul(10)))
+}
+
+/// A request's parameters, serialised once and sent as they are.
+#[derive(Clone)]
+struct Prepared {
+	method: String,
+	params: Box<RawValue>,
+	expect: Expect,
+}
+
+impl ToRpcParams for Prepared {
+	fn to_rpc_params(self) -> std::result::Result<Option<Box<RawValue>>, serde_json::Error> {
+		Ok(Some(self.params))
+	}
+}
+
+impl Prepared {
+	fn new(request: &Request) -> Result<Self> {
+		Ok(Self {
+			method: request.method.clone(),
+			params: serde_json::value::to_raw_value(&request.params)?,
+			expect: request.expect.clone(),
+		})
+	}
+
+	/// Sends the request once and checks its answer.
+	async fn send(&self, client: &WsClient) -> Result {
+		let answer: Value = client
+			.request(&self.method, self.clone())
+			.await
+			.map_err(|e| format!("{}: {e}", self.method))?;
+		if !self.expect.accepts(&answer) {
+			let mut got = answer.to_string();
+			got.truncate(200);
+			return Err(format!("{}: unexpected answer {got}", self.method).into());
+		}
+		Ok(())
+	}
+}
+
+/// The node's CPU time so far, or zero if it is not measured.
+fn cpu(pid: Option<u32>) -> Result<Duration> {
+	pid.map(process_cpu).unwrap_or(Ok(Duration::ZERO))
+}
+
+/// `requests` requests from `connections.len()` clients at once, each client sending its
+/// next request when the last is answered.
+async fn closed_loop(
+	connections: &[WsClient],
+	request: &Prepared,
+	requests: usize,
+	pid: Option<u32>,
+	samples: &mut Samples,
+) -> Result {
+	let per_client = requests.div_ceil(connections.len().max(1));
+	let cpu_before = cpu(pid)?;
+	let started = Instant::now();
+	let tasks = connections.iter().map(|client| async move {
+		let mut latencies = Vec::with_capacity(per_client);
+		for _ in 0..per_client {
+			let sent = Instant::now();
+			request.send(client).await?;
+			latencies.push(sent.elapsed());
+		}
+		Result::Ok(latencies)
+	});
+	let all = futures::future::try_join_all(tasks).await?;
+	let wall = started.elapsed();
+	samples.add(wall, cpu(pid)?.saturating_sub(cpu_before), all);
+	Ok(())
+}
+
+/// [`OpenLoop`]: requests sent at a fixed rate, latencies counted from when each was due.
+async fn open_loop(
+	connections: &[WsClient],
+	request: &Prepared,
+	rate: u32,
+	duration: Duration,
+	pid: Option<u32>,
+) -> Result<Samples> {
+	let count = (f64::from(rate) * duration.as_secs_f64()) as usize;
+	let interval = Duration::from_secs_f64(1.0 / f64::from(rate.max(1)));
+	let lanes = connections.len().max(1);
+	let cpu_before = cpu(pid)?;
+	let start = tokio::time::Instant::now();
+	let tasks = connections.iter().enumerate().map(|(lane, client)| async move {
+		let mut latencies = Vec::new();
+		let mut i = lane;
+		while i < count {
+			let due = u32::try_from(i)
+				.ok()
+				.and_then(|i| start.checked_add(interval.saturating_mul(i)))
+				.ok_or("time overflow")?;
+			tokio::time::sleep_until(due).await;
+			request.send(client).await?;
+			latencies.push(tokio::time::Instant::now().saturating_duration_since(due));
+			i = i.saturating_add(lanes);
+		}
+		Result::Ok(latencies)
+	});
+	let all = futures::future::try_join_all(tasks).await?;
+	let mut samples = Samples::default();
+	samples.add(start.elapsed(), cpu(pid)?.saturating_sub(cpu_before), all);
+	Ok(samples)
+}
+
+/// Opens `n` connections to `url`.
+pub async fn connect(url: &str, n: usize) -> Result<Vec<WsClient>> {
+	let mut connections = Vec::with_capacity(n);
+	for _ in 0..n {
+		let client = WsClientBuilder::default()
+			.max_response_size(u32::MAX)
+			.max_request_size(u32::MAX)
+			.request_timeout(Duration::from_secs(60))
+			.build(url)
+			.await
+			.map_err(|e| format!("cannot connect to {url}: {e}"))?;
+		connections.push(client);
+	}
+	Ok(connections)
+}
+
+/// Runs `plan`; `progress` is told each measure's name as it starts.
+pub async fn run(plan: &Plan, mut progress: impl FnMut(&str)) -> Result<Outcome> {
+	let most = plan
+		.measures
+		.iter()
+		.map(|m| m.clients)
+		.chain(plan.open_loops.iter().map(|o| o.clients))
+		.max()
+		.unwrap_or(1)
+		.max(1);
+	let connections = connect(&plan.url, most).await?;
+	let lanes = |clients: usize| {
+		connections
+			.get(..clients.max(1))
+			.ok_or_else(|| Error::from(format!("{clients} clients: more than {most} connections")))
+	};
+	let prepared = plan
+		.measures
+		.iter()
+		.map(|m| Prepared::new(&m.request))
+		.collect::<Result<Vec<_>>>()?;
+	let rounds = plan.rounds.max(1);
+	let mut outcome = Outcome {
+		measures: vec![Samples::default(); plan.measures.len()],
+		generator: build().into(),
+		..Default::default()
+	};
+	for round in 0..rounds {
+		for ((measure, request), samples) in
+			plan.measures.iter().zip(&prepared).zip(outcome.measures.iter_mut())
+		{
+			progress(&format!("round {}/{rounds}: {}", round.saturating_add(1), measure.name));
+			let n = measure.requests.checked_div(rounds).unwrap_or_default().max(measure.clients);
+			closed_loop(lanes(measure.clients)?, request, n, plan.node_pid, samples).await?;
+		}
+	}
+	for open in &plan.open_loops {
+		progress(&format!("{} at {}/s", open.name, open.rate));
+		let request = Prepared::new(&open.request)?;
+		let seconds = Duration::try_from_secs_f64(open.seconds)
+			.map_err(|e| format!("{}: seconds {}: {e}", open.name, open.seconds))?;
+		let samples =
+			open_loop(lanes(open.clients)?, &request, open.rate, seconds, plan.node_pid).await?;
+		outcome.open_loops.push(samples);
+	}
+	Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn expectations_check_answers() {
+		assert!(Expect::Any.accepts(&Value::Null));
+		assert!(!Expect::NotNull.accepts(&Value::Null));
+		assert!(Expect::NotNull.accepts(&Value::from("0x01")));
+		let decision = serde_json::json!({"deny": {"reason": "noConsent"}});
+		assert!(Expect::Equals(decision.clone()).accepts(&decision));
+		assert!(!Expect::Equals(decision).accepts(&serde_json::json!({"permit": {}})));
+	}
+
+	#[test]
+	fn percentiles_and_rates() {
+		let samples = Samples {
+			latencies_ns: (1..=100).rev().map(|ms| ms * 1_000_000).collect(),
+			wall_ns: 2_000_000_000,
+			requests: 100,
+			node_cpu_ns: 0,
+		};
+		assert_eq!(samples.percentile(50), Duration::from_millis(51));
+		assert_eq!(samples.percentile(100), Duration::from_millis(100));
+		assert_eq!(samples.percentile(0), Duration::from_millis(1));
+		assert_eq!(samples.per_second(1), 50.0);
+		assert_eq!(samples.per_second(100), 5_000.0);
+		assert_eq!(Samples::default().percentile(50), Duration::ZERO);
+	}
+
+	#[test]
+	fn a_plan_survives_its_json() {
+		let plan = Plan {
+			url: "ws://127.0.0.1:9944".into(),
+			node_pid: Some(7),
+			rounds: 2,
+			measures: vec![Measure {
+				name: "floor".into(),
+				request: Request {
+					method: "system_name".into(),
+					params: vec![],
+					expect: Expect::Any,
+				},
+				clients: 16,
+				requests: 1_000,
+			}],
+			open_loops: vec![OpenLoop {
+				name: "native".into(),
+				request: Request {
+					method: "salus_checkAccess".into(),
+					params: vec![Value::Null],
+					expect: Expect::Equals(Value::from(1)),
+				},
+				clients: 16,
+				rate: 1_000,
+				seconds: 0.5,
+			}],
+		};
+		let json = serde_json::to_string(&plan).unwrap();
+		assert_eq!(serde_json::from_str::<Plan>(&json).unwrap(), plan);
+	}
+
+	#[test]
+	fn this_process_has_cpu_time() {
+		let pid = std::process::id();
+		let spin = Instant::now();
+		let mut x = 0u64;
+		while spin.elapsed() < Duration::from_millis(30) {
+			x = std::hint::black_box(x.wrapping_add(1));
+		}
+		assert!(process_cpu(pid).unwrap() > Duration::ZERO);
+		assert!(process_cpu(u32::MAX).unwrap_err().to_string().contains("/proc/"));
+	}
+}

@@ -1,0 +1,74 @@
+//! `salus-bench`: runs a read-path plan against a running node (see the library's docs).
+//!
+//! ```sh
+//! salus-bench read --plan plan.json --out outcome.json
+//! ```
+//!
+//! The plan is JSON ([`salus_bench::Plan`]); the outcome, JSON too ([`salus_bench::Outcome`]),
+//! goes to `--out` (written whole, through a temporary file, or not at all) or to standard
+//! output. Progress goes to standard error; any failure is one line there and exit status 1.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "salus-bench", version, about = "Salus read-path load generator")]
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Runs a read-path plan against a running node.
+	Read {
+		/// The plan (JSON).
+		#[arg(long)]
+		plan: PathBuf,
+		/// Where to write the outcome (JSON); standard output if absent.
+		#[arg(long)]
+		out: Option<PathBuf>,
+		/// No progress on standard error.
+		#[arg(long)]
+		quiet: bool,
+	},
+}
+
+async fn read(plan: PathBuf, out: Option<PathBuf>, quiet: bool) -> salus_bench::Result {
+	let text = std::fs::read_to_string(&plan)
+		.map_err(|e| format!("cannot read the plan {}: {e}", plan.display()))?;
+	let plan: salus_bench::Plan = serde_json::from_str(&text)
+		.map_err(|e| format!("the plan {} is not a plan: {e}", plan.display()))?;
+	let outcome = salus_bench::run(&plan, |step| {
+		if !quiet {
+			eprintln!("salus-bench: {step}");
+		}
+	})
+	.await?;
+	let json = serde_json::to_string(&outcome)?;
+	match out {
+		Some(path) => {
+			let partial = path.with_extension("partial");
+			std::fs::write(&partial, json)
+				.and_then(|()| std::fs::rename(&partial, &path))
+				.map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+		},
+		None => println!("{json}"),
+	}
+	Ok(())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+	let Cli { command } = Cli::parse();
+	let result = match command {
+		Command::Read { plan, out, quiet } => read(plan, out, quiet).await,
+	};
+	match result {
+		Ok(()) => std::process::ExitCode::SUCCESS,
+		Err(error) => {
+			eprintln!("salus-bench: {error}");
+			std::process::ExitCode::FAILURE
+		},
+	}
+}
