@@ -119,15 +119,21 @@ pub struct Samples {
 	/// CPU time (user + system) the node used meanwhile, in nanoseconds (10 ms resolution);
 	/// zero if not measured.
 	pub node_cpu_ns: u64,
+	/// Open loop only: how late each request was sent after it was due, in nanoseconds (the
+	/// generator's own lateness, part of each latency: tokio's timer has a resolution of 1 ms).
+	#[serde(default)]
+	pub lateness_ns: Vec<u64>,
 }
 
 impl Samples {
 	/// The `p`-th percentile latency (`p` in 0..=100; 100 is the largest).
 	pub fn percentile(&self, p: usize) -> Duration {
-		let mut sorted = self.latencies_ns.clone();
-		sorted.sort_unstable();
-		let rank = sorted.len().saturating_mul(p) / 100;
-		Duration::from_nanos(sorted.get(rank).or(sorted.last()).copied().unwrap_or_default())
+		percentile(&self.latencies_ns, p)
+	}
+
+	/// The `p`-th percentile of how late requests were sent (open loop).
+	pub fn lateness(&self, p: usize) -> Duration {
+		percentile(&self.lateness_ns, p)
 	}
 
 	/// Requests answered a second, times `per_request` (at least 1).
@@ -169,6 +175,14 @@ pub fn build() -> &'static str {
 	} else {
 		"release"
 	}
+}
+
+/// The `p`-th percentile of `values` (nanoseconds), zero if there are none.
+fn percentile(values: &[u64], p: usize) -> Duration {
+	let mut sorted = values.to_vec();
+	sorted.sort_unstable();
+	let rank = sorted.len().saturating_mul(p) / 100;
+	Duration::from_nanos(sorted.get(rank).or(sorted.last()).copied().unwrap_or_default())
 }
 
 fn nanos(d: Duration) -> u64 {
@@ -274,7 +288,7 @@ async fn open_loop(
 	let cpu_before = cpu(pid)?;
 	let start = tokio::time::Instant::now();
 	let tasks = connections.iter().enumerate().map(|(lane, client)| async move {
-		let mut latencies = Vec::new();
+		let (mut latencies, mut late) = (Vec::new(), Vec::new());
 		let mut i = lane;
 		while i < count {
 			let due = u32::try_from(i)
@@ -282,15 +296,18 @@ async fn open_loop(
 				.and_then(|i| start.checked_add(interval.saturating_mul(i)))
 				.ok_or("time overflow")?;
 			tokio::time::sleep_until(due).await;
+			late.push(nanos(tokio::time::Instant::now().saturating_duration_since(due)));
 			request.send(client).await?;
 			latencies.push(tokio::time::Instant::now().saturating_duration_since(due));
 			i = i.saturating_add(lanes);
 		}
-		Result::Ok(latencies)
+		Result::Ok((latencies, late))
 	});
 	let all = futures::future::try_join_all(tasks).await?;
 	let mut samples = Samples::default();
+	let (all, late): (Vec<_>, Vec<_>) = all.into_iter().unzip();
 	samples.add(start.elapsed(), cpu(pid)?.saturating_sub(cpu_before), all);
+	samples.lateness_ns = late.into_iter().flatten().collect();
 	Ok(samples)
 }
 
@@ -379,12 +396,14 @@ mod tests {
 			wall_ns: 2_000_000_000,
 			requests: 100,
 			node_cpu_ns: 0,
+			lateness_ns: vec![3, 1, 2],
 		};
 		assert_eq!(samples.percentile(50), Duration::from_millis(51));
 		assert_eq!(samples.percentile(100), Duration::from_millis(100));
 		assert_eq!(samples.percentile(0), Duration::from_millis(1));
 		assert_eq!(samples.per_second(1), 50.0);
 		assert_eq!(samples.per_second(100), 5_000.0);
+		assert_eq!(samples.lateness(50), Duration::from_nanos(2));
 		assert_eq!(Samples::default().percentile(50), Duration::ZERO);
 	}
 
