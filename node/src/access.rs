@@ -27,22 +27,30 @@
 //! and counted. `salus_accessStats` reports the counters. Shadowing runs inside the request:
 //! a diagnostic mode, not one for peak hours.
 //!
-//! **Load.** A single `salus_checkAccess` that the native path may answer (the gate's verdict
-//! for the block's runtime is known, and no shadowing) is answered on the RPC worker that
-//! received it: one decision reads a few storage items and decodes one ledger, some
-//! microseconds, less than handing the call to another thread costs (on a two-core machine,
-//! the hand-off to the blocking pool took more CPU than the decision: 2026-12-07 read-path
-//! report). Everything that may take longer runs on the blocking pool, never on the node's
-//! async workers: batches (at most [`MAX_BATCH`] queries, each reading and decoding its
-//! patient's ledger), the first answer for a runtime (the gate hashes its code and asks its
-//! version), shadowing and the runtime API fallback. Limit concurrent callers with the
-//! node's `--rpc-max-connections` and `--rpc-rate-limit`.
+//! **Load.** A single `salus_checkAccess` about the best or the finalized block (the default
+//! is the best), when the gate's verdict for that block's runtime is already known and
+//! favourable and nothing is shadowed, is answered on the RPC worker that received it: it opens
+//! that block's state (whose trie nodes and values the node's caches hold, the block being
+//! current), checks the runtime code's hash against the verdict and reads seven storage items
+//! (two storage versions, the time, the patient, the accessor's practitioner entry, its provider
+//! and the patient's ledger of at most 100 consents) — tens of microseconds, less than handing
+//! the call to another thread costs on a small machine (2026-12-07 read-path report). Everything
+//! else runs on the blocking pool, never on the node's async workers: a block other than those
+//! two (its state may have to come from disk), batches (at most [`MAX_BATCH`] queries, each
+//! reading and decoding its patient's ledger), the first answer for a runtime (the gate hashes
+//! its code and asks its version), shadowing and the runtime API fallback (a node whose runtime
+//! is not the chain's first opens the state on the worker, finds the verdict unfavourable and
+//! hands the call over). `salus_accessStats` counts the answers given at once (`atOnce`).
+//! Limit concurrent callers with the node's `--rpc-max-connections` and `--rpc-rate-limit`.
+//! The subscription (`crate::access_changes`) reads its watched ledgers in its own task, once
+//! per new best block.
 //!
 //! **Large answers over WebSocket.** The RPC server of polkadot-sdk stable2609 does not set
 //! `TCP_NODELAY` on its connections (polkadot-sdk#12797 does, later), so a WebSocket answer
-//! larger than about 8 KB (roughly 200 decisions) waits for the client's delayed
-//! acknowledgement, about 40 ms on Linux. HTTP is not affected. Send large batches over HTTP,
-//! or at most about 150 queries per call over WebSocket.
+//! larger than about 8 KB waits for the client's delayed acknowledgement, about 40 ms on Linux
+//! (the 2026-12-07 read-path report measures a batch of 300 denials, 36–40 bytes each). A
+//! decision is 36–75 bytes of JSON (a permit names its basis), so over WebSocket send at most
+//! 100 queries a call; HTTP is not affected.
 //!
 //! **Panics.** The native decision never panics by design; if it did (or if the state backend
 //! failed, which `Ext` turns into a panic), the panic unwinds — the node's panic handler is
@@ -92,6 +100,9 @@ pub struct AccessStats {
 	pub shadowed: u64,
 	/// Shadowed decisions whose two answers differed.
 	pub mismatches: u64,
+	/// Of the native decisions, those answered on the RPC worker that received them, without
+	/// the blocking pool (module docs, "Load").
+	pub at_once: u64,
 }
 
 /// The decision methods.
@@ -146,6 +157,7 @@ pub struct AccessState {
 	runtime: AtomicU64,
 	shadowed: AtomicU64,
 	mismatches: AtomicU64,
+	at_once: AtomicU64,
 }
 
 impl AccessState {
@@ -161,6 +173,7 @@ impl AccessState {
 			runtime: self.runtime.load(Ordering::Relaxed),
 			shadowed: self.shadowed.load(Ordering::Relaxed),
 			mismatches: self.mismatches.load(Ordering::Relaxed),
+			at_once: self.at_once.load(Ordering::Relaxed),
 		}
 	}
 }
@@ -371,19 +384,19 @@ where
 		Ok(answers)
 	}
 
-	/// The decision for `query` if the native path may give it at once — no shadowing, and
-	/// the gate's verdict for the runtime at `at` already known and favourable — or `None`:
-	/// then [`Self::decide`] must, on the blocking pool.
+	/// The decision for `query` by the state of block `hash` (the best or the finalized block)
+	/// if the native path may give it at once — no shadowing, and the gate's verdict for the
+	/// runtime there already known and favourable — or `None`: then [`Self::decide`] must, on
+	/// the blocking pool.
 	fn decide_at_once(
 		&self,
 		query: &AccessQuery<AccountId>,
 		at_time: Option<Timestamp>,
-		at: Option<H256>,
+		hash: H256,
 	) -> Result<Option<AccessDecision>, ErrorObjectOwned> {
 		if self.state.shadow_every != 0 {
 			return Ok(None);
 		}
-		let hash = at.unwrap_or_else(|| self.client.info().best_hash);
 		let state = self.state_at(hash)?;
 		let code = Self::code_hash(hash, &state)?;
 		let known = self.state.compatible.lock().ok().and_then(|m| m.get(&code).copied());
@@ -395,6 +408,7 @@ where
 		});
 		if answer.is_some() {
 			self.state.native.fetch_add(1, Ordering::Relaxed);
+			self.state.at_once.fetch_add(1, Ordering::Relaxed);
 		}
 		Ok(answer)
 	}
@@ -451,12 +465,17 @@ where
 		at_time: Option<Timestamp>,
 		at: Option<H256>,
 	) -> RpcResult<AccessDecision> {
-		if let Some(answer) = self.decide_at_once(&query, at_time, at)? {
-			return Ok(answer);
+		let info = self.client.info();
+		let hash = at.unwrap_or(info.best_hash);
+		// Only a current block's state is (as good as) sure to be in the node's caches.
+		if hash == info.best_hash || hash == info.finalized_hash {
+			if let Some(answer) = self.decide_at_once(&query, at_time, hash)? {
+				return Ok(answer);
+			}
 		}
 		let this = self.clone();
 		let mut answers = tokio::task::spawn_blocking(move || {
-			this.decide(std::slice::from_ref(&query), at_time, at)
+			this.decide(std::slice::from_ref(&query), at_time, Some(hash))
 		})
 		.await
 		.map_err(|e| error(RUNTIME_ERROR, format!("the decision failed: {e}")))??;

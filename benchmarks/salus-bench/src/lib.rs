@@ -116,13 +116,17 @@ pub struct Samples {
 	pub wall_ns: u64,
 	/// Requests answered.
 	pub requests: usize,
-	/// CPU time (user + system) the node used meanwhile, in nanoseconds (10 ms resolution);
-	/// zero if not measured.
+	/// CPU time the node's threads used meanwhile, in nanoseconds ([`ThreadTimes`]); zero if
+	/// not measured.
 	pub node_cpu_ns: u64,
 	/// Open loop only: how late each request was sent after it was due, in nanoseconds (the
-	/// generator's own lateness, part of each latency: tokio's timer has a resolution of 1 ms).
+	/// generator's own lateness, part of each latency counted from the due time: tokio's
+	/// timer has a resolution of 1 ms).
 	#[serde(default)]
 	pub lateness_ns: Vec<u64>,
+	/// Open loop only: each request's latency counted from when it was actually sent.
+	#[serde(default)]
+	pub from_send_ns: Vec<u64>,
 }
 
 impl Samples {
@@ -134,6 +138,11 @@ impl Samples {
 	/// The `p`-th percentile of how late requests were sent (open loop).
 	pub fn lateness(&self, p: usize) -> Duration {
 		percentile(&self.lateness_ns, p)
+	}
+
+	/// The `p`-th percentile latency counted from the actual send (open loop).
+	pub fn from_send(&self, p: usize) -> Duration {
+		percentile(&self.from_send_ns, p)
 	}
 
 	/// Requests answered a second, times `per_request` (at least 1).
@@ -177,45 +186,87 @@ pub fn build() -> &'static str {
 	}
 }
 
-/// The `p`-th percentile of `values` (nanoseconds), zero if there are none.
+/// The `p`-th percentile of `values` (nanoseconds) by nearest rank (`p` 0 is the smallest,
+/// 100 the largest), zero if there are none.
 fn percentile(values: &[u64], p: usize) -> Duration {
 	let mut sorted = values.to_vec();
 	sorted.sort_unstable();
-	let rank = sorted.len().saturating_mul(p) / 100;
-	Duration::from_nanos(sorted.get(rank).or(sorted.last()).copied().unwrap_or_default())
+	let rank = sorted.len().saturating_mul(p.min(100)).div_ceil(100);
+	let value = sorted.get(rank.saturating_sub(1)).or(sorted.first());
+	Duration::from_nanos(value.copied().unwrap_or_default())
 }
 
 fn nanos(d: Duration) -> u64 {
 	u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
-/// The CPU time (user + system) process `pid` has used so far, from `/proc/<pid>/stat`.
-pub fn process_cpu(pid: u32) -> Result<Duration> {
-	let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-		.map_err(|e| format!("/proc/{pid}/stat: {e}"))?;
-	// Fields after the command name (which is in parentheses and may contain spaces).
-	let after = stat.rsplit_once(')').map(|(_, rest)| rest).ok_or("unreadable /proc stat")?;
-	let fields: Vec<&str> = after.split_whitespace().collect();
-	// utime and stime are fields 14 and 15 of the line, 12 and 13 after the command.
-	let ticks =
-		|i: usize| -> Result<u64> { Ok(fields.get(i).ok_or("short /proc stat")?.parse::<u64>()?) };
-	let total = ticks(11)?.saturating_add(ticks(12)?);
-	// Clock ticks are 1/100 s on Linux (USER_HZ).
-	Ok(Duration::from_millis(total.saturating_mul(10)))
+/// How long each thread of a process has run on a CPU, in nanoseconds, from
+/// `/proc/<pid>/task/<tid>/schedstat` (the process-wide `/proc/<pid>/stat` counts in 10 ms
+/// ticks, too coarse for tens of microseconds a request).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ThreadTimes(std::collections::BTreeMap<u32, u64>);
+
+impl ThreadTimes {
+	/// The times of `pid`'s threads now.
+	pub fn of(pid: u32) -> Result<Self> {
+		let dir = format!("/proc/{pid}/task");
+		let mut times = std::collections::BTreeMap::new();
+		for entry in std::fs::read_dir(&dir).map_err(|e| format!("{dir}: {e}"))? {
+			let entry = entry?;
+			let Some(tid) = entry.file_name().to_str().and_then(|t| t.parse::<u32>().ok()) else {
+				continue;
+			};
+			// A thread may end between the listing and the read: it no longer counts.
+			let Ok(stat) = std::fs::read_to_string(entry.path().join("schedstat")) else {
+				continue;
+			};
+			let ran = stat
+				.split_whitespace()
+				.next()
+				.and_then(|ns| ns.parse::<u64>().ok())
+				.ok_or_else(|| format!("{dir}/{tid}/schedstat: unreadable"))?;
+			times.insert(tid, ran);
+		}
+		Ok(Self(times))
+	}
+
+	/// The CPU time used since `earlier`: each thread's growth, a thread started since counted
+	/// whole. A thread that ended in between is not counted for its last moments.
+	pub fn since(&self, earlier: &Self) -> Duration {
+		let ns = self.0.iter().fold(0u64, |sum, (tid, now)| {
+			sum.saturating_add(now.saturating_sub(earlier.0.get(tid).copied().unwrap_or(0)))
+		});
+		Duration::from_nanos(ns)
+	}
 }
 
-/// A request's parameters, serialised once and sent as they are.
-#[derive(Clone)]
+/// The node's thread times now, if it is measured.
+fn snapshot(pid: Option<u32>) -> Result<Option<ThreadTimes>> {
+	pid.map(ThreadTimes::of).transpose()
+}
+
+/// The node's CPU time between `before` and now.
+fn cpu_since(pid: Option<u32>, before: &Option<ThreadTimes>) -> Result<Duration> {
+	Ok(match (snapshot(pid)?, before) {
+		(Some(now), Some(before)) => now.since(before),
+		_ => Duration::ZERO,
+	})
+}
+
+/// A request's parameters, serialised once.
+struct Params(Box<RawValue>);
+
+impl ToRpcParams for Params {
+	fn to_rpc_params(self) -> std::result::Result<Option<Box<RawValue>>, serde_json::Error> {
+		Ok(Some(self.0))
+	}
+}
+
+/// A request ready to send: its parameters serialised once.
 struct Prepared {
 	method: String,
 	params: Box<RawValue>,
 	expect: Expect,
-}
-
-impl ToRpcParams for Prepared {
-	fn to_rpc_params(self) -> std::result::Result<Option<Box<RawValue>>, serde_json::Error> {
-		Ok(Some(self.params))
-	}
 }
 
 impl Prepared {
@@ -227,28 +278,28 @@ impl Prepared {
 		})
 	}
 
-	/// Sends the request once and checks its answer.
-	async fn send(&self, client: &WsClient) -> Result {
-		let answer: Value = client
-			.request(&self.method, self.clone())
+	/// Sends the request once: its answer.
+	async fn send(&self, client: &WsClient) -> Result<Value> {
+		client
+			.request(&self.method, Params(self.params.clone()))
 			.await
-			.map_err(|e| format!("{}: {e}", self.method))?;
-		if !self.expect.accepts(&answer) {
-			let mut got = answer.to_string();
-			got.truncate(200);
-			return Err(format!("{}: unexpected answer {got}", self.method).into());
+			.map_err(|e| format!("{}: {e}", self.method).into())
+	}
+
+	/// Whether `answer` is the one expected.
+	fn check(&self, answer: &Value) -> Result {
+		if self.expect.accepts(answer) {
+			return Ok(());
 		}
-		Ok(())
+		let mut got = answer.to_string();
+		got.truncate(200);
+		Err(format!("{}: unexpected answer {got}", self.method).into())
 	}
 }
 
-/// The node's CPU time so far, or zero if it is not measured.
-fn cpu(pid: Option<u32>) -> Result<Duration> {
-	pid.map(process_cpu).unwrap_or(Ok(Duration::ZERO))
-}
-
 /// `requests` requests from `connections.len()` clients at once, each client sending its
-/// next request when the last is answered.
+/// next request when the last is answered. A latency ends when the answer is received, before
+/// it is checked.
 async fn closed_loop(
 	connections: &[WsClient],
 	request: &Prepared,
@@ -257,24 +308,27 @@ async fn closed_loop(
 	samples: &mut Samples,
 ) -> Result {
 	let per_client = requests.div_ceil(connections.len().max(1));
-	let cpu_before = cpu(pid)?;
+	let before = snapshot(pid)?;
 	let started = Instant::now();
 	let tasks = connections.iter().map(|client| async move {
 		let mut latencies = Vec::with_capacity(per_client);
 		for _ in 0..per_client {
 			let sent = Instant::now();
-			request.send(client).await?;
+			let answer = request.send(client).await?;
 			latencies.push(sent.elapsed());
+			request.check(&answer)?;
 		}
 		Result::Ok(latencies)
 	});
 	let all = futures::future::try_join_all(tasks).await?;
 	let wall = started.elapsed();
-	samples.add(wall, cpu(pid)?.saturating_sub(cpu_before), all);
+	samples.add(wall, cpu_since(pid, &before)?, all);
 	Ok(())
 }
 
-/// [`OpenLoop`]: requests sent at a fixed rate, latencies counted from when each was due.
+/// [`OpenLoop`]: requests sent at a fixed rate, each when it is due whatever the others are
+/// waiting for (the connections take turns, and each carries many requests at once);
+/// latencies counted from when each was due, and from when it was sent.
 async fn open_loop(
 	connections: &[WsClient],
 	request: &Prepared,
@@ -282,32 +336,48 @@ async fn open_loop(
 	duration: Duration,
 	pid: Option<u32>,
 ) -> Result<Samples> {
+	use futures::stream::{FuturesUnordered, StreamExt};
 	let count = (f64::from(rate) * duration.as_secs_f64()) as usize;
 	let interval = Duration::from_secs_f64(1.0 / f64::from(rate.max(1)));
-	let lanes = connections.len().max(1);
-	let cpu_before = cpu(pid)?;
+	let before = snapshot(pid)?;
 	let start = tokio::time::Instant::now();
-	let tasks = connections.iter().enumerate().map(|(lane, client)| async move {
-		let (mut latencies, mut late) = (Vec::new(), Vec::new());
-		let mut i = lane;
-		while i < count {
-			let due = u32::try_from(i)
-				.ok()
-				.and_then(|i| start.checked_add(interval.saturating_mul(i)))
-				.ok_or("time overflow")?;
-			tokio::time::sleep_until(due).await;
-			late.push(nanos(tokio::time::Instant::now().saturating_duration_since(due)));
-			request.send(client).await?;
-			latencies.push(tokio::time::Instant::now().saturating_duration_since(due));
-			i = i.saturating_add(lanes);
+	let (mut from_due, mut from_send, mut late) =
+		(Vec::with_capacity(count), Vec::with_capacity(count), Vec::with_capacity(count));
+	let mut pending = FuturesUnordered::new();
+	for (i, client) in (0..count).zip(connections.iter().cycle()) {
+		let due = u32::try_from(i)
+			.ok()
+			.and_then(|i| start.checked_add(interval.saturating_mul(i)))
+			.ok_or("time overflow")?;
+		// Collect answers until this request is due.
+		loop {
+			tokio::select! {
+				() = tokio::time::sleep_until(due) => break,
+				Some(done) = pending.next(), if !pending.is_empty() => {
+					let (due, sent): (Duration, Duration) = done?;
+					from_due.push(due);
+					from_send.push(sent);
+				},
+			}
 		}
-		Result::Ok((latencies, late))
-	});
-	let all = futures::future::try_join_all(tasks).await?;
+		let sent = tokio::time::Instant::now();
+		late.push(nanos(sent.saturating_duration_since(due)));
+		pending.push(async move {
+			let answer = request.send(client).await?;
+			let now = tokio::time::Instant::now();
+			request.check(&answer)?;
+			Result::Ok((now.saturating_duration_since(due), now.saturating_duration_since(sent)))
+		});
+	}
+	while let Some(done) = pending.next().await {
+		let (due, sent) = done?;
+		from_due.push(due);
+		from_send.push(sent);
+	}
 	let mut samples = Samples::default();
-	let (all, late): (Vec<_>, Vec<_>) = all.into_iter().unzip();
-	samples.add(start.elapsed(), cpu(pid)?.saturating_sub(cpu_before), all);
-	samples.lateness_ns = late.into_iter().flatten().collect();
+	samples.add(start.elapsed(), cpu_since(pid, &before)?, vec![from_due]);
+	samples.lateness_ns = late;
+	samples.from_send_ns = from_send.into_iter().map(nanos).collect();
 	Ok(samples)
 }
 
@@ -397,10 +467,13 @@ mod tests {
 			requests: 100,
 			node_cpu_ns: 0,
 			lateness_ns: vec![3, 1, 2],
+			from_send_ns: vec![],
 		};
-		assert_eq!(samples.percentile(50), Duration::from_millis(51));
+		assert_eq!(samples.percentile(50), Duration::from_millis(50));
+		assert_eq!(samples.percentile(99), Duration::from_millis(99));
 		assert_eq!(samples.percentile(100), Duration::from_millis(100));
 		assert_eq!(samples.percentile(0), Duration::from_millis(1));
+		assert_eq!(samples.percentile(1), Duration::from_millis(1));
 		assert_eq!(samples.per_second(1), 50.0);
 		assert_eq!(samples.per_second(100), 5_000.0);
 		assert_eq!(samples.lateness(50), Duration::from_nanos(2));
@@ -440,14 +513,18 @@ mod tests {
 	}
 
 	#[test]
-	fn this_process_has_cpu_time() {
+	fn thread_times_count_what_ran_since() {
 		let pid = std::process::id();
+		let before = ThreadTimes::of(pid).unwrap();
 		let spin = Instant::now();
 		let mut x = 0u64;
 		while spin.elapsed() < Duration::from_millis(30) {
 			x = std::hint::black_box(x.wrapping_add(1));
 		}
-		assert!(process_cpu(pid).unwrap() > Duration::ZERO);
-		assert!(process_cpu(u32::MAX).unwrap_err().to_string().contains("/proc/"));
+		let ran = ThreadTimes::of(pid).unwrap().since(&before);
+		// Nanosecond resolution: at least most of the 30 ms spun, not a 10 ms tick.
+		assert!(ran >= Duration::from_millis(20) && ran < Duration::from_secs(5), "{ran:?}");
+		assert_eq!(before.since(&before), Duration::ZERO);
+		assert!(ThreadTimes::of(u32::MAX).unwrap_err().to_string().contains("/proc/"));
 	}
 }

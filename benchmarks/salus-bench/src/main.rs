@@ -5,11 +5,11 @@
 //! ```
 //!
 //! The plan is JSON ([`salus_bench::Plan`]); the outcome, JSON too ([`salus_bench::Outcome`]),
-//! goes to `--out` (written whole, through a temporary file, or not at all) or to standard
+//! goes to `--out` (written whole or not at all: a temporary file, flushed, then renamed) or to standard
 //! output. Progress goes to standard error; any failure is one line there and exit status 1.
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
 #[command(name = "salus-bench", version, about = "Salus read-path load generator")]
@@ -47,15 +47,27 @@ async fn read(plan: PathBuf, out: Option<PathBuf>, quiet: bool) -> salus_bench::
 	.await?;
 	let json = serde_json::to_string(&outcome)?;
 	match out {
-		Some(path) => {
-			let partial = path.with_extension("partial");
-			std::fs::write(&partial, json)
-				.and_then(|()| std::fs::rename(&partial, &path))
-				.map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-		},
+		Some(path) => write_whole(&path, json.as_bytes())
+			.map_err(|e| format!("cannot write {}: {e}", path.display()))?,
 		None => println!("{json}"),
 	}
 	Ok(())
+}
+
+/// Writes `bytes` to `path` whole or not at all: into a temporary file beside it, flushed to
+/// disk, then renamed over it; the temporary file is removed if anything fails.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+	use std::io::Write as _;
+	let mut name = path.file_name().unwrap_or_default().to_os_string();
+	name.push(format!(".{}.partial", std::process::id()));
+	let partial = path.with_file_name(name);
+	let written = std::fs::File::create(&partial)
+		.and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+		.and_then(|()| std::fs::rename(&partial, path));
+	if written.is_err() {
+		let _ = std::fs::remove_file(&partial);
+	}
+	written
 }
 
 #[tokio::main]

@@ -58,6 +58,7 @@ struct Stats {
 	runtime: u64,
 	shadowed: u64,
 	mismatches: u64,
+	at_once: u64,
 }
 
 /// A random consent about `hospital` or its `physician`: permit or deny, some classes and
@@ -318,6 +319,41 @@ async fn single_decisions_answered_at_once_agree_with_the_runtime_api() -> Resul
 			(queries.len() as u64, 0, 0),
 			"{answered:?}"
 		);
+		// All but the first, which taught the node the verdict for this runtime.
+		assert_eq!(answered.at_once, (queries.len() as u64).saturating_sub(1), "{answered:?}");
+		// A block other than the best or finalized one: answered on the blocking pool, the
+		// same way; an unknown block: the same error as the batch method's.
+		let parent: Hash = client.rpc("chain_getBlockHash", rpc_params![1]).await?;
+		let q = &queries[0];
+		let old: AccessDecision = client
+			.rpc("salus_checkAccess", rpc_params![q, None::<Timestamp>, parent])
+			.await?;
+		let args = (&q.patient, &q.accessor, q.data_class, q.purpose, None::<Timestamp>);
+		assert_eq!(old, client.state_call("ConsentApi_check_access", args, parent).await?);
+		let unknown = Hash::repeat_byte(7);
+		let single = client
+			.rpc::<AccessDecision>("salus_checkAccess", rpc_params![q, None::<Timestamp>, unknown])
+			.await
+			.err()
+			.map(|e| e.to_string())
+			.unwrap_or_default();
+		let batch = client
+			.rpc::<Vec<AccessDecision>>(
+				"salus_checkAccessBatch",
+				rpc_params![vec![q], None::<Timestamp>, unknown],
+			)
+			.await
+			.err()
+			.map(|e| e.to_string())
+			.unwrap_or_default();
+		assert!(single.contains("no state for block"), "{single}");
+		assert_eq!(single, batch);
+		let answered = stats(&client).await?;
+		assert_eq!(
+			(answered.native, answered.at_once),
+			((queries.len() as u64).saturating_add(1), (queries.len() as u64).saturating_sub(1)),
+			"{answered:?}"
+		);
 
 		// A storage version the node was not built with: single answers come from the runtime
 		// API, the same as its own.
@@ -330,6 +366,7 @@ async fn single_decisions_answered_at_once_agree_with_the_runtime_api() -> Resul
 		one_by_one(&queries[..20], at).await?;
 		let after = stats(&client).await?;
 		assert_eq!((after.native, after.runtime), (answered.native, 20), "{after:?}");
+		assert_eq!(after.at_once, answered.at_once);
 		Ok(())
 	})
 	.await

@@ -67,8 +67,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn request_access() -> Weight {
 		// Proof size, measured: `2228`
 		// Proof size, estimated: `5693`
-		// Minimum execution time: 256_971_000 picoseconds.
-		Weight::from_parts(399_258_000, 0)
+		// Minimum execution time: 254_466_000 picoseconds.
+		Weight::from_parts(316_472_000, 0)
 			.saturating_add(Weight::from_parts(0, 5693))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -102,8 +102,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn approve_request() -> Weight {
 		// Proof size, measured: `17116`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 478_706_000 picoseconds.
-		Weight::from_parts(778_749_000, 0)
+		// Minimum execution time: 419_035_000 picoseconds.
+		Weight::from_parts(732_832_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
@@ -125,8 +125,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn deny_request() -> Weight {
 		// Proof size, measured: `16252`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 278_662_000 picoseconds.
-		Weight::from_parts(482_584_000, 0)
+		// Minimum execution time: 265_377_000 picoseconds.
+		Weight::from_parts(307_405_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -144,8 +144,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn cancel_request() -> Weight {
 		// Proof size, measured: `1980`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 173_646_000 picoseconds.
-		Weight::from_parts(277_189_000, 0)
+		// Minimum execution time: 160_580_000 picoseconds.
+		Weight::from_parts(186_950_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -177,8 +177,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn declare_emergency() -> Weight {
 		// Proof size, measured: `20738`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 393_316_000 picoseconds.
-		Weight::from_parts(662_611_000, 0)
+		// Minimum execution time: 350_716_000 picoseconds.
+		Weight::from_parts(401_932_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -204,8 +204,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn acknowledge_emergency() -> Weight {
 		// Proof size, measured: `16834`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 248_877_000 picoseconds.
-		Weight::from_parts(434_143_000, 0)
+		// Minimum execution time: 235_170_000 picoseconds.
+		Weight::from_parts(281_718_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -251,8 +251,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn contest_emergency() -> Weight {
 		// Proof size, measured: `4112`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 336_710_000 picoseconds.
-		Weight::from_parts(456_525_000, 0)
+		// Minimum execution time: 336_591_000 picoseconds.
+		Weight::from_parts(401_843_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(T::DbWeight::get().reads(23_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
@@ -277,11 +277,11 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn log_disclosure(c: u32, ) -> Weight {
 		// Proof size, measured: `4978 + c * (119 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 168_395_000 picoseconds.
-		Weight::from_parts(256_815_328, 0)
+		// Minimum execution time: 163_186_000 picoseconds.
+		Weight::from_parts(305_677_263, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 92_987
-			.saturating_add(Weight::from_parts(993_610, 0).saturating_mul(c.into()))
+			// Standard error: 86_436
+			.saturating_add(Weight::from_parts(325_133, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -305,11 +305,11 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn log_disclosures(p: u32, ) -> Weight {
 		// Proof size, measured: `1057 + p * (19113 ±0)`
 		// Proof size, estimated: `3766 + p * (21413 ±0)`
-		// Minimum execution time: 290_534_000 picoseconds.
-		Weight::from_parts(244_880_017, 0)
+		// Minimum execution time: 241_572_000 picoseconds.
+		Weight::from_parts(484_984_090, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
-			// Standard error: 4_039_430
-			.saturating_add(Weight::from_parts(195_095_258, 0).saturating_mul(p.into()))
+			// Standard error: 2_101_800
+			.saturating_add(Weight::from_parts(141_671_175, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -336,11 +336,11 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn log_disclosures_entries(e: u32, ) -> Weight {
 		// Proof size, measured: `20003`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 288_931_000 picoseconds.
-		Weight::from_parts(471_853_149, 0)
+		// Minimum execution time: 240_791_000 picoseconds.
+		Weight::from_parts(267_501_392, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 257_423
-			.saturating_add(Weight::from_parts(10_511_132, 0).saturating_mul(e.into()))
+			// Standard error: 121_793
+			.saturating_add(Weight::from_parts(4_285_462, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -355,8 +355,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn prune_disclosures() -> Weight {
 		// Proof size, measured: `12506`
 		// Proof size, estimated: `148478`
-		// Minimum execution time: 2_152_702_000 picoseconds.
-		Weight::from_parts(4_125_485_000, 0)
+		// Minimum execution time: 1_898_044_000 picoseconds.
+		Weight::from_parts(2_055_419_000, 0)
 			.saturating_add(Weight::from_parts(0, 148478))
 			.saturating_add(T::DbWeight::get().reads(97_u64))
 			.saturating_add(T::DbWeight::get().writes(97_u64))
@@ -374,8 +374,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn expire_request() -> Weight {
 		// Proof size, measured: `1122`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 146_444_000 picoseconds.
-		Weight::from_parts(291_506_000, 0)
+		// Minimum execution time: 126_967_000 picoseconds.
+		Weight::from_parts(133_851_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -421,8 +421,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn escalate_review() -> Weight {
 		// Proof size, measured: `3982`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 301_946_000 picoseconds.
-		Weight::from_parts(520_744_000, 0)
+		// Minimum execution time: 234_158_000 picoseconds.
+		Weight::from_parts(252_483_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
@@ -432,8 +432,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn clear_rate_window() -> Weight {
 		// Proof size, measured: `3544`
 		// Proof size, estimated: `7087`
-		// Minimum execution time: 24_917_000 picoseconds.
-		Weight::from_parts(46_056_000, 0)
+		// Minimum execution time: 21_761_000 picoseconds.
+		Weight::from_parts(24_446_000, 0)
 			.saturating_add(Weight::from_parts(0, 7087))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
