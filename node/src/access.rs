@@ -27,30 +27,32 @@
 //! and counted. `salus_accessStats` reports the counters. Shadowing runs inside the request:
 //! a diagnostic mode, not one for peak hours.
 //!
-//! **Load.** A single `salus_checkAccess` about the best or the finalized block (the default
-//! is the best), when the gate's verdict for that block's runtime is already known and
-//! favourable and nothing is shadowed, is answered on the RPC worker that received it: it opens
-//! that block's state (whose trie nodes and values the node's caches hold, the block being
-//! current), checks the runtime code's hash against the verdict and reads seven storage items
-//! (two storage versions, the time, the patient, the accessor's practitioner entry, its provider
-//! and the patient's ledger of at most 100 consents) — tens of microseconds, less than handing
-//! the call to another thread costs on a small machine (2026-12-07 read-path report). Everything
-//! else runs on the blocking pool, never on the node's async workers: a block other than those
-//! two (its state may have to come from disk), batches (at most [`MAX_BATCH`] queries, each
-//! reading and decoding its patient's ledger), the first answer for a runtime (the gate hashes
-//! its code and asks its version), shadowing and the runtime API fallback (a node whose runtime
-//! is not the chain's first opens the state on the worker, finds the verdict unfavourable and
-//! hands the call over). `salus_accessStats` counts the answers given at once (`atOnce`).
-//! Limit concurrent callers with the node's `--rpc-max-connections` and `--rpc-rate-limit`.
-//! The subscription (`crate::access_changes`) reads its watched ledgers in its own task, once
-//! per new best block.
+//! **Load.** A single `salus_checkAccess` about the best block (the default), when the gate's
+//! verdict for that block's runtime is already known and favourable and nothing is shadowed,
+//! is answered on the RPC worker that received it: it opens the best block's state (whose trie
+//! nodes and values the node's caches mostly hold), checks the runtime code's hash against the
+//! verdict and reads seven storage items (two storage versions, the time, the patient, the
+//! accessor's practitioner entry, its provider and the patient's ledger of at most 132
+//! entries) — tens of microseconds, less than handing the call to another thread costs on a
+//! small machine (2026-12-07 read-path report). A key nobody touched lately may be read from
+//! the database (ParityDB: a few microseconds from its memory-mapped index and one file read).
+//! Everything else runs on the blocking pool: any other block (even the finalized one, which a
+//! finality stall can leave far behind, its state cold), batches (at most [`MAX_BATCH`]
+//! queries, each reading and decoding its patient's ledger), the first answer for a runtime
+//! (the gate hashes its code and asks its version), shadowing and the runtime API fallback (a
+//! node whose runtime is not the chain's first opens the state on the worker, finds the verdict
+//! unfavourable and hands the call over). `salus_accessStats` counts the answers given at once
+//! (`atOnce`). Limit concurrent callers with the node's `--rpc-max-connections` and
+//! `--rpc-rate-limit`. The subscription (`crate::access_changes`) runs in its own task on the
+//! RPC server's runtime, not on the blocking pool: after a runtime upgrade its first read asks
+//! the gate (hashing the code), and each new best block it reads the watched patients' records.
 //!
 //! **Large answers over WebSocket.** The RPC server of polkadot-sdk stable2609 does not set
 //! `TCP_NODELAY` on its connections (polkadot-sdk#12797 does, later), so a WebSocket answer
 //! larger than about 8 KB waits for the client's delayed acknowledgement, about 40 ms on Linux
-//! (the 2026-12-07 read-path report measures a batch of 300 denials, 36–40 bytes each). A
-//! decision is 36–75 bytes of JSON (a permit names its basis), so over WebSocket send at most
-//! 100 queries a call; HTTP is not affected.
+//! (the 2026-12-07 read-path report measures a batch of 300 denials of 31 bytes each, 9.6 KB).
+//! A decision is 30 to about 80 bytes of JSON (a permit names its basis and that basis's
+//! source), so over WebSocket send at most 75 queries a call; HTTP is not affected.
 //!
 //! **Panics.** The native decision never panics by design; if it did (or if the state backend
 //! failed, which `Ext` turns into a panic), the panic unwinds — the node's panic handler is
@@ -384,8 +386,8 @@ where
 		Ok(answers)
 	}
 
-	/// The decision for `query` by the state of block `hash` (the best or the finalized block)
-	/// if the native path may give it at once — no shadowing, and the gate's verdict for the
+	/// The decision for `query` by the state of block `hash` (the best block) if the native
+	/// path may give it at once — no shadowing, and the gate's verdict for the
 	/// runtime there already known and favourable — or `None`: then [`Self::decide`] must, on
 	/// the blocking pool.
 	fn decide_at_once(
@@ -465,10 +467,10 @@ where
 		at_time: Option<Timestamp>,
 		at: Option<H256>,
 	) -> RpcResult<AccessDecision> {
-		let info = self.client.info();
-		let hash = at.unwrap_or(info.best_hash);
-		// Only a current block's state is (as good as) sure to be in the node's caches.
-		if hash == info.best_hash || hash == info.finalized_hash {
+		let best = self.client.info().best_hash;
+		let hash = at.unwrap_or(best);
+		// Only the best block's state is (as good as) sure to be in the node's caches.
+		if hash == best {
 			if let Some(answer) = self.decide_at_once(&query, at_time, hash)? {
 				return Ok(answer);
 			}

@@ -11,7 +11,7 @@
 //! - `salus_checkAccess`, the node's native decision;
 //! - `salus_checkAccessBatch`, 100 queries per call (over WebSocket an answer above about
 //!   8 KB waits some 40 ms for a delayed acknowledgement: see `node/src/access.rs`), and once
-//!   with 300 denials (9.3 KB), one client and no consent, to show that stall;
+//!   with 300 denials (9.6 KB), one client and no consent, to show that stall;
 //!
 //! the decisions over ledgers of 0, 5 and 100 consents (the 5 and 100 are the worst case: every
 //! consent speaks to the asking physician and is checked to its last rule), each with 1 client
@@ -48,6 +48,7 @@ use salus_primitives::{
 use salus_runtime::{AccountId, Runtime, RuntimeCall};
 use serde_json::Value;
 use std::{fmt::Write as _, time::Duration};
+use subxt::rpcs::rpc_params;
 use subxt_signer::sr25519::{dev, Keypair};
 
 /// Consents a ledger of each size holds.
@@ -94,7 +95,7 @@ impl Ask {
 			Self::NativeCheckAccess => "`salus_checkAccess` (native)",
 			Self::NativeCheckAccessBatch => "`salus_checkAccessBatch` ×100 (native)",
 			Self::NativeCheckAccessBatchLarge => {
-				"`salus_checkAccessBatch` ×300 (native, answer above 8 KB over WebSocket)"
+				"`salus_checkAccessBatch` ×300 (native; answer above 8 KB over WebSocket)"
 			},
 		}
 	}
@@ -365,6 +366,10 @@ async fn read_path() -> Result {
 				.collect::<Result<_>>()?,
 		};
 		let outcome = run_plan(&plan).await?;
+		// What ran: the runtime's version and how the node answered.
+		let runtime: Value = client.rpc("state_getRuntimeVersion", rpc_params![]).await?;
+		let spec_version = runtime.get("specVersion").cloned().unwrap_or(Value::Null);
+		let stats: Value = client.rpc("salus_accessStats", rpc_params![]).await?;
 		let measures: Vec<(Ask, Option<usize>, usize, Samples)> = measures
 			.into_iter()
 			.zip(outcome.measures)
@@ -402,7 +407,7 @@ async fn read_path() -> Result {
 			);
 		}
 		let mut open = String::from(
-			"| target rate /s | achieved /s | from due: p50 ms | p99 ms | max ms | from send: p50 ms | p99 ms | sent late: p50 ms | p99 ms |\n|---|---|---|---|---|---|---|---|---|\n",
+			"| target rate /s | sent /s | from due: p50 ms | p99 ms | max ms | from send: p50 ms | p99 ms | sent late: p50 ms | p99 ms |\n|---|---|---|---|---|---|---|---|---|\n",
 		);
 		for (rate, s) in &rates {
 			let _ = writeln!(
@@ -430,9 +435,9 @@ async fn read_path() -> Result {
 			};
 			let report = format!(
 				"# Read path, {date}\n\n\
-				 Node: `{}` (`{}`), `--dev`, ParityDB; load from this test on the same machine \
+				 Node: `{}` (`{}`), runtime spec version {spec_version}, `--dev`, ParityDB; load from this test on the same machine \
 				 (`node/tests/e2e/read_path.rs`), {requests} requests per measure (a tenth for \
-				 batches) in {rounds} interleaved rounds; the decisions' ledgers are the worst \
+				 batches, a fortieth for the 300-query one) in {rounds} interleaved rounds; the decisions' ledgers are the worst \
 				 case (every consent checked to its last rule).\n\n\
 				 The load generator is the {generator} sharing the machine's two cores with the \
 				 node: its own work (JSON encoding and decoding, of batches above all) \
@@ -445,6 +450,7 @@ async fn read_path() -> Result {
 				 from when it was sent; \"sent late\" is the difference, the generator's own \
 				 lateness (tokio's timer has a resolution of 1 ms). The closed-loop rows have no \
 				 such share.\n\n{open}\n\
+				 `salus_accessStats` after the run: `{stats}`.\n\n\
 				 Latency distributions: `{date}-read-path.csv`; `benchmarks/plot.sh` draws them.\n",
 				// The profile directory and the binary, not this machine's path.
 				node_binary().iter().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect::<std::path::PathBuf>().display(),
