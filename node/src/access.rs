@@ -43,9 +43,8 @@
 //! node whose runtime is not the chain's first opens the state on the worker, finds the verdict
 //! unfavourable and hands the call over). `salus_accessStats` counts the answers given at once
 //! (`atOnce`). Limit concurrent callers with the node's `--rpc-max-connections` and
-//! `--rpc-rate-limit`. The subscription (`crate::access_changes`) runs in its own task on the
-//! RPC server's runtime, not on the blocking pool: after a runtime upgrade its first read asks
-//! the gate (hashing the code), and each new best block it reads the watched patients' records.
+//! `--rpc-rate-limit`. The subscription (`crate::access_changes`) reads the watched patients'
+//! records on the blocking pool too, once per new best block.
 //!
 //! **Large answers over WebSocket.** The RPC server of polkadot-sdk stable2609 does not set
 //! `TCP_NODELAY` on its connections (polkadot-sdk#12797 does, later), so a WebSocket answer

@@ -402,7 +402,10 @@ where
 	let info = client.info();
 	let mut imports = client.import_notification_stream();
 	let mut last = info.best_hash;
-	let start = read(access, &mut watch, info.best_hash);
+	let Some((watched, start)) = read(access, watch, info.best_hash).await else {
+		return Ok(());
+	};
+	watch = watched;
 	let everyone: Vec<AccountId> = watch.boundaries.keys().cloned().collect();
 	let mut first = vec![AccessChange {
 		block: info.best_hash,
@@ -432,7 +435,8 @@ where
 				if discontinuous {
 					watch.stale = true;
 				}
-				let touched = read(access, &mut watch, hash);
+				let Some((watched, touched)) = read(access, watch, hash).await else { break };
+				watch = watched;
 				outbox.push(watch.messages(hash, number, discontinuous, touched), &everyone);
 			},
 			_ = sink.closed() => break,
@@ -442,17 +446,31 @@ where
 	Ok(())
 }
 
-/// What block `hash` did to the watched patients, read natively; `None` if it cannot be.
-fn read<C, B>(access: &SalusAccess<C, B>, watch: &mut Watch, hash: H256) -> Option<Touched>
+/// What block `hash` did to the watched patients, read natively (`None` if it cannot be), with
+/// the watch back. It runs on the blocking pool, not on the RPC server's async workers: it
+/// reads up to [`MAX_WATCHED_PATIENTS`] ledgers, and the first read under a new runtime asks the
+/// gate (which hashes the runtime's code and asks its version). `None` in place of the pair
+/// only if that task could not finish (the node is stopping): the subscription ends.
+async fn read<C, B>(
+	access: &SalusAccess<C, B>,
+	mut watch: Watch,
+	hash: H256,
+) -> Option<(Watch, Option<Touched>)>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: ConsentApi<Block, AccountId, Balance> + Core<Block>,
 	B: Backend<Block> + Send + Sync + 'static,
 {
-	access
-		.with_native_state(hash, || storage_versions_match().then(|| watch.scan()))
-		.ok()
-		.flatten()
+	let access = access.clone();
+	tokio::task::spawn_blocking(move || {
+		let touched = access
+			.with_native_state(hash, || storage_versions_match().then(|| watch.scan()))
+			.ok()
+			.flatten();
+		(watch, touched)
+	})
+	.await
+	.ok()
 }
 
 #[cfg(test)]
