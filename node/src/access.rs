@@ -34,8 +34,8 @@
 //! verdict and reads seven storage items (two storage versions, the time, the patient, the
 //! accessor's practitioner entry, its provider and the patient's ledger of at most 132
 //! entries) — tens of microseconds, less than handing the call to another thread costs on a
-//! small machine (2026-12-07 read-path report). A key nobody touched lately may be read from
-//! the database (ParityDB: a few microseconds from its memory-mapped index and one file read).
+//! small machine (2026-12-07 read-path report). A key nobody touched lately may still be read
+//! from the database, on the worker (not measured separately).
 //! Everything else runs on the blocking pool: any other block (even the finalized one, which a
 //! finality stall can leave far behind, its state cold), batches (at most [`MAX_BATCH`]
 //! queries, each reading and decoding its patient's ledger), the first answer for a runtime

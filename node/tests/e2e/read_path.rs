@@ -215,9 +215,17 @@ async fn run_plan(plan: &Plan) -> Result<Outcome> {
 	};
 	let dir = std::env::temp_dir().join(format!("salus-read-path-{}", std::process::id()));
 	std::fs::create_dir_all(&dir)?;
+	let outcome = run_bench(std::path::Path::new(&bench), plan, &dir).await;
+	// The plan and the outcome go, whether or not the run succeeded.
+	let _ = std::fs::remove_dir_all(&dir);
+	outcome
+}
+
+/// Runs `plan` through the `salus-bench` binary `bench`, its files in `dir`.
+async fn run_bench(bench: &std::path::Path, plan: &Plan, dir: &std::path::Path) -> Result<Outcome> {
 	let (plan_file, out) = (dir.join("plan.json"), dir.join("outcome.json"));
 	std::fs::write(&plan_file, serde_json::to_vec(plan)?)?;
-	let status = tokio::process::Command::new(&bench)
+	let status = tokio::process::Command::new(bench)
 		.arg("read")
 		.arg("--plan")
 		.arg(&plan_file)
@@ -225,13 +233,11 @@ async fn run_plan(plan: &Plan) -> Result<Outcome> {
 		.arg(&out)
 		.status()
 		.await
-		.map_err(|e| format!("cannot run {}: {e}", std::path::Path::new(&bench).display()))?;
+		.map_err(|e| format!("cannot run {}: {e}", bench.display()))?;
 	if !status.success() {
 		return Err(format!("salus-bench failed ({status})").into());
 	}
-	let outcome = serde_json::from_slice(&std::fs::read(&out)?)?;
-	std::fs::remove_dir_all(&dir)?;
-	Ok(outcome)
+	Ok(serde_json::from_slice(&std::fs::read(&out)?)?)
 }
 
 /// Registers `patient` and gives it `size` consents to `hospital` that speak to the physician,
