@@ -40,6 +40,26 @@ impl Rng {
 		Ok(items.get(i).ok_or("pick from an empty list")?.clone())
 	}
 
+	/// `n` random queries: whose data (of `whose`), who asks (of `accessors`), any class and
+	/// purpose.
+	fn queries(
+		&mut self,
+		n: usize,
+		whose: &[AccountId],
+		accessors: &[AccountId],
+	) -> Result<Vec<AccessQuery<AccountId>>> {
+		(0..n)
+			.map(|_| {
+				Ok(AccessQuery {
+					patient: self.pick(whose)?,
+					accessor: self.pick(accessors)?,
+					data_class: self.pick(DataClass::ALL)?,
+					purpose: self.pick(Purpose::ALL)?,
+				})
+			})
+			.collect()
+	}
+
 	/// A random non-empty subset of `all`.
 	fn subset<F: Flag>(&mut self, all: &[F]) -> Vec<F> {
 		let mut chosen: Vec<F> = all.iter().copied().filter(|_| self.below(3) == 0).collect();
@@ -173,15 +193,7 @@ async fn native_decisions_agree_with_the_runtime_api_on_random_ledgers() -> Resu
 		tokio::try_join!(grants(&patients[0], &mut rng_a), grants(&patients[1], &mut rng_b))?;
 
 		let at: Hash = client.rpc("chain_getBlockHash", rpc_params![]).await?;
-		let mut queries = Vec::new();
-		for _ in 0..2_000 {
-			queries.push(AccessQuery {
-				patient: rng.pick(&whose)?,
-				accessor: rng.pick(&accessors)?,
-				data_class: rng.pick(DataClass::ALL)?,
-				purpose: rng.pick(Purpose::ALL)?,
-			});
-		}
+		let queries = rng.queries(2_000, &whose, &accessors)?;
 		let mut permits = 0_usize;
 		let mut compared = 0_usize;
 		let hour: Timestamp = 3_600_000;
@@ -289,15 +301,7 @@ async fn single_decisions_answered_at_once_agree_with_the_runtime_api() -> Resul
 		let at: Hash = client.rpc("chain_getBlockHash", rpc_params![]).await?;
 		let accessors = [physician, account_of(&charlie), account_of(&eve)];
 		let whose = [account_of(&eve), account_of(&alice)];
-		let mut queries = Vec::new();
-		for _ in 0..150 {
-			queries.push(AccessQuery {
-				patient: rng.pick(&whose)?,
-				accessor: rng.pick(&accessors)?,
-				data_class: rng.pick(DataClass::ALL)?,
-				purpose: rng.pick(Purpose::ALL)?,
-			});
-		}
+		let queries = rng.queries(150, &whose, &accessors)?;
 		let one_by_one = async |queries: &[AccessQuery<AccountId>], at: Hash| -> Result<usize> {
 			let mut permits = 0_usize;
 			for q in queries {
