@@ -1,0 +1,285 @@
+//! What a client asks without a transaction: the Salus runtime APIs (answered by the
+//! runtime, over `state_call`) and the node's access RPCs (answered natively by the node),
+//! each typed with the runtime's own types.
+//!
+//! Every method reads the best block unless given a block hash (`at`).
+
+use crate::{AccountId, Balance, Client, Error, Hash};
+use codec::{Decode, Encode};
+use salus_primitives::{
+	AccessDecision, AccessQuery, ConsentId, DataClass, DataClassSet, EmergencyId, ProviderId,
+	Purpose, RequestId, Timestamp,
+};
+use salus_runtime::Runtime;
+use subxt::rpcs::rpc_params;
+
+/// An access decision.
+pub type Decision = AccessDecision;
+/// A patient's registration.
+pub type Patient = pallet_health_identity::PatientOf<Runtime>;
+/// A provider's registration.
+pub type Provider = pallet_health_identity::ProviderOf<Runtime>;
+/// A consent (or grant) as the chain holds it.
+pub type Consent = pallet_consent::ConsentOf<Runtime>;
+/// An entry of a disclosure log.
+pub type Disclosure = pallet_access::DisclosureOf<Runtime>;
+/// An open access request.
+pub type Request = pallet_access::RequestOf<Runtime>;
+/// An emergency whose review is open.
+pub type Emergency = pallet_access::EmergencyOf<Runtime>;
+/// The reward pool's epoch.
+pub type EpochInfo = pallet_rewards::EpochInfoOf<Runtime>;
+/// The node's counters of native and runtime answers (`salus_accessStats`).
+pub type AccessStats = serde_json::Value;
+
+/// At most this many queries in one batch (runtime API and node RPC alike).
+pub const MAX_BATCH: usize = salus_primitives::MAX_ACCESS_BATCH as usize;
+
+impl Client {
+	/// Calls runtime API `method` (`"ConsentApi_check_access"`) with SCALE `args` at block
+	/// `at` (the best block if `None`) and decodes the answer as `T`.
+	pub async fn runtime_api<T: Decode>(
+		&self,
+		method: &str,
+		args: impl Encode,
+		at: Option<Hash>,
+	) -> Result<T, Error> {
+		let args = sp_core::Bytes(args.encode());
+		let bytes: sp_core::Bytes = self.rpc("state_call", rpc_params![method, args, at]).await?;
+		T::decode(&mut &bytes[..])
+			.map_err(|e| Error::Decode { what: method.to_owned(), reason: e.to_string() })
+	}
+
+	/// `patient`'s registration, if it is registered.
+	pub async fn patient(
+		&self,
+		patient: &AccountId,
+		at: Option<Hash>,
+	) -> Result<Option<Patient>, Error> {
+		self.runtime_api("HealthIdentityApi_patient", patient, at).await
+	}
+
+	/// Provider `id`'s registration.
+	pub async fn provider(
+		&self,
+		id: ProviderId,
+		at: Option<Hash>,
+	) -> Result<Option<Provider>, Error> {
+		self.runtime_api("HealthIdentityApi_provider", id, at).await
+	}
+
+	/// The provider `account` acts for (as a practitioner) or administers.
+	pub async fn provider_of(
+		&self,
+		account: &AccountId,
+		at: Option<Hash>,
+	) -> Result<Option<ProviderId>, Error> {
+		self.runtime_api("HealthIdentityApi_provider_of", account, at).await
+	}
+
+	/// May `accessor` see `class` of `patient`'s data for `purpose`, at time `at_time`
+	/// (default: the block's)? Answered by the runtime.
+	pub async fn check_access(
+		&self,
+		query: &AccessQuery<AccountId>,
+		at_time: Option<Timestamp>,
+		at: Option<Hash>,
+	) -> Result<Decision, Error> {
+		let args = (&query.patient, &query.accessor, query.data_class, query.purpose, at_time);
+		self.runtime_api("ConsentApi_check_access", args, at).await
+	}
+
+	/// Many decisions in one call (at most [`MAX_BATCH`]), in order. Answered by the runtime
+	/// (`ConsentApi` version 2).
+	pub async fn check_access_batch(
+		&self,
+		queries: &[AccessQuery<AccountId>],
+		at_time: Option<Timestamp>,
+		at: Option<Hash>,
+	) -> Result<Vec<Decision>, Error> {
+		check_batch(queries)?;
+		let answers: Option<Vec<Decision>> = self
+			.runtime_api("ConsentApi_check_access_batch", (queries, at_time), at)
+			.await?;
+		answers.ok_or_else(|| {
+			Error::Invalid(format!("the runtime refused a batch of {}", queries.len()))
+		})
+	}
+
+	/// The same decision, answered natively by the node (`salus_checkAccess`): what an EHR
+	/// asks at peak hours.
+	pub async fn rpc_check_access(
+		&self,
+		query: &AccessQuery<AccountId>,
+		at_time: Option<Timestamp>,
+		at: Option<Hash>,
+	) -> Result<Decision, Error> {
+		self.rpc("salus_checkAccess", rpc_params![query, at_time, at]).await
+	}
+
+	/// Many decisions natively (`salus_checkAccessBatch`, at most [`MAX_BATCH`]).
+	pub async fn rpc_check_access_batch(
+		&self,
+		queries: &[AccessQuery<AccountId>],
+		at_time: Option<Timestamp>,
+		at: Option<Hash>,
+	) -> Result<Vec<Decision>, Error> {
+		check_batch(queries)?;
+		self.rpc("salus_checkAccessBatch", rpc_params![queries, at_time, at]).await
+	}
+
+	/// The node's counters of native and runtime answers.
+	pub async fn access_stats(&self) -> Result<AccessStats, Error> {
+		self.rpc("salus_accessStats", rpc_params![]).await
+	}
+
+	/// `patient`'s consents and live grants.
+	pub async fn consents_of(
+		&self,
+		patient: &AccountId,
+		at: Option<Hash>,
+	) -> Result<Vec<Consent>, Error> {
+		self.runtime_api("ConsentApi_consents_of", patient, at).await
+	}
+
+	/// Consent `id` and its patient.
+	pub async fn consent(
+		&self,
+		id: ConsentId,
+		at: Option<Hash>,
+	) -> Result<Option<(AccountId, Consent)>, Error> {
+		self.runtime_api("ConsentApi_consent", id, at).await
+	}
+
+	/// The classes an emergency may reach in `patient`'s data.
+	pub async fn emergency_directive(
+		&self,
+		patient: &AccountId,
+		at: Option<Hash>,
+	) -> Result<DataClassSet, Error> {
+		self.runtime_api("ConsentApi_emergency_directive", patient, at).await
+	}
+
+	/// Entries `from` to `from + count` (at most 1 000) of `patient`'s disclosure log.
+	pub async fn disclosures_of(
+		&self,
+		patient: &AccountId,
+		from: u32,
+		count: u32,
+		at: Option<Hash>,
+	) -> Result<Vec<Disclosure>, Error> {
+		self.runtime_api("AccessApi_disclosures_of", (patient, from, count), at).await
+	}
+
+	/// How many entries `patient`'s disclosure log has had.
+	pub async fn disclosure_count(
+		&self,
+		patient: &AccountId,
+		at: Option<Hash>,
+	) -> Result<u32, Error> {
+		self.runtime_api("AccessApi_disclosure_count", patient, at).await
+	}
+
+	/// Every entry of `patient`'s disclosure log still on chain, oldest first, read 1 000 at
+	/// a time at one block.
+	pub async fn disclosure_log(
+		&self,
+		patient: &AccountId,
+		at: Option<Hash>,
+	) -> Result<Vec<Disclosure>, Error> {
+		let at = match at {
+			Some(at) => at,
+			None => self.best_hash().await?,
+		};
+		let count = self.disclosure_count(patient, Some(at)).await?;
+		let mut all = Vec::new();
+		let mut from = 0u32;
+		while from < count {
+			all.extend(self.disclosures_of(patient, from, 1_000, Some(at)).await?);
+			from = from.saturating_add(1_000);
+		}
+		Ok(all)
+	}
+
+	/// The open requests to `patient`.
+	pub async fn pending_requests_of(
+		&self,
+		patient: &AccountId,
+		at: Option<Hash>,
+	) -> Result<Vec<(RequestId, Request)>, Error> {
+		self.runtime_api("AccessApi_pending_requests_of", patient, at).await
+	}
+
+	/// The open requests of `provider`.
+	pub async fn requests_of_provider(
+		&self,
+		provider: ProviderId,
+		at: Option<Hash>,
+	) -> Result<Vec<(RequestId, Request)>, Error> {
+		self.runtime_api("AccessApi_requests_of_provider", provider, at).await
+	}
+
+	/// The emergencies on `patient`'s data whose reviews are open.
+	pub async fn emergencies_of(
+		&self,
+		patient: &AccountId,
+		at: Option<Hash>,
+	) -> Result<Vec<(EmergencyId, Emergency)>, Error> {
+		self.runtime_api("AccessApi_emergencies_of", patient, at).await
+	}
+
+	/// The rewards `who` may claim.
+	pub async fn pending_rewards(
+		&self,
+		who: &AccountId,
+		at: Option<Hash>,
+	) -> Result<Balance, Error> {
+		self.runtime_api("RewardsApi_pending_rewards", who, at).await
+	}
+
+	/// The reward pool's current epoch.
+	pub async fn epoch_info(&self, at: Option<Hash>) -> Result<EpochInfo, Error> {
+		self.runtime_api("RewardsApi_epoch_info", (), at).await
+	}
+
+	/// The free and held balance of `account`.
+	pub async fn balance(
+		&self,
+		account: &AccountId,
+		at: Option<Hash>,
+	) -> Result<(Balance, Balance), Error> {
+		let key = frame_system::Account::<Runtime>::hashed_key_for(account);
+		let bytes: Option<sp_core::Bytes> =
+			self.rpc("state_getStorage", rpc_params![sp_core::Bytes(key), at]).await?;
+		let info = bytes
+			.map(|bytes| {
+				frame_system::AccountInfo::<
+					salus_runtime::Nonce,
+					pallet_balances::AccountData<Balance>,
+				>::decode(&mut &bytes[..])
+			})
+			.transpose()
+			.map_err(|e| Error::Decode { what: "an account".into(), reason: e.to_string() })?;
+		Ok(info.map(|info| (info.data.free, info.data.reserved)).unwrap_or_default())
+	}
+}
+
+fn check_batch(queries: &[AccessQuery<AccountId>]) -> Result<(), Error> {
+	if queries.len() > MAX_BATCH {
+		return Err(Error::Invalid(format!(
+			"{} queries in one batch: at most {MAX_BATCH} are allowed",
+			queries.len()
+		)));
+	}
+	Ok(())
+}
+
+/// A query, from its parts.
+pub fn query(
+	patient: AccountId,
+	accessor: AccountId,
+	data_class: DataClass,
+	purpose: Purpose,
+) -> AccessQuery<AccountId> {
+	AccessQuery { patient, accessor, data_class, purpose }
+}

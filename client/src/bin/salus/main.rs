@@ -1,0 +1,1202 @@
+//! `salus`: Salus from the terminal, by role.
+//!
+//! ```text
+//! salus [--url ws://127.0.0.1:9944] [--signer KEY] [--json] [--wait in-block|finalized] ROLE COMMAND
+//! ```
+//!
+//! `KEY` is the name of a key in the local keystore (`salus keys`), `dev:alice`, `env:VAR`
+//! (a secret URI in an environment variable) or `file:PATH` (a keystore file); never a secret
+//! on the command line. Tables by default, `--json` for scripts; exit codes: 0 done, 2 a bad
+//! argument or file (nothing sent), 3 no node, 4 the chain refused (its error named), 5 not
+//! included, 1 anything else.
+
+mod keystore;
+mod output;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use output::{Exit, Failure, Output};
+use salus_client::{
+	api::query,
+	flows::{commitment, disclosure_record, grant_all, granted_consents, stored_consent},
+	tx, AccessAnswer, AccountId, Client, Signer, Wait,
+};
+use salus_fhir::{
+	codes, import_consent_in, terms::account as parse_account, time as fhir_time, ConsentTerms,
+};
+use salus_primitives::{
+	DataClass, DataClassSet, Decision, Grantee, Jurisdiction, PractitionerRole, ProviderId,
+	ProviderKind, ProviderStatus, Purpose, PurposeSet,
+};
+use serde_json::json;
+use sp_core::H256;
+use std::{io::Write, path::PathBuf, process::ExitCode};
+
+#[derive(Parser)]
+#[command(
+	name = "salus",
+	version,
+	about = "Salus from the terminal: patients, providers, governance and the chain."
+)]
+struct Cli {
+	/// The node to talk to.
+	#[arg(long, global = true, env = "SALUS_URL", default_value = "ws://127.0.0.1:9944")]
+	url: String,
+	/// Who signs: a key name, dev:NAME, env:VARIABLE or file:PATH.
+	#[arg(long, global = true, env = "SALUS_SIGNER")]
+	signer: Option<String>,
+	/// JSON instead of tables.
+	#[arg(long, global = true)]
+	json: bool,
+	/// How long to wait for a transaction.
+	#[arg(long, global = true, value_enum, default_value_t = WaitFor::InBlock)]
+	wait: WaitFor,
+	#[command(subcommand)]
+	role: Role,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum WaitFor {
+	/// Until it is in a best block.
+	InBlock,
+	/// Until its block is finalized.
+	Finalized,
+}
+
+#[derive(Subcommand)]
+enum Role {
+	/// The local keystore.
+	#[command(subcommand)]
+	Keys(KeysCommand),
+	/// What a patient (or its guardian) does.
+	#[command(subcommand)]
+	Patient(PatientCommand),
+	/// What a provider's admin and practitioners do.
+	#[command(subcommand)]
+	Provider(ProviderCommand),
+	/// What the council does.
+	#[command(subcommand)]
+	Governance(GovernanceCommand),
+	/// The chain itself.
+	#[command(subcommand)]
+	Chain(ChainCommand),
+	/// Shell completions, to source from your shell's profile.
+	Completions {
+		/// The shell.
+		shell: clap_complete::Shell,
+	},
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+	/// Makes a new key (a 24-word phrase) under NAME.
+	New {
+		/// Its name.
+		name: String,
+	},
+	/// Lists the keys.
+	List,
+}
+
+#[derive(Subcommand)]
+enum PatientCommand {
+	/// Registers the signer as a patient: the commitment to your identifier is computed here,
+	/// from a new salt kept in your keystore; the identifier never leaves this machine. The
+	/// identifier is read from SALUS_PATIENT_IDENTIFIER.
+	Register {
+		/// Your country (ISO 3166-1 alpha-2).
+		#[arg(long)]
+		jurisdiction: String,
+	},
+	/// Your consents.
+	#[command(subcommand)]
+	Consent(ConsentCommand),
+	/// The access requests waiting for your answer.
+	Requests,
+	/// Approves a request (all its classes, or those named).
+	Approve {
+		/// The request.
+		id: u64,
+		/// Fewer classes than asked.
+		#[arg(long, value_delimiter = ',')]
+		classes: Option<Vec<String>>,
+	},
+	/// Denies a request.
+	Deny {
+		/// The request.
+		id: u64,
+	},
+	/// The emergencies on your data whose review is open.
+	Emergencies,
+	/// Accepts an emergency as justified.
+	Acknowledge {
+		/// The emergency.
+		id: u64,
+	},
+	/// Who saw what: your disclosure log, as a table, FHIR AuditEvents or CSV.
+	Disclosures {
+		/// The patient (default: the signer).
+		#[arg(long)]
+		patient: Option<String>,
+		/// The format.
+		#[arg(long, value_enum, default_value_t = LogFormat::Table)]
+		format: LogFormat,
+		/// Write to this file instead of standard output.
+		#[arg(long)]
+		out: Option<PathBuf>,
+	},
+	/// Your rewards: what you may claim.
+	Rewards,
+	/// Claims your rewards.
+	Claim,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+	/// A table.
+	Table,
+	/// A FHIR R4 Bundle of AuditEvents.
+	Fhir,
+	/// CSV.
+	Csv,
+}
+
+#[derive(Subcommand)]
+enum ConsentCommand {
+	/// Lists a patient's consents and grants.
+	List {
+		/// The patient (default: the signer).
+		#[arg(long)]
+		patient: Option<String>,
+	},
+	/// Grants a consent.
+	Grant(GrantArgs),
+	/// Revokes one of your consents.
+	Revoke {
+		/// The consent.
+		id: u64,
+	},
+	/// Imports a FHIR R4 Consent (JSON): shows the consents it becomes and the consents you
+	/// already hold (they stay), then signs them in one transaction: all or none.
+	Import {
+		/// The file.
+		file: PathBuf,
+		/// Sign without asking.
+		#[arg(long)]
+		yes: bool,
+		/// Your UTC offset, where a date without a time is a day (+01:00; default Z).
+		#[arg(long, default_value = "Z")]
+		utc_offset: String,
+	},
+	/// Exports your consents and grants as a FHIR R4 Bundle of Consents.
+	Export {
+		/// The patient (default: the signer).
+		#[arg(long)]
+		patient: Option<String>,
+		/// Write to this file instead of standard output.
+		#[arg(long)]
+		out: Option<PathBuf>,
+	},
+}
+
+#[derive(Args)]
+struct GrantArgs {
+	/// Every practitioner of this provider.
+	#[arg(long, group = "grantee")]
+	provider: Option<ProviderId>,
+	/// This practitioner (SS58).
+	#[arg(long, group = "grantee")]
+	practitioner: Option<String>,
+	/// Every provider of this kind (with --country: in that country).
+	#[arg(long)]
+	kind: Option<String>,
+	/// Every provider in this country (with --kind: of that kind).
+	#[arg(long)]
+	country: Option<String>,
+	/// Deny instead of permit.
+	#[arg(long)]
+	deny: bool,
+	/// Data classes (comma-separated codes: lab-results,imaging…).
+	#[arg(long, value_delimiter = ',', required = true)]
+	classes: Vec<String>,
+	/// Purposes (comma-separated ActReason codes: TREAT,ETREAT…); default all.
+	#[arg(long, value_delimiter = ',')]
+	purposes: Option<Vec<String>>,
+	/// Only providers in these countries.
+	#[arg(long, value_delimiter = ',')]
+	jurisdictions: Option<Vec<String>>,
+	/// From (a FHIR date or dateTime, e.g. 2026-07-01 or 2026-07-01T08:00:00+02:00).
+	#[arg(long)]
+	from: Option<String>,
+	/// Until (a date includes all of that day).
+	#[arg(long)]
+	until: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum ProviderCommand {
+	/// Registers a provider administered by the signer.
+	Register {
+		/// Its name.
+		#[arg(long)]
+		name: String,
+		/// Its kind.
+		#[arg(long)]
+		kind: String,
+		/// Its country (ISO 3166-1 alpha-2).
+		#[arg(long)]
+		jurisdiction: String,
+		/// The provider it is a department of.
+		#[arg(long)]
+		parent: Option<ProviderId>,
+	},
+	/// The admin proposes a practitioner.
+	AddPractitioner {
+		/// The practitioner (SS58).
+		account: String,
+		/// Its role.
+		#[arg(long, default_value = "physician")]
+		role: String,
+	},
+	/// The proposed practitioner accepts.
+	Join {
+		/// The provider.
+		provider: ProviderId,
+	},
+	/// May a practitioner see a class of a patient's data for a purpose? Answered by the
+	/// node natively (salus_checkAccess), or with --runtime by the runtime API.
+	Check {
+		/// The patient (SS58).
+		#[arg(long)]
+		patient: String,
+		/// The practitioner (default: the signer).
+		#[arg(long)]
+		accessor: Option<String>,
+		/// The data class.
+		#[arg(long)]
+		class: String,
+		/// The purpose.
+		#[arg(long)]
+		purpose: String,
+		/// Ask the runtime API instead of the node's native decision.
+		#[arg(long)]
+		runtime: bool,
+	},
+	/// Logs an access the signer made.
+	Log {
+		/// The patient (SS58).
+		#[arg(long)]
+		patient: String,
+		/// The data class.
+		#[arg(long)]
+		class: String,
+		/// The purpose.
+		#[arg(long)]
+		purpose: String,
+		/// The hash of the record accessed (0x…).
+		#[arg(long)]
+		record: Option<String>,
+	},
+	/// Asks a patient for access.
+	Request {
+		/// The patient (SS58).
+		#[arg(long)]
+		patient: String,
+		/// Data classes.
+		#[arg(long, value_delimiter = ',', required = true)]
+		classes: Vec<String>,
+		/// The purpose.
+		#[arg(long)]
+		purpose: String,
+		/// For how many days.
+		#[arg(long, default_value_t = 30)]
+		days: u64,
+		/// The hash of the written justification (0x…).
+		#[arg(long)]
+		justification: String,
+		/// Offered to the patient (planck).
+		#[arg(long, default_value_t = 0)]
+		bounty: u128,
+	},
+	/// Breaks the glass: emergency access to a patient's data, reviewed afterwards.
+	Emergency {
+		/// The patient (SS58).
+		#[arg(long)]
+		patient: String,
+		/// The hash of the written justification (0x…).
+		#[arg(long)]
+		justification: String,
+	},
+}
+
+#[derive(Subcommand)]
+enum GovernanceCommand {
+	/// A council member proposes to set a provider's status (accredited, suspended,
+	/// revoked); with --threshold 1 it takes effect at once.
+	SetStatus {
+		/// The provider.
+		provider: ProviderId,
+		/// The status.
+		status: String,
+		/// Ayes needed.
+		#[arg(long, default_value_t = 2)]
+		threshold: u32,
+	},
+	/// A council member votes on a motion.
+	Vote {
+		/// The motion's hash.
+		hash: String,
+		/// The motion's index.
+		index: u32,
+		/// Vote nay.
+		#[arg(long)]
+		nay: bool,
+	},
+	/// Closes a motion: executes it if it passed.
+	Close {
+		/// The provider the motion is about.
+		provider: ProviderId,
+		/// The status it sets.
+		status: String,
+		/// The motion's index.
+		index: u32,
+	},
+}
+
+#[derive(Subcommand)]
+enum ChainCommand {
+	/// The node, its chain, best and finalized block.
+	Status,
+	/// Follows the events that concern a patient (or any account) or a provider.
+	Watch {
+		/// An account (SS58).
+		#[arg(long, group = "who")]
+		account: Option<String>,
+		/// A provider.
+		#[arg(long, group = "who")]
+		provider: Option<ProviderId>,
+		/// Stop after this many events.
+		#[arg(long)]
+		count: Option<usize>,
+		/// Follow the best chain instead of finalized blocks (sooner; forks may drop events).
+		#[arg(long)]
+		best: bool,
+	},
+}
+
+fn main() -> ExitCode {
+	let cli = Cli::parse();
+	let output = Output { json: cli.json };
+	let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+		Ok(runtime) => runtime,
+		Err(error) => {
+			output.fail(&Failure { message: error.to_string(), exit: Exit::Other, detail: None });
+			return ExitCode::from(Exit::Other as u8);
+		},
+	};
+	match runtime.block_on(run(cli, output)) {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(failure) => {
+			output.fail(&failure);
+			ExitCode::from(failure.exit as u8)
+		},
+	}
+}
+
+struct Context {
+	url: String,
+	signer: Option<String>,
+	wait: Wait,
+	out: Output,
+}
+
+impl Context {
+	async fn client(&self) -> Result<Client, Failure> {
+		Ok(Client::connect(&self.url).await?)
+	}
+
+	fn signer(&self) -> Result<Signer, Failure> {
+		let spec = self.signer.as_deref().ok_or_else(|| {
+			Failure::input("who signs? give --signer (a key name, dev:NAME, env:VAR or file:PATH)")
+		})?;
+		Ok(keystore::signer(spec)?)
+	}
+
+	/// `given`, or the signer's account.
+	fn account_or_signer(&self, given: Option<&str>) -> Result<AccountId, Failure> {
+		match given {
+			Some(ss58) => Ok(account(ss58)?),
+			None => Ok(self.signer()?.account()),
+		}
+	}
+
+	async fn submit(
+		&self,
+		client: &Client,
+		call: salus_client::RuntimeCall,
+	) -> Result<salus_client::Included, Failure> {
+		let signer = self.signer()?;
+		Ok(client.submit(call, &signer, self.wait).await?)
+	}
+}
+
+async fn run(cli: Cli, out: Output) -> Result<(), Failure> {
+	let wait = match cli.wait {
+		WaitFor::InBlock => Wait::InBlock,
+		WaitFor::Finalized => Wait::Finalized,
+	};
+	let cx = Context { url: cli.url, signer: cli.signer, wait, out };
+	match cli.role {
+		Role::Keys(command) => keys(command, &cx),
+		Role::Patient(command) => patient(command, &cx).await,
+		Role::Provider(command) => provider(command, &cx).await,
+		Role::Governance(command) => governance(command, &cx).await,
+		Role::Chain(command) => chain(command, &cx).await,
+		Role::Completions { shell } => {
+			clap_complete::generate(shell, &mut Cli::command(), "salus", &mut std::io::stdout());
+			Ok(())
+		},
+	}
+}
+
+fn keys(command: KeysCommand, cx: &Context) -> Result<(), Failure> {
+	match command {
+		KeysCommand::New { name } => {
+			let phrase = bip39::Mnemonic::generate(24)
+				.map_err(|e| Failure::input(e.to_string()))?
+				.to_string();
+			let signer = Signer::from_secret_uri(&phrase)?;
+			let key = keystore::KeyFile {
+				suri: phrase,
+				account: signer.account().to_string(),
+				salt: None,
+			};
+			let path = keystore::write(&name, &key, false)?;
+			cx.out.done(
+				&format!("key {name}: account {}, in {}", signer.account(), path.display()),
+				json!({ "name": name, "account": signer.account().to_string(), "file": path }),
+			);
+			Ok(())
+		},
+		KeysCommand::List => {
+			let mut rows = Vec::new();
+			for name in keystore::names()? {
+				let key = keystore::read(&name)?;
+				rows.push(vec![
+					name,
+					key.account,
+					if key.salt.is_some() { "yes" } else { "no" }.to_owned(),
+				]);
+			}
+			cx.out.table(&["name", "account", "patient salt"], rows);
+			Ok(())
+		},
+	}
+}
+
+async fn patient(command: PatientCommand, cx: &Context) -> Result<(), Failure> {
+	match command {
+		PatientCommand::Register { jurisdiction } => {
+			let jurisdiction = country(&jurisdiction)?;
+			let identifier = std::env::var("SALUS_PATIENT_IDENTIFIER").map_err(|_| {
+				Failure::input("put your identifier in SALUS_PATIENT_IDENTIFIER: it is hashed here and never sent")
+			})?;
+			let name = cx.signer.clone().unwrap_or_default();
+			let mut key = keystore::read(&name).map_err(|_| {
+				Failure::input("register with a key of the local keystore (salus keys new NAME): the salt is kept there")
+			})?;
+			let salt: [u8; 32] = match &key.salt {
+				Some(hex) => parse_hash(hex)?.0,
+				None => rand::random(),
+			};
+			// The salt is kept before anything is sent: a crash after registering must not
+			// lose it.
+			key.salt = Some(format!("{:?}", H256(salt)));
+			keystore::write(&name, &key, true)?;
+			let client = cx.client().await?;
+			let signer = cx.signer()?;
+			let included = client
+				.register_patient(
+					&signer,
+					commitment(&identifier, &salt),
+					jurisdiction,
+					None,
+					cx.wait,
+				)
+				.await?;
+			cx.out.done(
+				&format!(
+					"registered {} as a patient in block {:?}",
+					signer.account(),
+					included.block_hash
+				),
+				json!({ "patient": signer.account().to_string(), "block": included.block_hash }),
+			);
+			Ok(())
+		},
+		PatientCommand::Consent(command) => consent(command, cx).await,
+		PatientCommand::Requests => {
+			let client = cx.client().await?;
+			let me = cx.signer()?.account();
+			let rows = client
+				.pending_requests_of(&me, None)
+				.await?
+				.into_iter()
+				.map(|(id, request)| {
+					vec![
+						id.to_string(),
+						request.practitioner.to_string(),
+						request.provider.to_string(),
+						classes_text(request.classes),
+						request.purpose.code().to_owned(),
+						request.bounty.to_string(),
+					]
+				})
+				.collect();
+			cx.out
+				.table(&["id", "requester", "provider", "classes", "purpose", "bounty"], rows);
+			Ok(())
+		},
+		PatientCommand::Approve { id, classes } => {
+			let classes = classes.map(|list| class_set(&list)).transpose()?;
+			let client = cx.client().await?;
+			let included = cx.submit(&client, tx::access::approve_request(id, classes)).await?;
+			cx.out.done(
+				&format!("approved request {id}"),
+				json!({ "request": id, "block": included.block_hash }),
+			);
+			Ok(())
+		},
+		PatientCommand::Deny { id } => {
+			let client = cx.client().await?;
+			let included = cx.submit(&client, tx::access::deny_request(id)).await?;
+			cx.out.done(
+				&format!("denied request {id}"),
+				json!({ "request": id, "block": included.block_hash }),
+			);
+			Ok(())
+		},
+		PatientCommand::Emergencies => {
+			let client = cx.client().await?;
+			let me = cx.signer()?.account();
+			let rows = client
+				.emergencies_of(&me, None)
+				.await?
+				.into_iter()
+				.map(|(id, emergency)| {
+					vec![
+						id.to_string(),
+						emergency.practitioner.to_string(),
+						emergency.provider.to_string(),
+					]
+				})
+				.collect();
+			cx.out.table(&["id", "practitioner", "provider"], rows);
+			Ok(())
+		},
+		PatientCommand::Acknowledge { id } => {
+			let client = cx.client().await?;
+			let included = cx.submit(&client, tx::access::acknowledge_emergency(id)).await?;
+			cx.out.done(
+				&format!("acknowledged emergency {id}"),
+				json!({ "emergency": id, "block": included.block_hash }),
+			);
+			Ok(())
+		},
+		PatientCommand::Disclosures { patient, format, out } => {
+			let client = cx.client().await?;
+			let who = cx.account_or_signer(patient.as_deref())?;
+			let log = client.disclosure_log(&who, None).await?;
+			// The recipients' names, from the provider registry (the chain keeps no addresses).
+			let mut names = std::collections::BTreeMap::new();
+			for disclosure in &log {
+				if let std::collections::btree_map::Entry::Vacant(entry) =
+					names.entry(disclosure.provider)
+				{
+					let name = client
+						.provider(disclosure.provider, None)
+						.await?
+						.map(|provider| String::from_utf8_lossy(&provider.name).into_owned());
+					entry.insert(name);
+				}
+			}
+			let directory = |id| (names.get(&id).cloned().flatten(), None);
+			let records: Vec<_> =
+				log.iter().map(|d| disclosure_record(&who, d, &directory)).collect();
+			let text = match format {
+				LogFormat::Table => {
+					let rows = records
+						.iter()
+						.map(|r| {
+							vec![
+								r.id.to_string(),
+								fhir_time::rfc3339(r.at).unwrap_or_default(),
+								r.accessor.to_string(),
+								r.provider.to_string(),
+								codes::data_class_code(r.class).0.to_owned(),
+								r.purpose.code().to_owned(),
+								salus_fhir::audit::basis_token(&r.basis),
+							]
+						})
+						.collect();
+					cx.out.table(
+						&["id", "date", "practitioner", "provider", "class", "purpose", "basis"],
+						rows,
+					);
+					return Ok(());
+				},
+				LogFormat::Fhir => {
+					let genesis: H256 =
+						client.rpc("chain_getBlockHash", subxt::rpcs::rpc_params![0u32]).await?;
+					let name: String =
+						client.rpc("system_chain", subxt::rpcs::rpc_params![]).await?;
+					let now = now_ms();
+					let bundle = salus_fhir::audit_bundle(
+						&salus_fhir::ChainInfo { name, genesis },
+						&records,
+						now,
+					)?;
+					serde_json::to_string_pretty(&bundle)
+						.map_err(|e| Failure::input(e.to_string()))?
+				},
+				LogFormat::Csv => salus_fhir::audit_csv(&records)?,
+			};
+			emit(&text, out.as_deref(), cx, records.len(), "disclosures")
+		},
+		PatientCommand::Rewards => {
+			let client = cx.client().await?;
+			let me = cx.signer()?.account();
+			let pending = client.pending_rewards(&me, None).await?;
+			cx.out.done(
+				&format!("{pending} planck to claim"),
+				json!({ "pending": pending.to_string() }),
+			);
+			Ok(())
+		},
+		PatientCommand::Claim => {
+			let client = cx.client().await?;
+			let included = cx.submit(&client, tx::rewards::claim_rewards()).await?;
+			cx.out.done("claimed", json!({ "block": included.block_hash }));
+			Ok(())
+		},
+	}
+}
+
+async fn consent(command: ConsentCommand, cx: &Context) -> Result<(), Failure> {
+	match command {
+		ConsentCommand::List { patient } => {
+			let client = cx.client().await?;
+			let now = now_ms();
+			let who = cx.account_or_signer(patient.as_deref())?;
+			let rows = client
+				.consents_of(&who, None)
+				.await?
+				.iter()
+				.map(|consent| {
+					let terms = stored_consent(consent).terms;
+					vec![consent.id.to_string(), terms.describe(), consent_state(consent, now)]
+				})
+				.collect();
+			cx.out.table(&["id", "consent", "state"], rows);
+			Ok(())
+		},
+		ConsentCommand::Grant(args) => {
+			let terms = grant_terms(args)?;
+			let client = cx.client().await?;
+			sign_consents(&client, cx, &[terms]).await
+		},
+		ConsentCommand::Revoke { id } => {
+			let client = cx.client().await?;
+			let included = cx.submit(&client, tx::consent::revoke_consent(id)).await?;
+			cx.out.done(
+				&format!("revoked consent {id}"),
+				json!({ "consent": id, "block": included.block_hash }),
+			);
+			Ok(())
+		},
+		ConsentCommand::Import { file, yes, utc_offset } => {
+			let zone = fhir_time::offset(&utc_offset).map_err(Failure::input)?;
+			let text = std::fs::read_to_string(&file)
+				.map_err(|e| Failure::input(format!("cannot read {}: {e}", file.display())))?;
+			let signer = cx.signer()?;
+			let terms = import_consent_in(&text, &signer.account(), zone)?;
+			let client = cx.client().await?;
+			let held = client.consents_of(&signer.account(), None).await?;
+			if !cx.out.json || !yes {
+				eprintln!(
+					"{} becomes {} Salus consent(s), recorded together:",
+					file.display(),
+					terms.len()
+				);
+				for (index, terms) in terms.iter().enumerate() {
+					eprintln!("  {}. {}", index.saturating_add(1), terms.describe());
+				}
+				let live: Vec<_> = held.iter().filter(|c| c.revoked_at.is_none()).collect();
+				if !live.is_empty() {
+					eprintln!(
+						"You hold {} other consent(s); they stay until you revoke them:",
+						live.len()
+					);
+					for consent in live {
+						eprintln!("  {}: {}", consent.id, stored_consent(consent).terms.describe());
+					}
+				}
+			}
+			if !yes && !confirm("Sign them?")? {
+				return Err(Failure {
+					message: "nothing signed".into(),
+					exit: Exit::Other,
+					detail: None,
+				});
+			}
+			sign_consents(&client, cx, &terms).await
+		},
+		ConsentCommand::Export { patient, out } => {
+			let client = cx.client().await?;
+			let who = cx.account_or_signer(patient.as_deref())?;
+			let consents = client.consents_of(&who, None).await?;
+			let stored: Vec<_> = consents.iter().map(stored_consent).collect();
+			let bundle = salus_fhir::export_consents(&who, &stored, now_ms())?;
+			let text =
+				serde_json::to_string_pretty(&bundle).map_err(|e| Failure::input(e.to_string()))?;
+			emit(&text, out.as_deref(), cx, stored.len(), "consents")
+		},
+	}
+}
+
+/// Signs `terms` in one transaction: every consent is recorded, or (the chain refusing one)
+/// none.
+async fn sign_consents(
+	client: &Client,
+	cx: &Context,
+	terms: &[ConsentTerms],
+) -> Result<(), Failure> {
+	let included = cx.submit(client, grant_all(terms)?).await?;
+	let recorded = granted_consents(&included);
+	if recorded.len() != terms.len() {
+		return Err(Failure {
+			message: format!(
+				"{} of {} consents recorded: {recorded:?}",
+				recorded.len(),
+				terms.len()
+			),
+			exit: Exit::Other,
+			detail: Some(json!({ "recorded": recorded })),
+		});
+	}
+	let ids: Vec<String> = recorded.iter().map(u64::to_string).collect();
+	cx.out
+		.done(&format!("recorded consent(s) {}", ids.join(", ")), json!({ "consents": recorded }));
+	Ok(())
+}
+
+fn grant_terms(args: GrantArgs) -> Result<ConsentTerms, Failure> {
+	let grantee = match (args.provider, args.practitioner, args.kind, args.country) {
+		(Some(id), None, None, None) => Grantee::Provider(id),
+		(None, Some(ss58), None, None) => Grantee::Practitioner(account(&ss58)?),
+		(None, None, kind, country) => Grantee::Providers {
+			kind: kind.as_deref().map(provider_kind).transpose()?,
+			jurisdiction: country.as_deref().map(self::country).transpose()?,
+		},
+		_ => {
+			return Err(Failure::input(
+				"give one grantee: --provider, --practitioner, or --kind and/or --country",
+			))
+		},
+	};
+	let purposes = match args.purposes {
+		Some(list) => purpose_set(&list)?,
+		None => PurposeSet::full(),
+	};
+	let jurisdictions = args
+		.jurisdictions
+		.map(|list| list.iter().map(|code| country(code)).collect::<Result<Vec<_>, _>>())
+		.transpose()?;
+	let from = args.from.as_deref().map(|at| moment(at, fhir_time::End::Start)).transpose()?;
+	let until = args.until.as_deref().map(|at| moment(at, fhir_time::End::End)).transpose()?;
+	Ok(ConsentTerms {
+		grantee,
+		decision: if args.deny { Decision::Deny } else { Decision::Permit },
+		classes: class_set(&args.classes)?,
+		purposes,
+		jurisdictions,
+		valid_from: from,
+		valid_until: until,
+	})
+}
+
+async fn provider(command: ProviderCommand, cx: &Context) -> Result<(), Failure> {
+	match command {
+		ProviderCommand::Register { name, kind, jurisdiction, parent } => {
+			let (kind, jurisdiction) = (provider_kind(&kind)?, country(&jurisdiction)?);
+			let client = cx.client().await?;
+			let signer = cx.signer()?;
+			let id = client
+				.register_provider(&signer, &name, kind, jurisdiction, parent, cx.wait)
+				.await?;
+			cx.out.done(&format!("registered provider {id}"), json!({ "provider": id }));
+			Ok(())
+		},
+		ProviderCommand::AddPractitioner { account: practitioner, role } => {
+			let role = practitioner_role(&role)?;
+			let practitioner = account(&practitioner)?;
+			let client = cx.client().await?;
+			cx.submit(&client, tx::identity::add_practitioner(practitioner.clone(), role))
+				.await?;
+			cx.out.done(
+				&format!("proposed {practitioner}"),
+				json!({ "practitioner": practitioner.to_string() }),
+			);
+			Ok(())
+		},
+		ProviderCommand::Join { provider } => {
+			let client = cx.client().await?;
+			cx.submit(&client, tx::identity::accept_practitioner(provider)).await?;
+			cx.out
+				.done(&format!("joined provider {provider}"), json!({ "provider": provider }));
+			Ok(())
+		},
+		ProviderCommand::Check { patient, accessor, class, purpose, runtime } => {
+			let q = query(
+				account(&patient)?,
+				cx.account_or_signer(accessor.as_deref())?,
+				data_class(&class)?,
+				purpose_of(&purpose)?,
+			);
+			let client = cx.client().await?;
+			let answer = if runtime {
+				client.check_access(&q, None, None).await?
+			} else {
+				client.rpc_check_access(&q, None, None).await?
+			};
+			let (sentence, permitted) = match &answer {
+				AccessAnswer::Permit { basis } => {
+					(format!("permit ({})", salus_fhir::audit::basis_text(basis)), true)
+				},
+				AccessAnswer::Deny { reason } => (format!("deny ({reason:?})"), false),
+			};
+			cx.out.done(&sentence, json!({ "permit": permitted, "decision": answer }));
+			Ok(())
+		},
+		ProviderCommand::Log { patient, class, purpose, record } => {
+			let call = tx::access::log_disclosure(
+				account(&patient)?,
+				data_class(&class)?,
+				purpose_of(&purpose)?,
+				record.as_deref().map(parse_hash).transpose()?,
+			);
+			let client = cx.client().await?;
+			let included = cx.submit(&client, call).await?;
+			let id = included.find(|event| match event {
+				salus_client::RuntimeEvent::Access(pallet_access::Event::DisclosureLogged {
+					id,
+					..
+				}) => Some(*id),
+				_ => None,
+			});
+			cx.out.done(
+				&format!("logged disclosure {}", id.unwrap_or_default()),
+				json!({ "disclosure": id }),
+			);
+			Ok(())
+		},
+		ProviderCommand::Request { patient, classes, purpose, days, justification, bounty } => {
+			let call = tx::access::request_access(
+				account(&patient)?,
+				class_set(&classes)?,
+				purpose_of(&purpose)?,
+				days.saturating_mul(86_400_000),
+				parse_hash(&justification)?,
+				bounty,
+			);
+			let client = cx.client().await?;
+			let included = cx.submit(&client, call).await?;
+			let id = included.find(|event| match event {
+				salus_client::RuntimeEvent::Access(pallet_access::Event::AccessRequested {
+					id,
+					..
+				}) => Some(*id),
+				_ => None,
+			});
+			cx.out.done(
+				&format!("request {} sent", id.unwrap_or_default()),
+				json!({ "request": id }),
+			);
+			Ok(())
+		},
+		ProviderCommand::Emergency { patient, justification } => {
+			let call =
+				tx::access::declare_emergency(account(&patient)?, parse_hash(&justification)?);
+			let client = cx.client().await?;
+			let included = cx.submit(&client, call).await?;
+			let id = included.find(|event| match event {
+				salus_client::RuntimeEvent::Access(pallet_access::Event::EmergencyDeclared {
+					id,
+					..
+				}) => Some(*id),
+				_ => None,
+			});
+			cx.out.done(
+				&format!("emergency {} declared: it will be reviewed", id.unwrap_or_default()),
+				json!({ "emergency": id }),
+			);
+			Ok(())
+		},
+	}
+}
+
+async fn governance(command: GovernanceCommand, cx: &Context) -> Result<(), Failure> {
+	let client = cx.client().await?;
+	match command {
+		GovernanceCommand::SetStatus { provider, status, threshold } => {
+			let motion = tx::identity::set_provider_status(provider, provider_status(&status)?);
+			let hash = tx::council::motion_hash(&motion);
+			let included = cx.submit(&client, tx::council::propose(threshold, motion)).await?;
+			let index = included.find(|event| match event {
+				salus_client::RuntimeEvent::Council(pallet_collective::Event::Proposed {
+					proposal_index,
+					..
+				}) => Some(*proposal_index),
+				_ => None,
+			});
+			// One aye is enough with threshold 1: the proposer's call executes at once.
+			let executed = included.events.iter().any(|event| {
+				matches!(
+					event,
+					salus_client::RuntimeEvent::Council(
+						pallet_collective::Event::Executed { result: Ok(()), .. }
+							| pallet_collective::Event::MemberExecuted { result: Ok(()), .. }
+					)
+				)
+			});
+			let sentence = match index {
+				Some(index) => format!("motion {index} proposed ({hash:?}): vote with `salus governance vote {hash:?} {index}`"),
+				None if executed => "executed at once".to_owned(),
+				None => "proposed".to_owned(),
+			};
+			cx.out
+				.done(&sentence, json!({ "hash": hash, "index": index, "executed": executed }));
+			Ok(())
+		},
+		GovernanceCommand::Vote { hash, index, nay } => {
+			let included =
+				cx.submit(&client, tx::council::vote(parse_hash(&hash)?, index, !nay)).await?;
+			cx.out.done(
+				&format!("voted {}", if nay { "nay" } else { "aye" }),
+				json!({ "block": included.block_hash }),
+			);
+			Ok(())
+		},
+		GovernanceCommand::Close { provider, status, index } => {
+			let motion = tx::identity::set_provider_status(provider, provider_status(&status)?);
+			let hash = tx::council::motion_hash(&motion);
+			let included = cx.submit(&client, tx::council::close(hash, index, &motion)).await?;
+			let executed = included.events.iter().any(|event| {
+				matches!(
+					event,
+					salus_client::RuntimeEvent::Council(pallet_collective::Event::Executed {
+						result: Ok(()),
+						..
+					})
+				)
+			});
+			cx.out.done(
+				if executed {
+					"the motion passed and was executed"
+				} else {
+					"the motion was closed without effect"
+				},
+				json!({ "executed": executed }),
+			);
+			Ok(())
+		},
+	}
+}
+
+async fn chain(command: ChainCommand, cx: &Context) -> Result<(), Failure> {
+	use futures::StreamExt;
+	let client = cx.client().await?;
+	match command {
+		ChainCommand::Status => {
+			let name: String = client.rpc("system_chain", subxt::rpcs::rpc_params![]).await?;
+			let best = client.block_number(None).await?;
+			let finalized = client.block_number(Some(client.finalized_hash().await?)).await?;
+			let version: serde_json::Value =
+				client.rpc("state_getRuntimeVersion", subxt::rpcs::rpc_params![]).await?;
+			let spec = version.get("specVersion").cloned().unwrap_or_default();
+			cx.out.done(
+				&format!("{name}: best #{best}, finalized #{finalized}, runtime version {spec}"),
+				json!({ "chain": name, "best": best, "finalized": finalized, "specVersion": spec }),
+			);
+			Ok(())
+		},
+		ChainCommand::Watch { account: who, provider, count, best } => {
+			let concerning = match (who, provider) {
+				(Some(ss58), None) => salus_client::Concerning::Account(account(&ss58)?),
+				(None, Some(id)) => salus_client::Concerning::Provider(id),
+				_ => return Err(Failure::input("watch whom? give --account or --provider")),
+			};
+			let stream = client.watch(concerning, !best).await?;
+			let mut stream = std::pin::pin!(stream);
+			let mut seen = 0usize;
+			while let Some(watched) = stream.next().await {
+				let watched = watched?;
+				let text = format!("#{} {:?}", watched.block_number, watched.event);
+				cx.out.done(&text, json!({ "block": watched.block_number, "hash": watched.block_hash, "event": format!("{:?}", watched.event) }));
+				std::io::stdout().flush().map_err(|e| Failure::input(e.to_string()))?;
+				seen = seen.saturating_add(1);
+				if count.is_some_and(|count| seen >= count) {
+					break;
+				}
+			}
+			Ok(())
+		},
+	}
+}
+
+fn emit(
+	text: &str,
+	out: Option<&std::path::Path>,
+	cx: &Context,
+	count: usize,
+	what: &str,
+) -> Result<(), Failure> {
+	match out {
+		Some(path) => {
+			keystore::write_private(path, text.as_bytes()).map_err(Failure::input)?;
+			if !cx.out.json {
+				eprintln!("{count} {what} written to {}", path.display());
+			} else {
+				println!("{}", json!({ "file": path, "count": count }));
+			}
+		},
+		None => println!("{text}"),
+	}
+	Ok(())
+}
+
+fn confirm(question: &str) -> Result<bool, Failure> {
+	use std::io::IsTerminal;
+	if !std::io::stdin().is_terminal() {
+		return Err(Failure::input("not asking without a terminal: add --yes to sign"));
+	}
+	eprint!("{question} [y/N] ");
+	let mut answer = String::new();
+	std::io::stdin()
+		.read_line(&mut answer)
+		.map_err(|e| Failure::input(e.to_string()))?;
+	Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+fn now_ms() -> u64 {
+	std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map(|elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
+		.unwrap_or_default()
+}
+
+fn account(ss58: &str) -> Result<AccountId, Failure> {
+	parse_account(ss58).map_err(|e| Failure::input(e.to_string()))
+}
+
+fn parse_hash(text: &str) -> Result<H256, Failure> {
+	let hex = text.strip_prefix("0x").unwrap_or(text);
+	let bytes: Vec<u8> = (0..hex.len())
+		.step_by(2)
+		.map(|i| {
+			hex.get(i..i.saturating_add(2))
+				.and_then(|pair| u8::from_str_radix(pair, 16).ok())
+		})
+		.collect::<Option<_>>()
+		.filter(|bytes: &Vec<u8>| bytes.len() == 32)
+		.ok_or_else(|| {
+			Failure::input(format!("{text:?} is not a 32-byte hash (0x and 64 hex digits)"))
+		})?;
+	Ok(H256::from_slice(&bytes))
+}
+
+fn country(code: &str) -> Result<Jurisdiction, Failure> {
+	Jurisdiction::from_code(code).map_err(|_| {
+		Failure::input(format!("{code:?} is not an ISO 3166-1 alpha-2 country code (DE, FR, US…)"))
+	})
+}
+
+fn data_class(code: &str) -> Result<DataClass, Failure> {
+	codes::data_class_of_code(code).ok_or_else(|| {
+		let known: Vec<&str> =
+			codes::ALL_CLASSES.iter().map(|c| codes::data_class_code(*c).0).collect();
+		Failure::input(format!("{code:?} is not a data class: {}", known.join(", ")))
+	})
+}
+
+fn class_set(codes: &[String]) -> Result<DataClassSet, Failure> {
+	let classes = codes.iter().map(|code| data_class(code)).collect::<Result<Vec<_>, _>>()?;
+	Ok(DataClassSet::of(&classes))
+}
+
+fn purpose_of(code: &str) -> Result<Purpose, Failure> {
+	codes::purpose_of_code(code).ok_or_else(|| {
+		Failure::input(format!(
+			"{code:?} is not a purpose: TREAT, ETREAT, HPAYMT, HOPERAT, HRESCH, PUBHLTH or PATRQT"
+		))
+	})
+}
+
+fn purpose_set(codes: &[String]) -> Result<PurposeSet, Failure> {
+	let purposes = codes.iter().map(|code| purpose_of(code)).collect::<Result<Vec<_>, _>>()?;
+	Ok(PurposeSet::of(&purposes))
+}
+
+fn provider_kind(code: &str) -> Result<ProviderKind, Failure> {
+	codes::provider_kind_of_code(code).ok_or_else(|| {
+		Failure::input(format!("{code:?} is not a kind of provider: hospital, clinic, laboratory, pharmacy, insurer, research or department"))
+	})
+}
+
+fn practitioner_role(code: &str) -> Result<PractitionerRole, Failure> {
+	match code {
+		"physician" => Ok(PractitionerRole::Physician),
+		"nurse" => Ok(PractitionerRole::Nurse),
+		"technician" => Ok(PractitionerRole::Technician),
+		"pharmacist" => Ok(PractitionerRole::Pharmacist),
+		"researcher" => Ok(PractitionerRole::Researcher),
+		other => Err(Failure::input(format!(
+			"{other:?} is not a role: physician, nurse, technician, pharmacist or researcher"
+		))),
+	}
+}
+
+fn provider_status(code: &str) -> Result<ProviderStatus, Failure> {
+	match code {
+		"accredited" => Ok(ProviderStatus::Accredited),
+		"suspended" => Ok(ProviderStatus::Suspended),
+		"revoked" => Ok(ProviderStatus::Revoked),
+		other => Err(Failure::input(format!(
+			"{other:?} is not a status governance sets: accredited, suspended or revoked"
+		))),
+	}
+}
+
+fn moment(text: &str, end: fhir_time::End) -> Result<u64, Failure> {
+	fhir_time::parse(text, end).map_err(|e| Failure::input(format!("{text:?}: {e}")))
+}
+
+fn consent_state(consent: &salus_client::api::Consent, now: u64) -> String {
+	if consent.revoked_at.is_some_and(|at| at <= now) {
+		"revoked"
+	} else if consent.valid_until.is_some_and(|until| until <= now) {
+		"expired"
+	} else if consent.valid_from > now {
+		"not yet valid"
+	} else {
+		"active"
+	}
+	.to_owned()
+}
+
+fn classes_text(classes: DataClassSet) -> String {
+	classes
+		.iter()
+		.map(|c| codes::data_class_code(c).0)
+		.collect::<Vec<_>>()
+		.join(",")
+}
