@@ -90,9 +90,18 @@ pub enum Error {
 		/// The block that included the refused call.
 		block_hash: Hash,
 	},
-	/// The transaction pool did not take the transaction, or dropped it.
+	/// The transaction pool did not take the transaction, or dropped it: it is not on chain.
 	#[error("the transaction was not included: {0}")]
 	Rejected(String),
+	/// The transaction was submitted (and may be, or is, on chain) but what became of it could
+	/// not be read: look before sending it again.
+	#[error("the transaction {extrinsic_hash:?} was submitted but its outcome is unknown ({reason}): check the chain before sending it again")]
+	Unconfirmed {
+		/// The transaction's hash.
+		extrinsic_hash: Hash,
+		/// Why its outcome is unknown.
+		reason: String,
+	},
 	/// A JSON-RPC request failed.
 	#[error("{method}: {reason}")]
 	Rpc {
@@ -262,9 +271,12 @@ impl Client {
 	}
 
 	/// Signs `call` with `signer`, submits it, and waits as `wait` says; the call's events,
-	/// or [`Error::Dispatch`] with the pallet error that refused it. Submissions of one
-	/// signer through one client are signed one after the other, each once the previous is
-	/// in a block, so they never reuse a nonce.
+	/// or [`Error::Dispatch`] with the pallet error that refused it. [`Error::Rejected`]: it
+	/// is not on chain; [`Error::Unconfirmed`]: it was submitted but what became of it could
+	/// not be read (do not simply send it again). Submissions of one signer through one
+	/// client are signed one after the other, each once the previous is in a block; the nonce
+	/// counts the signer's transactions in the node's pool, so other processes signing with
+	/// the same key do not collide with it either.
 	pub async fn submit(
 		&self,
 		call: RuntimeCall,
@@ -278,23 +290,29 @@ impl Client {
 		};
 		let _turn = lane.lock().await;
 		let submit_error = |e: &dyn std::fmt::Display| Error::Rejected(e.to_string());
-		// Nonce and metadata from the best block: the signer's previous transaction is in it.
+		// Metadata from the best block, and the nonce from the pool too: another process
+		// signing with the same key may have a transaction waiting there.
 		let best = self.block_number(None).await?;
 		let at = self.api.at_block(u64::from(best)).await.map_err(|e| submit_error(&e))?;
+		let nonce = self.nonce(&signer.account()).await?;
+		let params = subxt::config::DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new()
+			.nonce(nonce)
+			.build();
 		let mut tx = at.tx();
 		let payload = tx.from_call_data_bytes(&call.encode()).map_err(|e| submit_error(&e))?;
-		let mut progress = tx
-			.sign_and_submit_then_watch_default(&payload, signer.keypair())
+		let signed = tx
+			.create_signed(&payload, signer.keypair(), params)
 			.await
 			.map_err(|e| submit_error(&e))?;
+		let extrinsic_hash = Hash::from(signed.hash().0);
+		let unconfirmed = |reason: String| Error::Unconfirmed { extrinsic_hash, reason };
+		let mut progress = signed.submit_and_watch().await.map_err(|e| submit_error(&e))?;
 		let in_block = loop {
 			let status = progress
 				.next()
 				.await
-				.ok_or_else(|| {
-					Error::Rejected("the node stopped reporting the transaction's status".into())
-				})?
-				.map_err(|e| submit_error(&e))?;
+				.ok_or_else(|| unconfirmed("the node stopped reporting its status".into()))?
+				.map_err(|e| unconfirmed(e.to_string()))?;
 			match status {
 				Status::InBestBlock(in_block) if wait == Wait::InBlock => break in_block,
 				Status::InFinalizedBlock(in_block) => break in_block,
@@ -307,17 +325,20 @@ impl Client {
 			}
 		};
 		let block_hash = Hash::from(in_block.block_hash().0);
-		let extrinsic_hash = Hash::from(in_block.extrinsic_hash().0);
 		let found = in_block
 			.fetch_events()
 			.await
-			.map_err(|e| Error::decode("the transaction's events", e))?;
+			.map_err(|e| unconfirmed(format!("in block {block_hash:?}, events unreadable: {e}")))?;
 		let mut events = Vec::new();
 		for event in found.iter() {
-			let event = event.map_err(|e| Error::decode("an event", e))?;
+			let event = event.map_err(|e| {
+				unconfirmed(format!("in block {block_hash:?}, an event unreadable: {e}"))
+			})?;
 			let record =
 				frame_system::EventRecord::<RuntimeEvent, Hash>::decode(&mut event.bytes())
-					.map_err(|e| Error::decode("an event", e))?;
+					.map_err(|e| {
+						unconfirmed(format!("in block {block_hash:?}, an event unreadable: {e}"))
+					})?;
 			events.push(record.event);
 		}
 		for event in &events {
@@ -333,7 +354,7 @@ impl Client {
 		Ok(Included { block_hash, extrinsic_hash, events })
 	}
 
-	/// The next nonce of `account`, counting the transactions in the pool.
+	/// The next nonce of `account`, counting its transactions waiting in the node's pool.
 	pub async fn nonce(&self, account: &AccountId) -> Result<u64, Error> {
 		self.rpc("system_accountNextIndex", rpc_params![account.to_string()]).await
 	}

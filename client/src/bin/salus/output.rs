@@ -44,6 +44,7 @@ impl From<salus_client::Error> for Failure {
 			E::Connect { .. } | E::Incompatible { .. } => Exit::Connection,
 			E::Dispatch { .. } => Exit::Refused,
 			E::Rejected(_) => Exit::NotIncluded,
+			E::Unconfirmed { .. } => Exit::Other,
 			E::Invalid(_) | E::Key(_) => Exit::BadInput,
 			E::Rpc { .. } | E::Decode { .. } => Exit::Other,
 		};
