@@ -67,14 +67,6 @@ impl Client {
 	}
 }
 
-/// The id of the consent a `grant_consent` recorded.
-pub fn granted_consent(included: &Included) -> Option<ConsentId> {
-	included.find(|event| match event {
-		RuntimeEvent::Consent(pallet_consent::Event::ConsentGranted { id, .. }) => Some(*id),
-		_ => None,
-	})
-}
-
 /// A consent as [`salus_fhir`] exports it.
 pub fn stored_consent(consent: &Consent) -> salus_fhir::StoredConsent {
 	salus_fhir::StoredConsent {
