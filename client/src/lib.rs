@@ -283,30 +283,67 @@ impl Client {
 		signer: &Signer,
 		wait: Wait,
 	) -> Result<Included, Error> {
-		use subxt::transactions::TransactionStatus as Status;
 		let lane = {
 			let mut lanes = self.lanes.lock().unwrap_or_else(PoisonError::into_inner);
 			Arc::clone(lanes.entry(signer.public()).or_default())
 		};
 		let _turn = lane.lock().await;
+		let signed = self.sign(call, signer, None).await?;
+		self.submit_signed(&signed, wait).await
+	}
+
+	/// Signs `call` with `signer` (the nonce counting the signer's transactions in the pool),
+	/// without submitting it. With `mortal_for`, the transaction is valid only for about that
+	/// many blocks from the best one, and [`Signed::valid_until`] says after which block it can
+	/// never be included: what a client that may crash needs in order to send something exactly
+	/// once (record the hash, submit; after a crash, look for the hash up to that block).
+	pub async fn sign(
+		&self,
+		call: RuntimeCall,
+		signer: &Signer,
+		mortal_for: Option<u32>,
+	) -> Result<Signed, Error> {
 		let submit_error = |e: &dyn std::fmt::Display| Error::Rejected(e.to_string());
-		// Metadata from the best block, and the nonce from the pool too: another process
-		// signing with the same key may have a transaction waiting there.
 		let best = self.block_number(None).await?;
 		let at = self.api.at_block(u64::from(best)).await.map_err(|e| submit_error(&e))?;
 		let nonce = self.nonce(&signer.account()).await?;
-		let params = subxt::config::DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new()
-			.nonce(nonce)
-			.build();
+		let mut params =
+			subxt::config::DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new().nonce(nonce);
+		let valid_until = match mortal_for {
+			Some(blocks) => {
+				params = params.mortal(u64::from(blocks));
+				// The era's period is the next power of two, from a birth at or before `best`.
+				Some(best.saturating_add(blocks.checked_next_power_of_two().unwrap_or(u32::MAX)))
+			},
+			None => None,
+		};
 		let mut tx = at.tx();
 		let payload = tx.from_call_data_bytes(&call.encode()).map_err(|e| submit_error(&e))?;
 		let signed = tx
-			.create_signed(&payload, signer.keypair(), params)
+			.create_signed(&payload, signer.keypair(), params.build())
 			.await
 			.map_err(|e| submit_error(&e))?;
-		let extrinsic_hash = Hash::from(signed.hash().0);
+		Ok(Signed { hash: Hash::from(signed.hash().0), bytes: signed.into_encoded(), valid_until })
+	}
+
+	/// Submits a transaction signed by [`Self::sign`] and waits as `wait` says (see
+	/// [`Self::submit`]).
+	pub async fn submit_signed(&self, signed: &Signed, wait: Wait) -> Result<Included, Error> {
+		use subxt::transactions::TransactionStatus as Status;
+		let extrinsic_hash = signed.hash;
 		let unconfirmed = |reason: String| Error::Unconfirmed { extrinsic_hash, reason };
-		let mut progress = signed.submit_and_watch().await.map_err(|e| submit_error(&e))?;
+		let best = self.block_number(None).await?;
+		let at = self
+			.api
+			.at_block(u64::from(best))
+			.await
+			.map_err(|e| Error::Rejected(e.to_string()))?;
+		let mut progress = at
+			.tx()
+			.from_bytes(signed.bytes.clone())
+			.submit_and_watch()
+			.await
+			.map_err(|e| Error::Rejected(e.to_string()))?;
 		let in_block = loop {
 			let status = progress
 				.next()
@@ -341,23 +378,84 @@ impl Client {
 					})?;
 			events.push(record.event);
 		}
-		for event in &events {
-			if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
-				dispatch_error,
-				..
-			}) = event
-			{
-				let (pallet, error) = dispatch_error_name(*dispatch_error);
-				return Err(Error::Dispatch { pallet, error, block_hash });
-			}
+		outcome(block_hash, extrinsic_hash, events)
+	}
+
+	/// Where transaction `hash` went, looking at blocks `from..=to` of the best chain: the
+	/// block and the transaction's events (or its dispatch error), or `None` if it is in none
+	/// of them.
+	pub async fn find_transaction(
+		&self,
+		hash: Hash,
+		from: BlockNumber,
+		to: BlockNumber,
+	) -> Result<Option<Result<Included, Error>>, Error> {
+		for number in from..=to {
+			let Some(block_hash) =
+				self.rpc::<Option<Hash>>("chain_getBlockHash", rpc_params![number]).await?
+			else {
+				continue;
+			};
+			let block: serde_json::Value =
+				self.rpc("chain_getBlock", rpc_params![block_hash]).await?;
+			let extrinsics = block
+				.pointer("/block/extrinsics")
+				.and_then(|e| e.as_array())
+				.ok_or_else(|| Error::decode("a block", "no extrinsics"))?;
+			let index = extrinsics.iter().position(|hex| {
+				hex.as_str().and_then(|hex| sp_core::bytes::from_hex(hex).ok()).is_some_and(
+					|bytes| {
+						<sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(&bytes)
+							== hash
+					},
+				)
+			});
+			let Some(index) = index.and_then(|i| u32::try_from(i).ok()) else { continue };
+			let events = self
+				.event_records(block_hash)
+				.await?
+				.into_iter()
+				.filter(|record| record.phase == frame_system::Phase::ApplyExtrinsic(index))
+				.map(|record| record.event)
+				.collect();
+			return Ok(Some(outcome(block_hash, hash, events)));
 		}
-		Ok(Included { block_hash, extrinsic_hash, events })
+		Ok(None)
 	}
 
 	/// The next nonce of `account`, counting its transactions waiting in the node's pool.
 	pub async fn nonce(&self, account: &AccountId) -> Result<u64, Error> {
 		self.rpc("system_accountNextIndex", rpc_params![account.to_string()]).await
 	}
+}
+
+/// A transaction signed but not yet submitted ([`Client::sign`]).
+#[derive(Clone, Debug)]
+pub struct Signed {
+	/// Its hash: how to find it in a block.
+	pub hash: Hash,
+	/// The transaction.
+	pub bytes: Vec<u8>,
+	/// For a mortal transaction, the block after which it can never be included.
+	pub valid_until: Option<BlockNumber>,
+}
+
+/// The events of an included transaction, or the dispatch error that refused it.
+fn outcome(
+	block_hash: Hash,
+	extrinsic_hash: Hash,
+	events: Vec<RuntimeEvent>,
+) -> Result<Included, Error> {
+	for event in &events {
+		if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+			dispatch_error, ..
+		}) = event
+		{
+			let (pallet, error) = dispatch_error_name(*dispatch_error);
+			return Err(Error::Dispatch { pallet, error, block_hash });
+		}
+	}
+	Ok(Included { block_hash, extrinsic_hash, events })
 }
 
 /// A dispatch error as `(pallet, error)` names: `("Consent", "NotRegistered")` for a pallet's

@@ -111,6 +111,14 @@ fn is_account<T>(composite: &Composite<T>, account: &AccountId) -> bool {
 impl Client {
 	/// The events of block `at` (the runtime's `System::Events`).
 	pub async fn events(&self, at: Hash) -> Result<Vec<RuntimeEvent>, Error> {
+		Ok(self.event_records(at).await?.into_iter().map(|record| record.event).collect())
+	}
+
+	/// The event records of block `at`, with the phase (the transaction) of each.
+	pub async fn event_records(
+		&self,
+		at: Hash,
+	) -> Result<Vec<frame_system::EventRecord<RuntimeEvent, Hash>>, Error> {
 		let key = frame_support::storage::storage_prefix(b"System", b"Events").to_vec();
 		let bytes: Option<sp_core::Bytes> =
 			self.rpc("state_getStorage", rpc_params![sp_core::Bytes(key), at]).await?;
@@ -124,7 +132,7 @@ impl Client {
 			},
 			None => Vec::new(),
 		};
-		Ok(records.into_iter().map(|record| record.event).collect())
+		Ok(records)
 	}
 
 	/// The events that concern `who`, block by block from the next block on, as blocks are

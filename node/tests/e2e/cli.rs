@@ -11,6 +11,7 @@ use std::{
 };
 
 const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
 const DAVE: &str = "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy";
 const EVE: &str = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
 
@@ -419,6 +420,160 @@ async fn every_subcommand_against_a_dev_node() -> Result {
 		let offline =
 			Cli { binary: cli.binary.clone(), url: "ws://127.0.0.1:1".into(), home: home.clone() };
 		offline.fails(None, &["chain", "status"], 3)?;
+		std::fs::remove_dir_all(&home)?;
+		Ok(())
+	})
+	.await
+}
+
+/// A day's accesses from a CSV file: a bad line is refused before anything is sent; killed
+/// half-way and run again, the command logs every line exactly once; run once more, nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn bulk_logging_is_exactly_once_across_a_kill() -> Result {
+	use salus_client::{flows, tx, Client, Signer, Wait};
+	use salus_primitives::{
+		DataClass, DataClassSet, Decision, Grantee, Jurisdiction, PractitionerRole, ProviderKind,
+		ProviderStatus, Purpose, PurposeSet,
+	};
+	run_scenario(|harness| async move {
+		let client = Client::connect(harness.url()).await?;
+		let (alice, bob, charlie, dave) = (
+			Signer::dev("alice")?,
+			Signer::dev("bob")?,
+			Signer::dev("charlie")?,
+			Signer::dev("dave")?,
+		);
+		let de = Jurisdiction::from_code("DE").map_err(|e| e.to_string())?;
+		let hospital = client
+			.register_provider(
+				&charlie,
+				"Lakeside Hospital",
+				ProviderKind::Hospital,
+				de,
+				None,
+				Wait::InBlock,
+			)
+			.await?;
+		let accredit = tx::identity::set_provider_status(hospital, ProviderStatus::Accredited);
+		tokio::try_join!(
+			client.submit(
+				salus_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+					call: Box::new(accredit)
+				}),
+				&alice,
+				Wait::InBlock
+			),
+			client.submit(
+				tx::identity::add_practitioner(dave.account(), PractitionerRole::Physician),
+				&charlie,
+				Wait::InBlock
+			),
+			client.register_patient(
+				&alice,
+				flows::commitment("A-1", &[1; 32]),
+				de,
+				None,
+				Wait::InBlock
+			),
+			client.register_patient(
+				&bob,
+				flows::commitment("B-2", &[2; 32]),
+				de,
+				None,
+				Wait::InBlock
+			),
+		)?;
+		let consent = || {
+			tx::consent::grant_consent(
+				Grantee::Provider(hospital),
+				Decision::Permit,
+				DataClassSet::of(&[DataClass::LabResults]),
+				PurposeSet::of(&[Purpose::Treatment]),
+				None,
+				None,
+				None,
+			)
+		};
+		tokio::try_join!(
+			client.submit(tx::identity::accept_practitioner(hospital), &dave, Wait::InBlock),
+			client.submit(consent()?, &alice, Wait::InBlock),
+			client.submit(consent()?, &bob, Wait::InBlock),
+		)?;
+
+		let home = std::env::temp_dir().join(format!("salus-bulk-{}", std::process::id()));
+		std::fs::create_dir_all(&home)?;
+		let cli = Cli { binary: salus_binary()?, url: client.url().to_owned(), home: home.clone() };
+		let lines = 40usize;
+		let mut csv = String::from("patient,class,purpose,record\n");
+		for i in 0..lines {
+			let patient = if i % 2 == 0 { ALICE } else { BOB };
+			let record = if i % 3 == 0 { format!("0x{:064x}", i) } else { String::new() };
+			csv.push_str(&format!("{patient},lab-results,TREAT,{record}\n"));
+		}
+		// A bad line: refused before anything is sent.
+		let bad = home.join("bad.csv");
+		std::fs::write(&bad, csv.replacen("lab-results", "x-rays", 1))?;
+		let refused =
+			cli.fails(Some("dev:dave"), &["provider", "log-file", bad.to_str().ok_or("path")?], 2)?;
+		assert!(refused.contains("bad.csv:2") && refused.contains("x-rays"), "{refused}");
+		assert!(!home.join("bad.csv.journal").exists());
+
+		// Killed once a batch is in, then run again.
+		let file = home.join("day.csv");
+		std::fs::write(&file, &csv)?;
+		let journal = home.join("day.csv.journal");
+		let mut first = Command::new(&cli.binary)
+			.env("SALUS_HOME", &home)
+			.args([
+				"--url",
+				&cli.url,
+				"--signer",
+				"dev:dave",
+				"provider",
+				"log-file",
+				file.to_str().ok_or("path")?,
+				"--batch",
+				"8",
+			])
+			.stderr(std::process::Stdio::null())
+			.spawn()?;
+		let started = std::time::Instant::now();
+		while !std::fs::read_to_string(&journal).unwrap_or_default().contains("\"done\"") {
+			if started.elapsed() > std::time::Duration::from_secs(120) {
+				let _ = first.kill();
+				return Err("no batch went in within 2 minutes".into());
+			}
+			tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+		}
+		first.kill()?;
+		first.wait()?;
+		let logged = |who: &Signer| {
+			let client = client.clone();
+			let who = who.account();
+			async move { client.disclosure_count(&who, None).await }
+		};
+		let before = logged(&alice).await?.saturating_add(logged(&bob).await?);
+		assert!(before >= 8 && (before as usize) < lines, "{before} logged before the kill");
+		let resumed = cli.json(
+			Some("dev:dave"),
+			&["provider", "log-file", file.to_str().ok_or("path")?, "--batch", "8"],
+		)?;
+		assert_eq!(resumed["logged"], lines, "{resumed}");
+		let after = logged(&alice).await?.saturating_add(logged(&bob).await?);
+		assert_eq!(after as usize, lines, "every line once: {resumed}");
+		// Once more: nothing left to log.
+		let again =
+			cli.json(Some("dev:dave"), &["provider", "log-file", file.to_str().ok_or("path")?])?;
+		assert_eq!(again["this_run"], 0, "{again}");
+		assert_eq!(logged(&alice).await?.saturating_add(logged(&bob).await?) as usize, lines);
+		// The file changed: the journal refuses to resume it.
+		std::fs::write(&file, csv.replace("TREAT", "HOPERAT"))?;
+		let changed = cli.fails(
+			Some("dev:dave"),
+			&["provider", "log-file", file.to_str().ok_or("path")?],
+			2,
+		)?;
+		assert!(changed.contains("changed"), "{changed}");
 		std::fs::remove_dir_all(&home)?;
 		Ok(())
 	})

@@ -10,6 +10,7 @@
 //! argument or file (nothing sent), 3 no node, 4 the chain refused (its error named), 5 not
 //! included, 1 anything else.
 
+mod bulk;
 mod keystore;
 mod output;
 
@@ -295,6 +296,16 @@ enum ProviderCommand {
 		/// The hash of the record accessed (0x…).
 		#[arg(long)]
 		record: Option<String>,
+	},
+	/// Logs the accesses in a CSV file (patient,class,purpose,record), in batches of one
+	/// transaction each, with progress; run again after an interruption to go on, exactly
+	/// once (a journal beside the file keeps track).
+	LogFile {
+		/// The file.
+		file: PathBuf,
+		/// Accesses per transaction (at most 64).
+		#[arg(long, default_value_t = 64)]
+		batch: usize,
 	},
 	/// Asks a patient for access.
 	Request {
@@ -899,6 +910,7 @@ async fn provider(command: ProviderCommand, cx: &Context) -> Result<(), Failure>
 			);
 			Ok(())
 		},
+		ProviderCommand::LogFile { file, batch } => bulk::log_file(&file, batch, cx).await,
 		ProviderCommand::Request { patient, classes, purpose, days, justification, bounty } => {
 			let call = tx::access::request_access(
 				account(&patient)?,
