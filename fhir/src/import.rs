@@ -14,7 +14,8 @@ use fhir_model::r4b::{
 };
 use fhir_model::time::UtcOffset;
 use salus_primitives::{
-	DataClass, DataClassSet, Decision, Grantee, Jurisdiction, ProviderKind, PurposeSet, Timestamp,
+	DataClass, DataClassSet, Decision, FlagSet, Grantee, Jurisdiction, ProviderKind, PurposeSet,
+	Timestamp,
 };
 use serde_json::Value;
 use sp_core::crypto::{AccountId32, Ss58Codec};
@@ -238,26 +239,8 @@ impl Conditions {
 				));
 			}
 		}
-		let classes = match (parent.classes, self.classes) {
-			(Some(outer), Some(inner)) => {
-				let both = outer.intersection(inner);
-				if both.is_empty() {
-					return Err(refuse(path, "covers no data class its parent rule covers"));
-				}
-				Some(both)
-			},
-			(outer, inner) => inner.or(outer),
-		};
-		let purposes = match (parent.purposes, self.purposes) {
-			(Some(outer), Some(inner)) => {
-				let both = outer.intersection(inner);
-				if both.is_empty() {
-					return Err(refuse(path, "covers no purpose its parent rule covers"));
-				}
-				Some(both)
-			},
-			(outer, inner) => inner.or(outer),
-		};
+		let classes = narrow(parent.classes, self.classes, path, "data class")?;
+		let purposes = narrow(parent.purposes, self.purposes, path, "purpose")?;
 		let jurisdictions = match (&parent.jurisdictions, self.jurisdictions) {
 			(Some(outer), Some(inner)) => {
 				let both: Vec<_> = inner.into_iter().filter(|j| outer.contains(j)).collect();
@@ -308,6 +291,25 @@ impl Conditions {
 				valid_until: self.until,
 			});
 		}
+	}
+}
+
+/// What a nested rule covers of a set its parent also states: both, or the one stated.
+fn narrow<F: salus_primitives::Flag>(
+	outer: Option<FlagSet<F>>,
+	inner: Option<FlagSet<F>>,
+	path: &str,
+	what: &str,
+) -> Result<Option<FlagSet<F>>, ImportError> {
+	match (outer, inner) {
+		(Some(outer), Some(inner)) => {
+			let both = outer.intersection(inner);
+			if both.is_empty() {
+				return Err(refuse(path, format!("covers no {what} its parent rule covers")));
+			}
+			Ok(Some(both))
+		},
+		(outer, inner) => Ok(inner.or(outer)),
 	}
 }
 
