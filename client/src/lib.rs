@@ -90,7 +90,8 @@ pub enum Error {
 		/// The block that included the refused call.
 		block_hash: Hash,
 	},
-	/// The transaction pool did not take the transaction, or dropped it: it is not on chain.
+	/// The node did not take the transaction, or its pool dropped it: it is not in a block
+	/// now, though a peer it reached may still include it while it is valid.
 	#[error("the transaction was not included: {0}")]
 	Rejected(String),
 	/// The transaction was submitted (and may be, or is, on chain) but what became of it could
@@ -312,8 +313,10 @@ impl Client {
 		let valid_until = match mortal_for {
 			Some(blocks) => {
 				params = params.mortal(u64::from(blocks));
-				// The era's period is the next power of two, from a birth at or before `best`.
-				Some(best.saturating_add(blocks.checked_next_power_of_two().unwrap_or(u32::MAX)))
+				// The era's period: subxt's clamp to 4..=65536, then the next power of two,
+				// from a birth at or before `best`.
+				let period = blocks.clamp(4, 65_536).checked_next_power_of_two().unwrap_or(65_536);
+				Some(best.saturating_add(period))
 			},
 			None => None,
 		};

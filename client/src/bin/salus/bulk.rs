@@ -17,7 +17,7 @@ use salus_client::{tx, AccountId, BlockNumber, Client, Error, Hash};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::{
-	io::{BufRead, Write},
+	io::Write,
 	path::{Path, PathBuf},
 	time::{Duration, Instant},
 };
@@ -99,27 +99,34 @@ fn append(journal: &Path, entry: &Entry) -> Result<(), Failure> {
 			.map_err(|e| {
 				Failure::input(format!("cannot write the journal {}: {e}", journal.display()))
 			})?;
-	writeln!(file, "{line}")
+	// One write of the whole line: a kill leaves the line whole or torn at the end, never
+	// two lines run together.
+	file.write_all(format!("{line}\n").as_bytes())
 		.and_then(|()| file.sync_all())
 		.map_err(|e| Failure::input(format!("cannot write the journal {}: {e}", journal.display())))
 }
 
 fn read_journal(journal: &Path) -> Result<Vec<Entry>, Failure> {
-	let Ok(file) = std::fs::File::open(journal) else { return Ok(Vec::new()) };
-	std::io::BufReader::new(file)
-		.lines()
-		.enumerate()
-		.map(|(index, line)| {
-			let line = line.map_err(|e| Failure::input(e.to_string()))?;
-			serde_json::from_str(&line).map_err(|_| {
-				Failure::input(format!(
+	let Ok(text) = std::fs::read_to_string(journal) else { return Ok(Vec::new()) };
+	let torn = !text.is_empty() && !text.ends_with('\n');
+	let lines: Vec<&str> = text.lines().collect();
+	let count = lines.len();
+	let mut entries = Vec::new();
+	for (index, line) in lines.into_iter().enumerate() {
+		match serde_json::from_str(line) {
+			Ok(entry) => entries.push(entry),
+			// A line torn by a kill while it was written: nothing was sent after it.
+			Err(_) if torn && index.saturating_add(1) == count => {},
+			Err(_) => {
+				return Err(Failure::input(format!(
 					"{}:{}: not a journal entry",
 					journal.display(),
 					index.saturating_add(1)
-				))
-			})
-		})
-		.collect()
+				)));
+			},
+		}
+	}
+	Ok(entries)
 }
 
 /// Logs every line of `file` not logged yet, in batches of `batch`.
@@ -130,6 +137,21 @@ pub async fn log_file(file: &Path, batch: usize, cx: &Context) -> Result<(), Fai
 	}
 	let signer = cx.signer()?;
 	let journal = journal_path(file);
+	// One run at a time per file: two would send the same lines.
+	let lock_path = {
+		let mut name = journal.as_os_str().to_owned();
+		name.push(".lock");
+		PathBuf::from(name)
+	};
+	let lock = std::fs::OpenOptions::new()
+		.create(true)
+		.truncate(false)
+		.write(true)
+		.open(&lock_path)
+		.map_err(|e| Failure::input(format!("cannot open {}: {e}", lock_path.display())))?;
+	lock.try_lock().map_err(|_| {
+		Failure::input(format!("{} is being logged by another run: wait for it", file.display()))
+	})?;
 	let past = read_journal(&journal)?;
 	match past.first() {
 		None => append(
@@ -177,13 +199,20 @@ pub async fn log_file(file: &Path, batch: usize, cx: &Context) -> Result<(), Fai
 			Entry::Begin { .. } => {},
 		}
 	}
-	let resumed_from = done;
 	if let Some((from, to, hash, until)) = pending {
-		if let Some(block) = settle(&client, hash, until, cx).await? {
-			append(&journal, &Entry::Done { from, to, block })?;
-			done = done.max(to);
+		match settle(&client, hash, until, cx).await? {
+			Settled::Included(block) => {
+				append(&journal, &Entry::Done { from, to, block })?;
+				done = done.max(to);
+			},
+			Settled::Refused(error) => {
+				append(&journal, &Entry::Refused { from, to, error: error.clone() })?;
+				return Err(refused(from, to, done, entries.len(), &error));
+			},
+			Settled::Expired => {},
 		}
 	}
+	let resumed_from = done;
 	let started = Instant::now();
 	let total = entries.len();
 	let mut batches = 0usize;
@@ -192,23 +221,24 @@ pub async fn log_file(file: &Path, batch: usize, cx: &Context) -> Result<(), Fai
 		let lines = entries.get(done..to).map(<[_]>::to_vec).unwrap_or_default();
 		let call = tx::access::log_disclosures(lines)?;
 		let signed = client.sign(call, &signer, Some(MORTALITY)).await?;
-		let until = signed.valid_until.unwrap_or_default();
+		let until = signed
+			.valid_until
+			.ok_or_else(|| Failure::input("a batch was signed without an end to its validity"))?;
 		append(&journal, &Entry::Sent { from: done, to, tx: signed.hash, until })?;
-		let included = match client.submit_signed(&signed, cx.wait).await {
+		// Finalized, whatever --wait says: what the journal records must not be undone by a
+		// fork.
+		let included = match client.submit_signed(&signed, salus_client::Wait::Finalized).await {
 			Ok(included) => included,
 			Err(Error::Dispatch { pallet, error, .. }) => {
 				let name = format!("{pallet}::{error}");
 				append(&journal, &Entry::Refused { from: done, to, error: name.clone() })?;
-				return Err(Failure {
-					message: format!("the chain refused lines {}..{} ({name}); {done} of {total} are logged: fix them and run again to go on", done.saturating_add(1), to),
-					exit: Exit::Refused,
-					detail: Some(json!({ "logged": done, "total": total, "refused": [done, to], "error": name })),
-				});
+				return Err(refused(done, to, done, total, &name));
 			},
 			Err(Error::Rejected(reason)) => {
-				// Not on chain: the next run sends it again once it can no longer be included.
+				// Dropped by the pool, but perhaps already passed on: the next run waits until
+				// it can no longer be included before sending it again.
 				return Err(Failure {
-					message: format!("lines {}..{to} were not included ({reason}); {done} of {total} are logged: run again to go on", done.saturating_add(1)),
+					message: format!("lines {}..{to} were not taken ({reason}) but may still be included until block #{until}; {done} of {total} are logged: run again to go on", done.saturating_add(1)),
 					exit: Exit::NotIncluded,
 					detail: Some(json!({ "logged": done, "total": total })),
 				});
@@ -238,32 +268,53 @@ pub async fn log_file(file: &Path, batch: usize, cx: &Context) -> Result<(), Fai
 	Ok(())
 }
 
-/// The fate of a batch sent before a crash: the block that has it, or `None` once it can no
-/// longer be included (it may then be sent again). Waits while it still could be.
+/// A refusal of lines `[from, to)`, with `done` of `total` logged.
+fn refused(from: usize, to: usize, done: usize, total: usize, error: &str) -> Failure {
+	Failure {
+		message: format!(
+			"the chain refused lines {}..{to} ({error}); {done} of {total} are logged: fix the cause on chain (a missing consent, say) and run again with the same file, or log the rest from a new file",
+			from.saturating_add(1)
+		),
+		exit: Exit::Refused,
+		detail: Some(json!({ "logged": done, "total": total, "refused": [from, to], "error": error })),
+	}
+}
+
+/// What became of a batch sent before an interruption.
+enum Settled {
+	/// It is in this finalized block.
+	Included(Hash),
+	/// The chain refused it (this error): nothing of it was logged.
+	Refused(String),
+	/// It is in no finalized block and can no longer be included: send it again.
+	Expired,
+}
+
+/// The fate of a batch sent before an interruption, read from finalized blocks only (a fork
+/// cannot undo it): it waits while the transaction could still be included.
 async fn settle(
 	client: &Client,
 	hash: Hash,
 	until: BlockNumber,
 	cx: &Context,
-) -> Result<Option<Hash>, Failure> {
-	let mut looked = 0;
+) -> Result<Settled, Failure> {
+	// The blocks it could be in: from its signing (at most the era before `until`) to `until`.
+	let from = until.saturating_sub(MORTALITY.saturating_mul(2));
 	loop {
-		let best = client.block_number(None).await?;
-		let from = looked.max(until.saturating_sub(MORTALITY.saturating_mul(2)));
-		match client.find_transaction(hash, from, best.min(until)).await? {
-			Some(Ok(included)) => return Ok(Some(included.block_hash)),
-			Some(Err(error)) => {
-				return Err(Failure {
-					message: format!("the batch sent before the interruption was refused: {error}"),
-					exit: Exit::Refused,
-					detail: None,
-				});
+		let finalized = client.block_number(Some(client.finalized_hash().await?)).await?;
+		match client.find_transaction(hash, from, finalized.min(until)).await? {
+			Some(Ok(included)) => return Ok(Settled::Included(included.block_hash)),
+			Some(Err(Error::Dispatch { pallet, error, .. })) => {
+				return Ok(Settled::Refused(format!("{pallet}::{error}")));
 			},
-			None if best > until => return Ok(None),
+			Some(Err(other)) => return Err(other.into()),
+			None if finalized > until => return Ok(Settled::Expired),
 			None => {
-				looked = best;
-				if !cx.out.json {
-					eprintln!("waiting for the batch sent before the interruption (until block #{until}, now #{best})");
+				let waiting = format!("waiting for the batch sent before the interruption (valid until block #{until}, finalized #{finalized})");
+				if cx.out.json {
+					eprintln!("{}", json!({ "waiting": waiting }));
+				} else {
+					eprintln!("{waiting}");
 				}
 				tokio::time::sleep(Duration::from_secs(3)).await;
 			},
@@ -286,4 +337,51 @@ fn progress(done: usize, resumed_from: usize, total: usize, elapsed: Duration) {
 		"-".repeat(width.saturating_sub(filled))
 	);
 	let _ = std::io::stderr().flush();
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_line_torn_by_a_kill_is_ignored_only_at_the_end() {
+		let dir = std::env::temp_dir().join(format!("salus-journal-{}", std::process::id()));
+		std::fs::create_dir_all(&dir).unwrap();
+		let journal = dir.join("day.csv.journal");
+		let begin = r#"{"begin":{"file":"0x00","lines":2,"signer":"5G"}}"#;
+		std::fs::write(&journal, format!("{begin}\n{{\"sent\":{{\"from\":0,\"to\"")).unwrap();
+		let entries = read_journal(&journal).unwrap();
+		assert_eq!(entries.len(), 1);
+		assert!(matches!(entries.first(), Some(Entry::Begin { lines: 2, .. })));
+		// The next entry goes after the torn one, and the journal then reads as damaged.
+		std::fs::write(&journal, format!("{begin}\n{{\"sent\":{{\"from\":0,\"to\"\n{begin}\n"))
+			.unwrap();
+		assert!(read_journal(&journal).unwrap_err().message.contains(":2: not a journal entry"));
+		std::fs::remove_dir_all(&dir).unwrap();
+	}
+
+	#[test]
+	fn every_line_is_checked_before_anything_is_sent() {
+		let dir = std::env::temp_dir().join(format!("salus-bulk-lines-{}", std::process::id()));
+		std::fs::create_dir_all(&dir).unwrap();
+		let file = dir.join("day.csv");
+		let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+		std::fs::write(&file, format!("patient,class,purpose,record\n{alice},lab-results,TREAT,\n{alice},imaging,TREAT,0x12\n")).unwrap();
+		let error = read_entries(&file).unwrap_err();
+		assert!(
+			error.message.contains("day.csv:3") && error.message.contains("0x12"),
+			"{}",
+			error.message
+		);
+		std::fs::write(&file, format!("patient,class\n{alice},lab-results\n")).unwrap();
+		assert!(read_entries(&file).unwrap_err().message.contains("header"));
+		std::fs::write(
+			&file,
+			format!("patient,class,purpose,record\n{alice},lab-results,TREAT,\n"),
+		)
+		.unwrap();
+		let (entries, _) = read_entries(&file).unwrap();
+		assert_eq!(entries.len(), 1);
+		std::fs::remove_dir_all(&dir).unwrap();
+	}
 }
