@@ -93,13 +93,11 @@ pub fn audit_bundle(
 	disclosures: &[DisclosureRecord],
 	now: Timestamp,
 ) -> Result<Value, ExportError> {
-	let entries = disclosures
+	let resources = disclosures
 		.iter()
-		.map(|disclosure| {
-			audit_event(chain, disclosure).map(|resource| json!({ "resource": resource }))
-		})
+		.map(|disclosure| audit_event(chain, disclosure))
 		.collect::<Result<Vec<_>, _>>()?;
-	bundle(entries, now)
+	bundle(resources, now)
 }
 
 /// One disclosure as an `AuditEvent`.

@@ -63,25 +63,24 @@ pub fn export_consents(
 	consents: &[StoredConsent],
 	now: Timestamp,
 ) -> Result<Value, ExportError> {
-	let entries = consents
+	let resources = consents
 		.iter()
-		.map(|consent| {
-			consent_resource(patient, consent, now).map(|resource| json!({ "resource": resource }))
-		})
+		.map(|consent| consent_resource(patient, consent, now))
 		.collect::<Result<Vec<_>, _>>()?;
-	bundle(entries, now)
+	bundle(resources, now)
 }
 
-/// A `collection` Bundle of `entries`, checked against the FHIR model.
-/// An empty collection has no `entry` (FHIR has no empty arrays).
-pub(crate) fn bundle(entries: Vec<Value>, now: Timestamp) -> Result<Value, ExportError> {
+/// A `collection` Bundle of `resources`, checked against the FHIR model. An empty
+/// collection has no `entry` (FHIR has no empty arrays).
+pub(crate) fn bundle(resources: Vec<Value>, now: Timestamp) -> Result<Value, ExportError> {
 	let mut bundle = json!({
 		"resourceType": "Bundle",
 		"type": "collection",
 		"timestamp": instant(now)?,
 	});
-	if let (false, Some(object)) = (entries.is_empty(), bundle.as_object_mut()) {
-		object.insert("entry".into(), Value::Array(entries));
+	if let (false, Some(object)) = (resources.is_empty(), bundle.as_object_mut()) {
+		let entries = resources.into_iter().map(|resource| json!({ "resource": resource }));
+		object.insert("entry".into(), Value::Array(entries.collect()));
 	}
 	parse_model::<Bundle>(&bundle, "Bundle")?;
 	Ok(bundle)
