@@ -1,14 +1,15 @@
 //! What a client asks without a transaction: the Salus runtime APIs (answered by the
 //! runtime, over `state_call`) and the node's access RPCs (answered natively by the node),
-//! each typed with the runtime's own types.
+//! each typed with the runtime's own types; and, read from storage, what no API serves: open
+//! disputes, a patient's guardians, the council and its motions.
 //!
 //! Every method reads the best block unless given a block hash (`at`).
 
-use crate::{AccountId, Balance, Client, Error, Hash};
+use crate::{AccountId, Balance, Client, Error, Hash, RuntimeCall};
 use codec::{Decode, Encode};
 use salus_primitives::{
-	AccessDecision, AccessQuery, ConsentId, DataClass, DataClassSet, EmergencyId, ProviderId,
-	Purpose, RequestId, Timestamp,
+	AccessDecision, AccessQuery, ConsentId, DataClass, DataClassSet, DisputeId, EmergencyId,
+	ProviderId, Purpose, RequestId, Timestamp,
 };
 use salus_runtime::Runtime;
 use subxt::rpcs::rpc_params;
@@ -249,19 +250,189 @@ impl Client {
 		at: Option<Hash>,
 	) -> Result<(Balance, Balance), Error> {
 		let key = frame_system::Account::<Runtime>::hashed_key_for(account);
-		let bytes: Option<sp_core::Bytes> =
-			self.rpc("state_getStorage", rpc_params![sp_core::Bytes(key), at]).await?;
-		let info = bytes
-			.map(|bytes| {
-				frame_system::AccountInfo::<
-					salus_runtime::Nonce,
-					pallet_balances::AccountData<Balance>,
-				>::decode(&mut &bytes[..])
-			})
-			.transpose()
-			.map_err(|e| Error::Decode { what: "an account".into(), reason: e.to_string() })?;
+		let info: Option<
+			frame_system::AccountInfo<salus_runtime::Nonce, pallet_balances::AccountData<Balance>>,
+		> = self.storage(key, "an account", at).await?;
 		Ok(info.map(|info| (info.data.free, info.data.reserved)).unwrap_or_default())
 	}
+
+	/// Dispute `id`, while it is open.
+	pub async fn dispute(&self, id: DisputeId, at: Option<Hash>) -> Result<Option<Dispute>, Error> {
+		let key = pallet_disputes::OpenDisputes::<Runtime>::hashed_key_for(id);
+		self.storage(key, "a dispute", at).await
+	}
+
+	/// The open disputes, by id.
+	pub async fn open_disputes(
+		&self,
+		at: Option<Hash>,
+	) -> Result<Vec<(DisputeId, Dispute)>, Error> {
+		let prefix = pallet_disputes::OpenDisputes::<Runtime>::map_storage_final_prefix();
+		let entries = self.storage_entries::<Dispute>(&prefix, "a dispute", at).await?;
+		let mut disputes = Vec::with_capacity(entries.len());
+		for (key, dispute) in entries {
+			// The key ends in Twox64Concat(id): eight bytes of hash, then the id itself.
+			let id = key
+				.get(prefix.len().saturating_add(8)..)
+				.and_then(|mut tail| DisputeId::decode(&mut tail).ok())
+				.ok_or_else(|| Error::decode("a dispute's key", "no id in it"))?;
+			disputes.push((id, dispute));
+		}
+		disputes.sort_by_key(|(id, _)| *id);
+		Ok(disputes)
+	}
+
+	/// The guardians `patient` appointed (its `HealthGuardian` proxies).
+	pub async fn guardians_of(
+		&self,
+		patient: &AccountId,
+		at: Option<Hash>,
+	) -> Result<Vec<AccountId>, Error> {
+		let key = pallet_proxy::Proxies::<Runtime>::hashed_key_for(patient);
+		let proxies: Option<(Vec<ProxyDefinition>, Balance)> =
+			self.storage(key, "a patient's proxies", at).await?;
+		Ok(proxies
+			.map(|(proxies, _deposit)| proxies)
+			.unwrap_or_default()
+			.into_iter()
+			.filter(|proxy| proxy.proxy_type == salus_runtime::ProxyType::HealthGuardian)
+			.map(|proxy| proxy.delegate)
+			.collect())
+	}
+
+	/// The council's members.
+	pub async fn council_members(&self, at: Option<Hash>) -> Result<Vec<AccountId>, Error> {
+		let key = pallet_collective::Members::<Runtime, pallet_collective::Instance1>::hashed_key();
+		Ok(self.storage(key.to_vec(), "the council", at).await?.unwrap_or_default())
+	}
+
+	/// The council's open motions, oldest first, each with its call and its votes.
+	pub async fn motions(&self, at: Option<Hash>) -> Result<Vec<Motion>, Error> {
+		type Council = pallet_collective::Instance1;
+		let at = match at {
+			Some(at) => at,
+			None => self.best_hash().await?,
+		};
+		let key = pallet_collective::Proposals::<Runtime, Council>::hashed_key();
+		let hashes: Vec<Hash> =
+			self.storage(key.to_vec(), "the motions", Some(at)).await?.unwrap_or_default();
+		let mut motions = Vec::with_capacity(hashes.len());
+		for hash in hashes {
+			let call_key = pallet_collective::ProposalOf::<Runtime, Council>::hashed_key_for(hash);
+			let votes_key = pallet_collective::Voting::<Runtime, Council>::hashed_key_for(hash);
+			let call: Option<RuntimeCall> = self.storage(call_key, "a motion", Some(at)).await?;
+			let votes: Option<Votes> =
+				self.storage(votes_key, "a motion's votes", Some(at)).await?;
+			if let (Some(call), Some(votes)) = (call, votes) {
+				motions.push(Motion {
+					hash,
+					index: votes.index,
+					call,
+					threshold: votes.threshold,
+					ayes: votes.ayes,
+					nays: votes.nays,
+					end: votes.end,
+				});
+			}
+		}
+		Ok(motions)
+	}
+
+	/// The value at storage `key`, decoded as the runtime's type `T` (`what` names it in an
+	/// error).
+	async fn storage<T: Decode>(
+		&self,
+		key: Vec<u8>,
+		what: &str,
+		at: Option<Hash>,
+	) -> Result<Option<T>, Error> {
+		let bytes: Option<sp_core::Bytes> =
+			self.rpc("state_getStorage", rpc_params![sp_core::Bytes(key), at]).await?;
+		bytes
+			.map(|bytes| T::decode(&mut &bytes[..]))
+			.transpose()
+			.map_err(|e| Error::decode(what, e))
+	}
+
+	/// Every `(key, value)` under storage `prefix`, read at one block.
+	async fn storage_entries<T: Decode>(
+		&self,
+		prefix: &[u8],
+		what: &str,
+		at: Option<Hash>,
+	) -> Result<Vec<(Vec<u8>, T)>, Error> {
+		const PAGE: u32 = 512;
+		let at = match at {
+			Some(at) => at,
+			None => self.best_hash().await?,
+		};
+		let prefix = sp_core::Bytes(prefix.to_vec());
+		let mut entries = Vec::new();
+		let mut start: Option<sp_core::Bytes> = None;
+		loop {
+			let keys: Vec<sp_core::Bytes> =
+				self.rpc("state_getKeysPaged", rpc_params![&prefix, PAGE, &start, at]).await?;
+			if keys.is_empty() {
+				break;
+			}
+			let changes: Vec<ChangeSet> =
+				self.rpc("state_queryStorageAt", rpc_params![&keys, at]).await?;
+			for (key, value) in changes.into_iter().flat_map(|set| set.changes) {
+				if let Some(value) = value {
+					let decoded = T::decode(&mut &value[..]).map_err(|e| Error::decode(what, e))?;
+					entries.push((key.0, decoded));
+				}
+			}
+			if keys.len() < PAGE as usize {
+				break;
+			}
+			start = keys.last().cloned();
+		}
+		Ok(entries)
+	}
+}
+
+/// A dispute while it is open.
+pub type Dispute = pallet_disputes::DisputeOf<Runtime>;
+
+/// A proxy as `pallet_proxy` keeps it.
+type ProxyDefinition =
+	pallet_proxy::ProxyDefinition<AccountId, salus_runtime::ProxyType, crate::BlockNumber>;
+
+/// A council motion and its votes.
+#[derive(Clone, Debug)]
+pub struct Motion {
+	/// The motion's hash (of its call).
+	pub hash: Hash,
+	/// Its index.
+	pub index: u32,
+	/// What it does if it passes.
+	pub call: RuntimeCall,
+	/// The ayes it needs.
+	pub threshold: u32,
+	/// Who voted aye.
+	pub ayes: Vec<AccountId>,
+	/// Who voted nay.
+	pub nays: Vec<AccountId>,
+	/// The block its vote ends.
+	pub end: crate::BlockNumber,
+}
+
+/// `pallet_collective`'s votes on a motion (its type keeps the fields private; this is the
+/// same encoding).
+#[derive(Decode)]
+struct Votes {
+	index: u32,
+	threshold: u32,
+	ayes: Vec<AccountId>,
+	nays: Vec<AccountId>,
+	end: crate::BlockNumber,
+}
+
+/// One block's answer to `state_queryStorageAt`.
+#[derive(serde::Deserialize)]
+struct ChangeSet {
+	changes: Vec<(sp_core::Bytes, Option<sp_core::Bytes>)>,
 }
 
 fn check_batch(queries: &[AccessQuery<AccountId>]) -> Result<(), Error> {

@@ -457,6 +457,14 @@ fn outcome(
 			let (pallet, error) = dispatch_error_name(*dispatch_error);
 			return Err(Error::Dispatch { pallet, error, block_hash });
 		}
+		// A call made through a proxy (a guardian's for its ward): the transaction succeeds
+		// whatever the call does, and the call's refusal is in this event.
+		if let RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted { result: Err(error) }) =
+			event
+		{
+			let (pallet, error) = dispatch_error_name(*error);
+			return Err(Error::Dispatch { pallet, error, block_hash });
+		}
 	}
 	Ok(Included { block_hash, extrinsic_hash, events })
 }

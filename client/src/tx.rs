@@ -274,3 +274,41 @@ pub mod council {
 		BlakeTwo256::hash_of(call)
 	}
 }
+
+/// Guardians: a patient appoints an account to make its health calls for it (a
+/// `HealthGuardian` proxy, which the runtime lets make exactly the patient's own calls: no
+/// transfer, no provider or practitioner call).
+pub mod guardian {
+	use super::*;
+	use salus_runtime::ProxyType;
+
+	/// The patient appoints `guardian`, who acts at once (no announcement delay). The patient
+	/// holds the proxy deposit until it removes the guardian.
+	pub fn appoint(guardian: AccountId) -> RuntimeCall {
+		RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
+			delegate: guardian.into(),
+			proxy_type: ProxyType::HealthGuardian,
+			delay: 0,
+		})
+	}
+
+	/// The patient removes `guardian`; the deposit comes back.
+	pub fn remove(guardian: AccountId) -> RuntimeCall {
+		RuntimeCall::Proxy(pallet_proxy::Call::remove_proxy {
+			delegate: guardian.into(),
+			proxy_type: ProxyType::HealthGuardian,
+			delay: 0,
+		})
+	}
+
+	/// A guardian makes `call` for its `ward`: dispatched as the ward, if the runtime's
+	/// guardian filter admits it. The call's own refusal comes back as
+	/// [`Error::Dispatch`], as if the ward had made it.
+	pub fn on_behalf_of(ward: AccountId, call: RuntimeCall) -> RuntimeCall {
+		RuntimeCall::Proxy(pallet_proxy::Call::proxy {
+			real: ward.into(),
+			force_proxy_type: Some(ProxyType::HealthGuardian),
+			call: Box::new(call),
+		})
+	}
+}

@@ -46,6 +46,8 @@ struct Registry {
 	providers: BTreeMap<ProviderId, ProviderProfile>,
 	bonds: BTreeMap<ProviderId, u64>,
 	practitioners: BTreeMap<u64, ProviderId>,
+	/// Admins who are not (or not only) practitioners ([`set_admin`]).
+	admins: BTreeMap<ProviderId, u64>,
 }
 
 std::thread_local! {
@@ -137,6 +139,12 @@ pub fn add_practitioner(who: u64, provider: ProviderId) {
 	write(|registry| registry.practitioners.insert(who, provider));
 }
 
+/// Makes `who` the admin of `provider` (without making it a practitioner), as a provider's
+/// registrant is on chain.
+pub fn set_admin(provider: ProviderId, who: u64) {
+	write(|registry| registry.admins.insert(provider, who));
+}
+
 /// Sets what is left of `provider`'s bond.
 pub fn set_bond(provider: ProviderId, amount: u64) {
 	write(|registry| registry.bonds.insert(provider, amount));
@@ -158,14 +166,17 @@ impl<Currency: Mutate<u64, Balance = u64>> ProviderRegistry<u64> for MockIdentit
 	fn profile(provider: ProviderId) -> Option<ProviderProfile> {
 		read(|registry| registry.providers.get(&provider).copied())
 	}
-	/// The provider's practitioner with the lowest account.
+	/// The admin [`set_admin`] set, or else the provider's practitioner with the lowest
+	/// account.
 	fn admin(provider: ProviderId) -> Option<u64> {
 		read(|registry| {
-			registry
-				.practitioners
-				.iter()
-				.find(|(_, of)| **of == provider)
-				.map(|(who, _)| *who)
+			registry.admins.get(&provider).copied().or_else(|| {
+				registry
+					.practitioners
+					.iter()
+					.find(|(_, of)| **of == provider)
+					.map(|(who, _)| *who)
+			})
 		})
 	}
 	fn slash_bond(provider: ProviderId, amount: u64, to: &u64) -> Result<u64, DispatchError> {

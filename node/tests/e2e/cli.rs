@@ -10,13 +10,13 @@ use std::{
 	process::{Command, Output},
 };
 
-const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
-const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
-const DAVE: &str = "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy";
-const EVE: &str = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
+pub(crate) const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+pub(crate) const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+pub(crate) const DAVE: &str = "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy";
+pub(crate) const EVE: &str = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
 
 /// The `salus` binary the workspace build made, beside this test's binary.
-fn salus_binary() -> Result<PathBuf> {
+pub(crate) fn salus_binary() -> Result<PathBuf> {
 	let exe = std::env::current_exe()?;
 	let profile = exe.parent().and_then(Path::parent).ok_or("no target directory")?;
 	let salus = profile.join("salus");
@@ -30,14 +30,14 @@ fn salus_binary() -> Result<PathBuf> {
 	Ok(salus)
 }
 
-struct Cli {
-	binary: PathBuf,
-	url: String,
-	home: PathBuf,
+pub(crate) struct Cli {
+	pub(crate) binary: PathBuf,
+	pub(crate) url: String,
+	pub(crate) home: PathBuf,
 }
 
 impl Cli {
-	fn run(&self, signer: Option<&str>, args: &[&str]) -> Result<Output> {
+	pub(crate) fn run(&self, signer: Option<&str>, args: &[&str]) -> Result<Output> {
 		let mut command = Command::new(&self.binary);
 		command.env("SALUS_HOME", &self.home).arg("--url").arg(&self.url);
 		if let Some(signer) = signer {
@@ -47,25 +47,35 @@ impl Cli {
 	}
 
 	/// Runs and expects success; the JSON it printed.
-	fn json(&self, signer: Option<&str>, args: &[&str]) -> Result<Value> {
+	pub(crate) fn json(&self, signer: Option<&str>, args: &[&str]) -> Result<Value> {
 		let mut all = vec!["--json"];
 		all.extend_from_slice(args);
-		let output = self.run(signer, &all)?;
-		if !output.status.success() {
-			return Err(format!(
-				"salus {args:?} failed ({}): {}",
-				output.status,
-				String::from_utf8_lossy(&output.stderr)
-			)
-			.into());
+		succeeded(args, self.run(signer, &all)?)
+	}
+
+	/// Runs several commands at once (each signed by a different account) and expects each
+	/// to succeed; the JSON each printed, in order.
+	pub(crate) fn json_together(&self, runs: &[(&str, &[&str])]) -> Result<Vec<Value>> {
+		let mut children = Vec::new();
+		for (signer, args) in runs {
+			let mut command = Command::new(&self.binary);
+			command
+				.env("SALUS_HOME", &self.home)
+				.args(["--url", &self.url, "--signer", signer, "--json"])
+				.args(*args)
+				.stdout(std::process::Stdio::piped())
+				.stderr(std::process::Stdio::piped());
+			children.push((args, command.spawn()?));
 		}
-		let text = String::from_utf8(output.stdout)?;
-		Ok(serde_json::from_str(text.trim())
-			.map_err(|e| format!("salus {args:?} printed no JSON ({e}): {text}"))?)
+		let mut answers = Vec::new();
+		for (args, child) in children {
+			answers.push(succeeded(args, child.wait_with_output()?)?);
+		}
+		Ok(answers)
 	}
 
 	/// Runs and expects failure with `code`; its one line on standard error.
-	fn fails(&self, signer: Option<&str>, args: &[&str], code: i32) -> Result<String> {
+	pub(crate) fn fails(&self, signer: Option<&str>, args: &[&str], code: i32) -> Result<String> {
 		let output = self.run(signer, args)?;
 		let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
 		if output.status.code() != Some(code) {
@@ -78,6 +88,21 @@ impl Cli {
 		assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
 		Ok(stderr)
 	}
+}
+
+/// The JSON that `salus args` printed, if it succeeded.
+fn succeeded(args: &[&str], output: Output) -> Result<Value> {
+	if !output.status.success() {
+		return Err(format!(
+			"salus {args:?} failed ({}): {}",
+			output.status,
+			String::from_utf8_lossy(&output.stderr)
+		)
+		.into());
+	}
+	let text = String::from_utf8(output.stdout)?;
+	Ok(serde_json::from_str(text.trim())
+		.map_err(|e| format!("salus {args:?} printed no JSON ({e}): {text}"))?)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -157,11 +182,11 @@ async fn every_subcommand_against_a_dev_node() -> Result {
 			motion["hash"].as_str().ok_or("hash")?.to_owned(),
 			motion["index"].as_u64().ok_or("index")?.to_string(),
 		);
-		// Two of the three members vote aye (a proposer votes like any member).
-		cli.json(Some("dev:alice"), &["governance", "vote", &hash, &index])?;
-		cli.json(Some("dev:bob"), &["governance", "vote", &hash, &index])?;
-		let closed =
-			cli.json(Some("dev:eve"), &["governance", "close", "0", "accredited", &index])?;
+		// Two of the three members vote aye (a proposer votes like any member), naming the
+		// motion by its index or its hash.
+		cli.json(Some("dev:alice"), &["governance", "vote", &index])?;
+		cli.json(Some("dev:bob"), &["governance", "vote", &hash])?;
+		let closed = cli.json(Some("dev:eve"), &["governance", "close", &index])?;
 		assert_eq!(closed["executed"], true, "{closed}");
 		cli.json(
 			Some("dev:charlie"),

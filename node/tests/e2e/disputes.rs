@@ -71,9 +71,14 @@ async fn until_block(client: &Client, block: BlockNumber) -> Result {
 /// court counts only once the voting period is over, so a scenario where arbitrators vote gives
 /// them a few blocks.)
 pub(crate) async fn short_periods(client: &Client, voting: u32) -> Result {
+	periods(client, 1, voting, 1).await
+}
+
+/// Sudo (Alice) sets the evidence, voting and appeal periods, in blocks.
+pub(crate) async fn periods(client: &Client, evidence: u32, voting: u32, appeal: u32) -> Result {
 	let items = vec![
-		(DisputeEvidencePeriod::key().to_vec(), codec::Encode::encode(&1u32)),
-		(DisputeAppealPeriod::key().to_vec(), codec::Encode::encode(&1u32)),
+		(DisputeEvidencePeriod::key().to_vec(), codec::Encode::encode(&evidence)),
+		(DisputeAppealPeriod::key().to_vec(), codec::Encode::encode(&appeal)),
 		(DisputeVotingPeriod::key().to_vec(), codec::Encode::encode(&voting)),
 	];
 	client.sudo_set_storage(items).await

@@ -10,6 +10,7 @@ mod access_changes;
 mod balances;
 mod chain;
 mod cli;
+mod cli_roles;
 mod consent;
 mod disputes;
 mod fhir_flow;

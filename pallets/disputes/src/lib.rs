@@ -374,7 +374,7 @@ pub mod pallet {
 		TooManyConductDisputes,
 		/// The claimant has as many open disputes as it may.
 		TooManyClaimantDisputes,
-		/// Only the claimant or a practitioner of the respondent may file evidence.
+		/// Only the claimant, or the admin or a practitioner of the respondent, may file evidence.
 		NotParty,
 		/// The evidence period is over.
 		EvidencePeriodOver,
@@ -490,8 +490,8 @@ pub mod pallet {
 		/// Files `evidence` (a hash of documents kept off chain) in dispute `dispute_id`.
 		///
 		/// # Requires
-		/// Signed by the claimant or a practitioner of the respondent, during the evidence
-		/// period, while the dispute holds fewer than `MaxEvidence` hashes.
+		/// Signed by the claimant, or the admin or a practitioner of the respondent, during the
+		/// evidence period, while the dispute holds fewer than `MaxEvidence` hashes.
 		///
 		/// # Events
 		/// - [`Event::EvidenceSubmitted`]
@@ -503,7 +503,10 @@ pub mod pallet {
 		/// - [`Error::EvidencePeriodOver`] - the evidence period is over
 		/// - [`Error::TooManyEvidenceHashes`] - the evidence list is full
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::submit_evidence(T::MaxEvidence::get()))]
+		#[pallet::weight(
+			T::WeightInfo::submit_evidence(T::MaxEvidence::get())
+				.saturating_add(Pallet::<T>::admin_check())
+		)]
 		pub fn submit_evidence(
 			origin: OriginFor<T>,
 			dispute_id: DisputeId,
@@ -712,8 +715,9 @@ pub mod pallet {
 		/// `AppealBond` from the appellant; the appeal origin then has `RulingPeriod` to rule.
 		///
 		/// # Requires
-		/// Signed by the losing party — the claimant against Rejected, a practitioner of the
-		/// respondent against Upheld — during the appeal period; `AppealBond` free to hold.
+		/// Signed by the losing party — the claimant against Rejected, the admin or a
+		/// practitioner of the respondent against Upheld — during the appeal period;
+		/// `AppealBond` free to hold.
 		///
 		/// # Events
 		/// - [`Event::DisputeAppealed`]
@@ -725,7 +729,7 @@ pub mod pallet {
 		/// - [`Error::NotLosingParty`] - the caller is not the party the verdict went against
 		/// - the currency's error if the bond cannot be held
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::appeal())]
+		#[pallet::weight(T::WeightInfo::appeal().saturating_add(Pallet::<T>::admin_check()))]
 		pub fn appeal(origin: OriginFor<T>, dispute_id: DisputeId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			OpenDisputes::<T>::try_mutate(dispute_id, |dispute| {
@@ -894,16 +898,26 @@ pub mod pallet {
 			frame_system::Pallet::<T>::block_number()
 		}
 
-		/// Which party of `dispute` `who` is, if any: the claimant, or a practitioner of the
-		/// respondent.
+		/// Which party of `dispute` `who` is, if any: the claimant, or the respondent's admin
+		/// (who answers for the provider, and need not practise at it) or one of its
+		/// practitioners.
 		pub(crate) fn party_of(who: &T::AccountId, dispute: &DisputeOf<T>) -> Option<Party> {
 			if *who == dispute.claimant {
 				Some(Party::Claimant)
-			} else if T::Providers::provider_of(who) == Some(dispute.respondent) {
+			} else if T::Providers::provider_of(who) == Some(dispute.respondent)
+				|| T::Providers::admin(dispute.respondent).as_ref() == Some(who)
+			{
 				Some(Party::Respondent)
 			} else {
 				None
 			}
+		}
+
+		/// What `party_of` reads beyond what the benchmarks of `submit_evidence` and
+		/// `appeal` measured (their caller practises at the respondent): the respondent's
+		/// record, for its admin.
+		pub fn admin_check() -> Weight {
+			T::DbWeight::get().reads(1)
 		}
 
 		/// The most weight checking every arbitrator's stake in a respondent may take beyond

@@ -721,6 +721,26 @@ mod submit_evidence {
 		});
 	}
 
+	/// The admin answers for its provider in court though it does not practise there; once it
+	/// hands the provider over, its successor does and it no longer may.
+	#[test]
+	fn the_respondents_admin_files_evidence_while_it_is_the_admin() {
+		build_and_execute(|| {
+			registry::set_admin(HOSPITAL, NOBODY);
+			let id = open(DISCLOSURE);
+			assert_ok!(Disputes::submit_evidence(signed(NOBODY), id, evidence(2)));
+			System::assert_last_event(
+				Event::EvidenceSubmitted { id, party: Party::Respondent, evidence: evidence(2) }
+					.into(),
+			);
+			registry::set_admin(HOSPITAL, 2);
+			assert_noop!(
+				Disputes::submit_evidence(signed(NOBODY), id, evidence(3)),
+				Error::<Test>::NotParty
+			);
+		});
+	}
+
 	#[test]
 	fn only_parties_file_evidence() {
 		build_and_execute(|| {
@@ -1295,6 +1315,18 @@ mod appeal {
 				Some((Verdict::Upheld, false))
 			);
 			assert_eq!(UpheldCount::<Test>::get(HOSPITAL), 1);
+		});
+	}
+
+	#[test]
+	fn the_respondents_admin_appeals_an_upheld_verdict() {
+		build_and_execute(|| {
+			registry::set_admin(HOSPITAL, NOBODY);
+			let id = decided(3, Verdict::Upheld);
+			let before = free(NOBODY);
+			assert_ok!(Disputes::appeal(signed(NOBODY), id));
+			assert_eq!(free(NOBODY), before - APPEAL_BOND);
+			assert!(matches!(stage(id), Stage::Appealed { appellant: NOBODY, .. }));
 		});
 	}
 

@@ -45,7 +45,7 @@ pub enum Party {
 	/// Who opened the dispute (a patient or a provider's practitioner).
 	#[codec(index = 0)]
 	Claimant,
-	/// The provider the dispute is against (any of its practitioners speaks for it).
+	/// The provider the dispute is against (its admin and its practitioners speak for it).
 	#[codec(index = 1)]
 	Respondent,
 }

@@ -19,7 +19,7 @@ use serde_json::json;
 use std::{
 	io::Write,
 	path::{Path, PathBuf},
-	time::{Duration, Instant},
+	time::Duration,
 };
 
 /// How many blocks a batch's transaction stays valid.
@@ -67,13 +67,13 @@ fn read_entries(file: &Path) -> Result<(Vec<DisclosureEntry<AccountId>>, String)
 		};
 		let in_line = |failure: Failure| Failure::input(format!("{at}: {}", failure.message));
 		entries.push(DisclosureEntry {
-			patient: crate::account(patient).map_err(in_line)?,
-			data_class: crate::data_class(class).map_err(in_line)?,
-			purpose: crate::purpose_of(purpose).map_err(in_line)?,
+			patient: crate::parse::account(patient).map_err(in_line)?,
+			data_class: crate::parse::data_class(class).map_err(in_line)?,
+			purpose: crate::parse::purpose_of(purpose).map_err(in_line)?,
 			record: if record.is_empty() {
 				None
 			} else {
-				Some(crate::parse_hash(record).map_err(in_line)?)
+				Some(crate::parse::parse_hash(record).map_err(in_line)?)
 			},
 		});
 	}
@@ -213,8 +213,8 @@ pub async fn log_file(file: &Path, batch: usize, cx: &Context) -> Result<(), Fai
 		}
 	}
 	let resumed_from = done;
-	let started = Instant::now();
 	let total = entries.len();
+	let bar = crate::progress::Bar::new("accesses", total, resumed_from);
 	let mut batches = 0usize;
 	while done < total {
 		let to = done.saturating_add(batch).min(total);
@@ -255,11 +255,11 @@ pub async fn log_file(file: &Path, batch: usize, cx: &Context) -> Result<(), Fai
 		done = to;
 		batches = batches.saturating_add(1);
 		if !cx.out.json {
-			progress(done, resumed_from, total, started.elapsed());
+			bar.show(done);
 		}
 	}
 	if !cx.out.json {
-		eprintln!();
+		bar.finish();
 	}
 	cx.out.done(
 		&format!("{total} accesses logged ({} in this run, {batches} transactions)", total.saturating_sub(resumed_from)),
@@ -320,23 +320,6 @@ async fn settle(
 			},
 		}
 	}
-}
-
-/// One line of progress on standard error: how many, how fast, how long still.
-fn progress(done: usize, resumed_from: usize, total: usize, elapsed: Duration) {
-	let this_run = done.saturating_sub(resumed_from) as f64;
-	let seconds = elapsed.as_secs_f64().max(0.001);
-	let rate = this_run / seconds;
-	let left = total.saturating_sub(done) as f64;
-	let eta = if rate > 0.0 { left / rate } else { 0.0 };
-	let width = 30usize;
-	let filled = done.saturating_mul(width).checked_div(total).unwrap_or(width);
-	eprint!(
-		"\r[{}{}] {done}/{total} accesses, {rate:.1}/s, {eta:.0} s left   ",
-		"#".repeat(filled),
-		"-".repeat(width.saturating_sub(filled))
-	);
-	let _ = std::io::stderr().flush();
 }
 
 #[cfg(test)]

@@ -11,22 +11,30 @@
 //! included, 1 anything else.
 
 mod bulk;
+mod check;
+mod disputes;
+mod governance;
 mod keystore;
 mod output;
+mod parse;
+mod progress;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use disputes::Evidence;
+use governance::GovernanceCommand;
 use output::{Exit, Failure, Output};
+use parse::{
+	account, class_set, country, data_class, moment, parse_hash, practitioner_role, provider_kind,
+	purpose_of, purpose_set,
+};
 use salus_client::{
 	api::query,
 	flows::{commitment, disclosure_record, grant_all, granted_consents, stored_consent},
 	tx, AccessAnswer, AccountId, Client, Signer, Wait,
 };
-use salus_fhir::{
-	codes, import_consent_in, terms::account as parse_account, time as fhir_time, ConsentTerms,
-};
+use salus_fhir::{codes, import_consent_in, time as fhir_time, ConsentTerms};
 use salus_primitives::{
-	DataClass, DataClassSet, Decision, Grantee, Jurisdiction, PractitionerRole, ProviderId,
-	ProviderKind, ProviderStatus, Purpose, PurposeSet,
+	DataClassSet, Decision, DisputeId, DisputeSubject, Grantee, ProviderId, PurposeSet,
 };
 use serde_json::json;
 use sp_core::H256;
@@ -51,6 +59,10 @@ struct Cli {
 	/// How long to wait for a transaction.
 	#[arg(long, global = true, value_enum, default_value_t = WaitFor::InBlock)]
 	wait: WaitFor,
+	/// A guardian acting for its ward (SS58): patient commands are made for the ward, through
+	/// the guardianship the ward gave the signer.
+	#[arg(long = "for", global = true, value_name = "WARD")]
+	ward: Option<String>,
 	#[command(subcommand)]
 	role: Role,
 }
@@ -74,7 +86,7 @@ enum Role {
 	/// What a provider's admin and practitioners do.
 	#[command(subcommand)]
 	Provider(ProviderCommand),
-	/// What the council does.
+	/// What the council and the arbitrators do.
 	#[command(subcommand)]
 	Governance(GovernanceCommand),
 	/// The chain itself.
@@ -149,6 +161,60 @@ enum PatientCommand {
 	Rewards,
 	/// Claims your rewards.
 	Claim,
+	/// Your guardians: who may make your health calls for you (never a transfer, nor a
+	/// provider's call).
+	#[command(subcommand)]
+	Guardian(GuardianCommand),
+	/// Contests an emergency access to your data: a dispute against its provider, for which
+	/// you hold a bond until the verdict.
+	Contest {
+		/// The emergency.
+		id: u64,
+		#[command(flatten)]
+		evidence: Evidence,
+	},
+	/// Opens a dispute against a provider about a disclosure in your log, or (without
+	/// --disclosure) about its conduct; you hold a bond until the verdict.
+	Dispute {
+		/// The provider.
+		provider: ProviderId,
+		/// The disclosure.
+		#[arg(long)]
+		disclosure: Option<u64>,
+		#[command(flatten)]
+		evidence: Evidence,
+	},
+	/// Files evidence in one of your disputes.
+	Evidence {
+		/// The dispute.
+		dispute: DisputeId,
+		#[command(flatten)]
+		evidence: Evidence,
+	},
+	/// Appeals a verdict that went against you (you hold an appeal bond until the ruling).
+	Appeal {
+		/// The dispute.
+		dispute: DisputeId,
+	},
+	/// Your open disputes.
+	Disputes,
+}
+
+#[derive(Subcommand)]
+enum GuardianCommand {
+	/// Makes ACCOUNT your guardian: it may act for you at once, until you remove it (you hold
+	/// a deposit meanwhile).
+	Add {
+		/// The guardian (SS58).
+		account: String,
+	},
+	/// Removes a guardian; the deposit comes back.
+	Remove {
+		/// The guardian (SS58).
+		account: String,
+	},
+	/// Your guardians.
+	List,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -337,39 +403,41 @@ enum ProviderCommand {
 		#[arg(long)]
 		justification: String,
 	},
-}
-
-#[derive(Subcommand)]
-enum GovernanceCommand {
-	/// A council member proposes to set a provider's status (accredited, suspended,
-	/// revoked); with --threshold 1 it takes effect at once.
-	SetStatus {
-		/// The provider.
-		provider: ProviderId,
-		/// The status.
-		status: String,
-		/// Ayes needed.
-		#[arg(long, default_value_t = 2)]
-		threshold: u32,
-	},
-	/// A council member votes on a motion.
-	Vote {
-		/// The motion's hash.
-		hash: String,
-		/// The motion's index.
-		index: u32,
-		/// Vote nay.
+	/// Checks the accesses in a CSV file (patient,accessor,class,purpose; an empty accessor is
+	/// the signer), in batches, with progress: each line's decision and its basis or reason.
+	CheckFile {
+		/// The file.
+		file: PathBuf,
+		/// Ask the runtime API instead of the node's native decision.
 		#[arg(long)]
-		nay: bool,
+		runtime: bool,
 	},
-	/// Closes a motion: executes it if it passed.
-	Close {
-		/// The provider the motion is about.
-		provider: ProviderId,
-		/// The status it sets.
-		status: String,
-		/// The motion's index.
-		index: u32,
+	/// The admin removes a practitioner; the deposit comes back.
+	RemovePractitioner {
+		/// The practitioner (SS58).
+		account: String,
+	},
+	/// The signer stops practising at its provider.
+	Leave,
+	/// Withdraws one of the provider's requests; deposit and bounty come back.
+	CancelRequest {
+		/// The request.
+		id: u64,
+	},
+	/// The disputes against the signer's provider.
+	Disputes,
+	/// Files evidence for the provider in a dispute against it.
+	Evidence {
+		/// The dispute.
+		dispute: DisputeId,
+		#[command(flatten)]
+		evidence: Evidence,
+	},
+	/// Appeals a verdict against the provider (the signer holds an appeal bond until the
+	/// ruling).
+	Appeal {
+		/// The dispute.
+		dispute: DisputeId,
 	},
 }
 
@@ -395,7 +463,10 @@ enum ChainCommand {
 }
 
 fn main() -> ExitCode {
-	let cli = Cli::parse();
+	let cli = match Cli::try_parse() {
+		Ok(cli) => cli,
+		Err(error) => return usage_error(&error),
+	};
 	let output = Output { json: cli.json };
 	let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
 		Ok(runtime) => runtime,
@@ -413,11 +484,40 @@ fn main() -> ExitCode {
 	}
 }
 
+/// A command line clap refused: help and version as clap prints them; anything else as one
+/// line (exit 2), like every other bad input.
+fn usage_error(error: &clap::Error) -> ExitCode {
+	use clap::error::ErrorKind;
+	if matches!(
+		error.kind(),
+		ErrorKind::DisplayHelp
+			| ErrorKind::DisplayVersion
+			| ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+	) {
+		let _ = error.print();
+		return ExitCode::SUCCESS;
+	}
+	let json = std::env::args().any(|arg| arg == "--json");
+	let message = one_line(&error.render().to_string());
+	Output { json }.fail(&Failure::input(message));
+	ExitCode::from(Exit::BadInput as u8)
+}
+
+/// clap's message without its usage and hints, on one line.
+fn one_line(rendered: &str) -> String {
+	let message = rendered.split("\n\nUsage:").next().unwrap_or(rendered);
+	let message = message.split("\n\nFor more information").next().unwrap_or(message);
+	let message = message.strip_prefix("error: ").unwrap_or(message);
+	message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 struct Context {
 	url: String,
 	signer: Option<String>,
 	wait: Wait,
 	out: Output,
+	/// The patient a guardian acts for (`--for`).
+	ward: Option<AccountId>,
 }
 
 impl Context {
@@ -432,21 +532,65 @@ impl Context {
 		Ok(keystore::signer(spec)?)
 	}
 
-	/// `given`, or the signer's account.
-	fn account_or_signer(&self, given: Option<&str>) -> Result<AccountId, Failure> {
-		match given {
-			Some(ss58) => Ok(account(ss58)?),
+	/// The patient a patient command is about: the ward of a guardian (`--for`), or the
+	/// signer.
+	fn patient(&self) -> Result<AccountId, Failure> {
+		match &self.ward {
+			Some(ward) => Ok(ward.clone()),
 			None => Ok(self.signer()?.account()),
 		}
 	}
 
+	/// `given`, or [`Context::patient`].
+	fn account_or_patient(&self, given: Option<&str>) -> Result<AccountId, Failure> {
+		match given {
+			Some(ss58) => Ok(account(ss58)?),
+			None => self.patient(),
+		}
+	}
+
+	/// Signs `call` and waits for it as `--wait` says, showing meanwhile (on a terminal) how
+	/// long. A guardian's call (`--for`) is made for its ward.
 	async fn submit(
 		&self,
 		client: &Client,
 		call: salus_client::RuntimeCall,
 	) -> Result<salus_client::Included, Failure> {
 		let signer = self.signer()?;
-		Ok(client.submit(call, &signer, self.wait).await?)
+		let call = match &self.ward {
+			Some(ward) => tx::guardian::on_behalf_of(ward.clone(), call),
+			None => call,
+		};
+		let what = match self.wait {
+			Wait::InBlock => "a block",
+			Wait::Finalized => "finality",
+		};
+		Ok(progress::waiting(what, client.submit(call, &signer, self.wait)).await?)
+	}
+
+	/// Connects, submits `call` as [`Context::submit`] does, and reports it: `sentence` for
+	/// people, `value` with the block for scripts.
+	async fn send(
+		&self,
+		call: salus_client::RuntimeCall,
+		sentence: &str,
+		mut value: serde_json::Value,
+	) -> Result<(), Failure> {
+		let client = self.client().await?;
+		let included = self.submit(&client, call).await?;
+		if let Some(fields) = value.as_object_mut() {
+			fields.insert("block".into(), json!(included.block_hash));
+		}
+		self.out.done(sentence, value);
+		Ok(())
+	}
+
+	/// Refuses `--for` for something a guardian does not do for its ward.
+	fn not_for_a_ward(&self, what: &str) -> Result<(), Failure> {
+		match self.ward {
+			Some(_) => Err(Failure::input(format!("a guardian does not {what} for its ward"))),
+			None => Ok(()),
+		}
 	}
 }
 
@@ -455,12 +599,18 @@ async fn run(cli: Cli, out: Output) -> Result<(), Failure> {
 		WaitFor::InBlock => Wait::InBlock,
 		WaitFor::Finalized => Wait::Finalized,
 	};
-	let cx = Context { url: cli.url, signer: cli.signer, wait, out };
+	let ward = cli.ward.as_deref().map(account).transpose()?;
+	if ward.is_some() && !matches!(cli.role, Role::Patient(_)) {
+		return Err(Failure::input(
+			"--for WARD is for a guardian's patient commands (salus --for WARD patient …)",
+		));
+	}
+	let cx = Context { url: cli.url, signer: cli.signer, wait, out, ward };
 	match cli.role {
 		Role::Keys(command) => keys(command, &cx),
 		Role::Patient(command) => patient(command, &cx).await,
 		Role::Provider(command) => provider(command, &cx).await,
-		Role::Governance(command) => governance(command, &cx).await,
+		Role::Governance(command) => governance::run(command, &cx).await,
 		Role::Chain(command) => chain(command, &cx).await,
 		Role::Completions { shell } => {
 			clap_complete::generate(shell, &mut Cli::command(), "salus", &mut std::io::stdout());
@@ -507,6 +657,8 @@ fn keys(command: KeysCommand, cx: &Context) -> Result<(), Failure> {
 async fn patient(command: PatientCommand, cx: &Context) -> Result<(), Failure> {
 	match command {
 		PatientCommand::Register { jurisdiction } => {
+			// The salt is kept in the signer's keystore: a ward's would be lost to it.
+			cx.not_for_a_ward("register (the ward registers with its own key)")?;
 			let jurisdiction = country(&jurisdiction)?;
 			let identifier = std::env::var("SALUS_PATIENT_IDENTIFIER").map_err(|_| {
 				Failure::input("put your identifier in SALUS_PATIENT_IDENTIFIER: it is hashed here and never sent")
@@ -547,7 +699,7 @@ async fn patient(command: PatientCommand, cx: &Context) -> Result<(), Failure> {
 		PatientCommand::Consent(command) => consent(command, cx).await,
 		PatientCommand::Requests => {
 			let client = cx.client().await?;
-			let me = cx.signer()?.account();
+			let me = cx.patient()?;
 			let rows = client
 				.pending_requests_of(&me, None)
 				.await?
@@ -569,26 +721,24 @@ async fn patient(command: PatientCommand, cx: &Context) -> Result<(), Failure> {
 		},
 		PatientCommand::Approve { id, classes } => {
 			let classes = classes.map(|list| class_set(&list)).transpose()?;
-			let client = cx.client().await?;
-			let included = cx.submit(&client, tx::access::approve_request(id, classes)).await?;
-			cx.out.done(
+			cx.send(
+				tx::access::approve_request(id, classes),
 				&format!("approved request {id}"),
-				json!({ "request": id, "block": included.block_hash }),
-			);
-			Ok(())
+				json!({ "request": id }),
+			)
+			.await
 		},
 		PatientCommand::Deny { id } => {
-			let client = cx.client().await?;
-			let included = cx.submit(&client, tx::access::deny_request(id)).await?;
-			cx.out.done(
+			cx.send(
+				tx::access::deny_request(id),
 				&format!("denied request {id}"),
-				json!({ "request": id, "block": included.block_hash }),
-			);
-			Ok(())
+				json!({ "request": id }),
+			)
+			.await
 		},
 		PatientCommand::Emergencies => {
 			let client = cx.client().await?;
-			let me = cx.signer()?.account();
+			let me = cx.patient()?;
 			let rows = client
 				.emergencies_of(&me, None)
 				.await?
@@ -605,17 +755,16 @@ async fn patient(command: PatientCommand, cx: &Context) -> Result<(), Failure> {
 			Ok(())
 		},
 		PatientCommand::Acknowledge { id } => {
-			let client = cx.client().await?;
-			let included = cx.submit(&client, tx::access::acknowledge_emergency(id)).await?;
-			cx.out.done(
+			cx.send(
+				tx::access::acknowledge_emergency(id),
 				&format!("acknowledged emergency {id}"),
-				json!({ "emergency": id, "block": included.block_hash }),
-			);
-			Ok(())
+				json!({ "emergency": id }),
+			)
+			.await
 		},
 		PatientCommand::Disclosures { patient, format, out } => {
 			let client = cx.client().await?;
-			let who = cx.account_or_signer(patient.as_deref())?;
+			let who = cx.account_or_patient(patient.as_deref())?;
 			let log = client.disclosure_log(&who, None).await?;
 			// The recipients' names, from the provider registry (the chain keeps no addresses).
 			let mut names = std::collections::BTreeMap::new();
@@ -675,7 +824,7 @@ async fn patient(command: PatientCommand, cx: &Context) -> Result<(), Failure> {
 		},
 		PatientCommand::Rewards => {
 			let client = cx.client().await?;
-			let me = cx.signer()?.account();
+			let me = cx.patient()?;
 			let pending = client.pending_rewards(&me, None).await?;
 			cx.out.done(
 				&format!("{pending} planck to claim"),
@@ -683,10 +832,86 @@ async fn patient(command: PatientCommand, cx: &Context) -> Result<(), Failure> {
 			);
 			Ok(())
 		},
-		PatientCommand::Claim => {
+		PatientCommand::Claim => cx.send(tx::rewards::claim_rewards(), "claimed", json!({})).await,
+		PatientCommand::Guardian(command) => guardian(command, cx).await,
+		PatientCommand::Contest { id, evidence } => {
+			let call = tx::access::contest_emergency(id, evidence.hash()?);
 			let client = cx.client().await?;
-			let included = cx.submit(&client, tx::rewards::claim_rewards()).await?;
-			cx.out.done("claimed", json!({ "block": included.block_hash }));
+			let included = cx.submit(&client, call).await?;
+			let dispute = disputes::opened(&included).unwrap_or_default();
+			disputes::report(
+				cx,
+				&format!("emergency {id} contested: dispute {dispute}"),
+				dispute,
+				&included,
+			);
+			Ok(())
+		},
+		PatientCommand::Dispute { provider, disclosure, evidence } => {
+			let subject = match disclosure {
+				Some(id) => DisputeSubject::Disclosure(id),
+				None => DisputeSubject::Conduct,
+			};
+			let call = tx::disputes::open_dispute(provider, subject, evidence.hash()?);
+			let client = cx.client().await?;
+			let included = cx.submit(&client, call).await?;
+			let dispute = disputes::opened(&included).unwrap_or_default();
+			disputes::report(
+				cx,
+				&format!(
+					"dispute {dispute} opened against provider {provider} about its {}",
+					disputes::subject_text(&subject)
+				),
+				dispute,
+				&included,
+			);
+			Ok(())
+		},
+		PatientCommand::Evidence { dispute, evidence } => {
+			disputes::file_evidence(cx, dispute, &evidence).await
+		},
+		PatientCommand::Appeal { dispute } => disputes::appeal(cx, dispute).await,
+		PatientCommand::Disputes => {
+			let client = cx.client().await?;
+			let me = cx.patient()?;
+			disputes::list(cx, &client, disputes::claimed_by(&me)).await
+		},
+	}
+}
+
+async fn guardian(command: GuardianCommand, cx: &Context) -> Result<(), Failure> {
+	match command {
+		GuardianCommand::Add { account: guardian } => {
+			cx.not_for_a_ward("appoint guardians")?;
+			let guardian = account(&guardian)?;
+			cx.send(
+				tx::guardian::appoint(guardian.clone()),
+				&format!(
+					"{guardian} is your guardian: it may make your health calls, and nothing else"
+				),
+				json!({ "guardian": guardian.to_string() }),
+			)
+			.await
+		},
+		GuardianCommand::Remove { account: guardian } => {
+			cx.not_for_a_ward("remove guardians")?;
+			let guardian = account(&guardian)?;
+			cx.send(
+				tx::guardian::remove(guardian.clone()),
+				&format!("{guardian} is no longer your guardian"),
+				json!({ "removed": guardian.to_string() }),
+			)
+			.await
+		},
+		GuardianCommand::List => {
+			let client = cx.client().await?;
+			let rows = client
+				.guardians_of(&cx.patient()?, None)
+				.await?
+				.into_iter()
+				.map(|guardian| vec![guardian.to_string()])
+				.collect();
+			cx.out.table(&["guardian"], rows);
 			Ok(())
 		},
 	}
@@ -697,7 +922,7 @@ async fn consent(command: ConsentCommand, cx: &Context) -> Result<(), Failure> {
 		ConsentCommand::List { patient } => {
 			let client = cx.client().await?;
 			let now = now_ms();
-			let who = cx.account_or_signer(patient.as_deref())?;
+			let who = cx.account_or_patient(patient.as_deref())?;
 			let rows = client
 				.consents_of(&who, None)
 				.await?
@@ -716,22 +941,21 @@ async fn consent(command: ConsentCommand, cx: &Context) -> Result<(), Failure> {
 			sign_consents(&client, cx, &[terms]).await
 		},
 		ConsentCommand::Revoke { id } => {
-			let client = cx.client().await?;
-			let included = cx.submit(&client, tx::consent::revoke_consent(id)).await?;
-			cx.out.done(
+			cx.send(
+				tx::consent::revoke_consent(id),
 				&format!("revoked consent {id}"),
-				json!({ "consent": id, "block": included.block_hash }),
-			);
-			Ok(())
+				json!({ "consent": id }),
+			)
+			.await
 		},
 		ConsentCommand::Import { file, yes, utc_offset } => {
 			let zone = fhir_time::offset(&utc_offset).map_err(Failure::input)?;
 			let text = std::fs::read_to_string(&file)
 				.map_err(|e| Failure::input(format!("cannot read {}: {e}", file.display())))?;
-			let signer = cx.signer()?;
-			let terms = import_consent_in(&text, &signer.account(), zone)?;
+			let patient = cx.patient()?;
+			let terms = import_consent_in(&text, &patient, zone)?;
 			let client = cx.client().await?;
-			let held = client.consents_of(&signer.account(), None).await?;
+			let held = client.consents_of(&patient, None).await?;
 			if !cx.out.json || !yes {
 				eprintln!(
 					"{} becomes {} Salus consent(s), recorded together:",
@@ -763,7 +987,7 @@ async fn consent(command: ConsentCommand, cx: &Context) -> Result<(), Failure> {
 		},
 		ConsentCommand::Export { patient, out } => {
 			let client = cx.client().await?;
-			let who = cx.account_or_signer(patient.as_deref())?;
+			let who = cx.account_or_patient(patient.as_deref())?;
 			let consents = client.consents_of(&who, None).await?;
 			let stored: Vec<_> = consents.iter().map(stored_consent).collect();
 			let bundle = salus_fhir::export_consents(&who, &stored, now_ms())?;
@@ -850,29 +1074,27 @@ async fn provider(command: ProviderCommand, cx: &Context) -> Result<(), Failure>
 		ProviderCommand::AddPractitioner { account: practitioner, role } => {
 			let role = practitioner_role(&role)?;
 			let practitioner = account(&practitioner)?;
-			let client = cx.client().await?;
-			cx.submit(&client, tx::identity::add_practitioner(practitioner.clone(), role))
-				.await?;
-			cx.out.done(
+			cx.send(
+				tx::identity::add_practitioner(practitioner.clone(), role),
 				&format!("proposed {practitioner}"),
 				json!({ "practitioner": practitioner.to_string() }),
-			);
-			Ok(())
+			)
+			.await
 		},
 		ProviderCommand::Join { provider } => {
-			let client = cx.client().await?;
-			cx.submit(&client, tx::identity::accept_practitioner(provider)).await?;
-			cx.out
-				.done(&format!("joined provider {provider}"), json!({ "provider": provider }));
-			Ok(())
+			cx.send(
+				tx::identity::accept_practitioner(provider),
+				&format!("joined provider {provider}"),
+				json!({ "provider": provider }),
+			)
+			.await
 		},
 		ProviderCommand::Check { patient, accessor, class, purpose, runtime } => {
-			let q = query(
-				account(&patient)?,
-				cx.account_or_signer(accessor.as_deref())?,
-				data_class(&class)?,
-				purpose_of(&purpose)?,
-			);
+			let accessor = match accessor {
+				Some(ss58) => account(&ss58)?,
+				None => cx.signer()?.account(),
+			};
+			let q = query(account(&patient)?, accessor, data_class(&class)?, purpose_of(&purpose)?);
 			let client = cx.client().await?;
 			let answer = if runtime {
 				client.check_access(&q, None, None).await?
@@ -935,6 +1157,39 @@ async fn provider(command: ProviderCommand, cx: &Context) -> Result<(), Failure>
 			);
 			Ok(())
 		},
+		ProviderCommand::CheckFile { file, runtime } => check::check_file(&file, runtime, cx).await,
+		ProviderCommand::RemovePractitioner { account: practitioner } => {
+			let practitioner = account(&practitioner)?;
+			cx.send(
+				tx::identity::remove_practitioner(practitioner.clone()),
+				&format!("removed {practitioner}"),
+				json!({ "removed": practitioner.to_string() }),
+			)
+			.await
+		},
+		ProviderCommand::Leave => {
+			cx.send(tx::identity::leave_provider(), "left the provider", json!({})).await
+		},
+		ProviderCommand::CancelRequest { id } => {
+			cx.send(
+				tx::access::cancel_request(id),
+				&format!("request {id} withdrawn"),
+				json!({ "request": id }),
+			)
+			.await
+		},
+		ProviderCommand::Disputes => {
+			let client = cx.client().await?;
+			let me = cx.signer()?.account();
+			let provider = client.provider_of(&me, None).await?.ok_or_else(|| {
+				Failure::input(format!("{me} administers no provider and practises at none"))
+			})?;
+			disputes::list(cx, &client, |dispute| dispute.respondent == provider).await
+		},
+		ProviderCommand::Evidence { dispute, evidence } => {
+			disputes::file_evidence(cx, dispute, &evidence).await
+		},
+		ProviderCommand::Appeal { dispute } => disputes::appeal(cx, dispute).await,
 		ProviderCommand::Emergency { patient, justification } => {
 			let call =
 				tx::access::declare_emergency(account(&patient)?, parse_hash(&justification)?);
@@ -950,74 +1205,6 @@ async fn provider(command: ProviderCommand, cx: &Context) -> Result<(), Failure>
 			cx.out.done(
 				&format!("emergency {} declared: it will be reviewed", id.unwrap_or_default()),
 				json!({ "emergency": id }),
-			);
-			Ok(())
-		},
-	}
-}
-
-async fn governance(command: GovernanceCommand, cx: &Context) -> Result<(), Failure> {
-	let client = cx.client().await?;
-	match command {
-		GovernanceCommand::SetStatus { provider, status, threshold } => {
-			let motion = tx::identity::set_provider_status(provider, provider_status(&status)?);
-			let hash = tx::council::motion_hash(&motion);
-			let included = cx.submit(&client, tx::council::propose(threshold, motion)).await?;
-			let index = included.find(|event| match event {
-				salus_client::RuntimeEvent::Council(pallet_collective::Event::Proposed {
-					proposal_index,
-					..
-				}) => Some(*proposal_index),
-				_ => None,
-			});
-			// One aye is enough with threshold 1: the proposer's call executes at once.
-			let executed = included.events.iter().any(|event| {
-				matches!(
-					event,
-					salus_client::RuntimeEvent::Council(
-						pallet_collective::Event::Executed { result: Ok(()), .. }
-							| pallet_collective::Event::MemberExecuted { result: Ok(()), .. }
-					)
-				)
-			});
-			let sentence = match index {
-				Some(index) => format!("motion {index} proposed ({hash:?}): vote with `salus governance vote {hash:?} {index}`"),
-				None if executed => "executed at once".to_owned(),
-				None => "proposed".to_owned(),
-			};
-			cx.out
-				.done(&sentence, json!({ "hash": hash, "index": index, "executed": executed }));
-			Ok(())
-		},
-		GovernanceCommand::Vote { hash, index, nay } => {
-			let included =
-				cx.submit(&client, tx::council::vote(parse_hash(&hash)?, index, !nay)).await?;
-			cx.out.done(
-				&format!("voted {}", if nay { "nay" } else { "aye" }),
-				json!({ "block": included.block_hash }),
-			);
-			Ok(())
-		},
-		GovernanceCommand::Close { provider, status, index } => {
-			let motion = tx::identity::set_provider_status(provider, provider_status(&status)?);
-			let hash = tx::council::motion_hash(&motion);
-			let included = cx.submit(&client, tx::council::close(hash, index, &motion)).await?;
-			let executed = included.events.iter().any(|event| {
-				matches!(
-					event,
-					salus_client::RuntimeEvent::Council(pallet_collective::Event::Executed {
-						result: Ok(()),
-						..
-					})
-				)
-			});
-			cx.out.done(
-				if executed {
-					"the motion passed and was executed"
-				} else {
-					"the motion was closed without effect"
-				},
-				json!({ "executed": executed }),
 			);
 			Ok(())
 		},
@@ -1106,92 +1293,6 @@ fn now_ms() -> u64 {
 		.unwrap_or_default()
 }
 
-fn account(ss58: &str) -> Result<AccountId, Failure> {
-	parse_account(ss58).map_err(|e| Failure::input(e.to_string()))
-}
-
-fn parse_hash(text: &str) -> Result<H256, Failure> {
-	let hex = text.strip_prefix("0x").unwrap_or(text);
-	let bytes: Vec<u8> = (0..hex.len())
-		.step_by(2)
-		.map(|i| {
-			hex.get(i..i.saturating_add(2))
-				.and_then(|pair| u8::from_str_radix(pair, 16).ok())
-		})
-		.collect::<Option<_>>()
-		.filter(|bytes: &Vec<u8>| bytes.len() == 32)
-		.ok_or_else(|| {
-			Failure::input(format!("{text:?} is not a 32-byte hash (0x and 64 hex digits)"))
-		})?;
-	Ok(H256::from_slice(&bytes))
-}
-
-fn country(code: &str) -> Result<Jurisdiction, Failure> {
-	Jurisdiction::from_code(code).map_err(|_| {
-		Failure::input(format!("{code:?} is not an ISO 3166-1 alpha-2 country code (DE, FR, US…)"))
-	})
-}
-
-fn data_class(code: &str) -> Result<DataClass, Failure> {
-	codes::data_class_of_code(code).ok_or_else(|| {
-		let known: Vec<&str> =
-			codes::ALL_CLASSES.iter().map(|c| codes::data_class_code(*c).0).collect();
-		Failure::input(format!("{code:?} is not a data class: {}", known.join(", ")))
-	})
-}
-
-fn class_set(codes: &[String]) -> Result<DataClassSet, Failure> {
-	let classes = codes.iter().map(|code| data_class(code)).collect::<Result<Vec<_>, _>>()?;
-	Ok(DataClassSet::of(&classes))
-}
-
-fn purpose_of(code: &str) -> Result<Purpose, Failure> {
-	codes::purpose_of_code(code).ok_or_else(|| {
-		Failure::input(format!(
-			"{code:?} is not a purpose: TREAT, ETREAT, HPAYMT, HOPERAT, HRESCH, PUBHLTH or PATRQT"
-		))
-	})
-}
-
-fn purpose_set(codes: &[String]) -> Result<PurposeSet, Failure> {
-	let purposes = codes.iter().map(|code| purpose_of(code)).collect::<Result<Vec<_>, _>>()?;
-	Ok(PurposeSet::of(&purposes))
-}
-
-fn provider_kind(code: &str) -> Result<ProviderKind, Failure> {
-	codes::provider_kind_of_code(code).ok_or_else(|| {
-		Failure::input(format!("{code:?} is not a kind of provider: hospital, clinic, laboratory, pharmacy, insurer, research or department"))
-	})
-}
-
-fn practitioner_role(code: &str) -> Result<PractitionerRole, Failure> {
-	match code {
-		"physician" => Ok(PractitionerRole::Physician),
-		"nurse" => Ok(PractitionerRole::Nurse),
-		"technician" => Ok(PractitionerRole::Technician),
-		"pharmacist" => Ok(PractitionerRole::Pharmacist),
-		"researcher" => Ok(PractitionerRole::Researcher),
-		other => Err(Failure::input(format!(
-			"{other:?} is not a role: physician, nurse, technician, pharmacist or researcher"
-		))),
-	}
-}
-
-fn provider_status(code: &str) -> Result<ProviderStatus, Failure> {
-	match code {
-		"accredited" => Ok(ProviderStatus::Accredited),
-		"suspended" => Ok(ProviderStatus::Suspended),
-		"revoked" => Ok(ProviderStatus::Revoked),
-		other => Err(Failure::input(format!(
-			"{other:?} is not a status governance sets: accredited, suspended or revoked"
-		))),
-	}
-}
-
-fn moment(text: &str, end: fhir_time::End) -> Result<u64, Failure> {
-	fhir_time::parse(text, end).map_err(|e| Failure::input(format!("{text:?}: {e}")))
-}
-
 fn consent_state(consent: &salus_client::api::Consent, now: u64) -> String {
 	if consent.revoked_at.is_some_and(|at| at <= now) {
 		"revoked"
@@ -1211,4 +1312,27 @@ fn classes_text(classes: DataClassSet) -> String {
 		.map(|c| codes::data_class_code(c).0)
 		.collect::<Vec<_>>()
 		.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// clap's own checks of the command line (unique names, groups, defaults), which it
+	/// otherwise makes only when a subcommand is first used.
+	#[test]
+	fn the_command_line_is_consistent() {
+		Cli::command().debug_assert();
+	}
+
+	#[test]
+	fn a_refused_command_line_is_one_line() {
+		let error = Cli::try_parse_from(["salus", "patient", "dispute", "0"]).err().unwrap();
+		let line = one_line(&error.render().to_string());
+		assert!(line.starts_with("the following required arguments were not provided"), "{line}");
+		assert!(line.contains("--evidence") && !line.contains('\n'), "{line}");
+		let error = Cli::try_parse_from(["salus", "patient", "approve", "x"]).err().unwrap();
+		let line = one_line(&error.render().to_string());
+		assert!(line.contains("invalid value 'x'") && !line.contains("Usage"), "{line}");
+	}
 }
