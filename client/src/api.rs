@@ -6,7 +6,7 @@
 //! Every method reads the best block unless given a block hash (`at`).
 
 use crate::{AccountId, Balance, Client, Error, Hash, RuntimeCall};
-use codec::{Decode, Encode};
+use codec::{Decode, DecodeAll, Encode};
 use salus_primitives::{
 	AccessDecision, AccessQuery, ConsentId, DataClass, DataClassSet, DisputeId, EmergencyId,
 	ProviderId, Purpose, RequestId, Timestamp,
@@ -320,10 +320,14 @@ impl Client {
 		for hash in hashes {
 			let call_key = pallet_collective::ProposalOf::<Runtime, Council>::hashed_key_for(hash);
 			let votes_key = pallet_collective::Voting::<Runtime, Council>::hashed_key_for(hash);
-			let call: Option<RuntimeCall> = self.storage(call_key, "a motion", Some(at)).await?;
+			// A call this client cannot decode leaves the motion listed, without its call.
+			let call = match self.storage::<RuntimeCall>(call_key, "a motion", Some(at)).await {
+				Err(Error::Decode { .. }) => None,
+				other => other?,
+			};
 			let votes: Option<Votes> =
 				self.storage(votes_key, "a motion's votes", Some(at)).await?;
-			if let (Some(call), Some(votes)) = (call, votes) {
+			if let Some(votes) = votes {
 				motions.push(Motion {
 					hash,
 					index: votes.index,
@@ -348,8 +352,9 @@ impl Client {
 	) -> Result<Option<T>, Error> {
 		let bytes: Option<sp_core::Bytes> =
 			self.rpc("state_getStorage", rpc_params![sp_core::Bytes(key), at]).await?;
+		// All of it: a runtime whose type changed leaves bytes over, or runs short.
 		bytes
-			.map(|bytes| T::decode(&mut &bytes[..]))
+			.map(|bytes| T::decode_all(&mut &bytes[..]))
 			.transpose()
 			.map_err(|e| Error::decode(what, e))
 	}
@@ -379,7 +384,8 @@ impl Client {
 				self.rpc("state_queryStorageAt", rpc_params![&keys, at]).await?;
 			for (key, value) in changes.into_iter().flat_map(|set| set.changes) {
 				if let Some(value) = value {
-					let decoded = T::decode(&mut &value[..]).map_err(|e| Error::decode(what, e))?;
+					let decoded =
+						T::decode_all(&mut &value[..]).map_err(|e| Error::decode(what, e))?;
 					entries.push((key.0, decoded));
 				}
 			}
@@ -406,8 +412,9 @@ pub struct Motion {
 	pub hash: Hash,
 	/// Its index.
 	pub index: u32,
-	/// What it does if it passes.
-	pub call: RuntimeCall,
+	/// What it does if it passes; `None` if this client cannot decode it (a call of a later
+	/// runtime): it may still be voted on, by hash and index.
+	pub call: Option<RuntimeCall>,
 	/// The ayes it needs.
 	pub threshold: u32,
 	/// Who voted aye.

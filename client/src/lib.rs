@@ -293,6 +293,35 @@ impl Client {
 		self.submit_signed(&signed, wait).await
 	}
 
+	/// A guardian (`signer`) makes `call` for its `ward`, as [`Client::submit`] does, through
+	/// [`tx::guardian::on_behalf_of`]. The transaction succeeds whatever the call does; the
+	/// call's own refusal (its pallet's error, or `System::CallFiltered` for a call a guardian
+	/// may not make) comes back as [`Error::Dispatch`], as if the ward had made it.
+	pub async fn submit_for(
+		&self,
+		ward: &AccountId,
+		call: RuntimeCall,
+		signer: &Signer,
+		wait: Wait,
+	) -> Result<Included, Error> {
+		let included = self
+			.submit(tx::guardian::on_behalf_of(ward.clone(), call), signer, wait)
+			.await?;
+		// The outer proxy's event is the last: a nested proxy's comes before it.
+		let outcome = included.events.iter().rev().find_map(|event| match event {
+			RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted { result }) => Some(*result),
+			_ => None,
+		});
+		match outcome {
+			Some(Err(error)) => {
+				let (pallet, error) = dispatch_error_name(error);
+				Err(Error::Dispatch { pallet, error, block_hash: included.block_hash })
+			},
+			Some(Ok(())) => Ok(included),
+			None => Err(Error::decode("a guardian's call", "no ProxyExecuted event")),
+		}
+	}
+
 	/// Signs `call` with `signer` (the nonce counting the signer's transactions in the pool),
 	/// without submitting it. With `mortal_for`, the transaction is valid only for about that
 	/// many blocks from the best one, and [`Signed::valid_until`] says after which block it can
@@ -455,14 +484,6 @@ fn outcome(
 		}) = event
 		{
 			let (pallet, error) = dispatch_error_name(*dispatch_error);
-			return Err(Error::Dispatch { pallet, error, block_hash });
-		}
-		// A call made through a proxy (a guardian's for its ward): the transaction succeeds
-		// whatever the call does, and the call's refusal is in this event.
-		if let RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted { result: Err(error) }) =
-			event
-		{
-			let (pallet, error) = dispatch_error_name(*error);
 			return Err(Error::Dispatch { pallet, error, block_hash });
 		}
 	}

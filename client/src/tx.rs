@@ -302,8 +302,9 @@ pub mod guardian {
 	}
 
 	/// A guardian makes `call` for its `ward`: dispatched as the ward, if the runtime's
-	/// guardian filter admits it. The call's own refusal comes back as
-	/// [`Error::Dispatch`], as if the ward had made it.
+	/// guardian filter admits it. The transaction succeeds whatever the call does:
+	/// [`Client::submit_for`](crate::Client::submit_for) turns the call's refusal into
+	/// [`Error::Dispatch`].
 	pub fn on_behalf_of(ward: AccountId, call: RuntimeCall) -> RuntimeCall {
 		RuntimeCall::Proxy(pallet_proxy::Call::proxy {
 			real: ward.into(),

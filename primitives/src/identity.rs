@@ -229,8 +229,7 @@ pub trait PatientLifecycle<AccountId> {
 /// closes or changes hands. Tuples ask each member; `()` keeps nothing.
 pub trait ProviderLifecycle {
 	/// Whether `provider` still has obligations (an open request or emergency review, a
-	/// dispute against it...) that forbid closing it, or handing its administration to another
-	/// account, now.
+	/// dispute against it...) that forbid closing it now.
 	fn has_obligations(provider: ProviderId) -> bool;
 }
 

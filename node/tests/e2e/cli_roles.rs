@@ -85,6 +85,20 @@ async fn guardians_disputes_and_the_council_from_the_terminal() -> Result {
 		cli.fails(Some("dev:ferdie"), &["--for", EVE, "patient", "guardian", "add", &charlie_ss58], 2)?;
 		cli.fails(Some("dev:ferdie"), &["--for", EVE, "patient", "register", "--jurisdiction", "DE"], 2)?;
 		assert_eq!(rows(&cli.json(None, &["patient", "guardian", "list", "--for", EVE])?), 1);
+		// Charlie is no guardian of Eve's: refused before a fee is paid.
+		let not_guardian =
+			cli.fails(Some("dev:charlie"), &["--for", EVE, "patient", "deny", "0"], 2)?;
+		assert!(not_guardian.contains("is not a guardian"), "{not_guardian}");
+		// What the chain refuses the ward, it refuses her guardian, by name; as JSON for a
+		// script, on one line.
+		let refused = cli.run(Some("dev:ferdie"), &["--json", "--for", EVE, "patient", "deny", "999"])?;
+		assert_eq!(refused.status.code(), Some(4));
+		let refused: Value = serde_json::from_slice(&refused.stderr)?;
+		assert!(refused["error"].as_str().is_some_and(|e| e.contains("Access::RequestNotFound")), "{refused}");
+		// A motion whose threshold its origin would refuse is refused here.
+		let low = cli.fails(Some("dev:alice"), &["governance", "set-status", "0", "suspended", "--threshold", "1"], 2)?;
+		assert!(low.contains("from 2 to 3"), "{low}");
+		cli.fails(None, &["--json", "patient"], 2)?;
 
 		// Dave checks a file of accesses, natively and by the runtime, with the same answers.
 		let checks = path("checks.csv");
@@ -192,6 +206,12 @@ async fn guardians_disputes_and_the_council_from_the_terminal() -> Result {
 		let not_loser = cli.fails(Some("dev:eve"), &["patient", "appeal", &id], 4)?;
 		assert!(not_loser.contains("Disputes::NotLosingParty"), "{not_loser}");
 		cli.json(Some("dev:charlie"), &["provider", "appeal", &id])?;
+		let appealed = client.dispute(u32::try_from(dispute)?, None).await?.ok_or("no dispute")?;
+		assert!(
+			matches!(&appealed.stage, pallet_disputes::Stage::Appealed { appellant, .. } if *appellant == charlie.account()),
+			"{:?}",
+			appealed.stage
+		);
 		let motion = cli.json(Some("dev:alice"), &["governance", "rule", &id, "upheld"])?;
 		assert_eq!(motion["threshold"], 2, "{motion}");
 		let (index, hash) = (
@@ -210,14 +230,14 @@ async fn guardians_disputes_and_the_council_from_the_terminal() -> Result {
 		assert_eq!(rows(&cli.json(None, &["governance", "motions"])?), 0);
 		cli.fails(Some("dev:eve"), &["governance", "close", &index], 2)?;
 
-		// Eve removes her guardian; what he does for her now is refused by the chain.
+		// Eve removes her guardian; what he does for her now is refused.
 		cli.json(Some("dev:eve"), &["patient", "guardian", "remove", &ferdie])?;
 		let removed = cli.fails(
 			Some("dev:ferdie"),
 			&["--for", EVE, "patient", "consent", "revoke", "0"],
-			4,
+			2,
 		)?;
-		assert!(removed.contains("Proxy::NotProxy"), "{removed}");
+		assert!(removed.contains("is not a guardian"), "{removed}");
 		let consents = cli.json(None, &["patient", "consent", "list", "--patient", EVE])?;
 		let first = consents.as_array().into_iter().flatten().find(|row| row["id"] == "0");
 		assert_eq!(first.map(|row| row["state"].clone()), Some("active".into()), "{consents}");

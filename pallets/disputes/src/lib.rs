@@ -898,9 +898,10 @@ pub mod pallet {
 			frame_system::Pallet::<T>::block_number()
 		}
 
-		/// Which party of `dispute` `who` is, if any: the claimant, or the respondent's admin
-		/// (who answers for the provider, and need not practise at it) or one of its
-		/// practitioners.
+		/// Which party of `dispute` `who` is, if any: the claimant, or the respondent's current
+		/// admin (who answers for the provider, and need not practise at it; an admin handed
+		/// over mid-dispute, a rotated key perhaps, no longer speaks for it) or one of its
+		/// practitioners. The admin of a parent provider does not speak for its department.
 		pub(crate) fn party_of(who: &T::AccountId, dispute: &DisputeOf<T>) -> Option<Party> {
 			if *who == dispute.claimant {
 				Some(Party::Claimant)
@@ -1408,8 +1409,9 @@ impl<T: Config> salus_primitives::PatientLifecycle<T::AccountId> for Pallet<T> {
 }
 
 impl<T: Config> salus_primitives::ProviderLifecycle for Pallet<T> {
-	/// A provider with an open dispute against it may neither close nor change its admin
-	/// (one read).
+	/// A provider with an open dispute against it may not close (one read). It may change its
+	/// admin: the new admin answers for it in court, and a clawback still reaches the admin
+	/// recorded when the dispute opened.
 	fn has_obligations(provider: salus_primitives::ProviderId) -> bool {
 		RespondentDisputes::<T>::contains_key(provider)
 	}

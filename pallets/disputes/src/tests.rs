@@ -741,6 +741,20 @@ mod submit_evidence {
 		});
 	}
 
+	/// An admin who brings a claim against its own provider files as the claimant.
+	#[test]
+	fn an_admin_who_is_the_claimant_files_as_the_claimant() {
+		build_and_execute(|| {
+			registry::set_admin(HOSPITAL, 1);
+			let id = open(DISCLOSURE);
+			assert_ok!(Disputes::submit_evidence(signed(1), id, evidence(2)));
+			System::assert_last_event(
+				Event::EvidenceSubmitted { id, party: Party::Claimant, evidence: evidence(2) }
+					.into(),
+			);
+		});
+	}
+
 	#[test]
 	fn only_parties_file_evidence() {
 		build_and_execute(|| {
@@ -1327,6 +1341,16 @@ mod appeal {
 			assert_ok!(Disputes::appeal(signed(NOBODY), id));
 			assert_eq!(free(NOBODY), before - APPEAL_BOND);
 			assert!(matches!(stage(id), Stage::Appealed { appellant: NOBODY, .. }));
+		});
+	}
+
+	/// A verdict for the provider is the claimant's to appeal, not its admin's.
+	#[test]
+	fn the_respondents_admin_does_not_appeal_a_rejected_verdict() {
+		build_and_execute(|| {
+			registry::set_admin(HOSPITAL, NOBODY);
+			let id = decided(3, Verdict::Rejected);
+			assert_noop!(Disputes::appeal(signed(NOBODY), id), Error::<Test>::NotLosingParty);
 		});
 	}
 

@@ -74,6 +74,17 @@ pub async fn check_file(file: &Path, runtime: bool, cx: &Context) -> Result<(), 
 		} else {
 			client.rpc_check_access_batch(batch, None, Some(at)).await?
 		};
+		if decisions.len() != batch.len() {
+			return Err(Failure {
+				message: format!(
+					"the node answered {} of {} checks: nothing is reported",
+					decisions.len(),
+					batch.len()
+				),
+				exit: crate::output::Exit::Other,
+				detail: None,
+			});
+		}
 		answers.extend(decisions);
 		if !cx.out.json {
 			bar.show(answers.len());

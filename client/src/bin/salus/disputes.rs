@@ -116,18 +116,28 @@ fn row(id: DisputeId, dispute: &Dispute) -> Vec<String> {
 }
 
 /// The dispute a transaction opened, from its events.
-pub fn opened(included: &salus_client::Included) -> Option<DisputeId> {
-	included.find(|event| match event {
-		salus_client::RuntimeEvent::Disputes(pallet_disputes::Event::DisputeOpened {
-			id, ..
-		}) => Some(*id),
-		_ => None,
-	})
+pub fn opened(included: &salus_client::Included) -> Result<DisputeId, Failure> {
+	included
+		.find(|event| match event {
+			salus_client::RuntimeEvent::Disputes(pallet_disputes::Event::DisputeOpened {
+				id,
+				..
+			}) => Some(*id),
+			_ => None,
+		})
+		.ok_or_else(|| Failure {
+			message: format!(
+				"included in block {:?}, but no dispute was opened: see `salus patient disputes`",
+				included.block_hash
+			),
+			exit: crate::output::Exit::Other,
+			detail: None,
+		})
 }
 
 /// Reports a transaction about dispute `id`.
 pub fn report(cx: &Context, sentence: &str, id: DisputeId, included: &salus_client::Included) {
-	cx.out.done(sentence, json!({ "dispute": id, "block": included.block_hash }));
+	cx.report(sentence, json!({ "dispute": id }), included);
 }
 
 /// Files `evidence` in dispute `id`, for the signer's side (or a guardian's ward's).

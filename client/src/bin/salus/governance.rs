@@ -24,7 +24,7 @@ pub enum GovernanceCommand {
 		provider: ProviderId,
 		/// The status.
 		status: String,
-		/// Ayes needed (default: a majority of the council).
+		/// Ayes needed (default: a majority of the council as it is now).
 		#[arg(long)]
 		threshold: Option<u32>,
 	},
@@ -34,7 +34,7 @@ pub enum GovernanceCommand {
 		dispute: DisputeId,
 		/// The ruling: upheld or rejected.
 		verdict: String,
-		/// Ayes needed (default: two thirds of the council).
+		/// Ayes needed (default: two thirds of the council as it is now).
 		#[arg(long)]
 		threshold: Option<u32>,
 	},
@@ -110,7 +110,10 @@ pub async fn run(command: GovernanceCommand, cx: &Context) -> Result<(), Failure
 					vec![
 						motion.index.to_string(),
 						format!("{:?}", motion.hash),
-						describe(&motion.call),
+						motion.call.as_ref().map_or_else(
+							|| "(a call this client cannot read: vote by its hash)".to_owned(),
+							describe,
+						),
 						format!("{}/{}", motion.ayes.len(), motion.threshold),
 						motion.nays.len().to_string(),
 						format!("#{}", motion.end),
@@ -132,7 +135,13 @@ pub async fn run(command: GovernanceCommand, cx: &Context) -> Result<(), Failure
 		},
 		GovernanceCommand::Close { motion } => {
 			let motion = find(&client, &motion).await?;
-			let close = tx::council::close(motion.hash, motion.index, &motion.call);
+			let call = motion.call.as_ref().ok_or_else(|| {
+				Failure::input(format!(
+					"motion {} is a call this client cannot read, nor bound: close it with a client built for the chain's runtime",
+					motion.index
+				))
+			})?;
+			let close = tx::council::close(motion.hash, motion.index, call);
 			let included = cx.submit(&client, close).await?;
 			let executed = included.find(|event| match event {
 				RuntimeEvent::Council(pallet_collective::Event::Executed { result, .. }) => {
@@ -216,13 +225,16 @@ async fn propose(
 	threshold: Option<u32>,
 	quorum: Quorum,
 ) -> Result<(), Failure> {
-	let threshold = match threshold {
-		Some(threshold) => threshold,
-		None => {
-			let members = client.council_members(None).await?.len();
-			quorum.ayes(u32::try_from(members).unwrap_or(u32::MAX))
-		},
-	};
+	let members = u32::try_from(client.council_members(None).await?.len()).unwrap_or(u32::MAX);
+	let least = quorum.ayes(members);
+	let threshold = threshold.unwrap_or(least);
+	// A motion that could pass without its origin's quorum would fail once passed; one that
+	// needs more ayes than there are members can never pass.
+	if threshold < least || threshold > members {
+		return Err(Failure::input(format!(
+			"a threshold of {threshold} cannot carry this motion: it needs from {least} to {members} ayes of the council's {members} (the council as it is now: a member who joins before it is closed raises the ayes the motion's origin asks for)"
+		)));
+	}
 	let hash = tx::council::motion_hash(&motion);
 	let included = cx.submit(client, tx::council::propose(threshold, motion)).await?;
 	let index = included.find(|event| match event {
@@ -231,11 +243,12 @@ async fn propose(
 		},
 		_ => None,
 	});
-	// With a threshold of one, the proposer's motion executes at once.
+	// With a threshold of one (a council of one), the motion executes at once.
 	let executed = included.find(|event| match event {
-		RuntimeEvent::Council(pallet_collective::Event::MemberExecuted { result, .. }) => {
-			Some(result.is_ok())
-		},
+		RuntimeEvent::Council(
+			pallet_collective::Event::Executed { result, .. }
+			| pallet_collective::Event::MemberExecuted { result, .. },
+		) => Some(result.is_ok()),
 		_ => None,
 	});
 	let sentence = match (index, executed) {

@@ -488,17 +488,21 @@ fn main() -> ExitCode {
 /// line (exit 2), like every other bad input.
 fn usage_error(error: &clap::Error) -> ExitCode {
 	use clap::error::ErrorKind;
-	if matches!(
-		error.kind(),
-		ErrorKind::DisplayHelp
-			| ErrorKind::DisplayVersion
-			| ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-	) {
+	if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
 		let _ = error.print();
 		return ExitCode::SUCCESS;
 	}
 	let json = std::env::args().any(|arg| arg == "--json");
-	let message = one_line(&error.render().to_string());
+	let message = if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+		// A command cut short (`salus patient`): its help for people, one line for scripts.
+		if !json {
+			let _ = error.print();
+			return ExitCode::from(Exit::BadInput as u8);
+		}
+		"a command is missing: see salus --help".to_owned()
+	} else {
+		one_line(&error.render().to_string())
+	};
 	Output { json }.fail(&Failure::input(message));
 	ExitCode::from(Exit::BadInput as u8)
 }
@@ -557,15 +561,24 @@ impl Context {
 		call: salus_client::RuntimeCall,
 	) -> Result<salus_client::Included, Failure> {
 		let signer = self.signer()?;
-		let call = match &self.ward {
-			Some(ward) => tx::guardian::on_behalf_of(ward.clone(), call),
-			None => call,
-		};
 		let what = match self.wait {
 			Wait::InBlock => "a block",
 			Wait::Finalized => "finality",
 		};
-		Ok(progress::waiting(what, client.submit(call, &signer, self.wait)).await?)
+		match &self.ward {
+			Some(ward) => {
+				// Before paying a fee for a call the chain would refuse.
+				if !client.guardians_of(ward, None).await?.contains(&signer.account()) {
+					return Err(Failure::input(format!(
+						"{} is not a guardian of {ward}: the ward appoints it with `salus patient guardian add`",
+						signer.account()
+					)));
+				}
+				let submission = client.submit_for(ward, call, &signer, self.wait);
+				Ok(progress::waiting(what, submission).await?)
+			},
+			None => Ok(progress::waiting(what, client.submit(call, &signer, self.wait)).await?),
+		}
 	}
 
 	/// Connects, submits `call` as [`Context::submit`] does, and reports it: `sentence` for
@@ -574,15 +587,32 @@ impl Context {
 		&self,
 		call: salus_client::RuntimeCall,
 		sentence: &str,
-		mut value: serde_json::Value,
+		value: serde_json::Value,
 	) -> Result<(), Failure> {
 		let client = self.client().await?;
 		let included = self.submit(&client, call).await?;
+		self.report(sentence, value, &included);
+		Ok(())
+	}
+
+	/// Reports what `included` did: `sentence` for people, `value` with the block (and the
+	/// ward a guardian acted for) for scripts.
+	fn report(
+		&self,
+		sentence: &str,
+		mut value: serde_json::Value,
+		included: &salus_client::Included,
+	) {
 		if let Some(fields) = value.as_object_mut() {
 			fields.insert("block".into(), json!(included.block_hash));
+			if let Some(ward) = &self.ward {
+				fields.insert("ward".into(), json!(ward.to_string()));
+			}
 		}
-		self.out.done(sentence, value);
-		Ok(())
+		match &self.ward {
+			Some(ward) => self.out.done(&format!("{sentence} (for {ward})"), value),
+			None => self.out.done(sentence, value),
+		}
 	}
 
 	/// Refuses `--for` for something a guardian does not do for its ward.
@@ -838,7 +868,7 @@ async fn patient(command: PatientCommand, cx: &Context) -> Result<(), Failure> {
 			let call = tx::access::contest_emergency(id, evidence.hash()?);
 			let client = cx.client().await?;
 			let included = cx.submit(&client, call).await?;
-			let dispute = disputes::opened(&included).unwrap_or_default();
+			let dispute = disputes::opened(&included)?;
 			disputes::report(
 				cx,
 				&format!("emergency {id} contested: dispute {dispute}"),
@@ -855,7 +885,7 @@ async fn patient(command: PatientCommand, cx: &Context) -> Result<(), Failure> {
 			let call = tx::disputes::open_dispute(provider, subject, evidence.hash()?);
 			let client = cx.client().await?;
 			let included = cx.submit(&client, call).await?;
-			let dispute = disputes::opened(&included).unwrap_or_default();
+			let dispute = disputes::opened(&included)?;
 			disputes::report(
 				cx,
 				&format!(
@@ -958,7 +988,7 @@ async fn consent(command: ConsentCommand, cx: &Context) -> Result<(), Failure> {
 			let held = client.consents_of(&patient, None).await?;
 			if !cx.out.json || !yes {
 				eprintln!(
-					"{} becomes {} Salus consent(s), recorded together:",
+					"{} becomes {} Salus consent(s) of {patient}, recorded together:",
 					file.display(),
 					terms.len()
 				);

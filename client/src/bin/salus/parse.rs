@@ -18,6 +18,8 @@ pub fn account(ss58: &str) -> Result<AccountId, Failure> {
 /// A 32-byte hash, from `0x` and 64 hex digits.
 pub fn parse_hash(text: &str) -> Result<H256, Failure> {
 	let hex = text.strip_prefix("0x").unwrap_or(text);
+	// Hex digits only: `from_str_radix` would take a sign.
+	let hex = if hex.bytes().all(|b| b.is_ascii_hexdigit()) { hex } else { "" };
 	let bytes: Vec<u8> = (0..hex.len())
 		.step_by(2)
 		.map(|i| {
