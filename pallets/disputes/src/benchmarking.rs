@@ -136,7 +136,8 @@ mod benchmarks {
 		assert!(RespondentDisputes::<T>::contains_key(parties.provider));
 	}
 
-	/// The respondent files evidence in a dispute that already holds `e` hashes.
+	/// The respondent files evidence in a dispute that already holds `e` hashes, the two sides'
+	/// in turn (each side may file half of `MaxEvidence`).
 	#[benchmark]
 	fn submit_evidence(e: Linear<1, { T::MaxEvidence::get().saturating_sub(1) }>) {
 		let parties = parties::<T>();
@@ -147,9 +148,10 @@ mod benchmarks {
 			H256::repeat_byte(1),
 		)
 		.expect("dispute opened");
-		for _ in 1..e {
+		for filed in 1..e {
+			let side = if filed % 2 == 1 { &parties.practitioner } else { &parties.claimant };
 			Pallet::<T>::submit_evidence(
-				RawOrigin::Signed(parties.claimant.clone()).into(),
+				RawOrigin::Signed(side.clone()).into(),
 				0,
 				H256::repeat_byte(2),
 			)

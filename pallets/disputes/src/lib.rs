@@ -177,7 +177,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type SuspendAfter: Get<u32>;
 
-		/// The most evidence hashes a dispute keeps (both parties together).
+		/// The most evidence hashes a dispute keeps, both parties together; each party may file
+		/// half of them (its opening evidence included), so that neither can fill the list and
+		/// leave the other unheard. At least 2.
 		#[pallet::constant]
 		type MaxEvidence: Get<u32>;
 
@@ -378,7 +380,8 @@ pub mod pallet {
 		NotParty,
 		/// The evidence period is over.
 		EvidencePeriodOver,
-		/// The dispute holds as many evidence hashes as it may.
+		/// The caller's side has filed as many evidence hashes as it may (half of
+		/// `MaxEvidence`).
 		TooManyEvidenceHashes,
 		/// Only arbitrators vote.
 		NotArbitrator,
@@ -420,7 +423,8 @@ pub mod pallet {
 			);
 			assert!(!T::VotingPeriod::get().is_zero(), "the arbitrators need time to vote");
 			assert!(!T::RulingPeriod::get().is_zero(), "the appeal origin needs time to rule");
-			assert!(T::MaxArbitrators::get() > 0 && T::MaxEvidence::get() > 0);
+			assert!(T::MaxArbitrators::get() > 0);
+			assert!(T::MaxEvidence::get() >= 2, "each party files at least one evidence hash");
 			assert!(
 				T::MaxConductDisputesPerRespondent::get() > 0,
 				"a provider's conduct must be open to dispute"
@@ -491,7 +495,8 @@ pub mod pallet {
 		///
 		/// # Requires
 		/// Signed by the claimant, or the admin or a practitioner of the respondent, during the
-		/// evidence period, while the dispute holds fewer than `MaxEvidence` hashes.
+		/// evidence period, while the caller's side has filed fewer than half of `MaxEvidence`
+		/// hashes (the claimant's opening evidence counts).
 		///
 		/// # Events
 		/// - [`Event::EvidenceSubmitted`]
@@ -501,7 +506,8 @@ pub mod pallet {
 		/// - [`Error::NotParty`] - the caller is neither the claimant nor acts for the
 		///   respondent
 		/// - [`Error::EvidencePeriodOver`] - the evidence period is over
-		/// - [`Error::TooManyEvidenceHashes`] - the evidence list is full
+		/// - [`Error::TooManyEvidenceHashes`] - the caller's side has filed its half of the
+		///   evidence list
 		#[pallet::call_index(1)]
 		#[pallet::weight(
 			T::WeightInfo::submit_evidence(T::MaxEvidence::get())
@@ -520,6 +526,10 @@ pub mod pallet {
 					return Err(Error::<T>::EvidencePeriodOver.into());
 				};
 				ensure!(Self::now() <= evidence_ends, Error::<T>::EvidencePeriodOver);
+				// Each side its half: neither can fill the list and leave the other unheard.
+				let filed = dispute.evidence.iter().filter(|(by, _)| *by == party).count();
+				let half = (T::MaxEvidence::get() / 2) as usize;
+				ensure!(filed < half, Error::<T>::TooManyEvidenceHashes);
 				dispute
 					.evidence
 					.try_push((party, evidence))

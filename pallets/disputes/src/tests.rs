@@ -792,15 +792,31 @@ mod submit_evidence {
 	}
 
 	#[test]
-	fn the_evidence_list_is_bounded() {
+	/// Each side files half the list, the claimant's opening evidence included: the
+	/// respondent cannot fill it right after the opening and leave the claimant unheard, nor
+	/// the other way round.
+	fn each_side_files_half_of_the_evidence_list() {
 		build_and_execute(|| {
 			let id = open(DISCLOSURE);
-			for byte in 1..MAX_EVIDENCE as u8 {
-				assert_ok!(Disputes::submit_evidence(signed(12), id, evidence(byte)));
+			let half = (MAX_EVIDENCE / 2) as u8;
+			for byte in 0..half {
+				assert_ok!(Disputes::submit_evidence(signed(12), id, evidence(10 + byte)));
+			}
+			// The respondent's other practitioner speaks for the same side.
+			assert_noop!(
+				Disputes::submit_evidence(signed(11), id, evidence(9)),
+				Error::<Test>::TooManyEvidenceHashes
+			);
+			for byte in 1..half {
+				assert_ok!(Disputes::submit_evidence(signed(1), id, evidence(20 + byte)));
 			}
 			assert_noop!(
 				Disputes::submit_evidence(signed(1), id, evidence(9)),
 				Error::<Test>::TooManyEvidenceHashes
+			);
+			assert_eq!(
+				OpenDisputes::<Test>::get(id).unwrap().evidence.len(),
+				MAX_EVIDENCE as usize
 			);
 		});
 	}
