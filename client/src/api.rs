@@ -7,6 +7,7 @@
 
 use crate::{AccountId, Balance, Client, Error, Hash, RuntimeCall};
 use codec::{Decode, DecodeAll, Encode};
+use frame_support::weights::Weight;
 use salus_primitives::{
 	AccessDecision, AccessQuery, ConsentId, DataClass, DataClassSet, DisputeId, EmergencyId,
 	ProviderId, Purpose, RequestId, Timestamp,
@@ -45,10 +46,39 @@ impl Client {
 		args: impl Encode,
 		at: Option<Hash>,
 	) -> Result<T, Error> {
-		let args = sp_core::Bytes(args.encode());
+		self.runtime_api_encoded(method, args.encode(), at).await
+	}
+
+	/// [`Client::runtime_api`] with arguments already SCALE-encoded.
+	async fn runtime_api_encoded<T: Decode>(
+		&self,
+		method: &str,
+		args: Vec<u8>,
+		at: Option<Hash>,
+	) -> Result<T, Error> {
+		let args = sp_core::Bytes(args);
 		let bytes: sp_core::Bytes = self.rpc("state_call", rpc_params![method, args, at]).await?;
 		T::decode(&mut &bytes[..])
 			.map_err(|e| Error::Decode { what: method.to_owned(), reason: e.to_string() })
+	}
+
+	/// The weight the chain's runtime gives a call, from its encoding
+	/// (`TransactionPaymentCallApi`): the chain's own weights, not this client's, so that a
+	/// motion closed after an upgrade that changed them is bounded right, and a call this
+	/// client cannot decode can be bounded at all. (It counts the transaction extensions'
+	/// weight too: a bound, a little above the call's own.)
+	pub async fn call_weight(
+		&self,
+		encoded_call: &[u8],
+		at: Option<Hash>,
+	) -> Result<Weight, Error> {
+		let length = u32::try_from(encoded_call.len()).unwrap_or(u32::MAX);
+		let mut args = encoded_call.to_vec();
+		length.encode_to(&mut args);
+		let info: CallInfo = self
+			.runtime_api_encoded("TransactionPaymentCallApi_query_call_info", args, at)
+			.await?;
+		Ok(info.weight)
 	}
 
 	/// `patient`'s registration, if it is registered.
@@ -320,11 +350,11 @@ impl Client {
 		for hash in hashes {
 			let call_key = pallet_collective::ProposalOf::<Runtime, Council>::hashed_key_for(hash);
 			let votes_key = pallet_collective::Voting::<Runtime, Council>::hashed_key_for(hash);
-			// A call this client cannot decode leaves the motion listed, without its call.
-			let call = match self.storage::<RuntimeCall>(call_key, "a motion", Some(at)).await {
-				Err(Error::Decode { .. }) => None,
-				other => other?,
-			};
+			// Kept as the chain encodes it; a call this client cannot decode leaves the motion
+			// listed, without its call.
+			let encoded: Vec<u8> =
+				self.storage_bytes(call_key, Some(at)).await?.unwrap_or_default();
+			let call = RuntimeCall::decode_all(&mut &encoded[..]).ok();
 			let votes: Option<Votes> =
 				self.storage(votes_key, "a motion's votes", Some(at)).await?;
 			if let Some(votes) = votes {
@@ -332,6 +362,7 @@ impl Client {
 					hash,
 					index: votes.index,
 					call,
+					encoded,
 					threshold: votes.threshold,
 					ayes: votes.ayes,
 					nays: votes.nays,
@@ -350,13 +381,23 @@ impl Client {
 		what: &str,
 		at: Option<Hash>,
 	) -> Result<Option<T>, Error> {
-		let bytes: Option<sp_core::Bytes> =
-			self.rpc("state_getStorage", rpc_params![sp_core::Bytes(key), at]).await?;
 		// All of it: a runtime whose type changed leaves bytes over, or runs short.
-		bytes
+		self.storage_bytes(key, at)
+			.await?
 			.map(|bytes| T::decode_all(&mut &bytes[..]))
 			.transpose()
 			.map_err(|e| Error::decode(what, e))
+	}
+
+	/// The bytes at storage `key`, undecoded.
+	async fn storage_bytes(
+		&self,
+		key: Vec<u8>,
+		at: Option<Hash>,
+	) -> Result<Option<Vec<u8>>, Error> {
+		let bytes: Option<sp_core::Bytes> =
+			self.rpc("state_getStorage", rpc_params![sp_core::Bytes(key), at]).await?;
+		Ok(bytes.map(|bytes| bytes.0))
 	}
 
 	/// Every `(key, value)` under storage `prefix`, read at one block.
@@ -413,8 +454,10 @@ pub struct Motion {
 	/// Its index.
 	pub index: u32,
 	/// What it does if it passes; `None` if this client cannot decode it (a call of a later
-	/// runtime): it may still be voted on, by hash and index.
+	/// runtime): it may still be voted on and closed.
 	pub call: Option<RuntimeCall>,
+	/// The call as the chain encodes it.
+	pub encoded: Vec<u8>,
 	/// The ayes it needs.
 	pub threshold: u32,
 	/// Who voted aye.
@@ -434,6 +477,15 @@ struct Votes {
 	ayes: Vec<AccountId>,
 	nays: Vec<AccountId>,
 	end: crate::BlockNumber,
+}
+
+/// `pallet_transaction_payment::RuntimeDispatchInfo`, the answer of `query_call_info` (the
+/// same encoding; this crate does not depend on the pallet).
+#[derive(Decode)]
+struct CallInfo {
+	weight: Weight,
+	_class: frame_support::dispatch::DispatchClass,
+	_partial_fee: Balance,
 }
 
 /// One block's answer to `state_queryStorageAt`.

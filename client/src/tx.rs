@@ -256,15 +256,28 @@ pub mod council {
 		RuntimeCall::Council(pallet_collective::Call::vote { proposal, index, approve })
 	}
 
-	/// Closes motion `index` (executes it if it passed), bounding what it may weigh.
+	/// Closes motion `index` (executes it if it passed), bounding what it may weigh by this
+	/// client's weights (see [`close_bounded`] for the chain's own).
 	pub fn close(proposal: H256, index: u32, call: &RuntimeCall) -> RuntimeCall {
 		use frame_support::dispatch::GetDispatchInfo;
 		let weight = call.get_dispatch_info().call_weight;
+		let length = u32::try_from(call.encoded_size()).unwrap_or(u32::MAX);
+		close_bounded(proposal, index, weight, length)
+	}
+
+	/// Closes motion `index` with the bounds given: its call's weight as the chain gives it
+	/// ([`Client::call_weight`](crate::Client::call_weight)) and its encoded length.
+	pub fn close_bounded(
+		proposal: H256,
+		index: u32,
+		weight: frame_support::weights::Weight,
+		length: u32,
+	) -> RuntimeCall {
 		RuntimeCall::Council(pallet_collective::Call::close {
 			proposal_hash: proposal,
 			index,
 			proposal_weight_bound: weight,
-			length_bound: u32::try_from(call.encoded_size()).unwrap_or(u32::MAX),
+			length_bound: length,
 		})
 	}
 

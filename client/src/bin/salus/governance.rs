@@ -111,7 +111,10 @@ pub async fn run(command: GovernanceCommand, cx: &Context) -> Result<(), Failure
 						motion.index.to_string(),
 						format!("{:?}", motion.hash),
 						motion.call.as_ref().map_or_else(
-							|| "(a call this client cannot read: vote by its hash)".to_owned(),
+							|| {
+								"(a call of a later runtime: this client cannot describe it)"
+									.to_owned()
+							},
 							describe,
 						),
 						format!("{}/{}", motion.ayes.len(), motion.threshold),
@@ -135,13 +138,11 @@ pub async fn run(command: GovernanceCommand, cx: &Context) -> Result<(), Failure
 		},
 		GovernanceCommand::Close { motion } => {
 			let motion = find(&client, &motion).await?;
-			let call = motion.call.as_ref().ok_or_else(|| {
-				Failure::input(format!(
-					"motion {} is a call this client cannot read, nor bound: close it with a client built for the chain's runtime",
-					motion.index
-				))
-			})?;
-			let close = tx::council::close(motion.hash, motion.index, call);
+			// Bounded by the chain's weights, which an upgrade may have changed since this
+			// client was built.
+			let weight = client.call_weight(&motion.encoded, None).await?;
+			let length = u32::try_from(motion.encoded.len()).unwrap_or(u32::MAX);
+			let close = tx::council::close_bounded(motion.hash, motion.index, weight, length);
 			let included = cx.submit(&client, close).await?;
 			let executed = included.find(|event| match event {
 				RuntimeEvent::Council(pallet_collective::Event::Executed { result, .. }) => {
