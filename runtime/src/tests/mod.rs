@@ -2,6 +2,7 @@
 //! fees and governance in their own modules.
 
 mod apis;
+mod disputes;
 mod fees;
 mod governance;
 mod proxies;
