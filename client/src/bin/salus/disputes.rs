@@ -117,22 +117,12 @@ fn row(id: DisputeId, dispute: &Dispute) -> Vec<String> {
 
 /// The dispute a transaction opened, from its events.
 pub fn opened(included: &salus_client::Included) -> Result<DisputeId, Failure> {
-	included
-		.find(|event| match event {
-			salus_client::RuntimeEvent::Disputes(pallet_disputes::Event::DisputeOpened {
-				id,
-				..
-			}) => Some(*id),
-			_ => None,
-		})
-		.ok_or_else(|| Failure {
-			message: format!(
-				"included in block {:?}, but no dispute was opened: see `salus patient disputes`",
-				included.block_hash
-			),
-			exit: crate::output::Exit::Other,
-			detail: None,
-		})
+	crate::created(included, "dispute", |event| match event {
+		salus_client::RuntimeEvent::Disputes(pallet_disputes::Event::DisputeOpened {
+			id, ..
+		}) => Some(*id),
+		_ => None,
+	})
 }
 
 /// Reports a transaction about dispute `id`.

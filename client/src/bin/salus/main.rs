@@ -484,6 +484,23 @@ fn main() -> ExitCode {
 	}
 }
 
+/// The id of the `what` that `included` made, which `pick` finds among its events; a failure
+/// if none is there (an id of 0 is a real one, never a stand-in).
+fn created<T>(
+	included: &salus_client::Included,
+	what: &str,
+	pick: impl FnMut(&salus_client::RuntimeEvent) -> Option<T>,
+) -> Result<T, Failure> {
+	included.find(pick).ok_or_else(|| Failure {
+		message: format!(
+			"included in block {:?}, but no {what} was made: look before sending it again",
+			included.block_hash
+		),
+		exit: Exit::Other,
+		detail: None,
+	})
+}
+
 /// A command line clap refused: help and version as clap prints them; anything else as one
 /// line (exit 2), like every other bad input.
 fn usage_error(error: &clap::Error) -> ExitCode {
@@ -1149,17 +1166,14 @@ async fn provider(command: ProviderCommand, cx: &Context) -> Result<(), Failure>
 			);
 			let client = cx.client().await?;
 			let included = cx.submit(&client, call).await?;
-			let id = included.find(|event| match event {
+			let id = created(&included, "disclosure", |event| match event {
 				salus_client::RuntimeEvent::Access(pallet_access::Event::DisclosureLogged {
 					id,
 					..
 				}) => Some(*id),
 				_ => None,
-			});
-			cx.out.done(
-				&format!("logged disclosure {}", id.unwrap_or_default()),
-				json!({ "disclosure": id }),
-			);
+			})?;
+			cx.report(&format!("logged disclosure {}", id), json!({ "disclosure": id }), &included);
 			Ok(())
 		},
 		ProviderCommand::LogFile { file, batch } => bulk::log_file(&file, batch, cx).await,
@@ -1174,17 +1188,14 @@ async fn provider(command: ProviderCommand, cx: &Context) -> Result<(), Failure>
 			);
 			let client = cx.client().await?;
 			let included = cx.submit(&client, call).await?;
-			let id = included.find(|event| match event {
+			let id = created(&included, "request", |event| match event {
 				salus_client::RuntimeEvent::Access(pallet_access::Event::AccessRequested {
 					id,
 					..
 				}) => Some(*id),
 				_ => None,
-			});
-			cx.out.done(
-				&format!("request {} sent", id.unwrap_or_default()),
-				json!({ "request": id }),
-			);
+			})?;
+			cx.report(&format!("request {} sent", id), json!({ "request": id }), &included);
 			Ok(())
 		},
 		ProviderCommand::CheckFile { file, runtime } => check::check_file(&file, runtime, cx).await,
@@ -1225,16 +1236,17 @@ async fn provider(command: ProviderCommand, cx: &Context) -> Result<(), Failure>
 				tx::access::declare_emergency(account(&patient)?, parse_hash(&justification)?);
 			let client = cx.client().await?;
 			let included = cx.submit(&client, call).await?;
-			let id = included.find(|event| match event {
+			let id = created(&included, "emergency", |event| match event {
 				salus_client::RuntimeEvent::Access(pallet_access::Event::EmergencyDeclared {
 					id,
 					..
 				}) => Some(*id),
 				_ => None,
-			});
-			cx.out.done(
-				&format!("emergency {} declared: it will be reviewed", id.unwrap_or_default()),
+			})?;
+			cx.report(
+				&format!("emergency {} declared: it will be reviewed", id),
 				json!({ "emergency": id }),
+				&included,
 			);
 			Ok(())
 		},
