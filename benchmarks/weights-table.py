@@ -84,10 +84,12 @@ def main():
         (f"`revoke_consent` ({CAP} entries)", weight(consent, "revoke_consent", c=CAP),
          weight(consent, "revoke_consent", c=CAP)[3] - weight(consent, "revoke_consent", c=LEDGER)[3]),
         ("`request_access`", weight(access, "request_access"), 0.0),
-        ("`approve_request`", weight(access, "approve_request"), saving(LEDGER)),
+        # A grant that dropped no ended grant is refunded that removal (consent's grant_saving);
+        # a review that did not wait in the escalation queue, the queue's write (spec 109).
+        ("`approve_request`", weight(access, "approve_request"), saving(LEDGER) + WRITE),
         ("`deny_request`", weight(access, "deny_request"), saving(LEDGER)),
-        ("`declare_emergency`", weight(access, "declare_emergency"), saving(LEDGER)),
-        ("`acknowledge_emergency`", weight(access, "acknowledge_emergency"), saving(LEDGER)),
+        ("`declare_emergency`", weight(access, "declare_emergency"), saving(LEDGER) + WRITE),
+        ("`acknowledge_emergency`", weight(access, "acknowledge_emergency"), saving(LEDGER) + WRITE),
         (f"`log_disclosure` ({CAP} entries)", log_charged, unused_ledger(LEDGER) + WRITE),
     ]
     page = 32  # DisclosurePageSize

@@ -288,6 +288,10 @@ pub struct Granted {
 	/// How many entries the patient's consent ledger held when the grant was written into it
 	/// (before an ended grant was dropped to make room): what the write cost grows with.
 	pub ledger: u32,
+	/// Whether an ended grant was dropped to make room for it (its index entry removed):
+	/// the grant's worst case, which a caller is charged for and refunded when it did not
+	/// happen ([`AccessControl::grant_saving`]).
+	pub dropped: bool,
 }
 
 /// The consent registry as other pallets see it: the access decision, grants, and the
@@ -334,6 +338,12 @@ pub trait AccessControl<AccountId> {
 	/// for a full ledger refunds this for each ledger write [`Self::grant`] or
 	/// [`Self::count_operation`] reports.
 	fn ledger_write_saving(len: u32) -> sp_runtime::Weight;
+
+	/// What the grant [`Self::grant`] reported as `granted` cost less than a grant's worst
+	/// case (a full ledger, with an ended grant dropped to make room), as the registry
+	/// measures it: [`Self::ledger_write_saving`] of its ledger and, if no grant was dropped,
+	/// what dropping one costs. A caller charged for the worst case refunds this.
+	fn grant_saving(granted: &Granted) -> sp_runtime::Weight;
 
 	/// Records `grant` as a Permit consent of `patient`, valid from now, counting it against
 	/// the patient's fee-free allowance in the same write when `by` is [`GrantBy::Patient`];

@@ -371,8 +371,8 @@ mod benchmarks {
 		}
 
 		match result {
-			Ok(()) => assert!(Emergencies::<T>::get(id).is_none()),
-			Err(error) => assert_eq!(error, sp_runtime::DispatchError::Unavailable),
+			Ok(_) => assert!(Emergencies::<T>::get(id).is_none()),
+			Err(error) => assert_eq!(error.error, sp_runtime::DispatchError::Unavailable),
 		}
 	}
 

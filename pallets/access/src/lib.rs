@@ -47,7 +47,7 @@ pub mod pallet {
 	use salus_primitives::{
 		AccessControl, AccessDecision, AccessEvents, AccessQuery, DataClass, DataClassSet,
 		Decisions, DenyReason, DisclosureId, DisputeGateway, DisputeId, DisputeSubject,
-		EmergencyId, Grant, GrantBy, GrantSource, Grantee, PatientRegistry, ProviderId,
+		EmergencyId, Grant, GrantBy, GrantSource, Granted, Grantee, PatientRegistry, ProviderId,
 		ProviderKind, ProviderRegistry, Purpose, PurposeSet, RequestId, Timestamp,
 	};
 	use sp_core::H256;
@@ -751,9 +751,9 @@ pub mod pallet {
 		/// calls) when it succeeds; the approval counts against the allowance in the same
 		/// ledger write as the grant.
 		///
-		/// Weight: charged for a full consent ledger; refunded, after the call, what the
-		/// registry measures rewriting the patient's actual ledger saved
-		/// ([`Pallet::ledger_written`]).
+		/// Weight: charged for a full consent ledger with an ended grant dropped to make room;
+		/// refunded, after the call, what the registry measures the grant it actually wrote
+		/// saved ([`Pallet::granted_weight`]).
 		///
 		/// # Requires
 		/// Signed by the patient the request is for (or its guardian through a proxy), before
@@ -815,7 +815,7 @@ pub mod pallet {
 				valid_until,
 				bounty,
 			});
-			Ok(Self::ledger_written(T::WeightInfo::approve_request(), Some(granted.ledger)))
+			Ok(Self::granted_weight(T::WeightInfo::approve_request(), &granted))
 		}
 
 		/// Denies request `request_id` (expired or not); the practitioner's deposit and
@@ -891,9 +891,9 @@ pub mod pallet {
 		/// `justification` is a salted commitment to the reason and the clinical justification
 		/// kept off chain ([`EmergencyReason::commit`]): the chain records no reason in clear.
 		///
-		/// Weight: charged for a full consent ledger; refunded, after the call, what the
-		/// registry measures rewriting the patient's actual ledger saved
-		/// ([`Pallet::ledger_written`]).
+		/// Weight: charged for a full consent ledger with an ended grant dropped to make room;
+		/// refunded, after the call, what the registry measures the grant it actually wrote
+		/// saved ([`Pallet::granted_weight`]).
 		///
 		/// # Requires
 		/// Signed by a practitioner of an accredited hospital or clinic. In the current
@@ -1017,7 +1017,7 @@ pub mod pallet {
 				access_until,
 				review_due,
 			});
-			Ok(Self::ledger_written(T::WeightInfo::declare_emergency(), Some(granted.ledger)))
+			Ok(Self::granted_weight(T::WeightInfo::declare_emergency(), &granted))
 		}
 
 		/// Acknowledges emergency `emergency_id` as justified, closing its review; the
@@ -1025,9 +1025,10 @@ pub mod pallet {
 		///
 		/// Free of fees within the patient's fee-free allowance when it succeeds.
 		///
-		/// Weight: charged for a full consent ledger; refunded, after the call, what the
-		/// registry measures rewriting the patient's actual ledger saved
-		/// ([`Pallet::ledger_written`]).
+		/// Weight: charged for a full consent ledger and a review waiting in the escalation
+		/// queue; refunded, after the call, what the registry measures rewriting the patient's
+		/// actual ledger saved ([`Pallet::ledger_written`]) and, for a review that was not in
+		/// the queue, the queue's write.
 		///
 		/// # Requires
 		/// Signed by the patient (or its guardian through a proxy), while the review is open
@@ -1053,10 +1054,12 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let emergency = Self::patients_emergency(&who, emergency_id)?;
 			let ledger = T::AccessControl::count_operation(&who);
-			Self::end_review(emergency_id, &emergency)?;
+			let queued = Self::end_review(emergency_id, &emergency)?;
 			T::AccessEvents::emergency_acknowledged(&who, emergency.provider, emergency_id);
 			Self::deposit_event(Event::EmergencyAcknowledged { id: emergency_id });
-			Ok(Self::ledger_written(T::WeightInfo::acknowledge_emergency(), ledger))
+			let charged = T::WeightInfo::acknowledge_emergency()
+				.saturating_sub(Self::unqueued_saving(queued));
+			Ok(Self::ledger_written(charged, ledger))
 		}
 
 		/// Contests emergency `emergency_id`: the dispute court opens a dispute against the
@@ -1079,13 +1082,16 @@ pub mod pallet {
 		/// * [`Error::EmergencyNotFound`] - no emergency with an open review has this id
 		/// * [`Error::NotPatient`] - the caller is not the emergency's patient
 		/// * the court's error, if it refuses the dispute (`Unavailable` from the `()` court)
+		///
+		/// Weight: charged for a review waiting in the escalation queue; a review that was not
+		/// in the queue is refunded the queue's write.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::contest_emergency().saturating_add(T::Disputes::extra_weight()))]
 		pub fn contest_emergency(
 			origin: OriginFor<T>,
 			emergency_id: EmergencyId,
 			evidence: H256,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let emergency = Self::patients_emergency(&who, emergency_id)?;
 			let dispute = T::Disputes::open(
@@ -1094,10 +1100,12 @@ pub mod pallet {
 				DisputeSubject::Emergency(emergency_id),
 				evidence,
 			)?;
-			Self::end_review(emergency_id, &emergency)?;
+			let queued = Self::end_review(emergency_id, &emergency)?;
 			T::AccessEvents::emergency_contested(&who, emergency.provider, emergency_id, dispute);
 			Self::deposit_event(Event::EmergencyContested { id: emergency_id, dispute });
-			Ok(())
+			let charged =
+				T::WeightInfo::contest_emergency().saturating_add(T::Disputes::extra_weight());
+			Ok(Some(charged.saturating_sub(Self::unqueued_saving(queued))).into())
 		}
 
 		/// Logs that the caller accessed `data_class` of `patient`'s data for `purpose`
@@ -1511,6 +1519,14 @@ pub mod pallet {
 			Some(charged.saturating_sub(saved)).into()
 		}
 
+		/// What a call charged `charged` (for a grant's worst case: a full consent ledger with
+		/// an ended grant dropped to make room) used, having written `granted`: the charge less
+		/// what the consent registry measures that grant saved
+		/// (`AccessControl::grant_saving`).
+		pub fn granted_weight(charged: Weight, granted: &Granted) -> PostDispatchInfo {
+			Some(charged.saturating_sub(T::AccessControl::grant_saving(granted))).into()
+		}
+
 		/// What a single [`Pallet::log_disclosure`] is charged before the call: its benchmark
 		/// at the largest consent ledger, or the one-entry batch's (the same code, measured
 		/// twice) if that measured more. The call refunds what the ledger it read did not use.
@@ -1674,8 +1690,8 @@ pub mod pallet {
 		}
 
 		/// Removes emergency `id`, its review entries and its place in the escalation queue,
-		/// and returns the deposit.
-		fn end_review(id: EmergencyId, emergency: &EmergencyOf<T>) -> DispatchResult {
+		/// and returns the deposit; returns whether the review had a place in the queue.
+		fn end_review(id: EmergencyId, emergency: &EmergencyOf<T>) -> Result<bool, DispatchError> {
 			T::Currency::release(
 				&HoldReason::EmergencyDeposit.into(),
 				&emergency.practitioner,
@@ -1697,7 +1713,17 @@ pub mod pallet {
 			ProviderReviews::<T>::mutate_exists(emergency.provider, |count| {
 				*count = count.and_then(|count| count.checked_sub(1)).filter(|count| *count > 0);
 			});
-			Ok(())
+			Ok(emergency.retry.is_some())
+		}
+
+		/// What ending a review saved against its benchmark's worst case, a review waiting in
+		/// the escalation queue: the queue's write, if the review had no place in it.
+		fn unqueued_saving(queued: bool) -> Weight {
+			if queued {
+				Weight::zero()
+			} else {
+				T::DbWeight::get().writes(1)
+			}
 		}
 
 		/// The page of the disclosure log that entry `position` is on.

@@ -115,6 +115,8 @@ parameter_types! {
 	pub static Grants: alloc::vec::Vec<(u64, Grant<u64>)> = alloc::vec::Vec::new();
 	/// Patients whose ledger has no room for a grant.
 	pub static LedgerFull: BTreeSet<u64> = BTreeSet::new();
+	/// Whether [`MockConsent`]'s grants report that they dropped an ended grant.
+	pub static DropsAGrant: bool = false;
 	/// The sensitive classes each patient's emergency directive allows.
 	pub static Directives: BTreeMap<u64, DataClassSet> = BTreeMap::new();
 	/// Fee-free operations each patient used.
@@ -132,6 +134,10 @@ parameter_types! {
 	/// Ledger lengths [`MockConsent`] reports beyond those it read: a registry that lies.
 	pub static ExtraLedgers: alloc::vec::Vec<u32> = alloc::vec::Vec::new();
 }
+
+/// What [`MockConsent`] says a grant that dropped no ended grant saved besides its ledger,
+/// picoseconds.
+pub const DROP_SAVING: u64 = 7_000_000;
 
 /// The identity registry of every pallet's tests; slashes mint into [`Balances`].
 pub type MockIdentity = salus_primitives::mock::MockIdentity<Balances>;
@@ -248,7 +254,17 @@ impl AccessControl<u64> for MockConsent {
 		if by == GrantBy::Patient {
 			Self::count_operation(patient);
 		}
-		Ok(Granted { id, ledger })
+		Ok(Granted { id, ledger, dropped: DropsAGrant::get() })
+	}
+
+	/// [`Self::ledger_write_saving`] and, if no grant was dropped, [`DROP_SAVING`].
+	fn grant_saving(granted: &Granted) -> frame_support::weights::Weight {
+		let saving = Self::ledger_write_saving(granted.ledger);
+		if granted.dropped {
+			saving
+		} else {
+			saving.saturating_add(frame_support::weights::Weight::from_parts(DROP_SAVING, 0))
+		}
 	}
 
 	fn emergency_classes(patient: &u64) -> DataClassSet {
@@ -425,6 +441,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		Grants::set(Vec::new());
 		FirstIds::set(Vec::new());
 		LedgerFull::set(BTreeSet::new());
+		DropsAGrant::set(false);
 		Directives::set(BTreeMap::new());
 		FreeUsed::set(BTreeMap::new());
 		CourtOpen::set(true);

@@ -861,6 +861,7 @@ pub mod pallet {
 			ensure!(now < grant.valid_until, Error::<T>::ConsentExpired);
 			// Fail before making room, so that a grant that cannot be recorded changes nothing.
 			NextConsentId::<T>::get().checked_add(1).ok_or(ArithmeticError::Overflow)?;
+			let mut dropped = false;
 			if ledger.grants() >= T::MaxGrants::get() {
 				// Room for one: the oldest grant that has ended goes, the others stay (a grant
 				// costs one removal at most, however many have ended; `prune_consent` takes
@@ -870,11 +871,12 @@ pub mod pallet {
 					.iter()
 					.position(|consent| !consent.is_patients() && consent.ended_at(now).is_some());
 				if let Some(position) = ended {
-					let dropped = ledger.consents.remove(position);
-					ConsentPatient::<T>::remove(dropped.id);
+					let ended = ledger.consents.remove(position);
+					ConsentPatient::<T>::remove(ended.id);
+					dropped = true;
 					Self::deposit_event(Event::ConsentPruned {
 						patient: patient.clone(),
-						id: dropped.id,
+						id: ended.id,
 					});
 				}
 			}
@@ -897,7 +899,7 @@ pub mod pallet {
 				Self::count_in_window(&mut ledger);
 			}
 			let id = Self::insert(patient, ledger, consent)?;
-			Ok(Granted { id, ledger: len })
+			Ok(Granted { id, ledger: len, dropped })
 		}
 
 		/// The invariants of the pallet's storage; every one must always hold:
@@ -996,6 +998,16 @@ impl<T: Config> salus_primitives::AccessControl<T::AccountId> for Pallet<T> {
 		let by_revoke =
 			T::WeightInfo::revoke_consent(cap).saturating_sub(T::WeightInfo::revoke_consent(len));
 		by_grant.min(by_revoke)
+	}
+
+	/// Dropping an ended grant removes its index entry (`ConsentPatient`): one write.
+	fn grant_saving(granted: &salus_primitives::Granted) -> frame_support::weights::Weight {
+		let saving = Self::ledger_write_saving(granted.ledger);
+		if granted.dropped {
+			saving
+		} else {
+			saving.saturating_add(<T::DbWeight as frame_support::traits::Get<_>>::get().writes(1))
+		}
 	}
 
 	fn grant(

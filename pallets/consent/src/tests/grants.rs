@@ -4,7 +4,7 @@ use super::*;
 use crate::{ConsentPatient, Error};
 use frame_support::weights::Weight;
 use frame_support::{assert_err, assert_noop};
-use salus_primitives::{AccessBasis, AccessControl, AccessDecision, Grant, GrantSource};
+use salus_primitives::{AccessBasis, AccessControl, AccessDecision, Grant, GrantSource, Granted};
 
 fn request_grant(request: u64, until: Timestamp) -> Grant<u64> {
 	Grant {
@@ -66,9 +66,9 @@ fn grants_do_not_count_against_the_patients_own_consents() {
 #[test]
 fn at_max_grants_ended_grants_make_room() {
 	build_and_execute(|| {
-		let first = Consent::grant(&1, request_grant(1, START + 10), GrantBy::Provider)
-			.map(|granted| granted.id)
-			.unwrap();
+		let granted = Consent::grant(&1, request_grant(1, START + 10), GrantBy::Provider).unwrap();
+		assert!(!granted.dropped);
+		let first = granted.id;
 		let second = Consent::grant(&1, request_grant(2, START + 60), GrantBy::Provider)
 			.map(|granted| granted.id)
 			.unwrap();
@@ -79,9 +79,10 @@ fn at_max_grants_ended_grants_make_room() {
 		);
 
 		Now::set(START + 10);
-		let third = Consent::grant(&1, request_grant(3, START + 60), GrantBy::Provider)
-			.map(|granted| granted.id)
-			.unwrap();
+		let granted = Consent::grant(&1, request_grant(3, START + 60), GrantBy::Provider).unwrap();
+		// The ledger held both grants when the ended one made room.
+		assert_eq!((granted.ledger, granted.dropped), (2, true));
+		let third = granted.id;
 		let ids: Vec<_> = Consent::consents_of(&1).iter().map(|c| c.id).collect();
 		assert_eq!(ids, [second, third]);
 		assert_eq!(ConsentPatient::<Test>::get(first), None);
@@ -102,9 +103,10 @@ fn at_max_grants_only_the_oldest_ended_grant_makes_room() {
 			.map(|granted| granted.id)
 			.unwrap();
 		Now::set(START + 10);
-		let third = Consent::grant(&1, request_grant(3, START + 60), GrantBy::Provider)
-			.map(|granted| granted.id)
-			.unwrap();
+		let granted = Consent::grant(&1, request_grant(3, START + 60), GrantBy::Provider).unwrap();
+		// The ledger held both grants when the ended one made room.
+		assert_eq!((granted.ledger, granted.dropped), (2, true));
+		let third = granted.id;
 		let ids: Vec<_> = Consent::consents_of(&1).iter().map(|c| c.id).collect();
 		assert_eq!(ids, [second, third]);
 		assert_eq!(ConsentPatient::<Test>::get(first), None);
@@ -303,5 +305,25 @@ fn a_shorter_ledger_saves_what_both_write_measurements_agree_on() {
 			previous = saving(len);
 		}
 		assert!(saving(0).ref_time() > 0);
+	});
+}
+
+/// A grant is charged for its worst case, a full ledger with an ended grant dropped to make
+/// room; a grant that dropped none is refunded that removal (one write) besides the ledger.
+#[test]
+fn a_grant_that_dropped_nothing_saves_the_removal_too() {
+	use frame_support::{traits::Get, weights::RuntimeDbWeight};
+	build_and_execute(|| {
+		let saving = <Consent as AccessControl<u64>>::grant_saving;
+		let ledger = <Consent as AccessControl<u64>>::ledger_write_saving;
+		let write =
+			<<Test as frame_system::Config>::DbWeight as Get<RuntimeDbWeight>>::get().writes(1);
+		assert!(write.ref_time() > 0);
+		let cap = <Consent as AccessControl<u64>>::max_ledger_len();
+		let granted = |ledger, dropped| Granted { id: 0, ledger, dropped };
+		assert_eq!(saving(&granted(cap, true)), Weight::zero());
+		assert_eq!(saving(&granted(cap, false)), write);
+		assert_eq!(saving(&granted(1, true)), ledger(1));
+		assert_eq!(saving(&granted(1, false)), ledger(1) + write);
 	});
 }
