@@ -71,6 +71,7 @@ async fn guardians_disputes_and_the_council_from_the_terminal() -> Result {
 			],
 		)?;
 		assert_eq!(granted["consents"].as_array().map(Vec::len), Some(1), "{granted}");
+		let eves = granted["consents"][0].as_u64().ok_or("the consent's id")?.to_string();
 		assert_eq!(rows(&cli.json(None, &["patient", "consent", "list", "--patient", EVE])?), 1);
 		assert_eq!(rows(&cli.json(None, &["patient", "consent", "list", "--patient", &ferdie])?), 0);
 
@@ -234,12 +235,13 @@ async fn guardians_disputes_and_the_council_from_the_terminal() -> Result {
 		cli.json(Some("dev:eve"), &["patient", "guardian", "remove", &ferdie])?;
 		let removed = cli.fails(
 			Some("dev:ferdie"),
-			&["--for", EVE, "patient", "consent", "revoke", "0"],
+			&["--for", EVE, "patient", "consent", "revoke", &eves],
 			2,
 		)?;
 		assert!(removed.contains("is not a guardian"), "{removed}");
 		let consents = cli.json(None, &["patient", "consent", "list", "--patient", EVE])?;
-		let first = consents.as_array().into_iter().flatten().find(|row| row["id"] == "0");
+		let first =
+			consents.as_array().into_iter().flatten().find(|row| row["id"] == eves.as_str());
 		assert_eq!(first.map(|row| row["state"].clone()), Some("active".into()), "{consents}");
 
 		// Eve brings a claim about the hospital's conduct herself, bonded; it is hers to follow.

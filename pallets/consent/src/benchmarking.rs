@@ -47,6 +47,10 @@ fn full_jurisdictions() -> Jurisdictions {
 /// A registered patient and a practitioner of an accredited hospital.
 fn patient_and_practitioner<T: Config>() -> (T::AccountId, T::AccountId) {
 	T::Clock::set_now(T0);
+	// Consent ids come from the block's number, and block 0 gives none.
+	if frame_system::Pallet::<T>::block_number() < 1u32.into() {
+		frame_system::Pallet::<T>::set_block_number(1u32.into());
+	}
 	let patient: T::AccountId = account("patient", 0, SEED);
 	T::Fixtures::patient(&patient);
 	let practitioner: T::AccountId = account("practitioner", 0, SEED);

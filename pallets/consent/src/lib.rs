@@ -11,6 +11,7 @@ pub use weights::WeightInfo;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod decision;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod runtime_api;
@@ -44,7 +45,7 @@ pub mod pallet {
 		Purpose, PurposeSet, Timestamp,
 	};
 	use sp_runtime::{
-		traits::{CheckedDiv, Zero},
+		traits::{CheckedDiv, SaturatedConversion, Zero},
 		ArithmeticError,
 	};
 
@@ -104,7 +105,7 @@ pub mod pallet {
 		}
 	}
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -199,10 +200,6 @@ pub mod pallet {
 	/// The consent index: consent id → the patient whose ledger holds it.
 	#[pallet::storage]
 	pub type ConsentPatient<T: Config> = StorageMap<_, Twox64Concat, ConsentId, T::AccountId>;
-
-	/// The id the next consent gets.
-	#[pallet::storage]
-	pub type NextConsentId<T: Config> = StorageValue<_, ConsentId, ValueQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -621,7 +618,8 @@ pub mod pallet {
 			T::Currency::ensure_can_hold(&HoldReason::ConsentDeposit.into(), who, deposit)?;
 
 			let consent = Consent {
-				id: NextConsentId::<T>::get(),
+				// Given when it is recorded (`insert`).
+				id: 0,
 				grantee: request.grantee,
 				decision: request.decision,
 				classes: request.classes,
@@ -667,14 +665,43 @@ pub mod pallet {
 			u32::try_from(ledger.consents.len()).unwrap_or(u32::MAX)
 		}
 
+		/// The id the next consent recorded in this block gets: `block × 2³² + events`, from
+		/// the block's number and the number of events the block holds so far (both read by
+		/// every transaction anyway), so that recording a consent reads and writes no id
+		/// counter (since storage version 1, spec version 109). Unique: every consent recorded
+		/// deposits its `ConsentGranted` event before the next one reads the count, and blocks
+		/// differ in the high half; increasing, so that a ledger stays in id order. Consents
+		/// recorded before spec version 109 have ids below 2³², from a counter.
+		///
+		/// Only for dispatched calls: the block's event count must only have grown since the
+		/// block was initialised (`do_try_state` finds a reused id: a ledger out of order, or
+		/// an index entry overwritten).
+		///
+		/// Fails with [`ArithmeticError::Overflow`] at block 0 (which deposits no events, so
+		/// its count does not move), beyond block 2³² − 1, or past 2³² events in a block.
+		pub fn next_consent_id() -> Result<ConsentId, DispatchError> {
+			let block: u64 = frame_system::Pallet::<T>::block_number().saturated_into();
+			let events = frame_system::Pallet::<T>::event_count();
+			ensure!(block > 0 && block <= u64::from(u32::MAX), ArithmeticError::Overflow);
+			block
+				.checked_mul(1 << 32)
+				.and_then(|high| high.checked_add(u64::from(events)))
+				.ok_or_else(|| ArithmeticError::Overflow.into())
+		}
+
+		/// No consent id is this or higher yet: the first id of the next block.
+		fn ids_below() -> ConsentId {
+			let block: u64 = frame_system::Pallet::<T>::block_number().saturated_into();
+			block.saturating_add(1).saturating_mul(1 << 32)
+		}
+
 		/// Gives `consent` the next id, stores it in `patient`'s ledger and indexes it.
 		fn insert(
 			patient: &T::AccountId,
 			mut ledger: Ledger<T>,
 			mut consent: ConsentOf<T>,
 		) -> Result<ConsentId, DispatchError> {
-			let id = NextConsentId::<T>::get();
-			let next = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+			let id = Self::next_consent_id()?;
 			consent.id = id;
 			let event = Event::ConsentGranted {
 				patient: patient.clone(),
@@ -692,7 +719,6 @@ pub mod pallet {
 				Error::<T>::TooManyGrants
 			};
 			ledger.consents.try_push(consent).map_err(|_| error)?;
-			NextConsentId::<T>::put(next);
 			Ledgers::<T>::insert(patient, ledger);
 			ConsentPatient::<T>::insert(id, patient);
 			Self::deposit_event(event);
@@ -860,7 +886,7 @@ pub mod pallet {
 			let now = T::Time::now();
 			ensure!(now < grant.valid_until, Error::<T>::ConsentExpired);
 			// Fail before making room, so that a grant that cannot be recorded changes nothing.
-			NextConsentId::<T>::get().checked_add(1).ok_or(ArithmeticError::Overflow)?;
+			Self::next_consent_id()?;
 			let mut dropped = false;
 			if ledger.grants() >= T::MaxGrants::get() {
 				// Room for one: the oldest grant that has ended goes, the others stay (a grant
@@ -882,7 +908,8 @@ pub mod pallet {
 			}
 			ensure!(ledger.grants() < T::MaxGrants::get(), Error::<T>::TooManyGrants);
 			let consent = Consent {
-				id: NextConsentId::<T>::get(),
+				// Given when it is recorded (`insert`).
+				id: 0,
 				grantee: grant.grantee,
 				decision: Decision::Permit,
 				classes: grant.classes,
@@ -906,7 +933,8 @@ pub mod pallet {
 		///
 		/// 1. Every ledger belongs to a registered patient.
 		/// 2. Within a ledger, consents are in strictly increasing id order, every id is below
-		///    `NextConsentId`, and the ledger holds at most `MaxConsents` of the patient's own
+		///    the next block's first ([`Pallet::next_consent_id`]), and the ledger holds at
+		///    most `MaxConsents` of the patient's own
 		///    consents and at most `MaxGrants` grants.
 		/// 3. The consent index and the ledgers agree one to one: every consent is indexed
 		///    under its ledger's patient, and every index entry names a consent in that ledger.
@@ -914,7 +942,7 @@ pub mod pallet {
 		/// 5. What each patient has on hold for consents is the sum of its consents' deposits.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use sp_runtime::Saturating;
-			let next = NextConsentId::<T>::get();
+			let next = Self::ids_below();
 			let mut indexed = 0usize;
 			for (patient, ledger) in Ledgers::<T>::iter() {
 				// 1.
@@ -923,7 +951,7 @@ pub mod pallet {
 				let mut previous: Option<ConsentId> = None;
 				let mut deposits = BalanceOf::<T>::zero();
 				for consent in ledger.consents.iter() {
-					ensure!(consent.id < next, "consent id not below NextConsentId");
+					ensure!(consent.id < next, "consent id not below the next block's");
 					ensure!(previous.is_none_or(|id| id < consent.id), "consents out of order");
 					previous = Some(consent.id);
 					// 3.

@@ -1,7 +1,7 @@
 //! `grant_consent`.
 
 use super::*;
-use crate::{ConsentPatient, Error, NextConsentId};
+use crate::{ConsentPatient, Error};
 use frame_support::assert_noop;
 use salus_primitives::{GrantSource, ProviderKind};
 
@@ -54,7 +54,7 @@ fn a_research_permit_is_reported_to_the_listener_and_nothing_else_is() {
 		));
 		assert!(ResearchGrants::get().is_empty());
 		assert_ok!(try_grant(1, provider(HOSPITAL), medications(), research, None, None, None));
-		assert_eq!(ResearchGrants::get(), vec![(1, 2)]);
+		assert_eq!(ResearchGrants::get(), vec![(1, newest(1))]);
 	});
 }
 
@@ -73,7 +73,9 @@ fn records_the_consent_indexes_it_and_holds_the_deposit() {
 		let consents = Consent::consents_of(&1);
 		assert_eq!(consents.len(), 1);
 		let consent = &consents[0];
-		assert_eq!(consent.id, 0);
+		// The block's number and how many events it held before this one's (the deposit's).
+		let id = consent.id;
+		assert_eq!(id, (1 << 32) + System::event_count() as u64 - 1);
 		assert_eq!(consent.grantee, provider(HOSPITAL));
 		assert_eq!(consent.decision, Decision::Permit);
 		assert_eq!(consent.classes, classes(&[DataClass::Medications, DataClass::MentalHealth]));
@@ -85,15 +87,14 @@ fn records_the_consent_indexes_it_and_holds_the_deposit() {
 		assert_eq!(consent.revoked_at, None);
 		assert_eq!(consent.source, GrantSource::Patient);
 		assert_eq!(consent.deposit, CONSENT_DEPOSIT);
-		assert_eq!(ConsentPatient::<Test>::get(0), Some(1));
-		assert_eq!(NextConsentId::<Test>::get(), 1);
+		assert_eq!(ConsentPatient::<Test>::get(id), Some(1));
 		assert_eq!(held(1), CONSENT_DEPOSIT);
-		assert_eq!(Consent::consent(0), Some((1, consent.clone())));
+		assert_eq!(Consent::consent(id), Some((1, consent.clone())));
 		assert_eq!(
 			last_event(),
 			Event::ConsentGranted {
 				patient: 1,
-				id: 0,
+				id,
 				grantee: provider(HOSPITAL),
 				decision: Decision::Permit,
 				classes: classes(&[DataClass::Medications, DataClass::MentalHealth]),
@@ -133,12 +134,16 @@ fn a_start_in_the_past_starts_now() {
 }
 
 #[test]
-fn ids_are_sequential_across_patients() {
+fn ids_increase_across_patients() {
 	build_and_execute(|| {
-		assert_eq!(permit(1, provider(HOSPITAL)), 0);
-		assert_eq!(permit(2, provider(HOSPITAL)), 1);
-		assert_eq!(permit(1, provider(CLINIC)), 2);
-		assert_eq!(Consent::consents_of(&1).iter().map(|c| c.id).collect::<Vec<_>>(), [0, 2]);
+		let first = permit(1, provider(HOSPITAL));
+		let second = permit(2, provider(HOSPITAL));
+		let third = permit(1, provider(CLINIC));
+		assert!(first < second && second < third);
+		assert_eq!(
+			Consent::consents_of(&1).iter().map(|c| c.id).collect::<Vec<_>>(),
+			[first, third]
+		);
 		assert_eq!(held(1), 2 * CONSENT_DEPOSIT);
 	});
 }
@@ -160,7 +165,7 @@ fn assert_refused(
 	error: Error<Test>,
 ) {
 	assert_noop!(call(), error);
-	assert_eq!(NextConsentId::<Test>::get(), 0);
+	assert_eq!(ConsentPatient::<Test>::iter().count(), 0);
 	assert_eq!(held(1), 0);
 }
 
@@ -292,17 +297,54 @@ fn without_funds_for_the_deposit_fails_and_changes_nothing() {
 		assert!(try_grant(POOR, provider(HOSPITAL), medications(), treatment(), None, None, None)
 			.is_err());
 		assert!(Ledgers::<Test>::get(POOR).is_none());
-		assert_eq!(NextConsentId::<Test>::get(), 0);
+		assert_eq!(ConsentPatient::<Test>::iter().count(), 0);
 	});
 }
 
 #[test]
 fn without_consent_ids_left_fails_with_overflow_and_changes_nothing() {
 	build_and_execute(|| {
-		NextConsentId::<Test>::put(ConsentId::MAX);
+		// Ids are the block's number above 32 bits: there are none beyond block 2³² − 1.
+		System::set_block_number(u64::from(u32::MAX) + 1);
 		assert_noop!(
 			try_grant(1, provider(HOSPITAL), medications(), treatment(), None, None, None),
 			sp_runtime::ArithmeticError::Overflow
 		);
+		// Nor at block 0, which deposits no events (its count would not move between ids).
+		System::set_block_number(0);
+		assert_noop!(
+			try_grant(1, provider(HOSPITAL), medications(), treatment(), None, None, None),
+			sp_runtime::ArithmeticError::Overflow
+		);
+		System::set_block_number(u64::from(u32::MAX));
+		assert_ok!(try_grant(1, provider(HOSPITAL), medications(), treatment(), None, None, None));
+	});
+}
+
+/// Ids from the block and its event count, never from a counter: consents recorded in one
+/// block and in the next get distinct, increasing ids, and each ledger stays in id order.
+#[test]
+fn consent_ids_are_unique_and_increasing_within_and_across_blocks() {
+	build_and_execute(|| {
+		let mut ids = Vec::new();
+		for block in 1..=3u64 {
+			System::set_block_number(block);
+			for patient in [1, 2] {
+				ids.push(grant(
+					patient,
+					provider(HOSPITAL),
+					Decision::Permit,
+					None,
+					Some(START + 500),
+				));
+			}
+			// Every id of a block is in its own range.
+			assert!(ids.iter().rev().take(2).all(|id| id >> 32 == block));
+		}
+		let mut sorted = ids.clone();
+		sorted.sort();
+		sorted.dedup();
+		assert_eq!(sorted, ids, "unique and increasing in the order recorded");
+		Consent::do_try_state().expect("ledgers in id order, each indexed once");
 	});
 }

@@ -231,7 +231,7 @@ fn without_consent_ids_left_fails_with_overflow_and_changes_nothing() {
 			.map(|granted| granted.id)
 			.unwrap();
 		Now::set(START + 10);
-		crate::NextConsentId::<Test>::put(ConsentId::MAX);
+		System::set_block_number(u64::from(u32::MAX) + 1);
 		assert_noop!(
 			Consent::grant(&1, request_grant(3, START + 60), GrantBy::Provider)
 				.map(|granted| granted.id),

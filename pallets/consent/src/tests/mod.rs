@@ -9,6 +9,7 @@ mod feeless;
 mod grant;
 mod grants;
 mod lifecycle;
+mod migration;
 mod prune;
 mod revoke;
 mod weight;
@@ -68,7 +69,6 @@ fn grant(
 	from: Option<Timestamp>,
 	until: Option<Timestamp>,
 ) -> ConsentId {
-	let id = crate::NextConsentId::<Test>::get();
 	assert_ok!(Consent::grant_consent(
 		RuntimeOrigin::signed(patient),
 		grantee,
@@ -79,7 +79,14 @@ fn grant(
 		from,
 		until,
 	));
-	id
+	newest(patient)
+}
+
+/// The id of the consent `patient` recorded last: the end of its ledger, which is in id order.
+fn newest(patient: u64) -> ConsentId {
+	Ledgers::<Test>::get(patient)
+		.and_then(|ledger| ledger.consents.last().map(|consent| consent.id))
+		.expect("a consent recorded")
 }
 
 /// How many consents `patient`'s ledger holds.
