@@ -24,7 +24,8 @@
 //! class's limit. Every transaction must be included and succeed.
 //!
 //! In `cargo test` it runs a short smoke mode (up to 32 transactions a phase, 176 for the
-//! hospital day; 16 patients, 4 practitioners) against the debug node. For a report:
+//! hospital day, 100 for the batched one; 16 patients, 4 practitioners) against the debug node.
+//! For a report:
 //!
 //! ```sh
 //! SALUS_E2E_NODE=$CARGO_TARGET_DIR/benchmark/salus-node SALUS_WRITE_PATH_BLOCKS=20 \
