@@ -49,6 +49,10 @@ pub mod pallet {
 		ArithmeticError,
 	};
 
+	/// Bits of a consent id below its block's number: room for 2²¹ events in a block, and ids
+	/// below 2⁵³ ([`Pallet::next_consent_id`]).
+	pub const CONSENT_ID_EVENT_BITS: u32 = 21;
+
 	/// The balance of an account, in the currency deposits are held in.
 	pub type BalanceOf<T> =
 		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -665,34 +669,42 @@ pub mod pallet {
 			u32::try_from(ledger.consents.len()).unwrap_or(u32::MAX)
 		}
 
-		/// The id the next consent recorded in this block gets: `block × 2³² + events`, from
+		/// The id the next consent recorded in this block gets: `block × 2²¹ + events`, from
 		/// the block's number and the number of events the block holds so far (both read by
 		/// every transaction anyway), so that recording a consent reads and writes no id
 		/// counter (since storage version 1, spec version 109). Unique: every consent recorded
 		/// deposits its `ConsentGranted` event before the next one reads the count, and blocks
-		/// differ in the high half; increasing, so that a ledger stays in id order. Consents
-		/// recorded before spec version 109 have ids below 2³², from a counter.
+		/// differ in the high bits; increasing, so that a ledger stays in id order. Below 2⁵³
+		/// for every block a `u32` numbers, so that an id survives JSON and JavaScript numbers
+		/// exactly. Consents recorded before spec version 109 have a counter's ids, below the
+		/// first id of the block that upgraded (the migration checks it).
 		///
 		/// Only for dispatched calls: the block's event count must only have grown since the
-		/// block was initialised (`do_try_state` finds a reused id: a ledger out of order, or
-		/// an index entry overwritten).
+		/// block was initialised. Something that resets it mid-block (root's `kill_storage` of
+		/// `System::EventCount`, or a migration recording a consent in the upgrade's block,
+		/// which runs before the block's number moves on) would let a consent reuse an earlier
+		/// one's id: `do_try_state` finds it (a ledger out of order, an index entry
+		/// overwritten).
 		///
 		/// Fails with [`ArithmeticError::Overflow`] at block 0 (which deposits no events, so
-		/// its count does not move), beyond block 2³² − 1, or past 2³² events in a block.
+		/// its count does not move), beyond block 2³² − 1, or at 2²¹ events in a block.
 		pub fn next_consent_id() -> Result<ConsentId, DispatchError> {
 			let block: u64 = frame_system::Pallet::<T>::block_number().saturated_into();
 			let events = frame_system::Pallet::<T>::event_count();
-			ensure!(block > 0 && block <= u64::from(u32::MAX), ArithmeticError::Overflow);
+			ensure!(
+				block > 0 && block <= u64::from(u32::MAX) && events < (1 << CONSENT_ID_EVENT_BITS),
+				ArithmeticError::Overflow
+			);
 			block
-				.checked_mul(1 << 32)
+				.checked_mul(1 << CONSENT_ID_EVENT_BITS)
 				.and_then(|high| high.checked_add(u64::from(events)))
 				.ok_or_else(|| ArithmeticError::Overflow.into())
 		}
 
 		/// No consent id is this or higher yet: the first id of the next block.
-		fn ids_below() -> ConsentId {
+		pub fn ids_below() -> ConsentId {
 			let block: u64 = frame_system::Pallet::<T>::block_number().saturated_into();
-			block.saturating_add(1).saturating_mul(1 << 32)
+			block.saturating_add(1).saturating_mul(1 << CONSENT_ID_EVENT_BITS)
 		}
 
 		/// Gives `consent` the next id, stores it in `patient`'s ledger and indexes it.

@@ -5,9 +5,10 @@
 /// counter, so that recording a consent — a patient's grant, an approved request, a broken
 /// glass — no longer reads and writes one value every such call in the chain shares.
 ///
-/// Removes `NextConsentId`. Ids already given (a counter's, far below 2³²) stay as they are
-/// and below every new one (block 1 gives 2³² and up), so each ledger stays in id order. One
-/// write, whatever the chain holds.
+/// Removes `NextConsentId`. Ids already given (a counter's) stay as they are and below every
+/// new one: a block's ids start at its number × 2²¹, and `pre_upgrade` checks that the counter
+/// has not reached the upgrade's block's (a chain would have had to record two million
+/// consents a block), so each ledger stays in id order. One write, whatever the chain holds.
 pub mod v1 {
 	use crate::{Config, Pallet};
 	use frame_support::{
@@ -40,8 +41,11 @@ pub mod v1 {
 
 			#[cfg(feature = "try-runtime")]
 			fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+				use sp_runtime::SaturatedConversion;
+				let block: u64 = frame_system::Pallet::<T>::block_number().saturated_into();
 				ensure!(
-					NextConsentId::<T>::get().unwrap_or_default() < (1 << 32),
+					NextConsentId::<T>::get().unwrap_or_default()
+						<= block.saturating_mul(1 << crate::CONSENT_ID_EVENT_BITS),
 					"version 0's ids reach the new ids' range"
 				);
 				Ok(Vec::new())

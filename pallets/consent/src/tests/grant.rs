@@ -75,7 +75,7 @@ fn records_the_consent_indexes_it_and_holds_the_deposit() {
 		let consent = &consents[0];
 		// The block's number and how many events it held before this one's (the deposit's).
 		let id = consent.id;
-		assert_eq!(id, (1 << 32) + System::event_count() as u64 - 1);
+		assert_eq!(id, (1 << crate::CONSENT_ID_EVENT_BITS) + System::event_count() as u64 - 1);
 		assert_eq!(consent.grantee, provider(HOSPITAL));
 		assert_eq!(consent.decision, Decision::Permit);
 		assert_eq!(consent.classes, classes(&[DataClass::Medications, DataClass::MentalHealth]));
@@ -316,8 +316,21 @@ fn without_consent_ids_left_fails_with_overflow_and_changes_nothing() {
 			try_grant(1, provider(HOSPITAL), medications(), treatment(), None, None, None),
 			sp_runtime::ArithmeticError::Overflow
 		);
+		// Nor once a block holds 2²¹ events.
+		System::set_block_number(2);
+		frame_support::storage::unhashed::put(
+			&frame_support::storage::storage_prefix(b"System", b"EventCount"),
+			&(1u32 << crate::CONSENT_ID_EVENT_BITS),
+		);
+		assert_noop!(
+			try_grant(1, provider(HOSPITAL), medications(), treatment(), None, None, None),
+			sp_runtime::ArithmeticError::Overflow
+		);
+		// The last block's ids stay below 2⁵³: JSON and JavaScript numbers hold them exactly.
+		System::reset_events();
 		System::set_block_number(u64::from(u32::MAX));
 		assert_ok!(try_grant(1, provider(HOSPITAL), medications(), treatment(), None, None, None));
+		assert!(newest(1) < 1 << 53);
 	});
 }
 
@@ -339,7 +352,7 @@ fn consent_ids_are_unique_and_increasing_within_and_across_blocks() {
 				));
 			}
 			// Every id of a block is in its own range.
-			assert!(ids.iter().rev().take(2).all(|id| id >> 32 == block));
+			assert!(ids.iter().rev().take(2).all(|id| id >> crate::CONSENT_ID_EVENT_BITS == block));
 		}
 		let mut sorted = ids.clone();
 		sorted.sort();

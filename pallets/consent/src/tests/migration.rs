@@ -39,7 +39,7 @@ fn drops_the_counter_and_new_ids_follow_the_old_ones() {
 
 		// Recording goes on above the old ids, in order.
 		let new = permit(1, provider(CLINIC));
-		assert!(new >= 1 << 32);
+		assert!(new >= 1 << crate::CONSENT_ID_EVENT_BITS);
 		assert_eq!(Consent::consents_of(&1).iter().map(|c| c.id).collect::<Vec<_>>(), [0, new]);
 		Consent::do_try_state().expect("invariants hold after the migration");
 
