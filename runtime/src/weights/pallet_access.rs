@@ -67,8 +67,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn request_access() -> Weight {
 		// Proof size, measured: `2228`
 		// Proof size, estimated: `5693`
-		// Minimum execution time: 254_466_000 picoseconds.
-		Weight::from_parts(316_472_000, 0)
+		// Minimum execution time: 235_792_000 picoseconds.
+		Weight::from_parts(257_082_000, 0)
 			.saturating_add(Weight::from_parts(0, 5693))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -79,8 +79,6 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	/// Proof: `HealthIdentity::Patients` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Ledgers` (r:1 w:1)
 	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::NextConsentId` (r:1 w:1)
-	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -100,13 +98,13 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	/// Storage: `Consent::ConsentPatient` (r:0 w:2)
 	/// Proof: `Consent::ConsentPatient` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn approve_request() -> Weight {
-		// Proof size, measured: `17116`
+		// Proof size, measured: `17089`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 419_035_000 picoseconds.
-		Weight::from_parts(732_832_000, 0)
+		// Minimum execution time: 385_812_000 picoseconds.
+		Weight::from_parts(416_891_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Access::Requests` (r:1 w:1)
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
@@ -123,10 +121,10 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	/// Storage: `Access::ProviderRequests` (r:0 w:1)
 	/// Proof: `Access::ProviderRequests` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn deny_request() -> Weight {
-		// Proof size, measured: `16252`
+		// Proof size, measured: `16225`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 265_377_000 picoseconds.
-		Weight::from_parts(307_405_000, 0)
+		// Minimum execution time: 242_093_000 picoseconds.
+		Weight::from_parts(262_402_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -144,8 +142,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn cancel_request() -> Weight {
 		// Proof size, measured: `1980`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 160_580_000 picoseconds.
-		Weight::from_parts(186_950_000, 0)
+		// Minimum execution time: 148_137_000 picoseconds.
+		Weight::from_parts(163_316_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -168,20 +166,18 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Ledgers` (r:1 w:1)
 	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::NextConsentId` (r:1 w:1)
-	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Emergencies` (r:0 w:1)
 	/// Proof: `Access::Emergencies` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentPatient` (r:0 w:2)
 	/// Proof: `Consent::ConsentPatient` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn declare_emergency() -> Weight {
-		// Proof size, measured: `20738`
+		// Proof size, measured: `20711`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 350_716_000 picoseconds.
-		Weight::from_parts(401_932_000, 0)
+		// Minimum execution time: 340_438_000 picoseconds.
+		Weight::from_parts(371_947_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Access::Emergencies` (r:1 w:1)
 	/// Proof: `Access::Emergencies` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
@@ -202,10 +198,10 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	/// Storage: `Access::EscalationQueue` (r:0 w:1)
 	/// Proof: `Access::EscalationQueue` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn acknowledge_emergency() -> Weight {
-		// Proof size, measured: `16834`
+		// Proof size, measured: `16807`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 235_170_000 picoseconds.
-		Weight::from_parts(281_718_000, 0)
+		// Minimum execution time: 227_687_000 picoseconds.
+		Weight::from_parts(282_318_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -251,8 +247,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn contest_emergency() -> Weight {
 		// Proof size, measured: `4112`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 336_591_000 picoseconds.
-		Weight::from_parts(401_843_000, 0)
+		// Minimum execution time: 321_903_000 picoseconds.
+		Weight::from_parts(454_711_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(T::DbWeight::get().reads(23_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
@@ -275,13 +271,13 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	/// Proof: `Access::DisclosureBatches` (`max_values`: None, `max_size`: Some(2134), added: 4609, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 132]`.
 	fn log_disclosure(c: u32, ) -> Weight {
-		// Proof size, measured: `4978 + c * (119 ±0)`
+		// Proof size, measured: `4951 + c * (119 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 163_186_000 picoseconds.
-		Weight::from_parts(305_677_263, 0)
+		// Minimum execution time: 153_086_000 picoseconds.
+		Weight::from_parts(229_485_857, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 86_436
-			.saturating_add(Weight::from_parts(325_133, 0).saturating_mul(c.into()))
+			// Standard error: 65_191
+			.saturating_add(Weight::from_parts(847_289, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -303,13 +299,13 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	/// Proof: `Access::DisclosureBatches` (`max_values`: None, `max_size`: Some(2134), added: 4609, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 64]`.
 	fn log_disclosures(p: u32, ) -> Weight {
-		// Proof size, measured: `1057 + p * (19113 ±0)`
+		// Proof size, measured: `1030 + p * (19113 ±0)`
 		// Proof size, estimated: `3766 + p * (21413 ±0)`
-		// Minimum execution time: 241_572_000 picoseconds.
-		Weight::from_parts(484_984_090, 0)
+		// Minimum execution time: 237_354_000 picoseconds.
+		Weight::from_parts(441_319_512, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
-			// Standard error: 2_101_800
-			.saturating_add(Weight::from_parts(141_671_175, 0).saturating_mul(p.into()))
+			// Standard error: 375_345
+			.saturating_add(Weight::from_parts(106_950_885, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -334,13 +330,13 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	/// Proof: `Access::DisclosureBatches` (`max_values`: None, `max_size`: Some(2134), added: 4609, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[0, 31]`.
 	fn log_disclosures_entries(e: u32, ) -> Weight {
-		// Proof size, measured: `20003`
+		// Proof size, measured: `19976`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 240_791_000 picoseconds.
-		Weight::from_parts(267_501_392, 0)
+		// Minimum execution time: 213_239_000 picoseconds.
+		Weight::from_parts(226_416_194, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 121_793
-			.saturating_add(Weight::from_parts(4_285_462, 0).saturating_mul(e.into()))
+			// Standard error: 35_330
+			.saturating_add(Weight::from_parts(3_758_350, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -355,8 +351,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn prune_disclosures() -> Weight {
 		// Proof size, measured: `12506`
 		// Proof size, estimated: `148478`
-		// Minimum execution time: 1_898_044_000 picoseconds.
-		Weight::from_parts(2_055_419_000, 0)
+		// Minimum execution time: 1_707_947_000 picoseconds.
+		Weight::from_parts(1_888_224_000, 0)
 			.saturating_add(Weight::from_parts(0, 148478))
 			.saturating_add(T::DbWeight::get().reads(97_u64))
 			.saturating_add(T::DbWeight::get().writes(97_u64))
@@ -374,8 +370,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn expire_request() -> Weight {
 		// Proof size, measured: `1122`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 126_967_000 picoseconds.
-		Weight::from_parts(133_851_000, 0)
+		// Minimum execution time: 112_180_000 picoseconds.
+		Weight::from_parts(125_195_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -421,8 +417,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn escalate_review() -> Weight {
 		// Proof size, measured: `3982`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 234_158_000 picoseconds.
-		Weight::from_parts(252_483_000, 0)
+		// Minimum execution time: 200_765_000 picoseconds.
+		Weight::from_parts(220_533_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
@@ -432,8 +428,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn clear_rate_window() -> Weight {
 		// Proof size, measured: `3544`
 		// Proof size, estimated: `7087`
-		// Minimum execution time: 21_761_000 picoseconds.
-		Weight::from_parts(24_446_000, 0)
+		// Minimum execution time: 20_027_000 picoseconds.
+		Weight::from_parts(22_913_000, 0)
 			.saturating_add(Weight::from_parts(0, 7087))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))

@@ -49,8 +49,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn transfer_allow_death() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `3593`
-		// Minimum execution time: 80_811_000 picoseconds.
-		Weight::from_parts(108_834_000, 0)
+		// Minimum execution time: 72_626_000 picoseconds.
+		Weight::from_parts(81_963_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -60,8 +60,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn transfer_keep_alive() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `3593`
-		// Minimum execution time: 65_142_000 picoseconds.
-		Weight::from_parts(104_736_000, 0)
+		// Minimum execution time: 57_448_000 picoseconds.
+		Weight::from_parts(63_810_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -71,8 +71,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_set_balance_creating() -> Weight {
 		// Proof size, measured: `39`
 		// Proof size, estimated: `3593`
-		// Minimum execution time: 34_976_000 picoseconds.
-		Weight::from_parts(49_312_000, 0)
+		// Minimum execution time: 31_369_000 picoseconds.
+		Weight::from_parts(35_366_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -82,8 +82,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_set_balance_killing() -> Weight {
 		// Proof size, measured: `174`
 		// Proof size, estimated: `3593`
-		// Minimum execution time: 35_287_000 picoseconds.
-		Weight::from_parts(41_247_000, 0)
+		// Minimum execution time: 31_599_000 picoseconds.
+		Weight::from_parts(35_757_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_transfer() -> Weight {
 		// Proof size, measured: `103`
 		// Proof size, estimated: `6196`
-		// Minimum execution time: 82_615_000 picoseconds.
-		Weight::from_parts(98_194_000, 0)
+		// Minimum execution time: 74_930_000 picoseconds.
+		Weight::from_parts(83_286_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -104,8 +104,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn transfer_all() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `3593`
-		// Minimum execution time: 77_104_000 picoseconds.
-		Weight::from_parts(86_121_000, 0)
+		// Minimum execution time: 70_272_000 picoseconds.
+		Weight::from_parts(78_186_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -115,8 +115,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_unreserve() -> Weight {
 		// Proof size, measured: `174`
 		// Proof size, estimated: `3593`
-		// Minimum execution time: 28_022_000 picoseconds.
-		Weight::from_parts(32_751_000, 0)
+		// Minimum execution time: 25_939_000 picoseconds.
+		Weight::from_parts(29_415_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -127,11 +127,11 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn upgrade_accounts(u: u32, ) -> Weight {
 		// Proof size, measured: `0 + u * (85 ±0)`
 		// Proof size, estimated: `990 + u * (2603 ±0)`
-		// Minimum execution time: 28_704_000 picoseconds.
-		Weight::from_parts(29_675_000, 0)
+		// Minimum execution time: 27_772_000 picoseconds.
+		Weight::from_parts(28_073_000, 0)
 			.saturating_add(Weight::from_parts(0, 990))
-			// Standard error: 176_519
-			.saturating_add(Weight::from_parts(25_597_979, 0).saturating_mul(u.into()))
+			// Standard error: 26_984
+			.saturating_add(Weight::from_parts(19_859_060, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(u.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(u.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(u.into()))
@@ -139,22 +139,22 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_adjust_total_issuance() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `0`
-		// Minimum execution time: 10_900_000 picoseconds.
-		Weight::from_parts(12_813_000, 0)
+		// Minimum execution time: 9_768_000 picoseconds.
+		Weight::from_parts(11_311_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_allow_death() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `0`
-		// Minimum execution time: 50_735_000 picoseconds.
-		Weight::from_parts(70_573_000, 0)
+		// Minimum execution time: 46_197_000 picoseconds.
+		Weight::from_parts(52_448_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_keep_alive() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `0`
-		// Minimum execution time: 33_954_000 picoseconds.
-		Weight::from_parts(39_704_000, 0)
+		// Minimum execution time: 31_519_000 picoseconds.
+		Weight::from_parts(35_426_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 }

@@ -52,33 +52,31 @@ impl<T: frame_system::Config> pallet_consent::WeightInfo for WeightInfo<T> {
 	/// Proof: `HealthIdentity::Practitioners` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::NextConsentId` (r:1 w:1)
-	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentPatient` (r:0 w:1)
 	/// Proof: `Consent::ConsentPatient` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[0, 131]`.
 	fn grant_consent(c: u32, ) -> Weight {
-		// Proof size, measured: `704 + c * (127 ±0)`
+		// Proof size, measured: `677 + c * (127 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 117_350_000 picoseconds.
-		Weight::from_parts(134_127_310, 0)
+		// Minimum execution time: 103_574_000 picoseconds.
+		Weight::from_parts(119_635_111, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 12_144
-			.saturating_add(Weight::from_parts(842_367, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			// Standard error: 4_033
+			.saturating_add(Weight::from_parts(696_579, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Consent::Ledgers` (r:1 w:1)
 	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 132]`.
 	fn revoke_consent(c: u32, ) -> Weight {
-		// Proof size, measured: `155 + c * (127 ±0)`
+		// Proof size, measured: `128 + c * (127 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 26_710_000 picoseconds.
-		Weight::from_parts(31_960_422, 0)
+		// Minimum execution time: 23_965_000 picoseconds.
+		Weight::from_parts(29_923_312, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 6_976
-			.saturating_add(Weight::from_parts(803_562, 0).saturating_mul(c.into()))
+			// Standard error: 4_457
+			.saturating_add(Weight::from_parts(606_750, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -88,13 +86,13 @@ impl<T: frame_system::Config> pallet_consent::WeightInfo for WeightInfo<T> {
 	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[0, 132]`.
 	fn set_emergency_directive(c: u32, ) -> Weight {
-		// Proof size, measured: `391 + c * (127 ±0)`
+		// Proof size, measured: `364 + c * (127 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 28_624_000 picoseconds.
-		Weight::from_parts(40_284_364, 0)
+		// Minimum execution time: 25_728_000 picoseconds.
+		Weight::from_parts(35_038_587, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 11_438
-			.saturating_add(Weight::from_parts(920_774, 0).saturating_mul(c.into()))
+			// Standard error: 4_354
+			.saturating_add(Weight::from_parts(632_144, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -108,13 +106,13 @@ impl<T: frame_system::Config> pallet_consent::WeightInfo for WeightInfo<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 132]`.
 	fn prune_consent(c: u32, ) -> Weight {
-		// Proof size, measured: `919 + c * (128 ±0)`
+		// Proof size, measured: `883 + c * (127 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 86_522_000 picoseconds.
-		Weight::from_parts(110_523_576, 0)
+		// Minimum execution time: 75_381_000 picoseconds.
+		Weight::from_parts(87_847_821, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 26_467
-			.saturating_add(Weight::from_parts(1_057_073, 0).saturating_mul(c.into()))
+			// Standard error: 5_582
+			.saturating_add(Weight::from_parts(710_166, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -128,13 +126,13 @@ impl<T: frame_system::Config> pallet_consent::WeightInfo for WeightInfo<T> {
 	/// Proof: `Consent::Ledgers` (`max_values`: None, `max_size`: Some(18938), added: 21413, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[0, 132]`.
 	fn check_access(c: u32, ) -> Weight {
-		// Proof size, measured: `835 + c * (127 ±0)`
+		// Proof size, measured: `808 + c * (127 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 29_305_000 picoseconds.
-		Weight::from_parts(48_343_780, 0)
+		// Minimum execution time: 26_610_000 picoseconds.
+		Weight::from_parts(36_142_089, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 15_693
-			.saturating_add(Weight::from_parts(713_338, 0).saturating_mul(c.into()))
+			// Standard error: 3_955
+			.saturating_add(Weight::from_parts(559_706, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 }
