@@ -11,7 +11,7 @@
 //!    within the runtime's rate limits);
 //! 4. `batched logs`: `Access::log_disclosures`, 64 entries a transaction, as many entries as
 //!    phase 2 logs;
-//! 5. `hospital day, batched`: phase 3's mix of patients' and practitioners' calls, with the
+//! 5. `batched hospital day`: phase 3's mix of patients' and practitioners' calls, with the
 //!    accesses logged as a gateway sends them: `log_disclosures` of one practitioner's session,
 //!    16 entries over 4 patients a transaction. Its rate is counted in operations (each
 //!    disclosure one, each other call one), against transfers'.
@@ -798,7 +798,7 @@ async fn write_path() -> Result {
 		// The hospital day again, logged in sessions: per patient the second request approved,
 		// a grant and the two other revocations, a new request; one emergency per practitioner,
 		// on patients phase 3's did not reach (the hospital may declare fifty a day).
-		let mut day_batched = Load::new("hospital day, batched");
+		let mut day_batched = Load::new("batched hospital day");
 		let mut others: Vec<(usize, RuntimeCall)> = Vec::new();
 		for i in 0..patients {
 			let patient = patient_id(i);
