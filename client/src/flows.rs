@@ -3,7 +3,7 @@
 
 use crate::{
 	api::{Consent, Disclosure},
-	tx, AccountId, Client, Error, Included, RuntimeEvent, Signer, Wait,
+	tx, AccountId, Client, Error, Hash, Included, RuntimeEvent, Signer, Wait,
 };
 use pallet_health_identity::EncryptionKey;
 use salus_primitives::{ConsentId, Jurisdiction, ProviderId, ProviderKind};
@@ -106,6 +106,43 @@ pub fn disclosure_record(
 		purpose: disclosure.purpose,
 		basis: disclosure.basis,
 		record: disclosure.record,
+	}
+}
+
+impl Client {
+	/// `patient`'s disclosure log at block `at` (the best if `None`) as [`salus_fhir`] exports
+	/// it, each recipient named from the provider registry (the chain keeps no addresses).
+	pub async fn disclosure_records(
+		&self,
+		patient: &AccountId,
+		at: Option<Hash>,
+	) -> Result<Vec<salus_fhir::DisclosureRecord>, Error> {
+		let at = match at {
+			Some(at) => at,
+			None => self.best_hash().await?,
+		};
+		let log = self.disclosure_log(patient, Some(at)).await?;
+		let mut names = std::collections::BTreeMap::new();
+		for disclosure in &log {
+			if let std::collections::btree_map::Entry::Vacant(entry) =
+				names.entry(disclosure.provider)
+			{
+				let name = self
+					.provider(disclosure.provider, Some(at))
+					.await?
+					.map(|provider| String::from_utf8_lossy(&provider.name).into_owned());
+				entry.insert(name);
+			}
+		}
+		let directory = |id| (names.get(&id).cloned().flatten(), None);
+		Ok(log.iter().map(|d| disclosure_record(patient, d, &directory)).collect())
+	}
+
+	/// The chain's name and genesis hash, as FHIR exports cite them.
+	pub async fn chain_info(&self) -> Result<salus_fhir::ChainInfo, Error> {
+		let genesis: Hash = self.rpc("chain_getBlockHash", subxt::rpcs::rpc_params![0u32]).await?;
+		let name: String = self.rpc("system_chain", subxt::rpcs::rpc_params![]).await?;
+		Ok(salus_fhir::ChainInfo { name, genesis })
 	}
 }
 

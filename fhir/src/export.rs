@@ -86,6 +86,36 @@ pub(crate) fn bundle(resources: Vec<Value>, now: Timestamp) -> Result<Value, Exp
 	Ok(bundle)
 }
 
+/// `resources` as the answer to a FHIR search: a `searchset` Bundle stamped `now`, with its
+/// `total`, the search's own URL as the `self` link, and each entry's `fullUrl`
+/// (`{base}/{resourceType}/{id}`) and search mode `match`. Checked against the FHIR model.
+pub fn searchset(
+	resources: Vec<Value>,
+	base: &str,
+	self_url: &str,
+	now: Timestamp,
+) -> Result<Value, ExportError> {
+	let total = resources.len();
+	let mut bundle = json!({
+		"resourceType": "Bundle",
+		"type": "searchset",
+		"timestamp": instant(now)?,
+		"total": total,
+		"link": [{ "relation": "self", "url": self_url }],
+	});
+	if let (false, Some(object)) = (resources.is_empty(), bundle.as_object_mut()) {
+		let entries = resources.into_iter().map(|resource| {
+			let kind = resource.get("resourceType").and_then(Value::as_str).unwrap_or("");
+			let id = resource.get("id").and_then(Value::as_str).unwrap_or("");
+			let full_url = format!("{}/{kind}/{id}", base.trim_end_matches('/'));
+			json!({ "fullUrl": full_url, "resource": resource, "search": { "mode": "match" } })
+		});
+		object.insert("entry".into(), Value::Array(entries.collect()));
+	}
+	parse_model::<Bundle>(&bundle, "Bundle")?;
+	Ok(bundle)
+}
+
 /// The last instant FHIR can write, 9999-12-31T23:59:59.999Z.
 pub const LAST_FHIR_INSTANT: Timestamp = 253_402_300_799_999;
 

@@ -21,6 +21,6 @@ pub mod terms;
 pub mod time;
 
 pub use audit::{audit_bundle, audit_csv, ChainInfo, DisclosureRecord};
-pub use export::{export_consents, ExportError, StoredConsent};
+pub use export::{export_consents, searchset, ExportError, StoredConsent};
 pub use import::{import_consent, import_consent_in, ImportError};
 pub use terms::{ConsentTerms, GranteeJson, TermsJson};

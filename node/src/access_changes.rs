@@ -3,7 +3,7 @@
 //!
 //! The subscription follows the node's **best chain**. For every new best block it sends zero
 //! or more [`AccessChange`] messages, each naming the block, a [`ChangeReason`] and the
-//! subscribed patients it concerns:
+//! subscribed patients it concerns, and then one `block` message that names nobody:
 //!
 //! | reason | sent when | patients |
 //! |---|---|---|
@@ -15,10 +15,16 @@
 //! | `reorg` | the new best block is not a child of the last block told about: the best chain switched forks, or blocks were imported without a notification (a catch-up sync) — their events were never read | all |
 //! | `runtime` | the runtime changed (`CodeUpdated`) and the block after it (which runs the migrations), or this node cannot read the block natively — a runtime or pallet storage version it was not built with: then on **every** block, since nothing is known | all |
 //! | `lagged` | the subscriber read too slowly and [`MAX_QUEUED`] messages were waiting: they were dropped for this one | all |
+//! | `block` | last, for every best block read: everything up to this block has been told | none |
 //!
 //! **What the EHR does.** Cache a decision together with the block it was asked at; drop the
 //! cached decisions of the patients a message names. A decision asked with an explicit
-//! `at_time` is the EHR's own business: `expiry` follows the block's time only.
+//! `at_time` is the EHR's own business: `expiry` follows the block's time only. The `block`
+//! messages say how far the subscription has read: a cache whose last `block` (or `lagged`)
+//! message is older than the node's best block by more than the time the node takes to read
+//! one is behind, and should not answer until it has caught up (`salus-gateway` does this). A
+//! decision asked at the last block told (`subscribed`, `block` or `lagged`) stays exact while
+//! no message names its patient.
 //!
 //! **Reorgs and gaps.** A `reorg` message names every subscribed patient, whatever the retracted
 //! or skipped blocks held: their events are not read, and every patient's next consent boundary
@@ -92,6 +98,9 @@ pub enum ChangeReason {
 	Consent,
 	/// The block's time reached the start or the end of a consent of the patients.
 	Expiry,
+	/// Sent last for every best block read, naming nobody: everything up to this block has
+	/// been told.
+	Block,
 }
 
 impl ChangeReason {
@@ -291,6 +300,7 @@ impl Watch {
 		reasons
 			.into_iter()
 			.map(|(reason, patients)| AccessChange { block, number, reason, patients })
+			.chain([AccessChange { block, number, reason: ChangeReason::Block, patients: vec![] }])
 			.collect()
 	}
 }
@@ -415,6 +425,13 @@ where
 	}];
 	if start.is_none() {
 		first.extend(watch.messages(info.best_hash, info.best_number, false, None));
+	} else {
+		first.push(AccessChange {
+			block: info.best_hash,
+			number: info.best_number,
+			reason: ChangeReason::Block,
+			patients: Vec::new(),
+		});
 	}
 	outbox.push(first, &everyone);
 
@@ -557,13 +574,16 @@ mod tests {
 		touched.reasons.insert(ChangeReason::Consent, [patient(1)].into());
 		let messages = watch.messages(block, 9, true, Some(touched));
 		let reasons: Vec<_> = messages.iter().map(|m| (m.reason, m.patients.len())).collect();
-		assert_eq!(reasons, [(ChangeReason::Reorg, 2), (ChangeReason::Consent, 1)]);
+		assert_eq!(
+			reasons,
+			[(ChangeReason::Reorg, 2), (ChangeReason::Consent, 1), (ChangeReason::Block, 0)]
+		);
 		assert!(watch.stale, "after a discontinuity every boundary is read again");
 		watch.stale = false;
 
 		let messages = watch.messages(block, 10, false, None);
 		let reasons: Vec<_> = messages.iter().map(|m| (m.reason, m.patients.len())).collect();
-		assert_eq!(reasons, [(ChangeReason::Runtime, 2)]);
+		assert_eq!(reasons, [(ChangeReason::Runtime, 2), (ChangeReason::Block, 0)]);
 		assert!(watch.stale, "boundaries are read again at the next readable block");
 	}
 
@@ -578,14 +598,18 @@ mod tests {
 		};
 		assert_eq!(
 			reasons(watch.messages(block, 1, false, Some(upgraded))),
-			[ChangeReason::Runtime]
+			[ChangeReason::Runtime, ChangeReason::Block]
 		);
 		// The next block runs the migrations: flagged although it deposits no such event.
 		assert_eq!(
 			reasons(watch.messages(block, 2, false, Some(Touched::default()))),
-			[ChangeReason::Runtime]
+			[ChangeReason::Runtime, ChangeReason::Block]
 		);
-		assert!(watch.messages(block, 3, false, Some(Touched::default())).is_empty());
+		// A quiet block only says it was read.
+		assert_eq!(
+			watch.messages(block, 3, false, Some(Touched::default())),
+			[AccessChange { block, number: 3, reason: ChangeReason::Block, patients: vec![] }]
+		);
 	}
 
 	#[test]

@@ -145,6 +145,18 @@ async fn an_ehr_hears_of_every_change_to_its_patients_decisions() -> Result {
 		assert!(all.iter().any(|c| c.number >= ferdies_block), "the subscription kept up");
 		// Exactly one expiry: the boundary moved on once it was told.
 		assert_eq!(all.iter().filter(|c| c.reason == "expiry").count(), 1, "{all:#?}");
+		// Every best block read is closed by a `block` message naming nobody, from the block
+		// the subscription started at, one block after the other (one node: no fork), and
+		// after that block's other messages.
+		let blocks: Vec<u32> =
+			all.iter().filter(|c| c.reason == "block").map(|c| c.number).collect();
+		assert_eq!(blocks.first(), Some(&first.number), "{all:#?}");
+		assert!(blocks.windows(2).all(|w| w[1] == w[0].saturating_add(1)), "{blocks:?}");
+		assert!(all.iter().filter(|c| c.reason == "block").all(|c| c.patients.is_empty()));
+		for (i, change) in all.iter().enumerate().filter(|(_, c)| c.reason != "block") {
+			let closed = all.iter().position(|c| c.reason == "block" && c.number == change.number);
+			assert!(closed.is_some_and(|at| at > i), "{change:?} before its block's close");
+		}
 		Ok(())
 	})
 	.await

@@ -194,7 +194,7 @@ impl Drop for TempDir {
 }
 
 /// A loopback port nobody listens on right now.
-fn free_port() -> Result<u16> {
+pub(crate) fn free_port() -> Result<u16> {
 	Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 

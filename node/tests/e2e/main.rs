@@ -14,6 +14,7 @@ mod cli_roles;
 mod consent;
 mod disputes;
 mod fhir_flow;
+mod gateway;
 mod harness;
 mod identity;
 mod native_access;

@@ -29,7 +29,7 @@ use parse::{
 };
 use salus_client::{
 	api::query,
-	flows::{commitment, disclosure_record, grant_all, granted_consents, stored_consent},
+	flows::{commitment, grant_all, granted_consents, stored_consent},
 	tx, AccessAnswer, AccountId, Client, Signer, Wait,
 };
 use salus_fhir::{codes, import_consent_in, time as fhir_time, ConsentTerms};
@@ -812,23 +812,7 @@ async fn patient(command: PatientCommand, cx: &Context) -> Result<(), Failure> {
 		PatientCommand::Disclosures { patient, format, out } => {
 			let client = cx.client().await?;
 			let who = cx.account_or_patient(patient.as_deref())?;
-			let log = client.disclosure_log(&who, None).await?;
-			// The recipients' names, from the provider registry (the chain keeps no addresses).
-			let mut names = std::collections::BTreeMap::new();
-			for disclosure in &log {
-				if let std::collections::btree_map::Entry::Vacant(entry) =
-					names.entry(disclosure.provider)
-				{
-					let name = client
-						.provider(disclosure.provider, None)
-						.await?
-						.map(|provider| String::from_utf8_lossy(&provider.name).into_owned());
-					entry.insert(name);
-				}
-			}
-			let directory = |id| (names.get(&id).cloned().flatten(), None);
-			let records: Vec<_> =
-				log.iter().map(|d| disclosure_record(&who, d, &directory)).collect();
+			let records = client.disclosure_records(&who, None).await?;
 			let text = match format {
 				LogFormat::Table => {
 					let rows = records
@@ -852,16 +836,8 @@ async fn patient(command: PatientCommand, cx: &Context) -> Result<(), Failure> {
 					return Ok(());
 				},
 				LogFormat::Fhir => {
-					let genesis: H256 =
-						client.rpc("chain_getBlockHash", subxt::rpcs::rpc_params![0u32]).await?;
-					let name: String =
-						client.rpc("system_chain", subxt::rpcs::rpc_params![]).await?;
-					let now = now_ms();
-					let bundle = salus_fhir::audit_bundle(
-						&salus_fhir::ChainInfo { name, genesis },
-						&records,
-						now,
-					)?;
+					let chain = client.chain_info().await?;
+					let bundle = salus_fhir::audit_bundle(&chain, &records, now_ms())?;
 					serde_json::to_string_pretty(&bundle)
 						.map_err(|e| Failure::input(e.to_string()))?
 				},

@@ -1,0 +1,299 @@
+//! The HTTP server: routes, API keys, errors, shutdown.
+//!
+//! | route | key | answer |
+//! |---|---|---|
+//! | `POST /access/v1/evaluation`, `POST /access/v1/evaluations` | yes | AuthZEN decisions ([`crate::authzen`]) |
+//! | `GET /.well-known/authzen-configuration` | no | the AuthZEN endpoints |
+//! | `GET /fhir/metadata` | no | the `CapabilityStatement` |
+//! | `GET /fhir/Consent`, `GET /fhir/Consent/{id}`, `GET /fhir/AuditEvent` | yes | FHIR R4 ([`crate::fhir_api`]) |
+//! | `GET /health` | no | 200 while the process serves |
+//! | `GET /ready` | no | 200 when connected to the node and every subscription is up and current; 503 and why otherwise |
+//! | `GET /metrics` | no | Prometheus text ([`crate::metrics`]) |
+//!
+//! An API key goes in `Authorization: Bearer <key>`. A request's `X-Request-ID` is echoed.
+//! Errors on the AuthZEN routes are `{"error", "message"}`; on the FHIR routes, an
+//! `OperationOutcome`. Nothing logged names a patient beyond its on-chain account, and
+//! decisions are logged at `debug` only.
+
+use crate::{
+	authzen::{self, Evaluation, Evaluations},
+	config::{key_digest, ClientConfig},
+	fhir_api,
+	metrics::Metrics,
+	GatewayError, Shared,
+};
+use axum::{
+	body::Bytes,
+	extract::{Path, RawQuery, State},
+	http::{header, HeaderMap, HeaderValue, StatusCode},
+	response::{IntoResponse, Response},
+	routing::{get, post},
+	Router,
+};
+use serde_json::{json, Value};
+use std::{
+	sync::Arc,
+	time::{Instant, SystemTime, UNIX_EPOCH},
+};
+
+/// The routes.
+pub fn router(shared: Arc<Shared>) -> Router {
+	Router::new()
+		.route("/access/v1/evaluation", post(evaluation))
+		.route("/access/v1/evaluations", post(evaluations))
+		.route("/.well-known/authzen-configuration", get(authzen_configuration))
+		.route("/fhir/metadata", get(metadata))
+		.route("/fhir/Consent", get(consents))
+		.route("/fhir/Consent/:id", get(consent))
+		.route("/fhir/AuditEvent", get(audit_events))
+		.route("/health", get(|| async { Json(json!({ "status": "up" })) }))
+		.route("/ready", get(ready))
+		.route("/metrics", get(metrics))
+		.with_state(shared)
+}
+
+/// JSON with a content type of our choosing.
+struct Json(Value);
+
+impl IntoResponse for Json {
+	fn into_response(self) -> Response {
+		json_response(StatusCode::OK, "application/json", &self.0)
+	}
+}
+
+fn json_response(status: StatusCode, content_type: &'static str, body: &Value) -> Response {
+	let text = serde_json::to_vec(body).unwrap_or_default();
+	(status, [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], text).into_response()
+}
+
+fn status_of(error: &GatewayError) -> StatusCode {
+	match error {
+		GatewayError::BadRequest(_) => StatusCode::BAD_REQUEST,
+		GatewayError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+		GatewayError::Forbidden(_) => StatusCode::FORBIDDEN,
+		GatewayError::NotFound(_) => StatusCode::NOT_FOUND,
+		GatewayError::NodeDown | GatewayError::Node(_) => StatusCode::SERVICE_UNAVAILABLE,
+	}
+}
+
+/// An AuthZEN route's error.
+fn access_error(error: GatewayError) -> Response {
+	let code = match &error {
+		GatewayError::BadRequest(_) => "invalid_request",
+		GatewayError::Unauthorized(_) => "unauthorized",
+		GatewayError::Forbidden(_) => "forbidden",
+		GatewayError::NotFound(_) => "not_found",
+		GatewayError::NodeDown | GatewayError::Node(_) => "unavailable",
+	};
+	json_response(
+		status_of(&error),
+		"application/json",
+		&json!({ "error": code, "message": error.to_string() }),
+	)
+}
+
+/// A FHIR route's error.
+fn fhir_error(error: GatewayError) -> Response {
+	json_response(status_of(&error), "application/fhir+json", &fhir_api::operation_outcome(&error))
+}
+
+/// The client whose key the request carries.
+fn client<'a>(shared: &'a Shared, headers: &HeaderMap) -> Result<&'a ClientConfig, GatewayError> {
+	let value = headers
+		.get(header::AUTHORIZATION)
+		.and_then(|v| v.to_str().ok())
+		.and_then(|v| v.strip_prefix("Bearer "))
+		.ok_or_else(|| {
+			Metrics::count(&shared.metrics.unauthorized);
+			GatewayError::Unauthorized("no API key: send Authorization: Bearer <key>".into())
+		})?;
+	let digest = key_digest(value.trim());
+	shared.config.clients.iter().find(|c| c.key_sha256 == digest).ok_or_else(|| {
+		Metrics::count(&shared.metrics.unauthorized);
+		GatewayError::Unauthorized("unknown API key".into())
+	})
+}
+
+/// Echoes `X-Request-ID`.
+fn with_request_id(mut response: Response, headers: &HeaderMap) -> Response {
+	if let Some(id) = headers.get("x-request-id") {
+		response.headers_mut().insert("x-request-id", id.clone());
+	}
+	response
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, GatewayError> {
+	serde_json::from_slice(body)
+		.map_err(|e| GatewayError::BadRequest(format!("the body is not the expected JSON: {e}")))
+}
+
+async fn evaluation(
+	State(shared): State<Arc<Shared>>,
+	headers: HeaderMap,
+	body: Bytes,
+) -> Response {
+	let started = Instant::now();
+	let result = async {
+		let client = client(&shared, &headers)?;
+		let key = parse::<Evaluation>(&body)?.key("")?;
+		authzen::allowed(client, std::slice::from_ref(&key)).inspect_err(|_| {
+			Metrics::count(&shared.metrics.forbidden);
+		})?;
+		let answers = shared.decide(std::slice::from_ref(&key)).await?;
+		let answer = answers.first().ok_or_else(|| GatewayError::Node("no answer".into()))?;
+		tracing::debug!(client = %client.name, patient = %key.patient, accessor = %key.accessor, permit = answer.decision.is_permit(), source = ?answer.source, block = answer.block.number, "decision");
+		Ok::<_, GatewayError>(authzen::response(answer))
+	}
+	.await;
+	shared.metrics.decision_latency.observe(started.elapsed());
+	let response = match result {
+		Ok(body) => Json(body).into_response(),
+		Err(error) => access_error(error),
+	};
+	with_request_id(response, &headers)
+}
+
+async fn evaluations(
+	State(shared): State<Arc<Shared>>,
+	headers: HeaderMap,
+	body: Bytes,
+) -> Response {
+	let started = Instant::now();
+	let result = async {
+		let client = client(&shared, &headers)?;
+		let (keys, semantic) = parse::<Evaluations>(&body)?.keys()?;
+		authzen::allowed(client, &keys).inspect_err(|_| {
+			Metrics::count(&shared.metrics.forbidden);
+		})?;
+		let answers = shared.decide(&keys).await?;
+		tracing::debug!(client = %client.name, count = keys.len(), "decisions");
+		Ok::<_, GatewayError>(authzen::responses(&answers, semantic))
+	}
+	.await;
+	shared.metrics.decision_latency.observe(started.elapsed());
+	let response = match result {
+		Ok(body) => Json(body).into_response(),
+		Err(error) => access_error(error),
+	};
+	with_request_id(response, &headers)
+}
+
+/// The gateway's own base URL, from the request's `Host`.
+fn base(headers: &HeaderMap, shared: &Shared) -> String {
+	let host = headers
+		.get(header::HOST)
+		.and_then(|h| h.to_str().ok())
+		.map(str::to_owned)
+		.unwrap_or_else(|| shared.config.listen.to_string());
+	format!("http://{host}")
+}
+
+async fn authzen_configuration(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+	let base = base(&headers, &shared);
+	Json(json!({
+		"policy_decision_point": base,
+		"access_evaluation_endpoint": format!("{base}/access/v1/evaluation"),
+		"access_evaluations_endpoint": format!("{base}/access/v1/evaluations"),
+	}))
+	.into_response()
+}
+
+fn now_ms() -> u64 {
+	SystemTime::now()
+		.duration_since(UNIX_EPOCH)
+		.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+		.unwrap_or(0)
+}
+
+fn fhir_ok(body: &Value) -> Response {
+	json_response(StatusCode::OK, "application/fhir+json", body)
+}
+
+async fn metadata(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+	let base = format!("{}/fhir", base(&headers, &shared));
+	fhir_ok(&fhir_api::capability_statement(&base, now_ms()))
+}
+
+async fn consents(
+	State(shared): State<Arc<Shared>>,
+	headers: HeaderMap,
+	RawQuery(query): RawQuery,
+) -> Response {
+	let result = async {
+		client(&shared, &headers)?;
+		let node = shared.node()?;
+		let base = format!("{}/fhir", base(&headers, &shared));
+		fhir_api::search_consents(&node, query.as_deref(), &base, now_ms()).await
+	}
+	.await;
+	with_request_id(result.map_or_else(fhir_error, |b| fhir_ok(&b)), &headers)
+}
+
+async fn consent(
+	State(shared): State<Arc<Shared>>,
+	headers: HeaderMap,
+	Path(id): Path<String>,
+) -> Response {
+	let result = async {
+		client(&shared, &headers)?;
+		let node = shared.node()?;
+		fhir_api::read_consent(&node, &id, now_ms()).await
+	}
+	.await;
+	with_request_id(result.map_or_else(fhir_error, |b| fhir_ok(&b)), &headers)
+}
+
+async fn audit_events(
+	State(shared): State<Arc<Shared>>,
+	headers: HeaderMap,
+	RawQuery(query): RawQuery,
+) -> Response {
+	let result = async {
+		client(&shared, &headers)?;
+		let node = shared.node()?;
+		let base = format!("{}/fhir", base(&headers, &shared));
+		fhir_api::search_audit_events(&node, query.as_deref(), &base, now_ms()).await
+	}
+	.await;
+	with_request_id(result.map_or_else(fhir_error, |b| fhir_ok(&b)), &headers)
+}
+
+async fn ready(State(shared): State<Arc<Shared>>) -> Response {
+	match shared.not_ready() {
+		None => Json(json!({ "ready": true })).into_response(),
+		Some(reason) => json_response(
+			StatusCode::SERVICE_UNAVAILABLE,
+			"application/json",
+			&json!({ "ready": false, "reason": reason }),
+		),
+	}
+}
+
+async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
+	let connected = shared.node().is_ok();
+	let text = shared.metrics.render(&shared.cache(), connected);
+	(
+		StatusCode::OK,
+		[(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"))],
+		text,
+	)
+		.into_response()
+}
+
+/// Serves until `stop` fires (SIGINT or SIGTERM in the binary), then finishes the requests in
+/// flight and returns.
+pub async fn serve(
+	shared: Arc<Shared>,
+	listener: tokio::net::TcpListener,
+	stop: tokio::sync::watch::Receiver<bool>,
+) -> std::io::Result<()> {
+	let watcher = tokio::spawn(crate::watch::run(shared.clone(), stop.clone()));
+	let mut stopping = stop.clone();
+	let result = axum::serve(listener, router(shared))
+		.with_graceful_shutdown(async move {
+			let _ = stopping.wait_for(|stop| *stop).await;
+		})
+		.await;
+	let _ = watcher.await;
+	result
+}

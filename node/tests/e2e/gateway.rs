@@ -1,0 +1,549 @@
+//! `salus-gateway` against a real dev node, as a hospital's EHR uses it: it asks over AuthZEN
+//! and is denied; the patient grants through the CLI; the very next answers are Permit within
+//! a block, without anything flushed, and no answer ever claims a block it was not true at;
+//! the FHIR API serves the consent and the accounting of disclosures; keys and practitioners
+//! are enforced; when the node dies, the gateway stops answering instead of answering from
+//! its cache; on SIGTERM it stops cleanly.
+
+use crate::{
+	cli::{salus_binary, Cli},
+	harness::{free_port, Result, TestNode},
+};
+use salus_client::{flows, tx, Client, Signer, Wait};
+use salus_primitives::{
+	DataClass, Jurisdiction, PractitionerRole, ProviderKind, ProviderStatus, Purpose,
+};
+use serde_json::{json, Value};
+use std::{
+	path::PathBuf,
+	process::{Child, Command, Stdio},
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The EHR's API key (the gateway reads it from the environment).
+const EHR_KEY: &str = "lakeside-ehr-key-0001";
+/// The lab system's key (configured by its SHA-256).
+const LAB_KEY: &str = "lakeside-lab-key-0001";
+
+/// The `salus-gateway` binary the workspace build made, beside this test's binary.
+fn gateway_binary() -> Result<PathBuf> {
+	let salus = salus_binary()?;
+	let gateway = salus.with_file_name("salus-gateway");
+	if !gateway.exists() {
+		return Err(format!("{} is missing: build the workspace first", gateway.display()).into());
+	}
+	Ok(gateway)
+}
+
+/// A gateway process, killed when dropped.
+struct Gateway {
+	child: Child,
+	port: u16,
+	dir: PathBuf,
+}
+
+impl Gateway {
+	fn start(node_url: &str, dave: &str, ferdie: &str) -> Result<Self> {
+		let port = free_port()?;
+		let dir =
+			std::env::temp_dir().join(format!("salus-gateway-e2e-{}-{port}", std::process::id()));
+		std::fs::create_dir_all(&dir)?;
+		let lab_digest: String = salus_gateway::config::key_digest(LAB_KEY)
+			.iter()
+			.map(|b| format!("{b:02x}"))
+			.collect();
+		let config = format!(
+			r#"node = "{node_url}"
+listen = "127.0.0.1:{port}"
+[[clients]]
+name = "lakeside-ehr"
+key_env = "LAKESIDE_EHR_KEY"
+practitioners = ["{dave}"]
+[[clients]]
+name = "lakeside-lab"
+key_sha256 = "{lab_digest}"
+practitioners = ["{ferdie}"]
+"#
+		);
+		let path = dir.join("salus-gateway.toml");
+		std::fs::write(&path, config)?;
+		let child = Command::new(gateway_binary()?)
+			.arg("--config")
+			.arg(&path)
+			.arg("--log-json")
+			.env("LAKESIDE_EHR_KEY", EHR_KEY)
+			.env("SALUS_GATEWAY_LOG", "info,salus_gateway=debug")
+			.stdout(Stdio::null())
+			.stderr(std::fs::File::create(dir.join("gateway.log"))?)
+			.spawn()?;
+		Ok(Self { child, port, dir })
+	}
+
+	fn log(&self) -> String {
+		std::fs::read_to_string(self.dir.join("gateway.log")).unwrap_or_default()
+	}
+
+	/// One HTTP/1.1 request to the gateway ([`http`]).
+	async fn http(
+		&self,
+		method: &str,
+		path: &str,
+		key: Option<&str>,
+		body: Option<&Value>,
+	) -> Result<(u16, Value)> {
+		http(self.port, method, path, key, body).await
+	}
+
+	/// Waits (up to `limit`) until `GET path` answers `status`.
+	async fn wait_status(&self, path: &str, status: u16, limit: Duration) -> Result<Value> {
+		let started = Instant::now();
+		loop {
+			if let Ok((got, body)) = self.http("GET", path, None, None).await {
+				if got == status {
+					return Ok(body);
+				}
+			}
+			if started.elapsed() > limit {
+				return Err(format!(
+					"{path} did not answer {status} within {limit:?}:\n{}",
+					self.log()
+				)
+				.into());
+			}
+			tokio::time::sleep(Duration::from_millis(100)).await;
+		}
+	}
+}
+
+impl Drop for Gateway {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+		let _ = std::fs::remove_dir_all(&self.dir);
+	}
+}
+
+/// One HTTP/1.1 request to the gateway on `port`; the status and the body (JSON, or a string
+/// for text). Checks that a decision's `X-Request-ID` is echoed.
+async fn http(
+	port: u16,
+	method: &str,
+	path: &str,
+	key: Option<&str>,
+	body: Option<&Value>,
+) -> Result<(u16, Value)> {
+	let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+	let body = body.map(|b| b.to_string()).unwrap_or_default();
+	let auth = key.map(|k| format!("Authorization: Bearer {k}\r\n")).unwrap_or_default();
+	let request = format!(
+		"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{auth}X-Request-ID: e2e-1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+		body.len()
+	);
+	stream.write_all(request.as_bytes()).await?;
+	let mut response = Vec::new();
+	stream.read_to_end(&mut response).await?;
+	let text = String::from_utf8(response)?;
+	let (head, body) = text.split_once("\r\n\r\n").ok_or("no HTTP head")?;
+	let status: u16 = head.split(' ').nth(1).ok_or("no status")?.parse()?;
+	if method == "POST" && path.starts_with("/access") {
+		assert!(head.to_ascii_lowercase().contains("x-request-id: e2e-1"), "echoed: {head}");
+	}
+	let value = serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_owned()));
+	Ok((status, value))
+}
+
+/// The AuthZEN question: may `practitioner` see `class` of `patient`'s data for `purpose`?
+fn question(practitioner: &str, patient: &str, class: &str, purpose: &str) -> Value {
+	json!({
+		"subject": { "type": "practitioner", "id": practitioner },
+		"resource": { "type": "patient_record", "id": patient, "properties": { "data_class": class } },
+		"action": { "name": purpose },
+	})
+}
+
+/// One answer the EHR saw.
+#[derive(Clone, Debug)]
+struct Seen {
+	at: Instant,
+	permit: bool,
+	block: u64,
+	source: String,
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ehr_asks_the_gateway_and_hears_a_grant_within_a_block() -> Result {
+	let mut node = TestNode::dev()?;
+	node.client().await?;
+	let url = node.rpc_url.clone();
+	let (dave, ferdie) =
+		(Signer::dev("dave")?.account().to_string(), Signer::dev("ferdie")?.account().to_string());
+	let eve = Signer::dev("eve")?.account().to_string();
+	let gateway = Gateway::start(&url, &dave, &ferdie)?;
+	let with_logs = |error: Box<dyn std::error::Error + Send + Sync>,
+	                 gateway: &Gateway,
+	                 node: &TestNode|
+	 -> Box<dyn std::error::Error + Send + Sync> {
+		format!(
+			"{error}\n--- gateway log ---\n{}\n--- node log ---\n{}",
+			gateway.log(),
+			node.log_tail(30)
+		)
+		.into()
+	};
+	if let Err(error) = while_the_node_runs(&url, &gateway, &dave, &eve).await {
+		return Err(with_logs(error, &gateway, &node));
+	}
+
+	// The node dies: the gateway stops answering, rather than answer from its cache.
+	drop(node);
+	let ask = question(&dave, &eve, "lab-results", "TREAT");
+	let started = Instant::now();
+	loop {
+		let (status, body) =
+			gateway.http("POST", "/access/v1/evaluation", Some(EHR_KEY), Some(&ask)).await?;
+		if status == 503 {
+			assert_eq!(body["error"], "unavailable", "{body}");
+			break;
+		}
+		assert!(
+			started.elapsed() < Duration::from_secs(5),
+			"still answering without its node: {body}"
+		);
+		tokio::time::sleep(Duration::from_millis(50)).await;
+	}
+	let not_ready = gateway.wait_status("/ready", 503, Duration::from_secs(5)).await?;
+	assert_eq!(not_ready["ready"], false, "{not_ready}");
+	gateway.wait_status("/health", 200, Duration::from_secs(1)).await?;
+
+	// SIGTERM: it drains and exits cleanly.
+	let mut gateway = gateway;
+	let status = Command::new("kill").args(["-TERM", &gateway.child.id().to_string()]).status()?;
+	assert!(status.success());
+	let started = Instant::now();
+	let exit = loop {
+		if let Some(exit) = gateway.child.try_wait()? {
+			break exit;
+		}
+		assert!(
+			started.elapsed() < Duration::from_secs(10),
+			"did not stop on SIGTERM:\n{}",
+			gateway.log()
+		);
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	};
+	assert!(exit.success(), "{exit}:\n{}", gateway.log());
+	let log = gateway.log();
+	assert!(log.contains("stopped"), "{log}");
+	Ok(())
+}
+
+/// Everything the gateway does while its node runs (the test above goes on with the node dead).
+#[allow(clippy::indexing_slicing, reason = "test code: a missing JSON field fails the test")]
+async fn while_the_node_runs(
+	url: &str,
+	gateway: &Gateway,
+	dave_ss58: &str,
+	eve_ss58: &str,
+) -> Result {
+	let client = Client::connect(url).await?;
+	let (alice, charlie, dave, eve) =
+		(Signer::dev("alice")?, Signer::dev("charlie")?, Signer::dev("dave")?, Signer::dev("eve")?);
+	// Lakeside Hospital (Charlie's, accredited by sudo), Dave its physician, Eve a patient.
+	let de = Jurisdiction::from_code("DE").map_err(|e| e.to_string())?;
+	let hospital = client
+		.register_provider(
+			&charlie,
+			"Lakeside Hospital",
+			ProviderKind::Hospital,
+			de,
+			None,
+			Wait::InBlock,
+		)
+		.await?;
+	let accredit = salus_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+		call: Box::new(tx::identity::set_provider_status(hospital, ProviderStatus::Accredited)),
+	});
+	tokio::try_join!(
+		client.submit(accredit, &alice, Wait::InBlock),
+		client.submit(
+			tx::identity::add_practitioner(dave.account(), PractitionerRole::Physician),
+			&charlie,
+			Wait::InBlock
+		),
+		client.register_patient(&eve, flows::commitment("E-5", &[5; 32]), de, None, Wait::InBlock),
+	)?;
+	client
+		.submit(tx::identity::accept_practitioner(hospital), &dave, Wait::InBlock)
+		.await?;
+
+	gateway.wait_status("/health", 200, Duration::from_secs(30)).await?;
+	gateway.wait_status("/ready", 200, Duration::from_secs(30)).await?;
+
+	// Keys and practitioners.
+	let ask = question(dave_ss58, eve_ss58, "lab-results", "TREAT");
+	let (status, body) = gateway.http("POST", "/access/v1/evaluation", None, Some(&ask)).await?;
+	assert_eq!((status, body["error"].clone()), (401, json!("unauthorized")), "{body}");
+	let (status, _) = gateway
+		.http("POST", "/access/v1/evaluation", Some("not-a-key-at-all"), Some(&ask))
+		.await?;
+	assert_eq!(status, 401);
+	let (status, body) =
+		gateway.http("POST", "/access/v1/evaluation", Some(LAB_KEY), Some(&ask)).await?;
+	assert_eq!(status, 403, "the lab may not ask for Dave: {body}");
+	let (status, body) = gateway
+		.http(
+			"POST",
+			"/access/v1/evaluation",
+			Some(EHR_KEY),
+			Some(&question(dave_ss58, eve_ss58, "x-rays", "TREAT")),
+		)
+		.await?;
+	assert_eq!(status, 400, "{body}");
+	assert!(body["message"].as_str().unwrap_or("").contains("not a Salus data class"), "{body}");
+
+	// A made-up patient: the node answers (UnknownPatient), and the gateway never watches it,
+	// so that questions about invented accounts cannot fill its watch.
+	let ghost = salus_client::AccountId::new([9; 32]).to_string();
+	for _ in 0..3 {
+		let (status, body) = gateway
+			.http(
+				"POST",
+				"/access/v1/evaluation",
+				Some(EHR_KEY),
+				Some(&question(dave_ss58, &ghost, "lab-results", "TREAT")),
+			)
+			.await?;
+		assert_eq!(status, 200, "{body}");
+		assert_eq!(
+			body["context"]["salus"],
+			json!({ "Deny": { "reason": "UnknownPatient" } }),
+			"{body}"
+		);
+		assert_eq!(body["context"]["source"], "node_uncached", "{body}");
+		tokio::time::sleep(Duration::from_millis(300)).await;
+	}
+
+	// Denied: Eve has consented to nothing. The first answer comes from the node, uncached,
+	// while the gateway starts watching Eve; then from the node at the last block told, then
+	// from the cache.
+	let (status, first) =
+		gateway.http("POST", "/access/v1/evaluation", Some(EHR_KEY), Some(&ask)).await?;
+	assert_eq!(status, 200, "{first}");
+	assert_eq!(first["decision"], false, "{first}");
+	assert_eq!(first["context"]["salus"], json!({ "Deny": { "reason": "NoConsent" } }), "{first}");
+	assert_eq!(first["context"]["source"], "node_uncached", "{first}");
+	assert_eq!(first["context"]["cache_bypass"]["reason"]["why"], "not_watched", "{first}");
+	let started = Instant::now();
+	loop {
+		let (_, body) =
+			gateway.http("POST", "/access/v1/evaluation", Some(EHR_KEY), Some(&ask)).await?;
+		if body["context"]["source"] == "cache" {
+			assert_eq!(body["decision"], false);
+			break;
+		}
+		assert!(started.elapsed() < Duration::from_secs(30), "never cached: {body}");
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
+
+	// The EHR keeps asking, every 50 ms, while Eve grants through the CLI.
+	let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+	let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+	let poller = {
+		let (seen, stop, ask, port) = (seen.clone(), stop.clone(), ask.clone(), gateway.port);
+		tokio::spawn(async move {
+			while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+				let (status, body) =
+					http(port, "POST", "/access/v1/evaluation", Some(EHR_KEY), Some(&ask)).await?;
+				if status != 200 {
+					return Err::<(), Box<dyn std::error::Error + Send + Sync>>(
+						format!("{status}: {body}").into(),
+					);
+				}
+				let entry = Seen {
+					at: Instant::now(),
+					permit: body["decision"] == true,
+					block: body["context"]["block"]["number"].as_u64().ok_or("no block")?,
+					source: body["context"]["source"].as_str().unwrap_or("").to_owned(),
+				};
+				seen.lock().map_err(|_| "poisoned")?.push(entry);
+				tokio::time::sleep(Duration::from_millis(50)).await;
+			}
+			Ok(())
+		})
+	};
+	let home = std::env::temp_dir().join(format!("salus-gateway-cli-{}", std::process::id()));
+	std::fs::create_dir_all(&home)?;
+	let cli = Cli { binary: salus_binary()?, url: url.to_owned(), home: home.clone() };
+	let provider = hospital.to_string();
+	let granted = cli.json(
+		Some("dev:eve"),
+		&[
+			"patient",
+			"consent",
+			"grant",
+			"--provider",
+			&provider,
+			"--classes",
+			"lab-results",
+			"--purposes",
+			"TREAT",
+		],
+	)?;
+	let included = Instant::now();
+	let block_hash: salus_client::Hash = serde_json::from_value(granted["block"].clone())?;
+	let grant_block = u64::from(client.block_number(Some(block_hash)).await?);
+	let consent_id = granted["consents"][0].as_u64().ok_or("the consent's id")?;
+	// Ask until a Permit, and a while after.
+	let started = Instant::now();
+	loop {
+		let permitted = seen.lock().map_err(|_| "poisoned")?.iter().any(|s| s.permit);
+		if permitted || started.elapsed() > Duration::from_secs(30) {
+			break;
+		}
+		tokio::time::sleep(Duration::from_millis(50)).await;
+	}
+	tokio::time::sleep(Duration::from_secs(1)).await;
+	stop.store(true, std::sync::atomic::Ordering::Relaxed);
+	poller.await??;
+	let _ = std::fs::remove_dir_all(&home);
+	let seen = seen.lock().map_err(|_| "poisoned")?.clone();
+	let first_permit = seen
+		.iter()
+		.find(|s| s.permit)
+		.ok_or_else(|| format!("never permitted: {seen:?}"))?;
+	let waited = first_permit.at.saturating_duration_since(included);
+	assert!(
+		waited < Duration::from_secs(6),
+		"Permit {waited:?} after the grant's block: more than a block"
+	);
+	// Exact: every answer about a block at or after the grant's is Permit, every one before
+	// Deny; after the first Permit, no Deny.
+	for s in &seen {
+		assert_eq!(
+			s.permit,
+			s.block >= grant_block,
+			"answered {s:?}, the grant is in block {grant_block}: {seen:#?}"
+		);
+	}
+	assert!(seen.iter().skip_while(|s| !s.permit).all(|s| s.permit), "{seen:#?}");
+	assert!(
+		seen.iter().skip_while(|s| !s.permit).any(|s| s.source == "cache"),
+		"the Permit is cached: {seen:#?}"
+	);
+
+	// A batch: the permit, a sensitive class it does not name, a purpose it does not cover;
+	// stopping at the first deny.
+	let batch = json!({
+		"subject": { "type": "practitioner", "id": dave_ss58 },
+		"action": { "name": "TREAT" },
+		"resource": { "type": "patient_record", "id": eve_ss58, "properties": { "data_class": "lab-results" } },
+		"evaluations": [
+			{},
+			{ "resource": { "type": "patient_record", "id": eve_ss58, "properties": { "data_class": "mental-health" } } },
+			{ "action": { "name": "HRESCH" } }
+		],
+		"options": { "evaluations_semantic": "deny_on_first_deny" }
+	});
+	let (status, body) = gateway
+		.http("POST", "/access/v1/evaluations", Some(EHR_KEY), Some(&batch))
+		.await?;
+	assert_eq!(status, 200, "{body}");
+	let decisions: Vec<Value> = body["evaluations"]
+		.as_array()
+		.ok_or("no evaluations")?
+		.iter()
+		.map(|e| e["decision"].clone())
+		.collect();
+	assert_eq!(decisions, [json!(true), json!(false)], "{body}");
+	let reason = &body["evaluations"][1]["context"]["salus"]["Deny"]["reason"];
+	assert_eq!(reason, &json!({ "SensitiveClassNotNamed": consent_id }), "{body}");
+
+	// FHIR: the capability statement (no key), Eve's consent, searched and read.
+	let metadata = gateway.wait_status("/fhir/metadata", 200, Duration::from_secs(1)).await?;
+	assert_eq!(metadata["resourceType"], "CapabilityStatement");
+	let (status, bundle) = gateway
+		.http("GET", &format!("/fhir/Consent?patient={eve_ss58}"), Some(EHR_KEY), None)
+		.await?;
+	assert_eq!(status, 200, "{bundle}");
+	assert_eq!(
+		(bundle["type"].clone(), bundle["total"].clone()),
+		(json!("searchset"), json!(1)),
+		"{bundle}"
+	);
+	let id = format!("salus-consent-{consent_id}");
+	assert_eq!(bundle["entry"][0]["resource"]["id"], json!(id), "{bundle}");
+	let (status, consent) =
+		gateway.http("GET", &format!("/fhir/Consent/{id}"), Some(EHR_KEY), None).await?;
+	assert_eq!((status, consent["resourceType"].clone()), (200, json!("Consent")), "{consent}");
+	let (status, missing) = gateway
+		.http("GET", "/fhir/Consent/salus-consent-999999", Some(EHR_KEY), None)
+		.await?;
+	assert_eq!(
+		(status, missing["resourceType"].clone()),
+		(404, json!("OperationOutcome")),
+		"{missing}"
+	);
+	let (status, bad) = gateway.http("GET", "/fhir/Consent", Some(EHR_KEY), None).await?;
+	assert_eq!((status, bad["issue"][0]["code"].clone()), (400, json!("invalid")), "{bad}");
+	let (status, _) = gateway
+		.http("GET", &format!("/fhir/Consent?patient={eve_ss58}"), None, None)
+		.await?;
+	assert_eq!(status, 401);
+
+	// The accounting of disclosures: Dave opens Eve's lab results.
+	let eve_id = eve.account();
+	client
+		.submit(
+			tx::access::log_disclosure(eve_id, DataClass::LabResults, Purpose::Treatment, None),
+			&dave,
+			Wait::InBlock,
+		)
+		.await?;
+	let (status, log) = gateway
+		.http("GET", &format!("/fhir/AuditEvent?patient=Patient/{eve_ss58}"), Some(EHR_KEY), None)
+		.await?;
+	assert_eq!((status, log["total"].clone()), (200, json!(1)), "{log}");
+	assert_eq!(log["entry"][0]["resource"]["resourceType"], "AuditEvent", "{log}");
+	let (_, old) = gateway
+		.http(
+			"GET",
+			&format!("/fhir/AuditEvent?patient={eve_ss58}&date=lt2000-01-01"),
+			Some(EHR_KEY),
+			None,
+		)
+		.await?;
+	assert_eq!(old["total"], 0, "{old}");
+	let (status, bad) = gateway
+		.http(
+			"GET",
+			&format!("/fhir/AuditEvent?patient={eve_ss58}&date=sa2000-01-01"),
+			Some(EHR_KEY),
+			None,
+		)
+		.await?;
+	assert_eq!(status, 400, "{bad}");
+
+	// What the metrics say.
+	let (status, metrics) = gateway.http("GET", "/metrics", None, None).await?;
+	assert_eq!(status, 200);
+	let text = metrics.as_str().ok_or("metrics are text")?;
+	let value = |name: &str| -> u64 {
+		text.lines()
+			.find_map(|l| l.strip_prefix(&format!("{name} ")).and_then(|v| v.parse().ok()))
+			.unwrap_or(0)
+	};
+	assert!(value("salus_gateway_cache_hits_total") > 0, "{text}");
+	assert!(
+		value("salus_gateway_cache_invalidated_total") > 0,
+		"the grant dropped a decision: {text}"
+	);
+	assert_eq!(value("salus_gateway_node_connected"), 1, "{text}");
+	assert_eq!(value("salus_gateway_unauthorized_total"), 3, "{text}");
+	assert_eq!(value("salus_gateway_forbidden_total"), 1, "{text}");
+	assert_eq!(value("salus_gateway_watched_patients"), 1, "Eve only, not the made-up one: {text}");
+	// No patient identifier beyond the account in the logs: the commitment's identifier never.
+	assert!(!gateway.log().contains("E-5"));
+	Ok(())
+}
