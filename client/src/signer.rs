@@ -82,6 +82,22 @@ impl Signer {
 		Self::from_secret(secret, &shown.to_string())
 	}
 
+	/// The key in `path`, a JSON keystore file encrypted with `password` as polkadot.js and
+	/// the wallets built on it export an account (scrypt and xsalsa20-poly1305). A wrong
+	/// password and a damaged file give the same error, which names the file only.
+	pub fn from_encrypted_json(path: &Path, password: &str) -> Result<Self, Error> {
+		let shown = path.display();
+		let text = std::fs::read_to_string(path)
+			.map_err(|e| Error::Key(format!("cannot read the keystore file {shown}: {e}")))?;
+		let keypair =
+			subxt_signer::polkadot_js_compat::decrypt_json(&text, password).map_err(|_| {
+				Error::Key(format!(
+				"cannot decrypt the keystore file {shown}: a wrong password, or not an encrypted sr25519 key"
+			))
+			})?;
+		Ok(Self { keypair, source: shown.to_string() })
+	}
+
 	/// The key of a secret URI held in memory (a phrase just generated, say). Errors do not
 	/// repeat the secret.
 	pub fn from_secret_uri(secret: &str) -> Result<Self, Error> {

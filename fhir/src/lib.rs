@@ -17,10 +17,12 @@ pub mod audit;
 pub mod codes;
 pub mod export;
 pub mod import;
+pub mod report;
 pub mod terms;
 pub mod time;
 
 pub use audit::{audit_bundle, audit_csv, ChainInfo, DisclosureRecord};
 pub use export::{export_consents, searchset, ExportError, StoredConsent};
 pub use import::{import_consent, import_consent_in, ImportError};
+pub use report::{reported_access, ReportedAccess};
 pub use terms::{ConsentTerms, GranteeJson, TermsJson};

@@ -3,10 +3,13 @@
 //! **What makes it exact.** Patients are watched in groups of at most
 //! [`PATIENTS_PER_SUBSCRIPTION`], one `salus_subscribeAccessChanges` subscription each. A group
 //! knows the last block its subscription has told everything up to (`subscribed`, and the
-//! `block` message that ends every block; `lagged`). A decision is cached only if it was asked
-//! at that block of the patient's group, and only if no message named the patient between
-//! the question and the answer (a ticket: the sequence number of the last invalidation,
-//! taken when the question left). Every message that names a patient drops its decisions.
+//! `block` message that ends every block; `lagged`). Every message that names a patient drops
+//! its decisions and notes the block of the change. A decision is cached only if it was asked
+//! at the last block told of the patient's group, that block is not older than the patient's
+//! last change, and no message named the patient between the question and the answer (a
+//! ticket: the sequence number of the last invalidation, taken when the question left). A
+//! patient whose change is newer than the last block told (its block's `block` message has
+//! not arrived yet) is answered by the node at the change's block or later, uncached.
 //!
 //! **When it does not answer.** The cache answers only for a patient whose group's
 //! subscription is up, has read the node's best block or is at most `max_lag_blocks` behind
@@ -17,9 +20,9 @@
 //!
 //! **Growing a group.** A group's patient list is fixed once subscribed. New patients are
 //! added by subscribing a replacement group (the old list and the new patients); the
-//! replacement takes the old group's patients over once its subscription has started (at
-//! block S) and the old one has told everything up to S, so that no change falls between
-//! the two; until then both drop decisions. A group whose subscription ended is replaced the
+//! replacement takes the old group's patients over once both have told the same block (by
+//! hash), so that no change falls between the two, whatever forks the chain took; until then
+//! both drop decisions. A group whose subscription ended is replaced the
 //! same way, its patients' decisions dropped at once.
 
 use crate::config::CacheConfig;
@@ -102,6 +105,13 @@ pub enum Why {
 		/// Milliseconds since the last message.
 		ms: u64,
 	},
+	/// A change of the patient's in block `changed` is told, the rest of that block not yet.
+	Changing {
+		/// The last block told.
+		told: BlockNumber,
+		/// The block of the change.
+		changed: BlockNumber,
+	},
 }
 
 impl std::fmt::Display for Why {
@@ -115,6 +125,10 @@ impl std::fmt::Display for Why {
 				"the subscription is behind: it has read block {told}, the node is at {best}"
 			),
 			Self::Silent { ms } => write!(f, "the subscription has been silent for {ms} ms"),
+			Self::Changing { told, changed } => write!(
+				f,
+				"the patient changed in block {changed}, the subscription has told up to {told}"
+			),
 		}
 	}
 }
@@ -149,8 +163,6 @@ struct Group {
 	patients: Vec<AccountId>,
 	/// Subscribed and not ended.
 	live: bool,
-	/// Where its subscription started.
-	start: Option<BlockRef>,
 	/// The last block it told everything up to.
 	told: Option<BlockRef>,
 	/// When it last said anything.
@@ -202,6 +214,8 @@ pub struct Cache {
 	pending: BTreeSet<AccountId>,
 	/// Patients of a replacement that has not taken over yet, not watched before.
 	joining: HashSet<AccountId>,
+	/// The block of each patient's last change a message told.
+	changed: HashMap<AccountId, BlockRef>,
 	groups: HashMap<GroupId, Group>,
 	next_group: GroupId,
 	seq: u64,
@@ -220,6 +234,7 @@ impl Cache {
 			watched: HashMap::new(),
 			pending: BTreeSet::new(),
 			joining: HashSet::new(),
+			changed: HashMap::new(),
 			groups: HashMap::new(),
 			next_group: 0,
 			seq: 0,
@@ -252,7 +267,15 @@ impl Cache {
 	/// Looks `key` up. A patient not watched is not queued to be: [`Self::want`] that, once
 	/// the node has said the patient is registered.
 	pub fn lookup(&mut self, key: &Key, now: Instant) -> Lookup {
-		match self.trusted(&key.patient, now) {
+		let trusted =
+			self.trusted(&key.patient, now)
+				.and_then(|told| match self.changed.get(&key.patient) {
+					Some(changed) if changed.number > told.number => {
+						Err(Why::Changing { told: told.number, changed: changed.number })
+					},
+					_ => Ok(told),
+				});
+		match trusted {
 			Ok(told) => {
 				self.tick = self.tick.saturating_add(1);
 				if let Some(entry) = self.entries.get_mut(key) {
@@ -265,7 +288,14 @@ impl Cache {
 			},
 			Err(why) => {
 				self.counters.bypasses = self.counters.bypasses.saturating_add(1);
-				Lookup::Bypass { at: self.best, why }
+				// Not before the patient's last change: at the node's best block, or the
+				// change's if the heads have not shown it yet.
+				let changed = self.changed.get(&key.patient).copied();
+				let at = match (self.best, changed) {
+					(Some(best), Some(changed)) if changed.number > best.number => Some(changed),
+					(best, changed) => best.or(changed),
+				};
+				Lookup::Bypass { at, why }
 			},
 		}
 	}
@@ -282,7 +312,11 @@ impl Cache {
 		let fresh = self
 			.watched
 			.get(&key.patient)
-			.is_some_and(|(_, invalidated)| *invalidated <= ticket);
+			.is_some_and(|(_, invalidated)| *invalidated <= ticket)
+			&& self
+				.changed
+				.get(&key.patient)
+				.is_none_or(|changed| changed.number <= block.number);
 		if !fresh {
 			self.counters.stale_answers = self.counters.stale_answers.saturating_add(1);
 			return false;
@@ -326,8 +360,15 @@ impl Cache {
 		}
 	}
 
-	/// Drops every decision about `patient` and refuses answers asked before now.
-	fn invalidate(&mut self, patient: &AccountId) {
+	/// Drops every decision about `patient`, refuses answers asked before now, and notes that
+	/// it changed in block `at` (if known: a subscription that ended says nothing of when).
+	fn invalidate(&mut self, patient: &AccountId, at: Option<BlockRef>) {
+		if let Some(at) = at {
+			let newer = self.changed.get(patient).is_none_or(|before| before.number <= at.number);
+			if newer {
+				self.changed.insert(patient.clone(), at);
+			}
+		}
 		self.seq = self.seq.saturating_add(1);
 		if let Some((_, invalidated)) = self.watched.get_mut(patient) {
 			*invalidated = self.seq;
@@ -416,7 +457,6 @@ impl Cache {
 			Group {
 				patients: patients.clone(),
 				live: false,
-				start: None,
 				told: None,
 				last: Instant::now(),
 				replaces,
@@ -435,41 +475,38 @@ impl Cache {
 		match change.reason.as_str() {
 			"subscribed" => {
 				state.live = true;
-				state.start = Some(block);
 				state.told = Some(block);
 			},
 			"block" => state.told = Some(block),
 			"lagged" => {
 				state.told = Some(block);
 				for patient in &change.patients {
-					self.invalidate(patient);
+					self.invalidate(patient, Some(block));
 				}
 			},
 			// Every other reason (`consent`, `patient`, `expiry`, `provider`, `reorg`,
 			// `runtime`, and any the node adds later) drops what it names.
 			_ => {
 				for patient in &change.patients {
-					self.invalidate(patient);
+					self.invalidate(patient, Some(block));
 				}
 			},
 		}
 		self.take_over()
 	}
 
-	/// Lets every live replacement whose replaced groups have told everything up to its start
-	/// (or ended) take their patients over; returns the groups taken over.
+	/// Lets every live replacement take its replaced groups' patients over once each of them
+	/// has told the same block as it (the same hash: both have told everything up to one block
+	/// of one chain) or has ended; returns the groups taken over.
 	fn take_over(&mut self) -> Vec<GroupId> {
 		let mut done = Vec::new();
 		let ready: Vec<GroupId> = self
 			.groups
 			.iter()
-			.filter(|(_, g)| !g.current && g.live)
+			.filter(|(_, g)| !g.current && g.live && g.told.is_some())
 			.filter(|(_, g)| {
-				let start = g.start.map(|s| s.number).unwrap_or(BlockNumber::MAX);
 				g.replaces.iter().all(|old| {
-					self.groups.get(old).is_none_or(|old| {
-						!old.live || old.told.is_some_and(|told| told.number >= start)
-					})
+					self.groups.get(old).is_none_or(|old| !old.live || old.told == g.told)
 				})
 			})
 			.map(|(id, _)| *id)
@@ -513,7 +550,7 @@ impl Cache {
 		}
 		let patients = state.patients.clone();
 		for patient in &patients {
-			self.invalidate(patient);
+			self.invalidate(patient, None);
 		}
 	}
 
@@ -593,9 +630,13 @@ mod tests {
 	}
 
 	fn change(number: BlockNumber, reason: &str, patients: &[u32]) -> Change {
+		change_at(block(number), reason, patients)
+	}
+
+	fn change_at(at: BlockRef, reason: &str, patients: &[u32]) -> Change {
 		Change {
-			block: block(number).hash,
-			number,
+			block: at.hash,
+			number: at.number,
 			reason: reason.to_owned(),
 			patients: patients.iter().map(|p| account(*p)).collect(),
 		}
@@ -657,18 +698,24 @@ mod tests {
 		let Lookup::Miss { at: at2, ticket: ticket2 } = cache.lookup(&key(2), now) else {
 			panic!()
 		};
+		// Another question about patient 1 (another purpose) is out too.
+		let research = Key { purpose: Purpose::Research, ..key(1) };
+		let Lookup::Miss { at, ticket } = cache.lookup(&research, now) else { panic!() };
 		// Block 11 grants patient 1 a consent while patient 2's question is out.
 		cache.set_best(Some(block(11)));
 		cache.apply(group, &change(11, "consent", &[1]), now);
-		// Patient 2's answer is still good (nobody named it); patient 1's decision is gone.
+		// Patient 2's answer is still good (nobody named it); patient 1's decision is gone, and
+		// an answer about it asked before the change is refused.
 		assert!(cache.insert(key(2), DENY, at2, ticket2));
-		let Lookup::Miss { at, ticket } = cache.lookup(&key(1), now) else { panic!("dropped") };
-		// Asked at block 10 (the last block told), and a later message names it again: refused.
-		assert_eq!(at, block(10));
-		cache.apply(group, &change(11, "expiry", &[1]), now);
-		assert!(!cache.insert(key(1), PERMIT, at, ticket));
+		assert!(!cache.insert(research, DENY, at, ticket));
 		assert_eq!(cache.counters().stale_answers, 1);
-		// Once block 11 is told, the question is asked there.
+		// Until block 11's end is told, patient 1 is answered by the node at block 11 or later,
+		// uncached; an answer at block 10 is refused even with a ticket taken after the change.
+		assert_eq!(
+			cache.lookup(&key(1), now),
+			Lookup::Bypass { at: Some(block(11)), why: Why::Changing { told: 10, changed: 11 } }
+		);
+		assert!(!cache.insert(key(1), DENY, block(10), cache.seq), "decided before the change");
 		cache.apply(group, &change(11, "block", &[]), now);
 		let Lookup::Miss { at, ticket } = cache.lookup(&key(1), now) else { panic!() };
 		assert_eq!(at, block(11));
@@ -728,7 +775,7 @@ mod tests {
 	}
 
 	#[test]
-	fn a_new_patient_joins_by_a_replacement_that_takes_over_only_when_nothing_falls_between() {
+	fn a_new_patient_joins_by_a_replacement_that_takes_over_only_when_both_told_one_block() {
 		let now = Instant::now();
 		let (mut cache, old) = watching(&[1], now);
 		let Lookup::Miss { at, ticket } = cache.lookup(&key(1), now) else { panic!() };
@@ -739,19 +786,29 @@ mod tests {
 		let (new, patients) = cache.next_group().unwrap();
 		assert_eq!(patients, [account(1), account(2)]);
 		assert!(cache.next_group().is_none(), "one replacement at a time");
-		// The replacement starts at block 12, but the old subscription has told only 10.
-		cache.set_best(Some(block(12)));
-		assert!(cache.apply(new, &change(12, "subscribed", &[1, 2]), now).is_empty());
+		// The replacement starts at block 11, the old subscription has told only 10.
+		cache.set_best(Some(block(11)));
+		assert!(cache.apply(new, &change(11, "subscribed", &[1, 2]), now).is_empty());
 		assert!(!cache.is_current(new));
 		assert!(matches!(cache.lookup(&key(2), now), Lookup::Bypass { why: Why::NotWatched, .. }));
+		assert!(matches!(cache.lookup(&key(1), now), Lookup::Hit(_)), "still the old group's");
 		// Block 11 names patient 1 through the old subscription: still heard.
 		cache.apply(old, &change(11, "consent", &[1]), now);
-		assert!(matches!(cache.lookup(&key(1), now), Lookup::Miss { .. }));
-		// The old one tells block 12: the replacement takes over, the old one is to be ended.
-		assert_eq!(cache.apply(old, &change(12, "block", &[]), now), [old]);
+		assert!(matches!(cache.lookup(&key(1), now), Lookup::Bypass { .. }));
+		// On a fork: the old one tells 12A, the replacement 12B. Not the same block: no
+		// takeover until both have told one block.
+		let fork = BlockRef { hash: Hash::repeat_byte(0xfb), number: 12 };
+		cache.set_best(Some(block(12)));
+		assert!(cache.apply(old, &change(12, "block", &[]), now).is_empty());
+		assert!(cache.apply(new, &change_at(fork, "block", &[]), now).is_empty());
+		assert!(!cache.is_current(new));
+		// The old one follows the switch to 12B: now both told 12B, and the old one is ended.
+		cache.set_best(Some(fork));
+		cache.apply(old, &change_at(fork, "reorg", &[1]), now);
+		assert_eq!(cache.apply(old, &change_at(fork, "block", &[]), now), [old]);
 		assert!(cache.is_current(new));
 		let Lookup::Miss { at, .. } = cache.lookup(&key(2), now) else { panic!("watched now") };
-		assert_eq!(at, block(12));
+		assert_eq!(at, fork);
 		assert_eq!(cache.sizes().3, 1, "one subscription left");
 	}
 

@@ -18,6 +18,17 @@
 //! # and have told something (every block ends with a message) within this many milliseconds.
 //! max_silence_ms = 15000
 //!
+//! # Optional: the outbox for what the EHR reports (POST /fhir/AuditEvent). Without it, the
+//! # gateway only reads.
+//! [outbox]
+//! # The SQLite database that holds every report until it is on chain.
+//! database = "/var/lib/salus-gateway/outbox.sqlite"
+//! # The practitioners' keys: one JSON file each, encrypted as polkadot.js exports an account
+//! # (password in SALUS_GATEWAY_KEYSTORE_PASSWORD), or a plain keystore file of mode 600.
+//! keystore = "/etc/salus/gateway-keys"
+//! # Entries per transaction (1 to 64).
+//! batch = 64
+//!
 //! # One entry per EHR client. The key itself is never in the file: its SHA-256 (hex), or the
 //! # name of an environment variable that holds the key.
 //! [[clients]]
@@ -47,7 +58,30 @@ struct File {
 	cache: CacheFile,
 	#[serde(default)]
 	clients: Vec<ClientFile>,
+	outbox: Option<OutboxFile>,
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutboxFile {
+	database: String,
+	keystore: String,
+	batch: Option<usize>,
+}
+
+/// The outbox's configuration.
+#[derive(Clone, Debug)]
+pub struct OutboxConfig {
+	/// The SQLite database.
+	pub database: std::path::PathBuf,
+	/// The keystore directory.
+	pub keystore: std::path::PathBuf,
+	/// Entries per transaction.
+	pub batch: usize,
+}
+
+/// The most entries one `log_disclosures` takes (the runtime's `MaxDisclosureBatch`).
+pub const MAX_BATCH: usize = 64;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,6 +156,8 @@ pub struct Config {
 	pub cache: CacheConfig,
 	/// The EHR clients.
 	pub clients: Vec<ClientConfig>,
+	/// The outbox, if the gateway takes reports.
+	pub outbox: Option<OutboxConfig>,
 }
 
 /// The SHA-256 of an API key.
@@ -180,6 +216,12 @@ impl Config {
 			));
 		}
 		for (i, a) in clients.iter().enumerate() {
+			if clients.iter().skip(i.saturating_add(1)).any(|b| b.name == a.name) {
+				return Err(ConfigError(format!(
+					"clients: two are named {:?}: a name keys its reports",
+					a.name
+				)));
+			}
 			if clients.iter().skip(i.saturating_add(1)).any(|b| b.key_sha256 == a.key_sha256) {
 				return Err(ConfigError(format!(
 					"clients: {} shares its key with another client",
@@ -187,7 +229,23 @@ impl Config {
 				)));
 			}
 		}
-		Ok(Self { node, listen, cache, clients })
+		let outbox = match file.outbox {
+			None => None,
+			Some(outbox) => {
+				let batch = outbox.batch.unwrap_or(MAX_BATCH);
+				if !(1..=MAX_BATCH).contains(&batch) {
+					return Err(ConfigError(format!(
+						"outbox.batch: {batch}, not between 1 and {MAX_BATCH}"
+					)));
+				}
+				Some(OutboxConfig {
+					database: outbox.database.into(),
+					keystore: outbox.keystore.into(),
+					batch,
+				})
+			},
+		};
+		Ok(Self { node, listen, cache, clients, outbox })
 	}
 }
 
@@ -260,7 +318,11 @@ mod tests {
 	const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
 
 	fn env(name: &str) -> Option<String> {
-		(name == "CARDIO_KEY").then(|| "a-long-enough-secret".to_owned())
+		match name {
+			"CARDIO_KEY" => Some("a-long-enough-secret".to_owned()),
+			"OTHER_KEY" => Some("another-long-enough-secret".to_owned()),
+			_ => None,
+		}
 	}
 
 	#[test]
@@ -343,6 +405,12 @@ practitioners = ["*"]
 				"none",
 			),
 			(format!("{client}{}", client.replace("\"x\"", "\"y\"")), "shares its key"),
+			(format!("{client}{}", client.replace("CARDIO_KEY", "OTHER_KEY")), "two are named"),
+			(
+				format!("{client}[outbox]\ndatabase = \"a\"\nkeystore = \"b\"\nbatch = 65\n"),
+				"outbox.batch",
+			),
+			(format!("{client}[outbox]\ndatabase = \"a\"\n"), "keystore"),
 		];
 		for (text, expected) in cases {
 			let error = Config::parse(&text, &env).unwrap_err().0;

@@ -248,7 +248,10 @@ pub fn operation_outcome(error: &GatewayError) -> Value {
 		GatewayError::Unauthorized(_) => "login",
 		GatewayError::Forbidden(_) => "forbidden",
 		GatewayError::NotFound(_) => "not-found",
-		GatewayError::NodeDown | GatewayError::Node(_) => "transient",
+		GatewayError::Conflict(_) => "conflict",
+		GatewayError::Unprocessable(_) => "processing",
+		GatewayError::NoOutbox => "not-supported",
+		GatewayError::NodeDown | GatewayError::Node(_) | GatewayError::Store(_) => "transient",
 	};
 	json!({
 		"resourceType": "OperationOutcome",

@@ -8,6 +8,11 @@
 //! - **The FHIR R4 read API** ([`fhir_api`]): `Consent` search and read, `AuditEvent` search
 //!   (the accounting of disclosures), the `CapabilityStatement`; `OperationOutcome` for every
 //!   error.
+//! - **Reports that are never lost** ([`outbox`], [`sender`]): `PUT /fhir/AuditEvent/{id}`
+//!   (or `POST` with the id in the body), a practitioner having opened a record, becomes a
+//!   disclosure on chain, signed with that practitioner's key from the gateway's keystore,
+//!   through a durable SQLite outbox: once per EHR id, batched into `log_disclosures`, exactly
+//!   once across crashes and restarts; `GET /outbox/AuditEvent/{id}` says where it is.
 //! - **Operability** ([`server`]): an API key per EHR client, limited to the practitioners it
 //!   may act for ([`config`]); `/health`, `/ready`, Prometheus `/metrics` ([`metrics`]);
 //!   structured logs that carry no patient identifier beyond the on-chain account; a graceful
@@ -20,6 +25,8 @@ pub mod cache;
 pub mod config;
 pub mod fhir_api;
 pub mod metrics;
+pub mod outbox;
+pub mod sender;
 pub mod server;
 pub mod watch;
 
@@ -33,10 +40,30 @@ use std::{
 	time::Instant,
 };
 
+/// The outbox and the keys it signs with, when the gateway takes reports.
+pub struct Outbox {
+	/// The database.
+	pub store: std::sync::Arc<outbox::Store>,
+	/// The practitioners' keys.
+	pub keys: std::sync::Arc<sender::Keys>,
+}
+
+impl Outbox {
+	/// Opens the outbox `config` describes: its database and its keystore (`password` for the
+	/// encrypted keys). Every problem is one line.
+	pub fn open(config: &config::OutboxConfig, password: Option<&str>) -> Result<Self, String> {
+		let store = outbox::Store::open(&config.database).map_err(|e| e.to_string())?;
+		let keys = sender::Keys::load(&config.keystore, password)?;
+		Ok(Self { store: std::sync::Arc::new(store), keys: std::sync::Arc::new(keys) })
+	}
+}
+
 /// What every request handler shares.
 pub struct Shared {
 	/// The configuration.
 	pub config: Config,
+	/// The outbox, if configured.
+	pub outbox: Option<Outbox>,
 	cache: Mutex<Cache>,
 	node: Mutex<Option<Client>>,
 	/// Metrics.
@@ -64,6 +91,18 @@ pub enum GatewayError {
 	/// Nothing there.
 	#[error("{0}")]
 	NotFound(String),
+	/// The request contradicts what was recorded before.
+	#[error("{0}")]
+	Conflict(String),
+	/// Well-formed, but the gateway cannot act on it.
+	#[error("{0}")]
+	Unprocessable(String),
+	/// The gateway has no outbox.
+	#[error("this gateway takes no reports: it has no [outbox] in its configuration")]
+	NoOutbox,
+	/// The outbox database failed.
+	#[error("{0}")]
+	Store(String),
 }
 
 /// Where an answer came from.
@@ -92,11 +131,12 @@ pub struct Answer {
 }
 
 impl Shared {
-	/// A gateway with `config`, not yet connected.
-	pub fn new(config: Config) -> Self {
+	/// A gateway with `config` (and its opened `outbox`), not yet connected.
+	pub fn new(config: Config, outbox: Option<Outbox>) -> Self {
 		let cache = Cache::new(config.cache.clone());
 		Self {
 			config,
+			outbox,
 			cache: Mutex::new(cache),
 			node: Mutex::new(None),
 			metrics: Default::default(),

@@ -61,15 +61,32 @@ fn run(cli: Cli) -> Result<(), String> {
 	}
 	let config = Config::load(&cli.config).map_err(|e| e.to_string())?;
 	if let Some(Command::Check) = cli.command {
+		let password = std::env::var("SALUS_GATEWAY_KEYSTORE_PASSWORD").ok();
+		let keys = match &config.outbox {
+			Some(outbox) => {
+				salus_gateway::sender::Keys::load(&outbox.keystore, password.as_deref())?.len()
+			},
+			None => 0,
+		};
 		println!(
-			"{}: node {}, listening on {}, {} client(s)",
+			"{}: node {}, listening on {}, {} client(s), {} practitioner key(s)",
 			cli.config.display(),
 			config.node,
 			config.listen,
-			config.clients.len()
+			config.clients.len(),
+			keys
 		);
 		return Ok(());
 	}
+	let password = std::env::var("SALUS_GATEWAY_KEYSTORE_PASSWORD").ok();
+	let outbox = match &config.outbox {
+		Some(outbox) => {
+			let opened = salus_gateway::Outbox::open(outbox, password.as_deref())?;
+			tracing::info!(database = %outbox.database.display(), keys = opened.keys.len(), "the outbox is open");
+			Some(opened)
+		},
+		None => None,
+	};
 	let runtime = tokio::runtime::Builder::new_multi_thread()
 		.enable_all()
 		.build()
@@ -86,7 +103,7 @@ fn run(cli: Cli) -> Result<(), String> {
 			tracing::info!("stopping: finishing the requests in flight");
 			let _ = stop.send(true);
 		});
-		server::serve(Arc::new(Shared::new(config)), listener, stopped)
+		server::serve(Arc::new(Shared::new(config, outbox)), listener, stopped)
 			.await
 			.map_err(|e| format!("the server failed: {e}"))?;
 		tracing::info!("stopped");

@@ -70,8 +70,14 @@ impl Metrics {
 		counter.fetch_add(1, Ordering::Relaxed);
 	}
 
-	/// The exposition text, with the cache's state and whether the node is connected.
-	pub fn render(&self, cache: &Cache, connected: bool) -> String {
+	/// The exposition text, with the cache's state, whether the node is connected, and the
+	/// outbox's depth and the age of its oldest entry in seconds (if it has an outbox).
+	pub fn render(
+		&self,
+		cache: &Cache,
+		connected: bool,
+		outbox: Option<(u64, Option<u64>)>,
+	) -> String {
 		let mut out = String::new();
 		self.decision_latency.render(
 			"salus_gateway_decision_seconds",
@@ -175,6 +181,20 @@ impl Metrics {
 				"salus_gateway_node_best_block",
 				"The node's best block.",
 				u64::from(best.number),
+			);
+		}
+		if let Some((depth, oldest_age)) = outbox {
+			gauge(
+				&mut out,
+				"salus_gateway_outbox_depth",
+				"Reports not yet on chain or refused.",
+				depth,
+			);
+			gauge(
+				&mut out,
+				"salus_gateway_outbox_oldest_seconds",
+				"Age of the oldest report not yet on chain or refused.",
+				oldest_age.unwrap_or(0),
 			);
 		}
 		if let Some(lag) = cache.lag() {

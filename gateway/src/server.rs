@@ -6,6 +6,8 @@
 //! | `GET /.well-known/authzen-configuration` | no | the AuthZEN endpoints |
 //! | `GET /fhir/metadata` | no | the `CapabilityStatement` |
 //! | `GET /fhir/Consent`, `GET /fhir/Consent/{id}`, `GET /fhir/AuditEvent` | yes | FHIR R4 ([`crate::fhir_api`]) |
+//! | `PUT /fhir/AuditEvent/{id}`, `POST /fhir/AuditEvent` | yes | a reported access into the outbox ([`crate::outbox`]): 202 new, 200 known, 409 the id reported with other content |
+//! | `GET /outbox/AuditEvent/{id}` | yes | where a report is: `pending`, `on_chain` (and the block) or `refused` (and why) |
 //! | `GET /health` | no | 200 while the process serves |
 //! | `GET /ready` | no | 200 when connected to the node and every subscription is up and current; 503 and why otherwise |
 //! | `GET /metrics` | no | Prometheus text ([`crate::metrics`]) |
@@ -27,7 +29,7 @@ use axum::{
 	extract::{Path, RawQuery, State},
 	http::{header, HeaderMap, HeaderValue, StatusCode},
 	response::{IntoResponse, Response},
-	routing::{get, post},
+	routing::{get, post, put},
 	Router,
 };
 use serde_json::{json, Value};
@@ -45,7 +47,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
 		.route("/fhir/metadata", get(metadata))
 		.route("/fhir/Consent", get(consents))
 		.route("/fhir/Consent/:id", get(consent))
-		.route("/fhir/AuditEvent", get(audit_events))
+		.route("/fhir/AuditEvent", get(audit_events).post(report))
+		.route("/fhir/AuditEvent/:id", put(report_as))
+		.route("/outbox/AuditEvent/:id", get(report_state))
 		.route("/health", get(|| async { Json(json!({ "status": "up" })) }))
 		.route("/ready", get(ready))
 		.route("/metrics", get(metrics))
@@ -72,7 +76,12 @@ fn status_of(error: &GatewayError) -> StatusCode {
 		GatewayError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
 		GatewayError::Forbidden(_) => StatusCode::FORBIDDEN,
 		GatewayError::NotFound(_) => StatusCode::NOT_FOUND,
-		GatewayError::NodeDown | GatewayError::Node(_) => StatusCode::SERVICE_UNAVAILABLE,
+		GatewayError::Conflict(_) => StatusCode::CONFLICT,
+		GatewayError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+		GatewayError::NoOutbox => StatusCode::NOT_IMPLEMENTED,
+		GatewayError::NodeDown | GatewayError::Node(_) | GatewayError::Store(_) => {
+			StatusCode::SERVICE_UNAVAILABLE
+		},
 	}
 }
 
@@ -83,7 +92,10 @@ fn access_error(error: GatewayError) -> Response {
 		GatewayError::Unauthorized(_) => "unauthorized",
 		GatewayError::Forbidden(_) => "forbidden",
 		GatewayError::NotFound(_) => "not_found",
-		GatewayError::NodeDown | GatewayError::Node(_) => "unavailable",
+		GatewayError::Conflict(_) => "conflict",
+		GatewayError::Unprocessable(_) => "unprocessable",
+		GatewayError::NoOutbox => "not_implemented",
+		GatewayError::NodeDown | GatewayError::Node(_) | GatewayError::Store(_) => "unavailable",
 	};
 	json_response(
 		status_of(&error),
@@ -258,6 +270,152 @@ async fn audit_events(
 	with_request_id(result.map_or_else(fhir_error, |b| fhir_ok(&b)), &headers)
 }
 
+/// Where an outbox entry is, as JSON.
+fn entry_state(entry: &crate::outbox::Entry) -> Value {
+	use crate::outbox::State;
+	let mut body = json!({ "id": entry.access.id });
+	if let Some(object) = body.as_object_mut() {
+		match &entry.state {
+			State::Pending => {
+				object.insert("state".into(), json!("pending"));
+			},
+			State::Sent { tx, until } => {
+				object.insert("state".into(), json!("pending"));
+				object.insert("transaction".into(), json!({ "hash": tx, "valid_until": until }));
+			},
+			State::OnChain { block, number } => {
+				object.insert("state".into(), json!("on_chain"));
+				object.insert("block".into(), json!({ "hash": block, "number": number }));
+			},
+			State::Refused { reason } => {
+				object.insert("state".into(), json!("refused"));
+				object.insert("reason".into(), json!(reason));
+			},
+		}
+	}
+	body
+}
+
+/// Takes a reported access into the outbox, if the chain would take it now: an access the
+/// chain does not permit is refused at once with the decision's reason (the chain refuses to
+/// log it), so that the EHR hears of it now rather than from a refused batch.
+async fn take_report(
+	shared: &Shared,
+	headers: &HeaderMap,
+	body: &[u8],
+	path_id: Option<&str>,
+) -> Result<Response, GatewayError> {
+	let client = client(shared, headers)?;
+	let outbox = shared.outbox.as_ref().ok_or(GatewayError::NoOutbox)?;
+	let event: Value = parse(body)?;
+	let access =
+		salus_fhir::reported_access(&event).map_err(|e| GatewayError::BadRequest(e.to_string()))?;
+	if let Some(id) = path_id.filter(|id| *id != access.id) {
+		return Err(GatewayError::BadRequest(format!(
+			"AuditEvent.id {:?} is not the id in the URL, {id:?}",
+			access.id
+		)));
+	}
+	if let crate::config::Practitioners::Only(allowed) = &client.practitioners {
+		if !allowed.contains(&access.practitioner) {
+			Metrics::count(&shared.metrics.forbidden);
+			return Err(GatewayError::Forbidden(format!(
+				"client {:?} may not report for practitioner {}",
+				client.name, access.practitioner
+			)));
+		}
+	}
+	if outbox.keys.get(&access.practitioner).is_none() {
+		return Err(GatewayError::Unprocessable(format!(
+			"the gateway holds no key for practitioner {}: add it to the keystore",
+			access.practitioner
+		)));
+	}
+	if let Some(entry) = outbox
+		.store
+		.entry(&client.name, &access.id)
+		.map_err(|e| GatewayError::Store(e.to_string()))?
+	{
+		// Reported before: the same report is answered as it stands; another is a conflict.
+		if entry.access != access {
+			return Err(GatewayError::Conflict(format!(
+				"AuditEvent {} was reported before with other content",
+				access.id
+			)));
+		}
+		return Ok(json_response(StatusCode::OK, "application/json", &entry_state(&entry)));
+	}
+	let key = crate::cache::Key {
+		patient: access.patient.clone(),
+		accessor: access.practitioner.clone(),
+		class: access.class,
+		purpose: access.purpose,
+	};
+	let answers = shared.decide(std::slice::from_ref(&key)).await?;
+	if let Some(denied) = answers.iter().find(|a| !a.decision.is_permit()) {
+		return Err(GatewayError::Unprocessable(format!(
+			"the chain would not log this access: {} (at block {})",
+			authzen::reason_text(&denied.decision),
+			denied.block.number
+		)));
+	}
+	let (outcome, entry) = outbox
+		.store
+		.enqueue(&client.name, &access, now_ms())
+		.map_err(|e| GatewayError::Store(e.to_string()))?;
+	let status = match outcome {
+		crate::outbox::Enqueued::New => StatusCode::ACCEPTED,
+		crate::outbox::Enqueued::Again => StatusCode::OK,
+		crate::outbox::Enqueued::Conflict => {
+			return Err(GatewayError::Conflict(format!(
+				"AuditEvent {} was reported before with other content",
+				access.id
+			)))
+		},
+	};
+	tracing::debug!(client = %client.name, id = %access.id, practitioner = %access.practitioner, patient = %access.patient, new = (status == StatusCode::ACCEPTED), "report");
+	let mut response = json_response(status, "application/json", &entry_state(&entry));
+	if let Ok(location) = HeaderValue::from_str(&format!("/outbox/AuditEvent/{}", access.id)) {
+		response.headers_mut().insert(header::LOCATION, location);
+	}
+	Ok(response)
+}
+
+async fn report(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+	let response = take_report(&shared, &headers, &body, None).await.unwrap_or_else(fhir_error);
+	with_request_id(response, &headers)
+}
+
+async fn report_as(
+	State(shared): State<Arc<Shared>>,
+	headers: HeaderMap,
+	Path(id): Path<String>,
+	body: Bytes,
+) -> Response {
+	let response = take_report(&shared, &headers, &body, Some(&id))
+		.await
+		.unwrap_or_else(fhir_error);
+	with_request_id(response, &headers)
+}
+
+async fn report_state(
+	State(shared): State<Arc<Shared>>,
+	headers: HeaderMap,
+	Path(id): Path<String>,
+) -> Response {
+	let result = (|| {
+		let client = client(&shared, &headers)?;
+		let outbox = shared.outbox.as_ref().ok_or(GatewayError::NoOutbox)?;
+		let entry = outbox
+			.store
+			.entry(&client.name, &id)
+			.map_err(|e| GatewayError::Store(e.to_string()))?
+			.ok_or_else(|| GatewayError::NotFound(format!("no report {id:?} from this client")))?;
+		Ok::<_, GatewayError>(entry_state(&entry))
+	})();
+	with_request_id(result.map_or_else(fhir_error, |b| Json(b).into_response()), &headers)
+}
+
 async fn ready(State(shared): State<Arc<Shared>>) -> Response {
 	match shared.not_ready() {
 		None => Json(json!({ "ready": true })).into_response(),
@@ -271,7 +429,12 @@ async fn ready(State(shared): State<Arc<Shared>>) -> Response {
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
 	let connected = shared.node().is_ok();
-	let text = shared.metrics.render(&shared.cache(), connected);
+	let outbox = shared
+		.outbox
+		.as_ref()
+		.and_then(|o| o.store.depth().ok())
+		.map(|(depth, oldest)| (depth, oldest.map(|at| now_ms().saturating_sub(at) / 1_000)));
+	let text = shared.metrics.render(&shared.cache(), connected, outbox);
 	(
 		StatusCode::OK,
 		[(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"))],
@@ -288,12 +451,26 @@ pub async fn serve(
 	stop: tokio::sync::watch::Receiver<bool>,
 ) -> std::io::Result<()> {
 	let watcher = tokio::spawn(crate::watch::run(shared.clone(), stop.clone()));
+	let sender = shared.outbox.as_ref().map(|outbox| {
+		let batch = shared.config.outbox.as_ref().map_or(crate::config::MAX_BATCH, |o| o.batch);
+		tokio::spawn(crate::sender::run(
+			shared.clone(),
+			outbox.store.clone(),
+			outbox.keys.clone(),
+			batch,
+			stop.clone(),
+		))
+	});
 	let mut stopping = stop.clone();
 	let result = axum::serve(listener, router(shared))
 		.with_graceful_shutdown(async move {
 			let _ = stopping.wait_for(|stop| *stop).await;
 		})
 		.await;
+	// The sender drains what is in flight while the node is still followed.
+	if let Some(sender) = sender {
+		let _ = sender.await;
+	}
 	let _ = watcher.await;
 	result
 }

@@ -547,3 +547,325 @@ async fn while_the_node_runs(
 	assert!(!gateway.log().contains("E-5"));
 	Ok(())
 }
+
+/// Dave's key, exported by polkadot.js as a wallet exports it (encrypted with `password`),
+/// into `dir/dave.json`.
+async fn export_daves_key(dir: &std::path::Path, password: &str) -> Result {
+	let scripts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/polkadot-js");
+	if !scripts.join("node_modules/@polkadot/api").exists() {
+		return Err(
+			format!("run `npm ci` in {} first (scripts/test.sh does)", scripts.display()).into()
+		);
+	}
+	let output = tokio::process::Command::new("node")
+		.args(["export-key.mjs", "//Dave", password])
+		.current_dir(&scripts)
+		.kill_on_drop(true)
+		.output()
+		.await?;
+	if !output.status.success() {
+		return Err(format!("export-key.mjs: {}", String::from_utf8_lossy(&output.stderr)).into());
+	}
+	std::fs::write(dir.join("dave.json"), &output.stdout)?;
+	Ok(())
+}
+
+/// An access Dave reports for `patient`, as the EHR's audit trail has it.
+fn report(id: &str, patient: &str, dave: &str) -> Value {
+	json!({
+		"resourceType": "AuditEvent",
+		"id": id,
+		"type": { "system": "http://dicom.nema.org/resources/ontology/DCM", "code": "110110", "display": "Patient Record" },
+		"recorded": "2026-12-07T10:00:00Z",
+		"purposeOfEvent": [{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-ActReason", "code": "TREAT" }] }],
+		"agent": [{ "who": { "identifier": { "system": "urn:salus:account", "value": dave } }, "requestor": true }],
+		"entity": [
+			{ "what": { "identifier": { "system": "urn:salus:account", "value": patient }, "type": "Patient" } },
+			{ "what": { "reference": "Observation/lab-1" }, "detail": [{ "type": "salus-data-class", "valueString": "lab-results" }] }
+		]
+	})
+}
+
+/// The gateway takes the EHR's reports into its outbox, signs them with Dave's key (exported
+/// encrypted by polkadot.js), and is killed (SIGKILL) while the first batch is in flight;
+/// restarted, it finds that batch on chain and sends the rest: every report is in Eve's
+/// accounting of disclosures exactly once, a repeated report is one, a changed one is refused,
+/// and one the chain refuses says why.
+#[tokio::test(flavor = "multi_thread")]
+async fn reports_reach_the_chain_exactly_once_across_a_crash() -> Result {
+	let mut node = TestNode::dev()?;
+	node.client().await?;
+	let url = node.rpc_url.clone();
+	let result = outbox_scenario(&url).await;
+	result.map_err(|e| format!("{e}\n--- node log ---\n{}", node.log_tail(30)).into())
+}
+
+#[allow(clippy::indexing_slicing, reason = "test code: a missing JSON field fails the test")]
+async fn outbox_scenario(url: &str) -> Result {
+	let client = Client::connect(url).await?;
+	let (alice, charlie, dave, eve) =
+		(Signer::dev("alice")?, Signer::dev("charlie")?, Signer::dev("dave")?, Signer::dev("eve")?);
+	let (dave_ss58, eve_ss58) = (dave.account().to_string(), eve.account().to_string());
+	let ferdie_ss58 = Signer::dev("ferdie")?.account().to_string();
+	let de = Jurisdiction::from_code("DE").map_err(|e| e.to_string())?;
+	let hospital = client
+		.register_provider(
+			&charlie,
+			"Lakeside Hospital",
+			ProviderKind::Hospital,
+			de,
+			None,
+			Wait::InBlock,
+		)
+		.await?;
+	let accredit = salus_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+		call: Box::new(tx::identity::set_provider_status(hospital, ProviderStatus::Accredited)),
+	});
+	tokio::try_join!(
+		client.submit(accredit, &alice, Wait::InBlock),
+		client.submit(
+			tx::identity::add_practitioner(dave.account(), PractitionerRole::Physician),
+			&charlie,
+			Wait::InBlock
+		),
+		client.register_patient(&eve, flows::commitment("E-5", &[5; 32]), de, None, Wait::InBlock),
+	)?;
+	client
+		.submit(tx::identity::accept_practitioner(hospital), &dave, Wait::InBlock)
+		.await?;
+	let consent = tx::consent::grant_consent(
+		salus_primitives::Grantee::Provider(hospital),
+		salus_primitives::Decision::Permit,
+		salus_primitives::DataClassSet::of(&[DataClass::LabResults]),
+		salus_primitives::PurposeSet::of(&[Purpose::Treatment]),
+		None,
+		None,
+		None,
+	)?;
+	client.submit(consent, &eve, Wait::InBlock).await?;
+
+	// The gateway, with an outbox and Dave's encrypted key.
+	let dir = std::env::temp_dir().join(format!("salus-gateway-outbox-{}", std::process::id()));
+	let keys = dir.join("keys");
+	std::fs::create_dir_all(&keys)?;
+	export_daves_key(&keys, "correct horse battery staple").await?;
+	let port = free_port()?;
+	let config = dir.join("gateway.toml");
+	std::fs::write(
+		&config,
+		format!(
+			"node = \"{url}\"\nlisten = \"127.0.0.1:{port}\"\n[outbox]\ndatabase = \"{}\"\nkeystore = \"{}\"\nbatch = 64\n[[clients]]\nname = \"lakeside-ehr\"\nkey_env = \"LAKESIDE_EHR_KEY\"\npractitioners = [\"*\"]\n[[clients]]\nname = \"lakeside-lab\"\nkey_env = \"LAKESIDE_LAB_KEY\"\npractitioners = [\"{ferdie_ss58}\"]\n",
+			dir.join("outbox.sqlite").display(),
+			keys.display()
+		),
+	)?;
+	let start = |password: &str| -> Result<Child> {
+		Ok(Command::new(gateway_binary()?)
+			.arg("--config")
+			.arg(&config)
+			.env("LAKESIDE_EHR_KEY", EHR_KEY)
+			.env("LAKESIDE_LAB_KEY", LAB_KEY)
+			.env("SALUS_GATEWAY_KEYSTORE_PASSWORD", password)
+			.stdout(Stdio::null())
+			.stderr(
+				std::fs::OpenOptions::new()
+					.create(true)
+					.append(true)
+					.open(dir.join("gateway.log"))?,
+			)
+			.spawn()?)
+	};
+	let log = || std::fs::read_to_string(dir.join("gateway.log")).unwrap_or_default();
+	// A wrong password: the gateway refuses to start, and says which file.
+	let mut wrong = start("wrong password")?;
+	let exit = wrong.wait()?;
+	assert!(!exit.success());
+	assert!(log().contains("cannot decrypt the keystore file"), "{}", log());
+	let mut gateway = start("correct horse battery staple")?;
+	let wait_up = || async {
+		let started = Instant::now();
+		while !http(port, "GET", "/ready", None, None)
+			.await
+			.is_ok_and(|(status, _)| status == 200)
+		{
+			if started.elapsed() > Duration::from_secs(30) {
+				return Err::<(), Box<dyn std::error::Error + Send + Sync>>(
+					"the gateway did not start".into(),
+				);
+			}
+			tokio::time::sleep(Duration::from_millis(100)).await;
+		}
+		Ok(())
+	};
+	wait_up().await?;
+
+	// Refused at the door: a practitioner the client may not report for, one whose key the
+	// gateway does not hold, an unreadable event, an id that is not the URL's.
+	let (status, _) = http(
+		port,
+		"POST",
+		"/fhir/AuditEvent",
+		Some(LAB_KEY),
+		Some(&report("x1", &eve_ss58, &dave_ss58)),
+	)
+	.await?;
+	assert_eq!(status, 403);
+	let (status, body) = http(
+		port,
+		"POST",
+		"/fhir/AuditEvent",
+		Some(EHR_KEY),
+		Some(&report("x2", &eve_ss58, &ferdie_ss58)),
+	)
+	.await?;
+	assert_eq!(status, 422, "{body}");
+	let mut unreadable = report("x3", &eve_ss58, &dave_ss58);
+	unreadable["purposeOfEvent"] = json!([]);
+	let (status, body) =
+		http(port, "POST", "/fhir/AuditEvent", Some(EHR_KEY), Some(&unreadable)).await?;
+	assert_eq!((status, body["resourceType"].clone()), (400, json!("OperationOutcome")), "{body}");
+	assert!(
+		body["issue"][0]["diagnostics"]
+			.as_str()
+			.unwrap_or("")
+			.contains("AuditEvent.purposeOfEvent"),
+		"{body}"
+	);
+	let (status, _) = http(
+		port,
+		"PUT",
+		"/fhir/AuditEvent/other-id",
+		Some(EHR_KEY),
+		Some(&report("x4", &eve_ss58, &dave_ss58)),
+	)
+	.await?;
+	assert_eq!(status, 400);
+
+	// Forty reports; one sent twice; one with the same id and other content; one about a
+	// patient the chain does not know.
+	for i in 0..40 {
+		let id = format!("ehr-{i}");
+		let (status, body) = http(
+			port,
+			"PUT",
+			&format!("/fhir/AuditEvent/{id}"),
+			Some(EHR_KEY),
+			Some(&report(&id, &eve_ss58, &dave_ss58)),
+		)
+		.await?;
+		assert_eq!((status, body["state"].clone()), (202, json!("pending")), "{body}");
+	}
+	let (status, _) = http(
+		port,
+		"POST",
+		"/fhir/AuditEvent",
+		Some(EHR_KEY),
+		Some(&report("ehr-7", &eve_ss58, &dave_ss58)),
+	)
+	.await?;
+	assert_eq!(status, 200, "a repeated report is the same report");
+	let mut changed = report("ehr-8", &eve_ss58, &dave_ss58);
+	changed["purposeOfEvent"][0]["coding"][0]["code"] = json!("HRESCH");
+	let (status, _) = http(port, "POST", "/fhir/AuditEvent", Some(EHR_KEY), Some(&changed)).await?;
+	assert_eq!(status, 409);
+	// An access the chain would not log (a patient it does not know) is refused at once, with
+	// the decision's reason.
+	let ghost = salus_client::AccountId::new([9; 32]).to_string();
+	let (status, body) = http(
+		port,
+		"POST",
+		"/fhir/AuditEvent",
+		Some(EHR_KEY),
+		Some(&report("ghost-1", &ghost, &dave_ss58)),
+	)
+	.await?;
+	assert_eq!(status, 422, "{body}");
+	assert!(
+		body["issue"][0]["diagnostics"]
+			.as_str()
+			.unwrap_or("")
+			.contains("the patient is not registered"),
+		"{body}"
+	);
+
+	// Killed while the batch is in flight: submitted (in the node's pool), not yet in a block.
+	let started = Instant::now();
+	loop {
+		let (_, state) = http(port, "GET", "/outbox/AuditEvent/ehr-0", Some(EHR_KEY), None).await?;
+		assert_eq!(state["state"], "pending", "too late to kill it in flight: {state}");
+		if let Some(hash) = state["transaction"]["hash"].as_str() {
+			let pool: Vec<String> =
+				client.rpc("author_pendingExtrinsics", subxt::rpcs::rpc_params![]).await?;
+			let wanted = sp_core::bytes::from_hex(hash)?;
+			let in_pool = pool.iter().any(|hex| {
+				sp_core::bytes::from_hex(hex).is_ok_and(|bytes| {
+					<sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(&bytes)
+						.as_bytes() == wanted.as_slice()
+				})
+			});
+			if in_pool {
+				break;
+			}
+		}
+		assert!(started.elapsed() < Duration::from_secs(30), "never submitted: {state}\n{}", log());
+		tokio::time::sleep(Duration::from_millis(10)).await;
+	}
+	gateway.kill()?;
+	gateway.wait()?;
+	let mut gateway = start("correct horse battery staple")?;
+	wait_up().await?;
+	// Ten more after the restart.
+	for i in 40..50 {
+		let id = format!("ehr-{i}");
+		let (status, _) = http(
+			port,
+			"POST",
+			"/fhir/AuditEvent",
+			Some(EHR_KEY),
+			Some(&report(&id, &eve_ss58, &dave_ss58)),
+		)
+		.await?;
+		assert_eq!(status, 202);
+	}
+
+	// Every report ends on chain (or refused, with why), within two minutes.
+	let started = Instant::now();
+	let mut blocks = std::collections::BTreeSet::new();
+	for i in 0..50 {
+		let id = format!("ehr-{i}");
+		loop {
+			let (_, state) =
+				http(port, "GET", &format!("/outbox/AuditEvent/{id}"), Some(EHR_KEY), None).await?;
+			if state["state"] == "on_chain" {
+				blocks.insert(state["block"]["number"].as_u64().ok_or("no block")?);
+				break;
+			}
+			assert_eq!(state["state"], "pending", "{id}: {state}");
+			assert!(
+				started.elapsed() < Duration::from_secs(120),
+				"{id} not on chain: {state}\n{}",
+				log()
+			);
+			tokio::time::sleep(Duration::from_millis(200)).await;
+		}
+	}
+	let (status, _) = http(port, "GET", "/outbox/AuditEvent/nobody", Some(EHR_KEY), None).await?;
+	assert_eq!(status, 404);
+
+	// Exactly once: fifty disclosures in Eve's log, in a handful of transactions.
+	let count = client.disclosure_count(&eve.account(), None).await?;
+	assert_eq!(count, 50, "{}", log());
+	assert!(blocks.len() <= 5, "batched: {blocks:?}");
+	let (_, bundle) =
+		http(port, "GET", &format!("/fhir/AuditEvent?patient={eve_ss58}"), Some(EHR_KEY), None)
+			.await?;
+	assert_eq!(bundle["total"], 50);
+	let (_, metrics) = http(port, "GET", "/metrics", None, None).await?;
+	let text = metrics.as_str().ok_or("text")?;
+	assert!(text.contains("salus_gateway_outbox_depth 0"), "{text}");
+
+	let _ = gateway.kill();
+	let _ = gateway.wait();
+	let _ = std::fs::remove_dir_all(&dir);
+	Ok(())
+}

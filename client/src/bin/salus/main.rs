@@ -1042,8 +1042,12 @@ async fn sign_consents(
 		});
 	}
 	let ids: Vec<String> = recorded.iter().map(u64::to_string).collect();
-	cx.out
-		.done(&format!("recorded consent(s) {}", ids.join(", ")), json!({ "consents": recorded }));
+	// With the block, as every command that sends reports it.
+	cx.report(
+		&format!("recorded consent(s) {}", ids.join(", ")),
+		json!({ "consents": recorded }),
+		&included,
+	);
 	Ok(())
 }
 

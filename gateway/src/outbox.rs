@@ -1,0 +1,565 @@
+//! The durable outbox: accesses the EHR reports, kept in SQLite until they are on chain.
+//!
+//! An entry is keyed by the EHR client and the EHR's own id of the event, so a report sent
+//! twice (a retry after a timeout) is one entry. Its life:
+//!
+//! ```text
+//! pending ──(signed: the transaction's hash and last valid block written first)──▶ sent
+//! sent ──(found in a block)──▶ on_chain          sent ──(the chain refused it)──▶ refused
+//! sent ──(not in any block it could be in, and past its last valid block)──▶ pending
+//! ```
+//!
+//! Because the transaction's hash and its last valid block are written before it is
+//! submitted, a gateway that crashes at any point finds out on restart what became of it (it
+//! looks for the hash in the blocks it could be in) and sends the entry again only once the
+//! transaction can no longer be included: nothing is lost, nothing is logged twice. A batch
+//! the chain refuses is split in two halves, each sent as a batch of its own, until the entry
+//! the chain refuses is alone: one bad entry refuses only itself, and costs its batch about
+//! log2(batch) more transactions, not one per entry.
+
+use codec::{Decode, Encode};
+use rusqlite::{params, Connection, OptionalExtension};
+use salus_client::{AccountId, BlockNumber, Hash};
+use salus_fhir::ReportedAccess;
+use salus_primitives::{DataClass, Purpose};
+use sp_core::H256;
+use std::{
+	path::Path,
+	str::FromStr,
+	sync::{Mutex, MutexGuard, PoisonError},
+};
+
+/// A store error, in one line.
+#[derive(Debug, thiserror::Error)]
+#[error("the outbox database: {0}")]
+pub struct StoreError(String);
+
+impl From<rusqlite::Error> for StoreError {
+	fn from(error: rusqlite::Error) -> Self {
+		Self(error.to_string())
+	}
+}
+
+/// Where an entry is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum State {
+	/// Waiting to be sent.
+	Pending,
+	/// In transaction `tx`, which can be included up to block `until`.
+	Sent {
+		/// The transaction's hash.
+		tx: Hash,
+		/// Its last valid block.
+		until: BlockNumber,
+	},
+	/// Logged in block `block` (number `number`).
+	OnChain {
+		/// The block.
+		block: Hash,
+		/// Its number.
+		number: BlockNumber,
+	},
+	/// The chain refused it.
+	Refused {
+		/// Why (the pallet's error: `Access::NotPractitioner`).
+		reason: String,
+	},
+}
+
+/// One reported access.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+	/// The row.
+	pub row: i64,
+	/// The EHR client that reported it.
+	pub client: String,
+	/// What it reported.
+	pub access: ReportedAccess,
+	/// Where it is.
+	pub state: State,
+}
+
+/// Whether [`Store::enqueue`] recorded a new entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Enqueued {
+	/// A new entry.
+	New,
+	/// The same report was there already.
+	Again,
+	/// The id was reported before with different content: refused.
+	Conflict,
+}
+
+/// The outbox database.
+pub struct Store {
+	conn: Mutex<Connection>,
+	/// Held while the store is open: one gateway per outbox (two would send entries twice).
+	_lock: std::fs::File,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS outbox (
+	row INTEGER PRIMARY KEY,
+	client TEXT NOT NULL,
+	ehr_id TEXT NOT NULL,
+	practitioner TEXT NOT NULL,
+	patient TEXT NOT NULL,
+	class INTEGER NOT NULL,
+	purpose INTEGER NOT NULL,
+	record BLOB,
+	state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'on_chain', 'refused')),
+	tx BLOB,
+	until INTEGER,
+	from_block INTEGER,
+	block BLOB,
+	number INTEGER,
+	reason TEXT,
+	grp INTEGER NOT NULL DEFAULT 0,
+	created_ms INTEGER NOT NULL,
+	UNIQUE (client, ehr_id)
+);
+CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, practitioner, row);
+CREATE INDEX IF NOT EXISTS outbox_tx ON outbox (tx);
+";
+
+const COLUMNS: &str =
+	"row, client, ehr_id, practitioner, patient, class, purpose, record, state, tx, until, block, number, reason";
+
+fn hash_of(bytes: Option<Vec<u8>>) -> Option<Hash> {
+	bytes.filter(|b| b.len() == 32).map(|b| Hash::from_slice(&b))
+}
+
+fn entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+	let bad = |what: &str| {
+		rusqlite::Error::FromSqlConversionFailure(
+			0,
+			rusqlite::types::Type::Text,
+			what.to_owned().into(),
+		)
+	};
+	let account = |text: String| AccountId::from_str(&text).map_err(|_| bad("an account"));
+	let class: u8 = row.get(5)?;
+	let purpose: u8 = row.get(6)?;
+	let state: String = row.get(8)?;
+	let state = match state.as_str() {
+		"pending" => State::Pending,
+		"sent" => State::Sent {
+			tx: hash_of(row.get(9)?).ok_or_else(|| bad("a transaction hash"))?,
+			until: row.get(10)?,
+		},
+		"on_chain" => State::OnChain {
+			block: hash_of(row.get(11)?).ok_or_else(|| bad("a block hash"))?,
+			number: row.get(12)?,
+		},
+		_ => State::Refused { reason: row.get::<_, Option<String>>(13)?.unwrap_or_default() },
+	};
+	let record: Option<Vec<u8>> = row.get(7)?;
+	Ok(Entry {
+		row: row.get(0)?,
+		client: row.get(1)?,
+		access: ReportedAccess {
+			id: row.get(2)?,
+			practitioner: account(row.get(3)?)?,
+			patient: account(row.get(4)?)?,
+			class: DataClass::decode(&mut &[class][..]).map_err(|_| bad("a data class"))?,
+			purpose: Purpose::decode(&mut &[purpose][..]).map_err(|_| bad("a purpose"))?,
+			record: hash_of(record).map(|h| H256::from(h.0)),
+		},
+		state,
+	})
+}
+
+fn index_of<T: Encode>(value: &T) -> u8 {
+	value.encode().first().copied().unwrap_or(u8::MAX)
+}
+
+impl Store {
+	/// Opens (creating) the database at `path`: write-ahead log, every commit synced.
+	pub fn open(path: &Path) -> Result<Self, StoreError> {
+		let lock_path = path.with_extension("lock");
+		let lock = std::fs::OpenOptions::new()
+			.create(true)
+			.truncate(false)
+			.write(true)
+			.open(&lock_path)
+			.map_err(|e| StoreError(format!("cannot open {}: {e}", lock_path.display())))?;
+		lock.try_lock().map_err(|_| {
+			StoreError(format!(
+				"{} is in use by another gateway: one gateway per outbox database",
+				path.display()
+			))
+		})?;
+		let conn = Connection::open(path)
+			.map_err(|e| StoreError(format!("cannot open {}: {e}", path.display())))?;
+		conn.pragma_update(None, "journal_mode", "WAL")?;
+		conn.pragma_update(None, "synchronous", "FULL")?;
+		conn.busy_timeout(std::time::Duration::from_secs(5))?;
+		conn.execute_batch(SCHEMA)?;
+		Ok(Self { conn: Mutex::new(conn), _lock: lock })
+	}
+
+	fn conn(&self) -> MutexGuard<'_, Connection> {
+		self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+	}
+
+	/// Records `access` reported by `client`, once per (client, id).
+	pub fn enqueue(
+		&self,
+		client: &str,
+		access: &ReportedAccess,
+		now_ms: u64,
+	) -> Result<(Enqueued, Entry), StoreError> {
+		let mut conn = self.conn();
+		let tx = conn.transaction()?;
+		let inserted = tx.execute(
+			"INSERT OR IGNORE INTO outbox (client, ehr_id, practitioner, patient, class, purpose, record, state, created_ms)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8)",
+			params![
+				client,
+				access.id,
+				access.practitioner.to_string(),
+				access.patient.to_string(),
+				index_of(&access.class),
+				index_of(&access.purpose),
+				access.record.map(|r| r.0.to_vec()),
+				i64::try_from(now_ms).unwrap_or(i64::MAX),
+			],
+		)?;
+		let found = tx.query_row(
+			&format!("SELECT {COLUMNS} FROM outbox WHERE client = ?1 AND ehr_id = ?2"),
+			params![client, access.id],
+			entry,
+		)?;
+		tx.commit()?;
+		let outcome = if inserted == 1 {
+			Enqueued::New
+		} else if found.access == *access {
+			Enqueued::Again
+		} else {
+			Enqueued::Conflict
+		};
+		Ok((outcome, found))
+	}
+
+	/// The entry `client` reported as `id`.
+	pub fn entry(&self, client: &str, id: &str) -> Result<Option<Entry>, StoreError> {
+		Ok(self
+			.conn()
+			.query_row(
+				&format!("SELECT {COLUMNS} FROM outbox WHERE client = ?1 AND ehr_id = ?2"),
+				params![client, id],
+				entry,
+			)
+			.optional()?)
+	}
+
+	/// The next batch to send for each practitioner not in `busy`: its oldest pending entries,
+	/// at most `size`, all of one group (entries of a refused batch's half go only with each
+	/// other).
+	pub fn batches(
+		&self,
+		size: usize,
+		busy: &dyn Fn(&AccountId) -> bool,
+	) -> Result<Vec<(AccountId, Vec<Entry>)>, StoreError> {
+		let conn = self.conn();
+		// Each practitioner's oldest pending entry, and its group.
+		let mut heads = conn.prepare(
+			"SELECT practitioner, grp FROM outbox WHERE row IN
+			 (SELECT MIN(row) FROM outbox WHERE state = 'pending' GROUP BY practitioner)
+			 ORDER BY row",
+		)?;
+		let heads: Vec<(String, i64)> = heads
+			.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+			.collect::<Result<_, _>>()?;
+		let mut batch = conn.prepare(&format!(
+			"SELECT {COLUMNS} FROM outbox WHERE state = 'pending' AND practitioner = ?1 AND grp = ?2
+			 ORDER BY row LIMIT ?3"
+		))?;
+		let limit = i64::try_from(size).unwrap_or(i64::MAX);
+		let mut out = Vec::new();
+		for (practitioner, group) in heads {
+			let Ok(who) = AccountId::from_str(&practitioner) else { continue };
+			if busy(&who) {
+				continue;
+			}
+			let entries: Vec<Entry> = batch
+				.query_map(params![practitioner, group, limit], entry)?
+				.collect::<Result<_, _>>()?;
+			out.push((who, entries));
+		}
+		Ok(out)
+	}
+
+	/// Entries `rows` are in transaction `tx`, valid up to block `until`, signed at block
+	/// `from`. Written (and synced) before the transaction is submitted.
+	pub fn sent(
+		&self,
+		rows: &[i64],
+		tx: Hash,
+		from: BlockNumber,
+		until: BlockNumber,
+	) -> Result<(), StoreError> {
+		let mut conn = self.conn();
+		let t = conn.transaction()?;
+		for row in rows {
+			let changed = t.execute(
+				"UPDATE outbox SET state = 'sent', tx = ?1, from_block = ?2, until = ?3 WHERE row = ?4 AND state = 'pending'",
+				params![tx.0.to_vec(), from, until, row],
+			)?;
+			// Not pending any more: someone else took it. Nothing is written, nothing sent.
+			if changed != 1 {
+				return Err(StoreError(format!("entry {row} is no longer pending: not sent")));
+			}
+		}
+		t.commit()?;
+		Ok(())
+	}
+
+	/// Transaction `tx` is in block `block`.
+	pub fn on_chain(
+		&self,
+		tx: Hash,
+		block: Hash,
+		number: BlockNumber,
+	) -> Result<usize, StoreError> {
+		Ok(self.conn().execute(
+			"UPDATE outbox SET state = 'on_chain', block = ?1, number = ?2 WHERE tx = ?3 AND state = 'sent'",
+			params![block.0.to_vec(), number, tx.0.to_vec()],
+		)?)
+	}
+
+	/// The chain refused transaction `tx`: a batch is split in two halves, each a group of its
+	/// own that waits again; a single entry is refused with `reason`.
+	pub fn refused(&self, tx: Hash, reason: &str) -> Result<usize, StoreError> {
+		let mut conn = self.conn();
+		let t = conn.transaction()?;
+		let rows: Vec<i64> = {
+			let mut statement =
+				t.prepare("SELECT row FROM outbox WHERE tx = ?1 AND state = 'sent' ORDER BY row")?;
+			let found = statement.query_map(params![tx.0.to_vec()], |row| row.get(0))?;
+			found.collect::<Result<_, _>>()?
+		};
+		let changed = if rows.len() > 1 {
+			let next: i64 =
+				t.query_row("SELECT COALESCE(MAX(grp), 0) + 1 FROM outbox", [], |row| row.get(0))?;
+			let half = rows.len() / 2;
+			for (i, row) in rows.iter().enumerate() {
+				let group = if i < half { next } else { next.saturating_add(1) };
+				t.execute(
+					"UPDATE outbox SET state = 'pending', grp = ?1, tx = NULL, until = NULL, from_block = NULL WHERE row = ?2",
+					params![group, row],
+				)?;
+			}
+			rows.len()
+		} else {
+			t.execute(
+				"UPDATE outbox SET state = 'refused', reason = ?1 WHERE tx = ?2 AND state = 'sent'",
+				params![reason, tx.0.to_vec()],
+			)?
+		};
+		t.commit()?;
+		Ok(changed)
+	}
+
+	/// Transaction `tx` was not taken, or can no longer be included: its entries wait again.
+	pub fn unsent(&self, tx: Hash) -> Result<usize, StoreError> {
+		Ok(self.conn().execute(
+			"UPDATE outbox SET state = 'pending', tx = NULL, until = NULL, from_block = NULL WHERE tx = ?1 AND state = 'sent'",
+			params![tx.0.to_vec()],
+		)?)
+	}
+
+	/// The transactions sent and not yet resolved: hash, practitioner, signed at, valid until.
+	pub fn in_flight(
+		&self,
+	) -> Result<Vec<(Hash, AccountId, BlockNumber, BlockNumber)>, StoreError> {
+		let conn = self.conn();
+		let mut statement = conn.prepare(
+			"SELECT DISTINCT tx, practitioner, from_block, until FROM outbox WHERE state = 'sent'",
+		)?;
+		let rows = statement.query_map([], |row| {
+			let tx: Option<Vec<u8>> = row.get(0)?;
+			let who: String = row.get(1)?;
+			Ok((hash_of(tx), AccountId::from_str(&who).ok(), row.get(2)?, row.get(3)?))
+		})?;
+		let mut out = Vec::new();
+		for row in rows {
+			if let (Some(tx), Some(who), from, until) = row? {
+				out.push((tx, who, from, until));
+			}
+		}
+		Ok(out)
+	}
+
+	/// How many entries are not on chain or refused yet, and when the oldest was reported.
+	pub fn depth(&self) -> Result<(u64, Option<u64>), StoreError> {
+		Ok(self.conn().query_row(
+			"SELECT COUNT(*), MIN(created_ms) FROM outbox WHERE state IN ('pending', 'sent')",
+			[],
+			|row| {
+				let count: i64 = row.get(0)?;
+				let oldest: Option<i64> = row.get(1)?;
+				Ok((u64::try_from(count).unwrap_or(0), oldest.and_then(|o| u64::try_from(o).ok())))
+			},
+		)?)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sp_core::crypto::AccountId32;
+
+	fn access(id: &str, practitioner: u8) -> ReportedAccess {
+		ReportedAccess {
+			id: id.to_owned(),
+			practitioner: AccountId32::new([practitioner; 32]),
+			patient: AccountId32::new([9; 32]),
+			class: DataClass::LabResults,
+			purpose: Purpose::Treatment,
+			record: Some(H256::repeat_byte(3)),
+		}
+	}
+
+	fn store() -> (Store, std::path::PathBuf) {
+		let path = std::env::temp_dir().join(format!(
+			"salus-outbox-test-{}-{}.sqlite",
+			std::process::id(),
+			std::time::SystemTime::now()
+				.duration_since(std::time::UNIX_EPOCH)
+				.unwrap()
+				.as_nanos()
+		));
+		(Store::open(&path).unwrap(), path)
+	}
+
+	#[test]
+	fn one_gateway_per_database_and_no_practitioner_starves_another() {
+		let (store, path) = store();
+		let second = Store::open(&path);
+		assert!(second.is_err_and(|e| e.to_string().contains("in use by another gateway")));
+		for i in 0..200 {
+			store.enqueue("ehr", &access(&format!("flood-{i}"), 1), i).unwrap();
+		}
+		store.enqueue("ehr", &access("other", 2), 1_000).unwrap();
+		let busy = AccountId32::new([1; 32]);
+		let batches = store.batches(64, &|p| *p == busy).unwrap();
+		assert_eq!(batches.len(), 1);
+		assert_eq!(batches[0].1[0].access.id, "other", "behind 200 entries of a busy practitioner");
+		let all = store.batches(64, &|_| false).unwrap();
+		assert_eq!(all.iter().map(|(_, e)| e.len()).collect::<Vec<_>>(), [64, 1]);
+		// Sent by someone else in between: refused, nothing marked.
+		let rows: Vec<i64> = all[1].1.iter().map(|e| e.row).collect();
+		store.sent(&rows, Hash::repeat_byte(1), 1, 17).unwrap();
+		assert!(store.sent(&rows, Hash::repeat_byte(2), 1, 17).is_err());
+		assert_eq!(store.in_flight().unwrap().len(), 1);
+		drop(store);
+		assert!(Store::open(&path).is_ok(), "free again once closed");
+		let _ = std::fs::remove_file(path);
+	}
+
+	#[test]
+	fn a_report_is_recorded_once_and_a_changed_one_refused() {
+		let (store, path) = store();
+		let (outcome, first) = store.enqueue("ehr", &access("e1", 1), 10).unwrap();
+		assert_eq!(outcome, Enqueued::New);
+		assert_eq!(first.state, State::Pending);
+		assert_eq!(first.access, access("e1", 1));
+		let (again, same) = store.enqueue("ehr", &access("e1", 1), 20).unwrap();
+		assert_eq!((again, same.row), (Enqueued::Again, first.row));
+		let (conflict, kept) = store.enqueue("ehr", &access("e1", 2), 30).unwrap();
+		assert_eq!(conflict, Enqueued::Conflict);
+		assert_eq!(kept.access, access("e1", 1), "the first report stands");
+		// Another client's id is its own.
+		assert_eq!(store.enqueue("lab", &access("e1", 2), 40).unwrap().0, Enqueued::New);
+		assert_eq!(store.depth().unwrap(), (2, Some(10)));
+		let _ = std::fs::remove_file(path);
+	}
+
+	#[test]
+	fn entries_go_out_in_batches_and_survive_a_restart_in_any_state() {
+		let (store, path) = store();
+		for i in 0..5 {
+			store.enqueue("ehr", &access(&format!("a{i}"), 1), i).unwrap();
+		}
+		store.enqueue("ehr", &access("b0", 2), 9).unwrap();
+		let batches = store.batches(3, &|_| false).unwrap();
+		assert_eq!(batches.len(), 2);
+		assert_eq!(batches[0].1.len(), 3, "at most the batch size");
+		assert_eq!(batches[1].1.len(), 1);
+		let busy = AccountId32::new([1; 32]);
+		assert_eq!(
+			store.batches(3, &|p| *p == busy).unwrap().len(),
+			1,
+			"one batch in flight per practitioner"
+		);
+		let rows: Vec<i64> = batches[0].1.iter().map(|e| e.row).collect();
+		let tx = Hash::repeat_byte(7);
+		store.sent(&rows, tx, 100, 116).unwrap();
+		// A restart: the database says what was in flight.
+		drop(store);
+		let store = Store::open(&path).unwrap();
+		assert_eq!(store.in_flight().unwrap(), [(tx, busy.clone(), 100, 116)]);
+		assert_eq!(
+			store.entry("ehr", "a0").unwrap().unwrap().state,
+			State::Sent { tx, until: 116 }
+		);
+		assert_eq!(store.on_chain(tx, Hash::repeat_byte(8), 103).unwrap(), 3);
+		assert_eq!(
+			store.entry("ehr", "a2").unwrap().unwrap().state,
+			State::OnChain { block: Hash::repeat_byte(8), number: 103 }
+		);
+		assert!(store.in_flight().unwrap().is_empty());
+		// Resolving twice changes nothing.
+		assert_eq!(store.on_chain(tx, Hash::repeat_byte(9), 104).unwrap(), 0);
+		assert_eq!(store.depth().unwrap().0, 3);
+		let _ = std::fs::remove_file(path);
+	}
+
+	#[test]
+	fn a_refused_batch_is_halved_until_the_refused_entry_is_alone() {
+		let (store, path) = store();
+		for i in 0..4 {
+			store.enqueue("ehr", &access(&format!("a{i}"), 1), i).unwrap();
+		}
+		let mut next_tx = 0u8;
+		let mut send = |store: &Store| {
+			let batches = store.batches(64, &|_| false).unwrap();
+			let rows: Vec<i64> = batches[0].1.iter().map(|e| e.row).collect();
+			next_tx += 1;
+			let tx = Hash::repeat_byte(next_tx);
+			store.sent(&rows, tx, 1, 17).unwrap();
+			(tx, batches[0].1.iter().map(|e| e.access.id.clone()).collect::<Vec<_>>())
+		};
+		// The chain refuses any batch holding a2.
+		let (tx, ids) = send(&store);
+		assert_eq!(ids, ["a0", "a1", "a2", "a3"]);
+		assert_eq!(store.refused(tx, "Access::NoConsent").unwrap(), 4);
+		let (tx, ids) = send(&store);
+		assert_eq!(ids, ["a0", "a1"], "the first half alone");
+		store.on_chain(tx, Hash::repeat_byte(0xb0), 5).unwrap();
+		let (tx, ids) = send(&store);
+		assert_eq!(ids, ["a2", "a3"]);
+		assert_eq!(store.refused(tx, "Access::NoConsent").unwrap(), 2);
+		let (tx, ids) = send(&store);
+		assert_eq!(ids, ["a2"]);
+		assert_eq!(store.refused(tx, "Access::NoConsent").unwrap(), 1);
+		assert_eq!(
+			store.entry("ehr", "a2").unwrap().unwrap().state,
+			State::Refused { reason: "Access::NoConsent".into() }
+		);
+		let (tx, ids) = send(&store);
+		assert_eq!(ids, ["a3"]);
+		store.on_chain(tx, Hash::repeat_byte(0xb1), 6).unwrap();
+		assert_eq!(store.depth().unwrap().0, 0);
+		// A new report joins no refused batch's group.
+		store.enqueue("ehr", &access("a4", 1), 9).unwrap();
+		// An expired transaction: its entry waits again, and goes out again.
+		let (lost, ids) = send(&store);
+		assert_eq!(ids, ["a4"]);
+		assert_eq!(store.unsent(lost).unwrap(), 1);
+		assert_eq!(store.entry("ehr", "a4").unwrap().unwrap().state, State::Pending);
+		assert_eq!(send(&store).1, ["a4"]);
+		let _ = std::fs::remove_file(path);
+	}
+}

@@ -1,0 +1,249 @@
+//! Sends the outbox to the chain ([`crate::outbox`]): per practitioner, one transaction in
+//! flight at a time, `log_disclosures` of up to `batch` entries, signed with the
+//! practitioner's key from the gateway's keystore ([`Keys`]).
+//!
+//! Every [`TICK`] it first resolves the transactions the database says are in flight and that
+//! no running send owns (after a restart, all of them): found in a finalized block, they are
+//! on chain (or refused); once the finalized chain is past their last valid block and they are
+//! in none of its blocks, their entries wait again. Only finality decides: a block a fork
+//! drops can neither mark an entry on chain that is not, nor let one be sent twice. A
+//! transaction that cannot be resolved (its block's events unreadable) is logged and left, and
+//! does not hold the others up. Then it
+//! starts a send for every practitioner with waiting entries and nothing in flight: sign as a
+//! mortal transaction ([`MORTALITY`] blocks), write the hash and the last valid block, submit,
+//! wait for the block that includes it to be finalized. A transaction the node did not take, or whose fate is unknown, stays in
+//! flight until `resolve` finds it or sees it expire. On shutdown it stops starting sends and waits (up to [`DRAIN`]) for those
+//! in flight; what is still waiting stays in the database for the next start.
+
+use crate::{
+	outbox::{Store, StoreError},
+	Shared,
+};
+use pallet_access::DisclosureEntry;
+use salus_client::{tx, AccountId, BlockNumber, Client, Error, Signer, Wait};
+use std::{
+	collections::{HashMap, HashSet},
+	path::Path,
+	sync::{Arc, Mutex, PoisonError},
+	time::Duration,
+};
+
+/// How often the sender looks at the outbox.
+pub const TICK: Duration = Duration::from_millis(300);
+
+/// How many blocks a transaction stays valid: after a crash, an entry whose transaction was
+/// signed but never seen waits this long (about 96 s) before it is sent again.
+pub const MORTALITY: u32 = 16;
+
+/// How long a shutdown waits for the transactions in flight.
+pub const DRAIN: Duration = Duration::from_secs(30);
+
+/// The practitioners' keys the gateway signs with.
+#[derive(Default)]
+pub struct Keys {
+	keys: HashMap<AccountId, Arc<Signer>>,
+}
+
+impl Keys {
+	/// Loads every `*.json` file of `dir`: a key encrypted as polkadot.js exports one
+	/// (decrypted with `password`), or a plain keystore file readable by its owner only.
+	pub fn load(dir: &Path, password: Option<&str>) -> Result<Self, String> {
+		let entries = std::fs::read_dir(dir)
+			.map_err(|e| format!("cannot read the keystore {}: {e}", dir.display()))?;
+		let mut keys = HashMap::new();
+		for entry in entries {
+			let path = entry.map_err(|e| format!("the keystore {}: {e}", dir.display()))?.path();
+			if path.extension().and_then(|e| e.to_str()) != Some("json") {
+				continue;
+			}
+			let text = std::fs::read_to_string(&path)
+				.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+			let encrypted = serde_json::from_str::<serde_json::Value>(&text)
+				.ok()
+				.is_some_and(|v| v.get("encoded").is_some());
+			let signer = if encrypted {
+				let password = password.ok_or_else(|| {
+					format!("{} is encrypted: set SALUS_GATEWAY_KEYSTORE_PASSWORD", path.display())
+				})?;
+				Signer::from_encrypted_json(&path, password)
+			} else {
+				Signer::from_keystore_file(&path)
+			}
+			.map_err(|e| e.to_string())?;
+			keys.insert(signer.account(), Arc::new(signer));
+		}
+		Ok(Self { keys })
+	}
+
+	/// The key of `practitioner`, if the gateway holds it.
+	pub fn get(&self, practitioner: &AccountId) -> Option<Arc<Signer>> {
+		self.keys.get(practitioner).cloned()
+	}
+
+	/// How many keys.
+	pub fn len(&self) -> usize {
+		self.keys.len()
+	}
+
+	/// Whether there are none.
+	pub fn is_empty(&self) -> bool {
+		self.keys.is_empty()
+	}
+}
+
+/// Runs until `stop` fires and the sends in flight are done (or [`DRAIN`] has passed).
+pub async fn run(
+	shared: Arc<Shared>,
+	store: Arc<Store>,
+	keys: Arc<Keys>,
+	batch: usize,
+	mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+	let busy: Arc<Mutex<HashSet<AccountId>>> = Arc::default();
+	let mut tick = tokio::time::interval(TICK);
+	tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+	loop {
+		tokio::select! {
+			_ = tick.tick() => {},
+			_ = stop.changed() => {},
+		}
+		if *stop.borrow() {
+			break;
+		}
+		let Ok(node) = shared.node() else { continue };
+		if let Err(error) = resolve(&node, &store, &busy).await {
+			tracing::warn!(%error, "cannot read the transactions in flight");
+		}
+		let is_busy =
+			|p: &AccountId| busy.lock().unwrap_or_else(PoisonError::into_inner).contains(p);
+		let batches = match store.batches(batch, &is_busy) {
+			Ok(batches) => batches,
+			Err(error) => {
+				tracing::error!(%error, "cannot read the outbox");
+				continue;
+			},
+		};
+		for (practitioner, entries) in batches {
+			let Some(signer) = keys.get(&practitioner) else {
+				// Refused at the door; a key removed since is logged, the entries wait.
+				tracing::warn!(%practitioner, "no key for this practitioner: its entries wait");
+				continue;
+			};
+			busy.lock().unwrap_or_else(PoisonError::into_inner).insert(practitioner.clone());
+			let (node, store, busy) = (node.clone(), store.clone(), busy.clone());
+			tokio::spawn(async move {
+				if let Err(error) = send(&node, &store, &signer, &entries).await {
+					tracing::warn!(%error, %practitioner, "sending a batch failed; it will be retried");
+				}
+				busy.lock().unwrap_or_else(PoisonError::into_inner).remove(&practitioner);
+			});
+		}
+	}
+	// Drain: wait for the sends in flight.
+	let started = tokio::time::Instant::now();
+	while !busy.lock().unwrap_or_else(PoisonError::into_inner).is_empty()
+		&& started.elapsed() < DRAIN
+	{
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
+	let left = busy.lock().unwrap_or_else(PoisonError::into_inner).len();
+	tracing::info!(in_flight = left, "the outbox sender stopped");
+}
+
+/// Why a send or a resolution failed.
+#[derive(Debug, thiserror::Error)]
+enum SendError {
+	#[error(transparent)]
+	Store(#[from] StoreError),
+	#[error(transparent)]
+	Node(#[from] Error),
+}
+
+/// Resolves the transactions in flight that no running send owns.
+async fn resolve(
+	node: &Client,
+	store: &Store,
+	busy: &Mutex<HashSet<AccountId>>,
+) -> Result<(), SendError> {
+	let in_flight = store.in_flight()?;
+	if in_flight.is_empty() {
+		return Ok(());
+	}
+	let finalized = node.block_number(Some(node.finalized_hash().await?)).await?;
+	for (hash, practitioner, from, until) in in_flight {
+		if busy.lock().unwrap_or_else(PoisonError::into_inner).contains(&practitioner) {
+			continue;
+		}
+		let found = match node.find_transaction(hash, from, finalized.min(until)).await {
+			Ok(found) => found,
+			Err(error) => {
+				tracing::warn!(tx = ?hash, %error, "cannot tell what became of a transaction; its entries wait");
+				continue;
+			},
+		};
+		match found {
+			Some(Ok(included)) => {
+				let number = node.block_number(Some(included.block_hash)).await?;
+				store.on_chain(hash, included.block_hash, number)?;
+				tracing::info!(tx = ?hash, block = number, "found on chain after a restart");
+			},
+			Some(Err(error)) => {
+				store.refused(hash, &refusal(&error))?;
+			},
+			None if finalized > until => {
+				store.unsent(hash)?;
+				tracing::info!(tx = ?hash, "never included and expired: its entries go again");
+			},
+			None => {},
+		}
+	}
+	Ok(())
+}
+
+/// The chain's refusal as the outbox states it.
+fn refusal(error: &Error) -> String {
+	match error {
+		Error::Dispatch { pallet, error, .. } => format!("{pallet}::{error}"),
+		other => other.to_string(),
+	}
+}
+
+/// Signs, records, submits one batch and records its fate.
+async fn send(
+	node: &Client,
+	store: &Store,
+	signer: &Signer,
+	entries: &[crate::outbox::Entry],
+) -> Result<(), SendError> {
+	let disclosures: Vec<DisclosureEntry<AccountId>> = entries
+		.iter()
+		.map(|e| DisclosureEntry {
+			patient: e.access.patient.clone(),
+			data_class: e.access.class,
+			purpose: e.access.purpose,
+			record: e.access.record,
+		})
+		.collect();
+	let call = tx::access::log_disclosures(disclosures)?;
+	let from: BlockNumber = node.block_number(None).await?;
+	let signed = node.sign(call, signer, Some(MORTALITY)).await?;
+	let until = signed.valid_until.unwrap_or(from.saturating_add(MORTALITY));
+	let rows: Vec<i64> = entries.iter().map(|e| e.row).collect();
+	// Written before it is submitted: a crash from here on is resolved by looking.
+	store.sent(&rows, signed.hash, from, until)?;
+	match node.submit_signed(&signed, Wait::Finalized).await {
+		Ok(included) => {
+			let number = node.block_number(Some(included.block_hash)).await?;
+			store.on_chain(signed.hash, included.block_hash, number)?;
+			tracing::info!(entries = rows.len(), block = number, "disclosures on chain");
+		},
+		Err(error @ Error::Dispatch { .. }) => {
+			tracing::warn!(entries = rows.len(), reason = %refusal(&error), "the chain refused a batch");
+			store.refused(signed.hash, &refusal(&error))?;
+		},
+		// Not taken, or its fate unknown: a peer may still include it while it is valid, so it
+		// stays sent; `resolve` sends its entries again only once it has expired unseen.
+		Err(error) => return Err(error.into()),
+	}
+	Ok(())
+}
