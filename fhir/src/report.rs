@@ -129,7 +129,12 @@ pub fn reported_access(event: &Value) -> Result<ReportedAccess, ImportError> {
 				.ok_or_else(|| {
 					refuse(&element, "an urn:salus:record value is a 0x-prefixed 32-byte hex hash")
 				})?;
-			record = Some(H256::from_slice(&bytes));
+			if record.replace(H256::from_slice(&bytes)).is_some() {
+				return Err(refuse(
+					"AuditEvent.entity",
+					"more than one urn:salus:record identifier: one access opens one record",
+				));
+			}
 		}
 		for (j, detail) in entity
 			.get("detail")
@@ -154,7 +159,12 @@ pub fn reported_access(event: &Value) -> Result<ReportedAccess, ImportError> {
 		if let Some(reference) = what.and_then(|w| w.get("reference")).and_then(Value::as_str) {
 			let kind = reference.split('/').next().unwrap_or("");
 			if let Some((_, found)) = RESOURCE_CLASSES.iter().find(|(name, _)| *name == kind) {
-				referenced = Some(*found);
+				if referenced.replace(*found).is_some_and(|before| before != *found) {
+					return Err(refuse(
+						"AuditEvent.entity",
+						"references to resources of two data classes: report one access per class",
+					));
+				}
 			}
 		}
 	}
@@ -264,6 +274,19 @@ mod tests {
 			let error = reported_access(&report).unwrap_err();
 			assert_eq!(error.element, element, "{pointer}: {error}");
 		}
+		let mut two_records = event();
+		let record = two_records["entity"][1].clone();
+		two_records["entity"].as_array_mut().unwrap().push(record);
+		assert!(reported_access(&two_records)
+			.unwrap_err()
+			.reason
+			.contains("more than one urn:salus:record"));
+		let mut two_classes = event();
+		two_classes["entity"][1].as_object_mut().unwrap().remove("detail");
+		let allergy = json!({ "what": { "reference": "AllergyIntolerance/2" } });
+		let condition = json!({ "what": { "reference": "Condition/3" } });
+		two_classes["entity"].as_array_mut().unwrap().extend([allergy, condition]);
+		assert!(reported_access(&two_classes).unwrap_err().reason.contains("two data classes"));
 		let mut no_id = event();
 		no_id.as_object_mut().unwrap().remove("id");
 		assert_eq!(reported_access(&no_id).unwrap_err().element, "AuditEvent.id");

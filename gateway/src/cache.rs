@@ -563,6 +563,18 @@ impl Cache {
 		self.best = None;
 	}
 
+	/// The current groups whose subscriptions are up but have said nothing for longer than
+	/// `max_silence`: the watcher replaces them (a subscription the node stopped feeding would
+	/// otherwise keep its patients out of the cache for good).
+	pub fn silent_groups(&self, now: Instant) -> Vec<GroupId> {
+		self.groups
+			.iter()
+			.filter(|(_, g)| g.current && g.live)
+			.filter(|(_, g)| now.saturating_duration_since(g.last) > self.config.max_silence)
+			.map(|(id, _)| *id)
+			.collect()
+	}
+
 	/// Whether group `group` has taken its patients over (and not been replaced since).
 	pub fn is_current(&self, group: GroupId) -> bool {
 		self.groups.get(&group).is_some_and(|g| g.current)
@@ -743,6 +755,8 @@ mod tests {
 		cache.apply(group, &change(12, "block", &[]), now);
 		assert!(matches!(cache.lookup(&key(1), now), Lookup::Hit(_)), "caught up");
 		let later = now + Duration::from_secs(16);
+		assert_eq!(cache.silent_groups(later), [group], "to be replaced");
+		assert!(cache.silent_groups(now).is_empty());
 		assert!(matches!(
 			cache.lookup(&key(1), later),
 			Lookup::Bypass { why: Why::Silent { .. }, .. }

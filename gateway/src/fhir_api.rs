@@ -191,9 +191,20 @@ pub async fn search_consents(
 	let resources = consents
 		.iter()
 		.map(|c| consent_resource(&patient, &salus_client::flows::stored_consent(c), now))
-		.collect::<Result<Vec<_>, _>>()
-		.map_err(|e| GatewayError::Node(e.to_string()))?;
-	let self_url = format!("{base}/Consent?{}", query.unwrap_or(""));
+		.collect();
+	answer(resources, "Consent", query, base, now)
+}
+
+/// A search's answer: the `searchset` of `resources` (of type `kind`), linked to the search.
+fn answer(
+	resources: Result<Vec<Value>, salus_fhir::ExportError>,
+	kind: &str,
+	query: Option<&str>,
+	base: &str,
+	now: Timestamp,
+) -> Result<Value, GatewayError> {
+	let resources = resources.map_err(|e| GatewayError::Node(e.to_string()))?;
+	let self_url = format!("{base}/{kind}?{}", query.unwrap_or(""));
 	searchset(resources, base, &self_url, now).map_err(|e| GatewayError::Node(e.to_string()))
 }
 
@@ -231,10 +242,8 @@ pub async fn search_audit_events(
 		.iter()
 		.filter(|r| dates.iter().all(|d| d.matches(r.at)))
 		.map(|r| audit_event(&chain, r))
-		.collect::<Result<Vec<_>, _>>()
-		.map_err(|e| GatewayError::Node(e.to_string()))?;
-	let self_url = format!("{base}/AuditEvent?{}", query.unwrap_or(""));
-	searchset(resources, base, &self_url, now).map_err(|e| GatewayError::Node(e.to_string()))
+		.collect();
+	answer(resources, "AuditEvent", query, base, now)
 }
 
 fn node_error(error: salus_client::Error) -> GatewayError {

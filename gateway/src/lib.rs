@@ -58,6 +58,10 @@ impl Outbox {
 	}
 }
 
+/// How long a decision waits for the node before it answers 503: an EHR waiting on a
+/// partitioned node gets an answer, not a hang.
+pub const NODE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// What every request handler shares.
 pub struct Shared {
 	/// The configuration.
@@ -208,9 +212,10 @@ impl Shared {
 							purpose: key.purpose,
 						})
 						.collect();
-					let decisions = node
-						.rpc_check_access_batch(&queries, None, Some(block.hash))
+					let asked = node.rpc_check_access_batch(&queries, None, Some(block.hash));
+					let decisions = tokio::time::timeout(NODE_TIMEOUT, asked)
 						.await
+						.map_err(|_| self.node_error("no answer within 5 s"))?
 						.map_err(|e| self.node_error(e))?;
 					if decisions.len() != queries.len() {
 						return Err(self.node_error(format!(

@@ -329,8 +329,9 @@ impl Store {
 	}
 
 	/// The chain refused transaction `tx`: a batch is split in two halves, each a group of its
-	/// own that waits again; a single entry is refused with `reason`.
-	pub fn refused(&self, tx: Hash, reason: &str) -> Result<usize, StoreError> {
+	/// own that waits again; a single entry is refused with `reason`, and so is every entry of
+	/// the batch if the refusal is the practitioner's own (`whole`: it would refuse each).
+	pub fn refused(&self, tx: Hash, reason: &str, whole: bool) -> Result<usize, StoreError> {
 		let mut conn = self.conn();
 		let t = conn.transaction()?;
 		let rows: Vec<i64> = {
@@ -339,7 +340,7 @@ impl Store {
 			let found = statement.query_map(params![tx.0.to_vec()], |row| row.get(0))?;
 			found.collect::<Result<_, _>>()?
 		};
-		let changed = if rows.len() > 1 {
+		let changed = if rows.len() > 1 && !whole {
 			let next: i64 =
 				t.query_row("SELECT COALESCE(MAX(grp), 0) + 1 FROM outbox", [], |row| row.get(0))?;
 			let half = rows.len() / 2;
@@ -534,16 +535,16 @@ mod tests {
 		// The chain refuses any batch holding a2.
 		let (tx, ids) = send(&store);
 		assert_eq!(ids, ["a0", "a1", "a2", "a3"]);
-		assert_eq!(store.refused(tx, "Access::NoConsent").unwrap(), 4);
+		assert_eq!(store.refused(tx, "Access::NoConsent", false).unwrap(), 4);
 		let (tx, ids) = send(&store);
 		assert_eq!(ids, ["a0", "a1"], "the first half alone");
 		store.on_chain(tx, Hash::repeat_byte(0xb0), 5).unwrap();
 		let (tx, ids) = send(&store);
 		assert_eq!(ids, ["a2", "a3"]);
-		assert_eq!(store.refused(tx, "Access::NoConsent").unwrap(), 2);
+		assert_eq!(store.refused(tx, "Access::NoConsent", false).unwrap(), 2);
 		let (tx, ids) = send(&store);
 		assert_eq!(ids, ["a2"]);
-		assert_eq!(store.refused(tx, "Access::NoConsent").unwrap(), 1);
+		assert_eq!(store.refused(tx, "Access::NoConsent", false).unwrap(), 1);
 		assert_eq!(
 			store.entry("ehr", "a2").unwrap().unwrap().state,
 			State::Refused { reason: "Access::NoConsent".into() }
@@ -552,6 +553,17 @@ mod tests {
 		assert_eq!(ids, ["a3"]);
 		store.on_chain(tx, Hash::repeat_byte(0xb1), 6).unwrap();
 		assert_eq!(store.depth().unwrap().0, 0);
+		// A refusal of the practitioner itself refuses the whole batch at once.
+		for i in 0..3 {
+			store.enqueue("ehr", &access(&format!("p{i}"), 2), 20 + i).unwrap();
+		}
+		let (tx, ids) = send(&store);
+		assert_eq!(ids, ["p0", "p1", "p2"]);
+		assert_eq!(store.refused(tx, "Access::NotPractitioner", true).unwrap(), 3);
+		assert_eq!(
+			store.entry("ehr", "p1").unwrap().unwrap().state,
+			State::Refused { reason: "Access::NotPractitioner".into() }
+		);
 		// A new report joins no refused batch's group.
 		store.enqueue("ehr", &access("a4", 1), 9).unwrap();
 		// An expired transaction: its entry waits again, and goes out again.

@@ -188,7 +188,7 @@ async fn resolve(
 				tracing::info!(tx = ?hash, block = number, "found on chain after a restart");
 			},
 			Some(Err(error)) => {
-				store.refused(hash, &refusal(&error))?;
+				store.refused(hash, &refusal(&error), whole(&error))?;
 			},
 			None if finalized > until => {
 				store.unsent(hash)?;
@@ -206,6 +206,12 @@ fn refusal(error: &Error) -> String {
 		Error::Dispatch { pallet, error, .. } => format!("{pallet}::{error}"),
 		other => other.to_string(),
 	}
+}
+
+/// Whether the chain refused the practitioner itself (it would refuse every entry of it):
+/// then a batch is refused whole instead of halved entry by entry.
+fn whole(error: &Error) -> bool {
+	matches!(error, Error::Dispatch { error, .. } if error == "NotPractitioner" || error == "ProviderNotAccredited")
 }
 
 /// Signs, records, submits one batch and records its fate.
@@ -239,7 +245,7 @@ async fn send(
 		},
 		Err(error @ Error::Dispatch { .. }) => {
 			tracing::warn!(entries = rows.len(), reason = %refusal(&error), "the chain refused a batch");
-			store.refused(signed.hash, &refusal(&error))?;
+			store.refused(signed.hash, &refusal(&error), whole(&error))?;
 		},
 		// Not taken, or its fate unknown: a peer may still include it while it is valid, so it
 		// stays sent; `resolve` sends its entries again only once it has expired unseen.

@@ -53,6 +53,11 @@ pub fn router(shared: Arc<Shared>) -> Router {
 		.route("/health", get(|| async { Json(json!({ "status": "up" })) }))
 		.route("/ready", get(ready))
 		.route("/metrics", get(metrics))
+		.fallback(|| async {
+			fhir_error(GatewayError::NotFound(
+				"no such route (the routes are listed in gateway/README.md)".into(),
+			))
+		})
 		.with_state(shared)
 }
 
@@ -114,7 +119,11 @@ fn client<'a>(shared: &'a Shared, headers: &HeaderMap) -> Result<&'a ClientConfi
 	let value = headers
 		.get(header::AUTHORIZATION)
 		.and_then(|v| v.to_str().ok())
-		.and_then(|v| v.strip_prefix("Bearer "))
+		.and_then(|v| {
+			// The scheme is case-insensitive (RFC 9110).
+			let (scheme, key) = v.split_once(' ')?;
+			scheme.eq_ignore_ascii_case("bearer").then_some(key)
+		})
 		.ok_or_else(|| {
 			Metrics::count(&shared.metrics.unauthorized);
 			GatewayError::Unauthorized("no API key: send Authorization: Bearer <key>".into())
@@ -139,22 +148,44 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, GatewayError>
 		.map_err(|e| GatewayError::BadRequest(format!("the body is not the expected JSON: {e}")))
 }
 
-async fn evaluation(
-	State(shared): State<Arc<Shared>>,
-	headers: HeaderMap,
-	body: Bytes,
+/// The two AuthZEN shapes of a request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+	/// `/evaluation`: one question, one answer.
+	One,
+	/// `/evaluations`: a batch.
+	Many,
+}
+
+/// Answers an AuthZEN request: the client's key, the questions, the practitioners it may ask
+/// for, the decisions; the latency observed whatever the outcome.
+async fn authzen_request(
+	shared: &Shared,
+	headers: &HeaderMap,
+	body: &[u8],
+	shape: Shape,
 ) -> Response {
 	let started = Instant::now();
 	let result = async {
-		let client = client(&shared, &headers)?;
-		let key = parse::<Evaluation>(&body)?.key("")?;
-		authzen::allowed(client, std::slice::from_ref(&key)).inspect_err(|_| {
+		let client = client(shared, headers)?;
+		let (keys, semantic) = match shape {
+			Shape::One => (vec![parse::<Evaluation>(body)?.key("")?], authzen::Semantic::ExecuteAll),
+			Shape::Many => parse::<Evaluations>(body)?.keys()?,
+		};
+		authzen::allowed(client, &keys).inspect_err(|_| {
 			Metrics::count(&shared.metrics.forbidden);
 		})?;
-		let answers = shared.decide(std::slice::from_ref(&key)).await?;
-		let answer = answers.first().ok_or_else(|| GatewayError::Node("no answer".into()))?;
-		tracing::debug!(client = %client.name, patient = %key.patient, accessor = %key.accessor, permit = answer.decision.is_permit(), source = ?answer.source, block = answer.block.number, "decision");
-		Ok::<_, GatewayError>(authzen::response(answer))
+		let answers = shared.decide(&keys).await?;
+		for (key, answer) in keys.iter().zip(&answers) {
+			tracing::debug!(client = %client.name, patient = %key.patient, accessor = %key.accessor, permit = answer.decision.is_permit(), source = ?answer.source, block = answer.block.number, "decision");
+		}
+		match shape {
+			Shape::One => answers
+				.first()
+				.map(authzen::response)
+				.ok_or_else(|| GatewayError::Node("no answer".into())),
+			Shape::Many => Ok(authzen::responses(&answers, semantic)),
+		}
 	}
 	.await;
 	shared.metrics.decision_latency.observe(started.elapsed());
@@ -162,7 +193,15 @@ async fn evaluation(
 		Ok(body) => Json(body).into_response(),
 		Err(error) => access_error(error),
 	};
-	with_request_id(response, &headers)
+	with_request_id(response, headers)
+}
+
+async fn evaluation(
+	State(shared): State<Arc<Shared>>,
+	headers: HeaderMap,
+	body: Bytes,
+) -> Response {
+	authzen_request(&shared, &headers, &body, Shape::One).await
 }
 
 async fn evaluations(
@@ -170,24 +209,7 @@ async fn evaluations(
 	headers: HeaderMap,
 	body: Bytes,
 ) -> Response {
-	let started = Instant::now();
-	let result = async {
-		let client = client(&shared, &headers)?;
-		let (keys, semantic) = parse::<Evaluations>(&body)?.keys()?;
-		authzen::allowed(client, &keys).inspect_err(|_| {
-			Metrics::count(&shared.metrics.forbidden);
-		})?;
-		let answers = shared.decide(&keys).await?;
-		tracing::debug!(client = %client.name, count = keys.len(), "decisions");
-		Ok::<_, GatewayError>(authzen::responses(&answers, semantic))
-	}
-	.await;
-	shared.metrics.decision_latency.observe(started.elapsed());
-	let response = match result {
-		Ok(body) => Json(body).into_response(),
-		Err(error) => access_error(error),
-	};
-	with_request_id(response, &headers)
+	authzen_request(&shared, &headers, &body, Shape::Many).await
 }
 
 /// The gateway's own base URL, from the request's `Host`.
@@ -226,19 +248,41 @@ async fn metadata(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Resp
 	fhir_ok(&fhir_api::capability_statement(&base, now_ms()))
 }
 
+/// The FHIR searches.
+#[derive(Clone, Copy)]
+enum Search {
+	Consent,
+	AuditEvent,
+}
+
+async fn fhir_search(
+	shared: &Shared,
+	headers: &HeaderMap,
+	query: Option<String>,
+	search: Search,
+) -> Response {
+	let result = async {
+		client(shared, headers)?;
+		let node = shared.node()?;
+		let base = format!("{}/fhir", base(headers, shared));
+		let query = query.as_deref();
+		match search {
+			Search::Consent => fhir_api::search_consents(&node, query, &base, now_ms()).await,
+			Search::AuditEvent => {
+				fhir_api::search_audit_events(&node, query, &base, now_ms()).await
+			},
+		}
+	}
+	.await;
+	with_request_id(result.map_or_else(fhir_error, |b| fhir_ok(&b)), headers)
+}
+
 async fn consents(
 	State(shared): State<Arc<Shared>>,
 	headers: HeaderMap,
 	RawQuery(query): RawQuery,
 ) -> Response {
-	let result = async {
-		client(&shared, &headers)?;
-		let node = shared.node()?;
-		let base = format!("{}/fhir", base(&headers, &shared));
-		fhir_api::search_consents(&node, query.as_deref(), &base, now_ms()).await
-	}
-	.await;
-	with_request_id(result.map_or_else(fhir_error, |b| fhir_ok(&b)), &headers)
+	fhir_search(&shared, &headers, query, Search::Consent).await
 }
 
 async fn consent(
@@ -260,14 +304,7 @@ async fn audit_events(
 	headers: HeaderMap,
 	RawQuery(query): RawQuery,
 ) -> Response {
-	let result = async {
-		client(&shared, &headers)?;
-		let node = shared.node()?;
-		let base = format!("{}/fhir", base(&headers, &shared));
-		fhir_api::search_audit_events(&node, query.as_deref(), &base, now_ms()).await
-	}
-	.await;
-	with_request_id(result.map_or_else(fhir_error, |b| fhir_ok(&b)), &headers)
+	fhir_search(&shared, &headers, query, Search::AuditEvent).await
 }
 
 /// Where an outbox entry is, as JSON.
@@ -450,7 +487,9 @@ pub async fn serve(
 	listener: tokio::net::TcpListener,
 	stop: tokio::sync::watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-	let watcher = tokio::spawn(crate::watch::run(shared.clone(), stop.clone()));
+	// The watcher stops last: the requests and the sends in flight still have the node.
+	let (stop_watcher, watcher_stop) = tokio::sync::watch::channel(false);
+	let watcher = tokio::spawn(crate::watch::run(shared.clone(), watcher_stop));
 	let sender = shared.outbox.as_ref().map(|outbox| {
 		let batch = shared.config.outbox.as_ref().map_or(crate::config::MAX_BATCH, |o| o.batch);
 		tokio::spawn(crate::sender::run(
@@ -471,6 +510,7 @@ pub async fn serve(
 	if let Some(sender) = sender {
 		let _ = sender.await;
 	}
+	let _ = stop_watcher.send(true);
 	let _ = watcher.await;
 	result
 }

@@ -3,7 +3,7 @@
 //!
 //! One task owns the connection. It connects (retrying with backoff up to 10 s), subscribes to
 //! new heads, and then, every [`TICK`], subscribes the next group of patients the cache asks
-//! for ([`Cache::next_group`]): a replacement for a group whose subscription ended, or a group
+//! for ([`crate::cache::Cache::next_group`]): a replacement for a group whose subscription ended, or a group
 //! that takes in the patients waiting to be watched. Each subscription's messages go straight
 //! into the cache. When the heads subscription ends the connection is taken as lost: every
 //! group is down (the cache stops answering, and drops what it knew), and the task connects
@@ -117,6 +117,15 @@ async fn follow(shared: &Arc<Shared>, client: &Client) -> String {
 					.collect();
 				for id in stuck {
 					tracing::warn!(group = id, "a subscription did not start in time; retrying");
+					if let Some((task, _)) = tasks.remove(&id) {
+						task.abort();
+					}
+					shared.cache().group_down(id);
+				}
+				// A subscription that went silent is replaced like one that ended.
+				let silent = shared.cache().silent_groups(now);
+				for id in silent {
+					tracing::warn!(group = id, "an access-change subscription went silent; resubscribing");
 					if let Some((task, _)) = tasks.remove(&id) {
 						task.abort();
 					}

@@ -14,6 +14,40 @@ use salus_primitives::{Jurisdiction, PractitionerRole, ProviderKind, ProviderSta
 use serde_json::Value;
 use std::time::Duration;
 
+/// Lakeside Hospital (Charlie's, accredited by sudo, in Germany), Dave its physician and Eve
+/// (registered in Germany) a patient, on a dev chain; the hospital's id.
+pub(crate) async fn lakeside(client: &Client) -> Result<salus_primitives::ProviderId> {
+	let (alice, charlie, dave, eve) =
+		(Signer::dev("alice")?, Signer::dev("charlie")?, Signer::dev("dave")?, Signer::dev("eve")?);
+	let de = Jurisdiction::from_code("DE").map_err(|e| e.to_string())?;
+	let hospital = client
+		.register_provider(
+			&charlie,
+			"Lakeside Hospital",
+			ProviderKind::Hospital,
+			de,
+			None,
+			Wait::InBlock,
+		)
+		.await?;
+	let accredit = salus_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+		call: Box::new(tx::identity::set_provider_status(hospital, ProviderStatus::Accredited)),
+	});
+	tokio::try_join!(
+		client.submit(accredit, &alice, Wait::InBlock),
+		client.submit(
+			tx::identity::add_practitioner(dave.account(), PractitionerRole::Physician),
+			&charlie,
+			Wait::InBlock
+		),
+		client.register_patient(&eve, flows::commitment("E-5", &[5; 32]), de, None, Wait::InBlock),
+	)?;
+	client
+		.submit(tx::identity::accept_practitioner(hospital), &dave, Wait::InBlock)
+		.await?;
+	Ok(hospital)
+}
+
 /// The number of rows of a `--json` table.
 fn rows(table: &Value) -> usize {
 	table.as_array().map(Vec::len).unwrap_or(0)
@@ -23,35 +57,13 @@ fn rows(table: &Value) -> usize {
 async fn guardians_disputes_and_the_council_from_the_terminal() -> Result {
 	run_scenario(|harness| async move {
 		let client = Client::connect(harness.url()).await?;
-		let (alice, charlie, dave, eve) = (
-			Signer::dev("alice")?,
-			Signer::dev("charlie")?,
-			Signer::dev("dave")?,
-			Signer::dev("eve")?,
-		);
+		let (charlie, eve) = (Signer::dev("charlie")?, Signer::dev("eve")?);
 		let (ferdie, bob) = (Signer::dev("ferdie")?.account(), Signer::dev("bob")?.account());
 		let (ferdie, bob) = (ferdie.to_string(), bob.to_string());
 		let charlie_ss58 = charlie.account().to_string();
 
-		// Lakeside Hospital (Charlie's, accredited by sudo), Dave its physician, Eve a patient;
-		// dispute periods of a few blocks.
-		let de = Jurisdiction::from_code("DE").map_err(|e| e.to_string())?;
-		let hospital = client
-			.register_provider(&charlie, "Lakeside Hospital", ProviderKind::Hospital, de, None, Wait::InBlock)
-			.await?;
-		let accredit = salus_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
-			call: Box::new(tx::identity::set_provider_status(hospital, ProviderStatus::Accredited)),
-		});
-		tokio::try_join!(
-			client.submit(accredit, &alice, Wait::InBlock),
-			client.submit(
-				tx::identity::add_practitioner(dave.account(), PractitionerRole::Physician),
-				&charlie,
-				Wait::InBlock
-			),
-			client.register_patient(&eve, flows::commitment("E-5", &[5; 32]), de, None, Wait::InBlock),
-		)?;
-		client.submit(tx::identity::accept_practitioner(hospital), &dave, Wait::InBlock).await?;
+		// Lakeside Hospital, Dave its physician, Eve a patient; dispute periods of a few blocks.
+		lakeside(&client).await?;
 		periods(&harness, 3, 6, 3).await?;
 
 		let home = std::env::temp_dir().join(format!("salus-cli-roles-{}", std::process::id()));

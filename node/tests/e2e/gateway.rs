@@ -7,12 +7,11 @@
 
 use crate::{
 	cli::{salus_binary, Cli},
+	cli_roles::lakeside,
 	harness::{free_port, Result, TestNode},
 };
-use salus_client::{flows, tx, Client, Signer, Wait};
-use salus_primitives::{
-	DataClass, Jurisdiction, PractitionerRole, ProviderKind, ProviderStatus, Purpose,
-};
+use salus_client::{tx, Client, Signer, Wait};
+use salus_primitives::{DataClass, Purpose};
 use serde_json::{json, Value};
 use std::{
 	path::PathBuf,
@@ -248,35 +247,9 @@ async fn while_the_node_runs(
 	eve_ss58: &str,
 ) -> Result {
 	let client = Client::connect(url).await?;
-	let (alice, charlie, dave, eve) =
-		(Signer::dev("alice")?, Signer::dev("charlie")?, Signer::dev("dave")?, Signer::dev("eve")?);
-	// Lakeside Hospital (Charlie's, accredited by sudo), Dave its physician, Eve a patient.
-	let de = Jurisdiction::from_code("DE").map_err(|e| e.to_string())?;
-	let hospital = client
-		.register_provider(
-			&charlie,
-			"Lakeside Hospital",
-			ProviderKind::Hospital,
-			de,
-			None,
-			Wait::InBlock,
-		)
-		.await?;
-	let accredit = salus_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
-		call: Box::new(tx::identity::set_provider_status(hospital, ProviderStatus::Accredited)),
-	});
-	tokio::try_join!(
-		client.submit(accredit, &alice, Wait::InBlock),
-		client.submit(
-			tx::identity::add_practitioner(dave.account(), PractitionerRole::Physician),
-			&charlie,
-			Wait::InBlock
-		),
-		client.register_patient(&eve, flows::commitment("E-5", &[5; 32]), de, None, Wait::InBlock),
-	)?;
-	client
-		.submit(tx::identity::accept_practitioner(hospital), &dave, Wait::InBlock)
-		.await?;
+	let (dave, eve) = (Signer::dev("dave")?, Signer::dev("eve")?);
+	// Lakeside Hospital, Dave its physician, Eve a patient.
+	let hospital = lakeside(&client).await?;
 
 	gateway.wait_status("/health", 200, Duration::from_secs(30)).await?;
 	gateway.wait_status("/ready", 200, Duration::from_secs(30)).await?;
@@ -491,6 +464,12 @@ async fn while_the_node_runs(
 		.http("GET", &format!("/fhir/Consent?patient={eve_ss58}"), None, None)
 		.await?;
 	assert_eq!(status, 401);
+	let (status, unknown) = gateway.http("GET", "/fhir/Patient", Some(EHR_KEY), None).await?;
+	assert_eq!(
+		(status, unknown["resourceType"].clone()),
+		(404, json!("OperationOutcome")),
+		"{unknown}"
+	);
 
 	// The accounting of disclosures: Dave opens Eve's lab results.
 	let eve_id = eve.account();
@@ -603,36 +582,10 @@ async fn reports_reach_the_chain_exactly_once_across_a_crash() -> Result {
 #[allow(clippy::indexing_slicing, reason = "test code: a missing JSON field fails the test")]
 async fn outbox_scenario(url: &str) -> Result {
 	let client = Client::connect(url).await?;
-	let (alice, charlie, dave, eve) =
-		(Signer::dev("alice")?, Signer::dev("charlie")?, Signer::dev("dave")?, Signer::dev("eve")?);
+	let (dave, eve) = (Signer::dev("dave")?, Signer::dev("eve")?);
 	let (dave_ss58, eve_ss58) = (dave.account().to_string(), eve.account().to_string());
 	let ferdie_ss58 = Signer::dev("ferdie")?.account().to_string();
-	let de = Jurisdiction::from_code("DE").map_err(|e| e.to_string())?;
-	let hospital = client
-		.register_provider(
-			&charlie,
-			"Lakeside Hospital",
-			ProviderKind::Hospital,
-			de,
-			None,
-			Wait::InBlock,
-		)
-		.await?;
-	let accredit = salus_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
-		call: Box::new(tx::identity::set_provider_status(hospital, ProviderStatus::Accredited)),
-	});
-	tokio::try_join!(
-		client.submit(accredit, &alice, Wait::InBlock),
-		client.submit(
-			tx::identity::add_practitioner(dave.account(), PractitionerRole::Physician),
-			&charlie,
-			Wait::InBlock
-		),
-		client.register_patient(&eve, flows::commitment("E-5", &[5; 32]), de, None, Wait::InBlock),
-	)?;
-	client
-		.submit(tx::identity::accept_practitioner(hospital), &dave, Wait::InBlock)
-		.await?;
+	let hospital = lakeside(&client).await?;
 	let consent = tx::consent::grant_consent(
 		salus_primitives::Grantee::Provider(hospital),
 		salus_primitives::Decision::Permit,
