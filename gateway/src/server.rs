@@ -11,6 +11,7 @@
 //! | `GET /health` | no | 200 while the process serves |
 //! | `GET /ready` | no | 200 when connected to the node and every subscription is up and current; 503 and why otherwise |
 //! | `GET /metrics` | no | Prometheus text ([`crate::metrics`]) |
+//! | `GET /openapi.json` | no | the OpenAPI 3.1 document of all of the above (`gateway/openapi.json`; a contract test checks every route and status it documents against this router) |
 //!
 //! An API key goes in `Authorization: Bearer <key>`. A request's `X-Request-ID` is echoed.
 //! Errors on the AuthZEN routes are `{"error", "message"}`; on the FHIR routes, an
@@ -53,12 +54,25 @@ pub fn router(shared: Arc<Shared>) -> Router {
 		.route("/health", get(|| async { Json(json!({ "status": "up" })) }))
 		.route("/ready", get(ready))
 		.route("/metrics", get(metrics))
+		.route("/openapi.json", get(|| async { openapi() }))
 		.fallback(|| async {
 			fhir_error(GatewayError::NotFound(
 				"no such route (the routes are listed in gateway/README.md)".into(),
 			))
 		})
 		.with_state(shared)
+}
+
+/// The OpenAPI document.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+fn openapi() -> Response {
+	(
+		StatusCode::OK,
+		[(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+		OPENAPI,
+	)
+		.into_response()
 }
 
 /// JSON with a content type of our choosing.
@@ -513,4 +527,81 @@ pub async fn serve(
 	let _ = stop_watcher.send(true);
 	let _ = watcher.await;
 	result
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::config::Config;
+	use tower::ServiceExt;
+
+	const KEY: &str = "contract-test-key-0001";
+
+	/// A gateway with an outbox (empty keystore) and no node.
+	fn gateway() -> (Arc<Shared>, std::path::PathBuf) {
+		let dir = std::env::temp_dir().join(format!(
+			"salus-gateway-contract-{}-{}",
+			std::process::id(),
+			SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos()
+		));
+		std::fs::create_dir_all(dir.join("keys")).unwrap();
+		let digest: String = key_digest(KEY).iter().map(|b| format!("{b:02x}")).collect();
+		let text = format!(
+			"[outbox]\ndatabase = \"{}\"\nkeystore = \"{}\"\n[[clients]]\nname = \"ehr\"\nkey_sha256 = \"{digest}\"\npractitioners = [\"*\"]\n",
+			dir.join("outbox.sqlite").display(),
+			dir.join("keys").display()
+		);
+		let config = Config::parse(&text, &|_| None).unwrap();
+		let outbox = crate::Outbox::open(config.outbox.as_ref().unwrap(), None).unwrap();
+		(Arc::new(Shared::new(config, Some(outbox))), dir)
+	}
+
+	async fn call(router: &Router, method: &str, path: &str) -> (u16, String) {
+		let body = if method == "GET" { String::new() } else { "{}".to_owned() };
+		let request = axum::http::Request::builder()
+			.method(method)
+			.uri(path)
+			.header(header::AUTHORIZATION, format!("Bearer {KEY}"))
+			.header(header::CONTENT_TYPE, "application/json")
+			.body(axum::body::Body::from(body))
+			.unwrap();
+		let response = router.clone().oneshot(request).await.unwrap();
+		let status = response.status().as_u16();
+		let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+		(status, String::from_utf8_lossy(&bytes).into_owned())
+	}
+
+	/// Every operation the OpenAPI document lists is served, and answers (with a key, a
+	/// minimal body, no node) with a status it documents; what it does not list is not served.
+	#[tokio::test]
+	async fn the_openapi_document_matches_the_router() {
+		let document: Value = serde_json::from_str(OPENAPI).unwrap();
+		assert_eq!(document["openapi"], "3.1.0");
+		let (shared, dir) = gateway();
+		let router = router(shared);
+		let paths = document["paths"].as_object().unwrap();
+		assert_eq!(paths.len(), 13);
+		let mut operations = 0;
+		for (path, item) in paths {
+			for (method, operation) in item.as_object().unwrap() {
+				let concrete = path.replace("{id}", "x");
+				let (status, body) = call(&router, &method.to_uppercase(), &concrete).await;
+				let documented: Vec<&String> =
+					operation["responses"].as_object().unwrap().keys().collect();
+				assert!(
+					documented.contains(&&status.to_string()),
+					"{method} {path}: {status} is not documented ({documented:?}): {body}"
+				);
+				assert!(!body.contains("no such route"), "{method} {path} is not served");
+				operations += 1;
+			}
+		}
+		assert_eq!(operations, 14);
+		let (status, body) = call(&router, "GET", "/fhir/Patient").await;
+		assert_eq!(status, 404);
+		assert!(body.contains("no such route"), "{body}");
+		let (status, _) = call(&router, "DELETE", "/fhir/Consent").await;
+		assert_eq!(status, 405, "an undocumented method on a documented path");
+		let _ = std::fs::remove_dir_all(dir);
+	}
 }
