@@ -423,10 +423,15 @@ impl Client {
 		to: BlockNumber,
 	) -> Result<Option<Result<Included, Error>>, Error> {
 		for number in from..=to {
+			// A block the node does not have (a gap of a warp sync) is not a block without the
+			// transaction: say so, rather than let the caller conclude it is in none.
 			let Some(block_hash) =
 				self.rpc::<Option<Hash>>("chain_getBlockHash", rpc_params![number]).await?
 			else {
-				continue;
+				return Err(Error::decode(
+					"a block",
+					format!("block {number} is unknown to the node"),
+				));
 			};
 			let block: serde_json::Value =
 				self.rpc("chain_getBlock", rpc_params![block_hash]).await?;

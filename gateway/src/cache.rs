@@ -291,9 +291,11 @@ impl Cache {
 				// Not before the patient's last change: at the node's best block, or the
 				// change's if the heads have not shown it yet.
 				let changed = self.changed.get(&key.patient).copied();
+				// With the best block unknown the node's own best is asked (it includes
+				// any change it told), never a block a change once named.
 				let at = match (self.best, changed) {
 					(Some(best), Some(changed)) if changed.number > best.number => Some(changed),
-					(best, changed) => best.or(changed),
+					(best, _) => best,
 				};
 				Lookup::Bypass { at, why }
 			},
@@ -362,9 +364,12 @@ impl Cache {
 
 	/// Drops every decision about `patient`, refuses answers asked before now, and notes that
 	/// it changed in block `at` (if known: a subscription that ended says nothing of when).
-	fn invalidate(&mut self, patient: &AccountId, at: Option<BlockRef>) {
+	/// After a fork switch (`reorg`) the change's block stands whatever its height: the
+	/// blocks a higher change was in may be retracted.
+	fn invalidate(&mut self, patient: &AccountId, at: Option<BlockRef>, reorg: bool) {
 		if let Some(at) = at {
-			let newer = self.changed.get(patient).is_none_or(|before| before.number <= at.number);
+			let newer =
+				reorg || self.changed.get(patient).is_none_or(|before| before.number <= at.number);
 			if newer {
 				self.changed.insert(patient.clone(), at);
 			}
@@ -481,14 +486,15 @@ impl Cache {
 			"lagged" => {
 				state.told = Some(block);
 				for patient in &change.patients {
-					self.invalidate(patient, Some(block));
+					self.invalidate(patient, Some(block), false);
 				}
 			},
 			// Every other reason (`consent`, `patient`, `expiry`, `provider`, `reorg`,
 			// `runtime`, and any the node adds later) drops what it names.
-			_ => {
+			reason => {
+				let reorg = reason == "reorg";
 				for patient in &change.patients {
-					self.invalidate(patient, Some(block));
+					self.invalidate(patient, Some(block), reorg);
 				}
 			},
 		}
@@ -550,8 +556,10 @@ impl Cache {
 		}
 		let patients = state.patients.clone();
 		for patient in &patients {
-			self.invalidate(patient, None);
+			self.invalidate(patient, None, false);
 		}
+		// A replacement waiting for this group need not wait any longer.
+		self.take_over();
 	}
 
 	/// Every group's subscription ended (the connection to the node was lost).
@@ -560,17 +568,26 @@ impl Cache {
 		for id in ids {
 			self.group_down(id);
 		}
+		// Everything is dropped and every ticket refused: the changes' blocks no longer matter,
+		// and after a reconnect (perhaps to a node with a shorter chain) they could mislead.
+		self.changed.clear();
 		self.best = None;
 	}
 
 	/// The current groups whose subscriptions are up but have said nothing for longer than
-	/// `max_silence`: the watcher replaces them (a subscription the node stopped feeding would
-	/// otherwise keep its patients out of the cache for good).
+	/// `max_silence` while the node's best block moved past what they told: the watcher
+	/// replaces them (a subscription the node stopped feeding would otherwise keep its patients
+	/// out of the cache for good).
 	pub fn silent_groups(&self, now: Instant) -> Vec<GroupId> {
 		self.groups
 			.iter()
 			.filter(|(_, g)| g.current && g.live)
 			.filter(|(_, g)| now.saturating_duration_since(g.last) > self.config.max_silence)
+			// A chain that paused is not a stalled subscription: only one the node moved past.
+			.filter(|(_, g)| match (self.best, g.told) {
+				(Some(best), Some(told)) => best.number > told.number,
+				_ => false,
+			})
 			.map(|(id, _)| *id)
 			.collect()
 	}
@@ -755,8 +772,11 @@ mod tests {
 		cache.apply(group, &change(12, "block", &[]), now);
 		assert!(matches!(cache.lookup(&key(1), now), Lookup::Hit(_)), "caught up");
 		let later = now + Duration::from_secs(16);
-		assert_eq!(cache.silent_groups(later), [group], "to be replaced");
+		assert!(cache.silent_groups(later).is_empty(), "the chain paused: nothing to replace");
+		cache.set_best(Some(block(13)));
+		assert_eq!(cache.silent_groups(later), [group], "the node moved on: to be replaced");
 		assert!(cache.silent_groups(now).is_empty());
+		cache.set_best(Some(block(12)));
 		assert!(matches!(
 			cache.lookup(&key(1), later),
 			Lookup::Bypass { why: Why::Silent { .. }, .. }
@@ -768,6 +788,32 @@ mod tests {
 			Lookup::Bypass { at: None, why: Why::HeadsUnknown }
 		));
 		assert_eq!(cache.not_ready(now), Some(Why::HeadsUnknown));
+	}
+
+	#[test]
+	fn a_fork_switch_to_a_shorter_chain_or_a_reconnect_does_not_strand_a_patient() {
+		let now = Instant::now();
+		let (mut cache, group) = watching(&[1], now);
+		// A change at 15A, then GRANDPA forces the chain back to 12B.
+		cache.set_best(Some(block(15)));
+		cache.apply(group, &change(15, "consent", &[1]), now);
+		let fork = BlockRef { hash: Hash::repeat_byte(0xfb), number: 12 };
+		cache.set_best(Some(fork));
+		cache.apply(group, &change_at(fork, "reorg", &[1]), now);
+		cache.apply(group, &change_at(fork, "block", &[]), now);
+		let Lookup::Miss { at, ticket } = cache.lookup(&key(1), now) else {
+			panic!("asked at 12B, not stranded until the chain regrows to 15")
+		};
+		assert_eq!(at, fork);
+		assert!(cache.insert(key(1), DENY, at, ticket));
+		// A change while the best block is unknown: the node's own best is asked, not the
+		// change's block.
+		cache.apply(group, &change(13, "consent", &[1]), now);
+		cache.set_best(None);
+		assert_eq!(cache.lookup(&key(1), now), Lookup::Bypass { at: None, why: Why::HeadsUnknown });
+		// Reconnecting forgets the changes' blocks along with everything else.
+		cache.all_down();
+		assert!(cache.changed.is_empty());
 	}
 
 	#[test]

@@ -203,6 +203,13 @@ impl Config {
 				.map(Duration::from_millis)
 				.unwrap_or(defaults.max_silence),
 		};
+		// Shorter than a block, every subscription would look silent between two blocks.
+		if cache.max_silence < Duration::from_millis(6_000) {
+			return Err(ConfigError("cache.max_silence_ms: at least 6000 (a block)".into()));
+		}
+		if cache.max_lag_blocks > 10 {
+			return Err(ConfigError("cache.max_lag_blocks: at most 10 (a minute behind)".into()));
+		}
 		if cache.max_entries == 0 {
 			return Err(ConfigError("cache.max_entries: must be at least 1".into()));
 		}
@@ -383,6 +390,8 @@ practitioners = ["*"]
 			(format!("listen = \"nowhere\"\n{client}"), "listen"),
 			(format!("colour = 1\n{client}"), "unknown field"),
 			(format!("[cache]\nmax_entries = 0\n{client}"), "max_entries"),
+			(format!("[cache]\nmax_silence_ms = 100\n{client}"), "max_silence_ms"),
+			(format!("[cache]\nmax_lag_blocks = 50\n{client}"), "max_lag_blocks"),
 			(
 				"[[clients]]\nname = \"x\"\nkey_env = \"NOPE\"\npractitioners = [\"*\"]\n"
 					.to_owned(),

@@ -196,66 +196,74 @@ impl Shared {
 		}
 		if !asks.is_empty() {
 			let node = self.node()?;
-			for (at, indices) in asks {
-				let block = match at {
-					Some((number, hash)) => BlockRef { number, hash: hash.into() },
-					None => best_block(&node).await.map_err(|e| self.node_error(e))?,
-				};
-				for chunk in indices.chunks(salus_client::api::MAX_BATCH) {
-					let queries: Vec<AccessQuery<salus_client::AccountId>> = chunk
-						.iter()
-						.filter_map(|i| keys.get(*i))
-						.map(|key| AccessQuery {
-							patient: key.patient.clone(),
-							accessor: key.accessor.clone(),
-							data_class: key.class,
-							purpose: key.purpose,
-						})
-						.collect();
-					let asked = node.rpc_check_access_batch(&queries, None, Some(block.hash));
-					let decisions = tokio::time::timeout(NODE_TIMEOUT, asked)
-						.await
-						.map_err(|_| self.node_error("no answer within 5 s"))?
-						.map_err(|e| self.node_error(e))?;
-					if decisions.len() != queries.len() {
-						return Err(self.node_error(format!(
-							"{} answers to {} questions",
-							decisions.len(),
-							queries.len()
-						)));
-					}
-					let mut cache = self.cache();
-					for (i, decision) in chunk.iter().zip(decisions) {
-						let (Some(key), Some(lookup), Some(slot)) =
-							(keys.get(*i), lookups.get(*i), answers.get_mut(*i))
-						else {
-							continue;
-						};
-						*slot = Some(match lookup {
-							Lookup::Miss { ticket, .. } => {
-								cache.insert(key.clone(), decision, block, *ticket);
-								Answer { decision, block, source: Source::Node, bypass: None }
-							},
-							Lookup::Bypass { why, .. } => {
-								// Watch a patient the chain knows, so that its next
-								// question is cached.
-								let unknown = decision
-									== AccessAnswer::Deny { reason: DenyReason::UnknownPatient };
-								if *why == Why::NotWatched && !unknown {
-									cache.want(&key.patient);
-								}
-								Answer {
-									decision,
-									block,
-									source: Source::NodeUncached,
-									bypass: Some(why.clone()),
-								}
-							},
-							Lookup::Hit(_) => continue,
-						});
+			// One limit for all the node is asked, the best block included.
+			let asking = async {
+				for (at, indices) in asks {
+					let block = match at {
+						Some((number, hash)) => BlockRef { number, hash: hash.into() },
+						None => best_block(&node).await.map_err(|e| self.node_error(e))?,
+					};
+					for chunk in indices.chunks(salus_client::api::MAX_BATCH) {
+						let queries: Vec<AccessQuery<salus_client::AccountId>> = chunk
+							.iter()
+							.filter_map(|i| keys.get(*i))
+							.map(|key| AccessQuery {
+								patient: key.patient.clone(),
+								accessor: key.accessor.clone(),
+								data_class: key.class,
+								purpose: key.purpose,
+							})
+							.collect();
+						let decisions = node
+							.rpc_check_access_batch(&queries, None, Some(block.hash))
+							.await
+							.map_err(|e| self.node_error(e))?;
+						if decisions.len() != queries.len() {
+							return Err(self.node_error(format!(
+								"{} answers to {} questions",
+								decisions.len(),
+								queries.len()
+							)));
+						}
+						let mut cache = self.cache();
+						for (i, decision) in chunk.iter().zip(decisions) {
+							let (Some(key), Some(lookup), Some(slot)) =
+								(keys.get(*i), lookups.get(*i), answers.get_mut(*i))
+							else {
+								continue;
+							};
+							*slot = Some(match lookup {
+								Lookup::Miss { ticket, .. } => {
+									cache.insert(key.clone(), decision, block, *ticket);
+									Answer { decision, block, source: Source::Node, bypass: None }
+								},
+								Lookup::Bypass { why, .. } => {
+									// Watch a patient the chain knows, so that its next
+									// question is cached.
+									let unknown = decision
+										== AccessAnswer::Deny {
+											reason: DenyReason::UnknownPatient,
+										};
+									if *why == Why::NotWatched && !unknown {
+										cache.want(&key.patient);
+									}
+									Answer {
+										decision,
+										block,
+										source: Source::NodeUncached,
+										bypass: Some(why.clone()),
+									}
+								},
+								Lookup::Hit(_) => continue,
+							});
+						}
 					}
 				}
-			}
+				Ok::<_, GatewayError>(())
+			};
+			tokio::time::timeout(NODE_TIMEOUT, asking)
+				.await
+				.map_err(|_| self.node_error("the node did not answer within 5 s"))??;
 		}
 		let count = answers.len() as u64;
 		self.metrics.decisions.fetch_add(count, std::sync::atomic::Ordering::Relaxed);

@@ -20,7 +20,7 @@ use crate::{
 	Shared,
 };
 use pallet_access::DisclosureEntry;
-use salus_client::{tx, AccountId, BlockNumber, Client, Error, Signer, Wait};
+use salus_client::{tx, AccountId, BlockNumber, Client, Error, Hash, Signer, Wait};
 use std::{
 	collections::{HashMap, HashSet},
 	path::Path,
@@ -100,6 +100,7 @@ pub async fn run(
 	mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
 	let busy: Arc<Mutex<HashSet<AccountId>>> = Arc::default();
+	let mut scanned: HashMap<Hash, BlockNumber> = HashMap::new();
 	let mut tick = tokio::time::interval(TICK);
 	tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 	loop {
@@ -111,7 +112,7 @@ pub async fn run(
 			break;
 		}
 		let Ok(node) = shared.node() else { continue };
-		if let Err(error) = resolve(&node, &store, &busy).await {
+		if let Err(error) = resolve(&node, &store, &busy, &mut scanned).await {
 			tracing::warn!(%error, "cannot read the transactions in flight");
 		}
 		let is_busy =
@@ -164,8 +165,10 @@ async fn resolve(
 	node: &Client,
 	store: &Store,
 	busy: &Mutex<HashSet<AccountId>>,
+	scanned: &mut HashMap<Hash, BlockNumber>,
 ) -> Result<(), SendError> {
 	let in_flight = store.in_flight()?;
+	scanned.retain(|tx, _| in_flight.iter().any(|(hash, ..)| hash == tx));
 	if in_flight.is_empty() {
 		return Ok(());
 	}
@@ -174,28 +177,54 @@ async fn resolve(
 		if busy.lock().unwrap_or_else(PoisonError::into_inner).contains(&practitioner) {
 			continue;
 		}
-		let found = match node.find_transaction(hash, from, finalized.min(until)).await {
-			Ok(found) => found,
-			Err(error) => {
-				tracing::warn!(tx = ?hash, %error, "cannot tell what became of a transaction; its entries wait");
-				continue;
-			},
-		};
-		match found {
-			Some(Ok(included)) => {
-				let number = node.block_number(Some(included.block_hash)).await?;
-				store.on_chain(hash, included.block_hash, number)?;
-				tracing::info!(tx = ?hash, block = number, "found on chain after a restart");
-			},
-			Some(Err(error)) => {
-				store.refused(hash, &refusal(&error), whole(&error))?;
-			},
-			None if finalized > until => {
-				store.unsent(hash)?;
-				tracing::info!(tx = ?hash, "never included and expired: its entries go again");
-			},
-			None => {},
+		// Each finalized block is looked at once per transaction, not on every tick.
+		let start = scanned.get(&hash).map_or(from, |done| done.saturating_add(1)).max(from);
+		let end = finalized.min(until);
+		if let Err(error) = resolve_one(node, store, hash, start, end, finalized > until).await {
+			tracing::warn!(tx = ?hash, %error, "cannot tell what became of a transaction; its entries wait");
+			continue;
 		}
+		scanned.insert(hash, end);
+	}
+	Ok(())
+}
+
+/// Looks for transaction `hash` in finalized blocks `from..=to`; `expired`: the finalized chain
+/// is past its last valid block.
+async fn resolve_one(
+	node: &Client,
+	store: &Store,
+	hash: Hash,
+	from: BlockNumber,
+	to: BlockNumber,
+	expired: bool,
+) -> Result<(), SendError> {
+	match node.find_transaction(hash, from, to).await? {
+		Some(Ok(included)) => {
+			let number = node.block_number(Some(included.block_hash)).await?;
+			store.on_chain(hash, included.block_hash, number)?;
+			tracing::info!(tx = ?hash, block = number, "found on chain");
+		},
+		Some(Err(error)) => settle_refusal(store, hash, &error)?,
+		None if expired => {
+			store.unsent(hash)?;
+			tracing::info!(tx = ?hash, "never included and expired: its entries go again");
+		},
+		None => {},
+	}
+	Ok(())
+}
+
+/// What a refusal of transaction `hash` does to its entries: a shortage of the
+/// practitioner's funds (or an arithmetic limit) leaves them waiting, to go again; the
+/// practitioner's own refusal refuses them all; any other halves the batch.
+fn settle_refusal(store: &Store, hash: Hash, error: &Error) -> Result<(), StoreError> {
+	if matches!(error, Error::Dispatch { pallet, .. } if pallet == "Token" || pallet == "Arithmetic")
+	{
+		tracing::warn!(tx = ?hash, reason = %refusal(error), "refused for now (funds?): its entries wait");
+		store.unsent(hash)?;
+	} else {
+		store.refused(hash, &refusal(error), whole(error))?;
 	}
 	Ok(())
 }
@@ -245,7 +274,7 @@ async fn send(
 		},
 		Err(error @ Error::Dispatch { .. }) => {
 			tracing::warn!(entries = rows.len(), reason = %refusal(&error), "the chain refused a batch");
-			store.refused(signed.hash, &refusal(&error), whole(&error))?;
+			settle_refusal(store, signed.hash, &error)?;
 		},
 		// Not taken, or its fate unknown: a peer may still include it while it is valid, so it
 		// stays sent; `resolve` sends its entries again only once it has expired unseen.
