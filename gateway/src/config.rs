@@ -165,6 +165,11 @@ pub fn key_digest(key: &str) -> [u8; 32] {
 	Sha256::digest(key.as_bytes()).into()
 }
 
+/// The SHA-256 of an API key as `key_sha256` is written: 64 hex digits.
+pub fn key_digest_hex(key: &str) -> String {
+	sp_core::hexdisplay::HexDisplay::from(&key_digest(key)).to_string()
+}
+
 impl Config {
 	/// Reads `path`, then the environment (`SALUS_GATEWAY_NODE`, `SALUS_GATEWAY_LISTEN`, and
 	/// the variables the clients' `key_env` name).
@@ -298,16 +303,11 @@ fn client_config(
 }
 
 fn parse_digest(hex: &str) -> Option<[u8; 32]> {
-	let bytes = hex.as_bytes();
-	if bytes.len() != 64 {
+	// 64 hex digits, no 0x: what `salus-gateway hash-key` prints.
+	if hex.len() != 64 || hex.starts_with("0x") {
 		return None;
 	}
-	let mut out = [0u8; 32];
-	for (byte, pair) in out.iter_mut().zip(bytes.chunks(2)) {
-		let text = std::str::from_utf8(pair).ok()?;
-		*byte = u8::from_str_radix(text, 16).ok()?;
-	}
-	Some(out)
+	sp_core::bytes::from_hex(hex).ok().and_then(|bytes| bytes.try_into().ok())
 }
 
 /// The first line of an error, without the TOML parser's source excerpt.
@@ -365,6 +365,10 @@ practitioners = ["*"]
 		);
 		assert_eq!(config.clients[1].practitioners, Practitioners::Any);
 		assert_eq!(config.clients[1].key_sha256, [0xab; 32]);
+		// What `hash-key` prints is what the file takes.
+		assert_eq!(key_digest_hex("k").len(), 64);
+		assert_eq!(parse_digest(&key_digest_hex("k")), Some(key_digest("k")));
+		assert_eq!(parse_digest(&format!("0x{}", &key_digest_hex("k")[2..])), None);
 	}
 
 	#[test]

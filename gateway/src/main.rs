@@ -55,8 +55,7 @@ fn run(cli: Cli) -> Result<(), String> {
 		if key.len() < 16 {
 			return Err("the key is shorter than 16 characters".into());
 		}
-		let digest = salus_gateway::config::key_digest(key);
-		println!("{}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>());
+		println!("{}", salus_gateway::config::key_digest_hex(key));
 		return Ok(());
 	}
 	let config = Config::load(&cli.config).map_err(|e| e.to_string())?;

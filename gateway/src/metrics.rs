@@ -32,20 +32,20 @@ impl Histogram {
 		self.sum_us.fetch_add(us, Ordering::Relaxed);
 	}
 
-	fn render(&self, name: &str, help: &str, labels: &str, out: &mut String) {
+	fn render(&self, name: &str, help: &str, out: &mut String) {
 		let _ = writeln!(out, "# HELP {name} {help}");
 		let _ = writeln!(out, "# TYPE {name} histogram");
 		let mut cumulative = 0u64;
 		for (le, bucket) in BUCKETS_US.iter().zip(&self.buckets) {
 			cumulative = cumulative.saturating_add(bucket.load(Ordering::Relaxed));
 			let seconds = *le as f64 / 1e6;
-			let _ = writeln!(out, "{name}_bucket{{{labels}le=\"{seconds}\"}} {cumulative}");
+			let _ = writeln!(out, "{name}_bucket{{le=\"{seconds}\"}} {cumulative}");
 		}
 		let count = self.count.load(Ordering::Relaxed);
-		let _ = writeln!(out, "{name}_bucket{{{labels}le=\"+Inf\"}} {count}");
+		let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
 		let sum = self.sum_us.load(Ordering::Relaxed) as f64 / 1e6;
-		let _ = writeln!(out, "{name}_sum{{{}}} {sum}", labels.trim_end_matches(','));
-		let _ = writeln!(out, "{name}_count{{{}}} {count}", labels.trim_end_matches(','));
+		let _ = writeln!(out, "{name}_sum {sum}");
+		let _ = writeln!(out, "{name}_count {count}");
 	}
 }
 
@@ -82,7 +82,6 @@ impl Metrics {
 		self.decision_latency.render(
 			"salus_gateway_decision_seconds",
 			"Time to answer a decision request (one evaluation or one batch).",
-			"",
 			&mut out,
 		);
 		let counter = |out: &mut String, name: &str, help: &str, value: u64| {

@@ -545,7 +545,7 @@ mod tests {
 			SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos()
 		));
 		std::fs::create_dir_all(dir.join("keys")).unwrap();
-		let digest: String = key_digest(KEY).iter().map(|b| format!("{b:02x}")).collect();
+		let digest = crate::config::key_digest_hex(KEY);
 		let text = format!(
 			"[outbox]\ndatabase = \"{}\"\nkeystore = \"{}\"\n[[clients]]\nname = \"ehr\"\nkey_sha256 = \"{digest}\"\npractitioners = [\"*\"]\n",
 			dir.join("outbox.sqlite").display(),

@@ -49,10 +49,7 @@ impl Gateway {
 		let dir =
 			std::env::temp_dir().join(format!("salus-gateway-e2e-{}-{port}", std::process::id()));
 		std::fs::create_dir_all(&dir)?;
-		let lab_digest: String = salus_gateway::config::key_digest(LAB_KEY)
-			.iter()
-			.map(|b| format!("{b:02x}"))
-			.collect();
+		let lab_digest = salus_gateway::config::key_digest_hex(LAB_KEY);
 		let config = format!(
 			r#"node = "{node_url}"
 listen = "127.0.0.1:{port}"
