@@ -168,13 +168,18 @@ pub fn grant_calls(terms: &[salus_fhir::ConsentTerms]) -> Result<Vec<crate::Runt
 /// are one decision of the patient's (a permit without the deny that was its exception would
 /// share more than the patient said), so they go in one `Utility::batch_all`.
 pub fn grant_all(terms: &[salus_fhir::ConsentTerms]) -> Result<crate::RuntimeCall, Error> {
-	let mut calls = grant_calls(terms)?;
+	Ok(all_or_none(grant_calls(terms)?))
+}
+
+/// One call that makes every one of `calls` or none (`Utility::batch_all`; a single call as
+/// itself, so that its error is its own).
+pub fn all_or_none(mut calls: Vec<crate::RuntimeCall>) -> crate::RuntimeCall {
 	if calls.len() == 1 {
 		if let Some(call) = calls.pop() {
-			return Ok(call);
+			return call;
 		}
 	}
-	Ok(crate::RuntimeCall::Utility(pallet_utility::Call::batch_all { calls }))
+	crate::RuntimeCall::Utility(pallet_utility::Call::batch_all { calls })
 }
 
 /// The ids of every consent an included call recorded, in order.

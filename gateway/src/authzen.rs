@@ -351,6 +351,8 @@ mod tests {
 			name: "ehr".into(),
 			key_sha256: key_digest("k"),
 			practitioners: Practitioners::Only(vec![AccountId::from_str(BOB).unwrap()]),
+			max_waiting: 1,
+			webhook: None,
 		};
 		let bob = request(good()).key("").unwrap();
 		let mut alice = bob.clone();

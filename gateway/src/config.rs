@@ -59,6 +59,26 @@ struct File {
 	#[serde(default)]
 	clients: Vec<ClientFile>,
 	outbox: Option<OutboxFile>,
+	events: Option<EventsFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventsFile {
+	database: String,
+	providers: Vec<u32>,
+	retention_days: Option<u32>,
+}
+
+/// What the gateway tells its clients of (webhooks and `GET /events`).
+#[derive(Clone, Debug)]
+pub struct EventsConfig {
+	/// The SQLite database of events and webhook deliveries.
+	pub database: std::path::PathBuf,
+	/// The providers (the hospital's) whose events it follows.
+	pub providers: Vec<salus_primitives::ProviderId>,
+	/// How long an event (and its deliveries) is kept.
+	pub retention: Duration,
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,6 +119,9 @@ struct ClientFile {
 	key_sha256: Option<String>,
 	key_env: Option<String>,
 	practitioners: Vec<String>,
+	max_waiting: Option<u64>,
+	webhook_url: Option<String>,
+	webhook_secret_env: Option<String>,
 }
 
 /// How the decision cache behaves.
@@ -143,7 +166,35 @@ pub struct ClientConfig {
 	pub key_sha256: [u8; 32],
 	/// Whom it may ask and act for.
 	pub practitioners: Practitioners,
+	/// The most of its submissions the outbox holds not yet on chain: more are refused (429)
+	/// until the chain has taken some, so that one client cannot fill the disk or starve the
+	/// others.
+	pub max_waiting: u64,
+	/// Where its events are posted, if anywhere.
+	pub webhook: Option<Webhook>,
 }
+
+/// A client's webhook.
+#[derive(Clone, Debug)]
+pub struct Webhook {
+	/// The URL events are posted to (`http://`).
+	pub url: String,
+	/// The key their signatures are made with.
+	pub secret: Vec<u8>,
+}
+
+impl ClientConfig {
+	/// Whether the client may ask and act for `practitioner`.
+	pub fn may_act_for(&self, practitioner: &AccountId) -> bool {
+		match &self.practitioners {
+			Practitioners::Any => true,
+			Practitioners::Only(allowed) => allowed.contains(practitioner),
+		}
+	}
+}
+
+/// The default of `max_waiting`.
+pub const MAX_WAITING: u64 = 10_000;
 
 /// The gateway's configuration.
 #[derive(Clone, Debug)]
@@ -158,6 +209,8 @@ pub struct Config {
 	pub clients: Vec<ClientConfig>,
 	/// The outbox, if the gateway takes reports.
 	pub outbox: Option<OutboxConfig>,
+	/// The events it follows, if any.
+	pub events: Option<EventsConfig>,
 }
 
 /// The SHA-256 of an API key.
@@ -257,7 +310,36 @@ impl Config {
 				})
 			},
 		};
-		Ok(Self { node, listen, cache, clients, outbox })
+		let events = match file.events {
+			None => None,
+			Some(events) => {
+				if events.providers.is_empty() {
+					return Err(ConfigError(
+						"events.providers: none (the hospital's provider ids, whose events clients hear of)".into(),
+					));
+				}
+				let days = events.retention_days.unwrap_or(30);
+				if !(1..=3_650).contains(&days) {
+					return Err(ConfigError(format!(
+						"events.retention_days: {days}, not between 1 and 3650"
+					)));
+				}
+				Some(EventsConfig {
+					database: events.database.into(),
+					providers: events.providers,
+					retention: Duration::from_secs(u64::from(days).saturating_mul(86_400)),
+				})
+			},
+		};
+		if events.is_none() {
+			if let Some(client) = clients.iter().find(|c| c.webhook.is_some()) {
+				return Err(ConfigError(format!(
+					"client {:?} has a webhook, but there is no [events] section naming the providers whose events it hears",
+					client.name
+				)));
+			}
+		}
+		Ok(Self { node, listen, cache, clients, outbox, events })
 	}
 }
 
@@ -299,7 +381,30 @@ fn client_config(
 		}
 		Practitioners::Only(accounts)
 	};
-	Ok(ClientConfig { name, key_sha256, practitioners })
+	let max_waiting = client.max_waiting.unwrap_or(MAX_WAITING);
+	if max_waiting == 0 {
+		return Err(bad("max_waiting: at least 1".into()));
+	}
+	let webhook = match (client.webhook_url, client.webhook_secret_env) {
+		(None, None) => None,
+		(Some(url), Some(var)) => {
+			if !url.starts_with("http://") {
+				return Err(bad(format!(
+					"webhook_url: {url:?} is not an http:// URL (for https, post to a local TLS proxy)"
+				)));
+			}
+			let secret =
+				env(&var).ok_or_else(|| bad(format!("webhook_secret_env: {var} is not set")))?;
+			if secret.len() < 24 {
+				return Err(bad(format!(
+					"the webhook secret in {var} is shorter than 24 characters"
+				)));
+			}
+			Some(Webhook { url, secret: secret.into_bytes() })
+		},
+		_ => return Err(bad("give both webhook_url and webhook_secret_env, or neither".into())),
+	};
+	Ok(ClientConfig { name, key_sha256, practitioners, max_waiting, webhook })
 }
 
 fn parse_digest(hex: &str) -> Option<[u8; 32]> {

@@ -259,6 +259,7 @@ pub fn operation_outcome(error: &GatewayError) -> Value {
 		GatewayError::NotFound(_) => "not-found",
 		GatewayError::Conflict(_) => "conflict",
 		GatewayError::Unprocessable(_) => "processing",
+		GatewayError::TooMany(_) => "throttled",
 		GatewayError::NoOutbox => "not-supported",
 		GatewayError::NodeDown | GatewayError::Node(_) | GatewayError::Store(_) => "transient",
 	};

@@ -13,6 +13,12 @@
 //!   disclosure on chain, signed with that practitioner's key from the gateway's keystore,
 //!   through a durable SQLite outbox: once per EHR id, batched into `log_disclosures`, exactly
 //!   once across crashes and restarts; `GET /outbox/AuditEvent/{id}` says where it is.
+//! - **Access requests** ([`requests`]): `POST /access-requests`, a practitioner asking a
+//!   patient, through the same outbox; `GET /access-requests/{id}` follows it on chain.
+//! - **Events out** ([`events`]): what the EHR must react to (a request approved or denied, a
+//!   consent revoked, an emergency contested, a dispute opened against the provider), from
+//!   finalized blocks, as Server-Sent Events (`GET /events`) and signed, retried webhooks with
+//!   a delivery log.
 //! - **Operability** ([`server`]): an API key per EHR client, limited to the practitioners it
 //!   may act for ([`config`]); `/health`, `/ready`, Prometheus `/metrics` ([`metrics`]);
 //!   structured logs that carry no patient identifier beyond the on-chain account; a graceful
@@ -23,9 +29,12 @@
 pub mod authzen;
 pub mod cache;
 pub mod config;
+pub mod contract;
+pub mod events;
 pub mod fhir_api;
 pub mod metrics;
 pub mod outbox;
+pub mod requests;
 pub mod sender;
 pub mod server;
 pub mod watch;
@@ -68,6 +77,8 @@ pub struct Shared {
 	pub config: Config,
 	/// The outbox, if configured.
 	pub outbox: Option<Outbox>,
+	/// The events it follows, if configured.
+	pub events: Option<std::sync::Arc<events::Events>>,
 	cache: Mutex<Cache>,
 	node: Mutex<Option<Client>>,
 	/// Metrics.
@@ -101,6 +112,9 @@ pub enum GatewayError {
 	/// Well-formed, but the gateway cannot act on it.
 	#[error("{0}")]
 	Unprocessable(String),
+	/// The client has too much waiting.
+	#[error("{0}")]
+	TooMany(String),
 	/// The gateway has no outbox.
 	#[error("this gateway takes no reports: it has no [outbox] in its configuration")]
 	NoOutbox,
@@ -135,12 +149,13 @@ pub struct Answer {
 }
 
 impl Shared {
-	/// A gateway with `config` (and its opened `outbox`), not yet connected.
-	pub fn new(config: Config, outbox: Option<Outbox>) -> Self {
+	/// A gateway with `config` (and its opened `outbox` and `events`), not yet connected.
+	pub fn new(config: Config, outbox: Option<Outbox>, events: Option<events::Events>) -> Self {
 		let cache = Cache::new(config.cache.clone());
 		Self {
 			config,
 			outbox,
+			events: events.map(std::sync::Arc::new),
 			cache: Mutex::new(cache),
 			node: Mutex::new(None),
 			metrics: Default::default(),

@@ -86,6 +86,14 @@ fn run(cli: Cli) -> Result<(), String> {
 		},
 		None => None,
 	};
+	let events = match &config.events {
+		Some(events) => {
+			let opened = salus_gateway::events::Events::open(events)?;
+			tracing::info!(database = %events.database.display(), providers = ?events.providers, "the event log is open");
+			Some(opened)
+		},
+		None => None,
+	};
 	let runtime = tokio::runtime::Builder::new_multi_thread()
 		.enable_all()
 		.build()
@@ -102,7 +110,7 @@ fn run(cli: Cli) -> Result<(), String> {
 			tracing::info!("stopping: finishing the requests in flight");
 			let _ = stop.send(true);
 		});
-		server::serve(Arc::new(Shared::new(config, outbox)), listener, stopped)
+		server::serve(Arc::new(Shared::new(config, outbox, events)), listener, stopped)
 			.await
 			.map_err(|e| format!("the server failed: {e}"))?;
 		tracing::info!("stopped");

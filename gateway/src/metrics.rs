@@ -60,6 +60,12 @@ pub struct Metrics {
 	pub unauthorized: AtomicU64,
 	/// Requests refused because the client may not act for the practitioner.
 	pub forbidden: AtomicU64,
+	/// Submissions refused because their client had `max_waiting` not yet on chain.
+	pub over_quota: AtomicU64,
+	/// Webhook deliveries answered 2xx.
+	pub webhooks_delivered: AtomicU64,
+	/// Webhook delivery attempts that failed (each retry counts).
+	pub webhooks_failed: AtomicU64,
 	/// Requests that failed because the node could not be reached or answered an error.
 	pub node_errors: AtomicU64,
 }
@@ -141,6 +147,24 @@ impl Metrics {
 			"salus_gateway_forbidden_total",
 			"Requests for a practitioner the client may not act for.",
 			load(&self.forbidden),
+		);
+		counter(
+			&mut out,
+			"salus_gateway_over_quota_total",
+			"Submissions refused: the client had max_waiting not yet on chain.",
+			load(&self.over_quota),
+		);
+		counter(
+			&mut out,
+			"salus_gateway_webhooks_delivered_total",
+			"Webhook deliveries answered 2xx.",
+			load(&self.webhooks_delivered),
+		);
+		counter(
+			&mut out,
+			"salus_gateway_webhook_failures_total",
+			"Webhook delivery attempts that failed (each retry counts).",
+			load(&self.webhooks_failed),
 		);
 		counter(
 			&mut out,

@@ -1,7 +1,10 @@
-//! The durable outbox: accesses the EHR reports, kept in SQLite until they are on chain.
+//! The durable outbox: what the EHR asks the chain to do — accesses it reports (disclosures)
+//! and access requests its practitioners make — kept in SQLite until it is on chain.
 //!
-//! An entry is keyed by the EHR client and the EHR's own id of the event, so a report sent
-//! twice (a retry after a timeout) is one entry. Its life:
+//! An entry is keyed by the EHR client, its kind and the EHR's own id of it, so a submission
+//! sent twice (a retry after a timeout) is one entry. Each batch is of one practitioner and
+//! one kind: disclosures go out as one `log_disclosures`, requests as one `request_access`
+//! (several in one `utility.batch_all`, which the chain takes or refuses whole). Its life:
 //!
 //! ```text
 //! pending ──(signed: the transaction's hash and last valid block written first)──▶ sent
@@ -19,9 +22,9 @@
 
 use codec::{Decode, Encode};
 use rusqlite::{params, Connection, OptionalExtension};
-use salus_client::{AccountId, BlockNumber, Hash};
+use salus_client::{AccountId, Balance, BlockNumber, Hash};
 use salus_fhir::ReportedAccess;
-use salus_primitives::{DataClass, Purpose};
+use salus_primitives::{DataClass, DataClassSet, Purpose, RequestId, Timestamp};
 use sp_core::H256;
 use std::{
 	path::Path,
@@ -66,17 +69,119 @@ pub enum State {
 	},
 }
 
-/// One reported access.
+/// What a practitioner asks a patient for (`request_access`).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct RequestTerms {
+	/// The patient asked.
+	pub patient: AccountId,
+	/// The classes asked for.
+	pub classes: DataClassSet,
+	/// Why.
+	pub purpose: Purpose,
+	/// How long the access would last, in milliseconds.
+	pub duration: Timestamp,
+	/// The salted hash of the justification (the reason itself stays in the EHR).
+	pub justification: H256,
+	/// The research bounty offered.
+	pub bounty: Balance,
+}
+
+/// What an entry asks the chain to do.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum Item {
+	/// Log an access (one entry of `log_disclosures`).
+	#[codec(index = 0)]
+	Disclosure {
+		/// Whose record.
+		patient: AccountId,
+		/// Which part of it.
+		class: DataClass,
+		/// What for.
+		purpose: Purpose,
+		/// The record's hash, if given.
+		record: Option<H256>,
+	},
+	/// Ask a patient for access (`request_access`).
+	#[codec(index = 1)]
+	Request(RequestTerms),
+}
+
+impl Item {
+	/// The entry's kind, as the database and the routes name it.
+	pub fn kind(&self) -> Kind {
+		match self {
+			Self::Disclosure { .. } => Kind::Disclosure,
+			Self::Request(_) => Kind::Request,
+		}
+	}
+
+	/// The patient it is about.
+	pub fn patient(&self) -> &AccountId {
+		match self {
+			Self::Disclosure { patient, .. } => patient,
+			Self::Request(terms) => &terms.patient,
+		}
+	}
+}
+
+/// The two kinds of entries: each kind has its own ids (an EHR's AuditEvent `7` and its
+/// request `7` are two entries).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+	/// A reported access.
+	Disclosure,
+	/// An access request.
+	Request,
+}
+
+impl Kind {
+	fn as_str(self) -> &'static str {
+		match self {
+			Self::Disclosure => "disclosure",
+			Self::Request => "request",
+		}
+	}
+}
+
+/// What a client asks the outbox to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submission {
+	/// The EHR's own id of it.
+	pub id: String,
+	/// The practitioner who signs it.
+	pub practitioner: AccountId,
+	/// What.
+	pub item: Item,
+}
+
+impl From<ReportedAccess> for Submission {
+	fn from(access: ReportedAccess) -> Self {
+		Self {
+			id: access.id,
+			practitioner: access.practitioner,
+			item: Item::Disclosure {
+				patient: access.patient,
+				class: access.class,
+				purpose: access.purpose,
+				record: access.record,
+			},
+		}
+	}
+}
+
+/// One entry of the outbox.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
 	/// The row.
 	pub row: i64,
-	/// The EHR client that reported it.
+	/// The EHR client that sent it.
 	pub client: String,
-	/// What it reported.
-	pub access: ReportedAccess,
+	/// What it sent.
+	pub submission: Submission,
 	/// Where it is.
 	pub state: State,
+	/// The id the chain gave it once on chain (a request's `RequestId`).
+	pub chain_id: Option<RequestId>,
 }
 
 /// Whether [`Store::enqueue`] recorded a new entry.
@@ -84,9 +189,9 @@ pub struct Entry {
 pub enum Enqueued {
 	/// A new entry.
 	New,
-	/// The same report was there already.
+	/// The same submission was there already.
 	Again,
-	/// The id was reported before with different content: refused.
+	/// The id was used before with different content: refused.
 	Conflict,
 }
 
@@ -97,16 +202,17 @@ pub struct Store {
 	_lock: std::fs::File,
 }
 
+/// The schema's version, in SQLite's `user_version`.
+const VERSION: i64 = 2;
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS outbox (
 	row INTEGER PRIMARY KEY,
 	client TEXT NOT NULL,
+	kind TEXT NOT NULL CHECK (kind IN ('disclosure', 'request')),
 	ehr_id TEXT NOT NULL,
 	practitioner TEXT NOT NULL,
-	patient TEXT NOT NULL,
-	class INTEGER NOT NULL,
-	purpose INTEGER NOT NULL,
-	record BLOB,
+	item BLOB NOT NULL,
 	state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'on_chain', 'refused')),
 	tx BLOB,
 	until INTEGER,
@@ -114,16 +220,17 @@ CREATE TABLE IF NOT EXISTS outbox (
 	block BLOB,
 	number INTEGER,
 	reason TEXT,
+	chain_id INTEGER,
 	grp INTEGER NOT NULL DEFAULT 0,
 	created_ms INTEGER NOT NULL,
-	UNIQUE (client, ehr_id)
+	UNIQUE (client, kind, ehr_id)
 );
 CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, practitioner, row);
 CREATE INDEX IF NOT EXISTS outbox_tx ON outbox (tx);
 ";
 
 const COLUMNS: &str =
-	"row, client, ehr_id, practitioner, patient, class, purpose, record, state, tx, until, block, number, reason";
+	"row, client, ehr_id, practitioner, item, state, tx, until, block, number, reason, chain_id";
 
 fn hash_of(bytes: Option<Vec<u8>>) -> Option<Hash> {
 	bytes.filter(|b| b.len() == 32).map(|b| Hash::from_slice(&b))
@@ -137,40 +244,31 @@ fn entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
 			what.to_owned().into(),
 		)
 	};
-	let account = |text: String| AccountId::from_str(&text).map_err(|_| bad("an account"));
-	let class: u8 = row.get(5)?;
-	let purpose: u8 = row.get(6)?;
-	let state: String = row.get(8)?;
+	let practitioner: String = row.get(3)?;
+	let practitioner = AccountId::from_str(&practitioner).map_err(|_| bad("an account"))?;
+	let item: Vec<u8> = row.get(4)?;
+	let item = Item::decode(&mut &item[..]).map_err(|_| bad("an outbox item"))?;
+	let state: String = row.get(5)?;
 	let state = match state.as_str() {
 		"pending" => State::Pending,
 		"sent" => State::Sent {
-			tx: hash_of(row.get(9)?).ok_or_else(|| bad("a transaction hash"))?,
-			until: row.get(10)?,
+			tx: hash_of(row.get(6)?).ok_or_else(|| bad("a transaction hash"))?,
+			until: row.get(7)?,
 		},
 		"on_chain" => State::OnChain {
-			block: hash_of(row.get(11)?).ok_or_else(|| bad("a block hash"))?,
-			number: row.get(12)?,
+			block: hash_of(row.get(8)?).ok_or_else(|| bad("a block hash"))?,
+			number: row.get(9)?,
 		},
-		_ => State::Refused { reason: row.get::<_, Option<String>>(13)?.unwrap_or_default() },
+		_ => State::Refused { reason: row.get::<_, Option<String>>(10)?.unwrap_or_default() },
 	};
-	let record: Option<Vec<u8>> = row.get(7)?;
+	let chain_id: Option<i64> = row.get(11)?;
 	Ok(Entry {
 		row: row.get(0)?,
 		client: row.get(1)?,
-		access: ReportedAccess {
-			id: row.get(2)?,
-			practitioner: account(row.get(3)?)?,
-			patient: account(row.get(4)?)?,
-			class: DataClass::decode(&mut &[class][..]).map_err(|_| bad("a data class"))?,
-			purpose: Purpose::decode(&mut &[purpose][..]).map_err(|_| bad("a purpose"))?,
-			record: hash_of(record).map(|h| H256::from(h.0)),
-		},
+		submission: Submission { id: row.get(2)?, practitioner, item },
 		state,
+		chain_id: chain_id.and_then(|id| RequestId::try_from(id).ok()),
 	})
-}
-
-fn index_of<T: Encode>(value: &T) -> u8 {
-	value.encode().first().copied().unwrap_or(u8::MAX)
 }
 
 impl Store {
@@ -199,7 +297,20 @@ impl Store {
 		conn.pragma_update(None, "journal_mode", "WAL")?;
 		conn.pragma_update(None, "synchronous", "FULL")?;
 		conn.busy_timeout(std::time::Duration::from_secs(5))?;
+		let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+		let tables: i64 = conn.query_row(
+			"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'",
+			[],
+			|row| row.get(0),
+		)?;
+		if tables > 0 && version != VERSION {
+			return Err(StoreError(format!(
+				"{} holds an outbox of schema {version}, this gateway reads schema {VERSION}: drain it with the gateway that wrote it, then move it away",
+				path.display()
+			)));
+		}
 		conn.execute_batch(SCHEMA)?;
+		conn.pragma_update(None, "user_version", VERSION)?;
 		Ok(Self { conn: Mutex::new(conn), _lock: lock })
 	}
 
@@ -207,38 +318,39 @@ impl Store {
 		self.conn.lock().unwrap_or_else(PoisonError::into_inner)
 	}
 
-	/// Records `access` reported by `client`, once per (client, id).
+	/// Records `submission` sent by `client`, once per (client, kind, id).
 	pub fn enqueue(
 		&self,
 		client: &str,
-		access: &ReportedAccess,
+		submission: &Submission,
 		now_ms: u64,
 	) -> Result<(Enqueued, Entry), StoreError> {
+		let kind = submission.item.kind();
 		let mut conn = self.conn();
 		let tx = conn.transaction()?;
 		let inserted = tx.execute(
-			"INSERT OR IGNORE INTO outbox (client, ehr_id, practitioner, patient, class, purpose, record, state, created_ms)
-			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8)",
+			"INSERT OR IGNORE INTO outbox (client, kind, ehr_id, practitioner, item, state, created_ms)
+			 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)",
 			params![
 				client,
-				access.id,
-				access.practitioner.to_string(),
-				access.patient.to_string(),
-				index_of(&access.class),
-				index_of(&access.purpose),
-				access.record.map(|r| r.0.to_vec()),
+				kind.as_str(),
+				submission.id,
+				submission.practitioner.to_string(),
+				submission.item.encode(),
 				i64::try_from(now_ms).unwrap_or(i64::MAX),
 			],
 		)?;
 		let found = tx.query_row(
-			&format!("SELECT {COLUMNS} FROM outbox WHERE client = ?1 AND ehr_id = ?2"),
-			params![client, access.id],
+			&format!(
+				"SELECT {COLUMNS} FROM outbox WHERE client = ?1 AND kind = ?2 AND ehr_id = ?3"
+			),
+			params![client, kind.as_str(), submission.id],
 			entry,
 		)?;
 		tx.commit()?;
 		let outcome = if inserted == 1 {
 			Enqueued::New
-		} else if found.access == *access {
+		} else if found.submission == *submission {
 			Enqueued::Again
 		} else {
 			Enqueued::Conflict
@@ -246,43 +358,56 @@ impl Store {
 		Ok((outcome, found))
 	}
 
-	/// The entry `client` reported as `id`.
-	pub fn entry(&self, client: &str, id: &str) -> Result<Option<Entry>, StoreError> {
+	/// The entry of `kind` that `client` sent as `id`.
+	pub fn entry(&self, client: &str, kind: Kind, id: &str) -> Result<Option<Entry>, StoreError> {
 		Ok(self
 			.conn()
 			.query_row(
-				&format!("SELECT {COLUMNS} FROM outbox WHERE client = ?1 AND ehr_id = ?2"),
-				params![client, id],
+				&format!(
+					"SELECT {COLUMNS} FROM outbox WHERE client = ?1 AND kind = ?2 AND ehr_id = ?3"
+				),
+				params![client, kind.as_str(), id],
 				entry,
 			)
 			.optional()?)
 	}
 
+	/// How many entries of `client` wait (pending or sent).
+	pub fn waiting(&self, client: &str) -> Result<u64, StoreError> {
+		let count: i64 = self.conn().query_row(
+			"SELECT COUNT(*) FROM outbox WHERE client = ?1 AND state IN ('pending', 'sent')",
+			params![client],
+			|row| row.get(0),
+		)?;
+		Ok(u64::try_from(count).unwrap_or(0))
+	}
+
 	/// The next batch to send for each practitioner not in `busy`: its oldest pending entries,
-	/// at most `size`, all of one group (entries of a refused batch's half go only with each
-	/// other).
+	/// at most `size`, all of one kind and one group (entries of a refused batch's half go
+	/// only with each other).
 	pub fn batches(
 		&self,
 		size: usize,
 		busy: &dyn Fn(&AccountId) -> bool,
 	) -> Result<Vec<(AccountId, Vec<Entry>)>, StoreError> {
 		let conn = self.conn();
-		// Each practitioner's oldest pending entry, and its group.
+		// Each practitioner's oldest pending entry: its kind and group.
 		let mut heads = conn.prepare(
-			"SELECT practitioner, grp FROM outbox WHERE row IN
+			"SELECT practitioner, kind, grp FROM outbox WHERE row IN
 			 (SELECT MIN(row) FROM outbox WHERE state = 'pending' GROUP BY practitioner)
 			 ORDER BY row",
 		)?;
-		let heads: Vec<(String, i64)> = heads
-			.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+		let heads: Vec<(String, String, i64)> = heads
+			.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
 			.collect::<Result<_, _>>()?;
 		let mut batch = conn.prepare(&format!(
-			"SELECT {COLUMNS} FROM outbox WHERE state = 'pending' AND practitioner = ?1 AND grp = ?2
-			 ORDER BY row LIMIT ?3"
+			"SELECT {COLUMNS} FROM outbox
+			 WHERE state = 'pending' AND practitioner = ?1 AND kind = ?2 AND grp = ?3
+			 ORDER BY row LIMIT ?4"
 		))?;
 		let limit = i64::try_from(size).unwrap_or(i64::MAX);
 		let mut out = Vec::new();
-		for (practitioner, group) in heads {
+		for (practitioner, kind, group) in heads {
 			let Ok(who) = AccountId::from_str(&practitioner) else { continue };
 			if busy(&who) {
 				continue;
@@ -290,7 +415,7 @@ impl Store {
 			// A row that no longer reads (a code the primitives dropped) is left where it is,
 			// said once a tick, and holds nobody up.
 			let mut entries = Vec::new();
-			for row in batch.query_map(params![practitioner, group, limit], entry)? {
+			for row in batch.query_map(params![practitioner, kind, group, limit], entry)? {
 				match row {
 					Ok(found) => entries.push(found),
 					Err(error) => {
@@ -330,19 +455,40 @@ impl Store {
 		Ok(())
 	}
 
-	/// Transaction `tx` is in block `block`.
+	/// Transaction `tx` is in block `block`; `ids`: the ids the chain gave its requests, in
+	/// the order of its entries (none for disclosures).
 	pub fn on_chain(
 		&self,
 		tx: Hash,
 		block: Hash,
 		number: BlockNumber,
+		ids: &[RequestId],
 	) -> Result<usize, StoreError> {
-		Ok(self.conn().execute(
-			"UPDATE outbox SET state = 'on_chain', block = ?1, number = ?2 WHERE tx = ?3 AND state = 'sent'",
-			params![block.0.to_vec(), number, tx.0.to_vec()],
-		)?)
+		let mut conn = self.conn();
+		let t = conn.transaction()?;
+		let rows: Vec<(i64, String)> = {
+			let mut statement = t.prepare(
+				"SELECT row, kind FROM outbox WHERE tx = ?1 AND state = 'sent' ORDER BY row",
+			)?;
+			let found = statement
+				.query_map(params![tx.0.to_vec()], |row| Ok((row.get(0)?, row.get(1)?)))?;
+			found.collect::<Result<_, _>>()?
+		};
+		let mut ids = ids.iter();
+		for (row, kind) in &rows {
+			let id = if kind == Kind::Request.as_str() {
+				ids.next().and_then(|id| i64::try_from(*id).ok())
+			} else {
+				None
+			};
+			t.execute(
+				"UPDATE outbox SET state = 'on_chain', block = ?1, number = ?2, chain_id = ?3 WHERE row = ?4",
+				params![block.0.to_vec(), number, id, row],
+			)?;
+		}
+		t.commit()?;
+		Ok(rows.len())
 	}
-
 	/// The chain refused transaction `tx`: a batch is split in two halves, each a group of its
 	/// own that waits again; a single entry is refused with `reason`, and so is every entry of
 	/// the batch if the refusal is the practitioner's own (`whole`: it would refuse each).
@@ -426,7 +572,7 @@ mod tests {
 	use super::*;
 	use sp_core::crypto::AccountId32;
 
-	fn access(id: &str, practitioner: u8) -> ReportedAccess {
+	fn access(id: &str, practitioner: u8) -> Submission {
 		ReportedAccess {
 			id: id.to_owned(),
 			practitioner: AccountId32::new([practitioner; 32]),
@@ -435,6 +581,7 @@ mod tests {
 			purpose: Purpose::Treatment,
 			record: Some(H256::repeat_byte(3)),
 		}
+		.into()
 	}
 
 	fn store() -> (Store, std::path::PathBuf) {
@@ -461,7 +608,10 @@ mod tests {
 		let busy = AccountId32::new([1; 32]);
 		let batches = store.batches(64, &|p| *p == busy).unwrap();
 		assert_eq!(batches.len(), 1);
-		assert_eq!(batches[0].1[0].access.id, "other", "behind 200 entries of a busy practitioner");
+		assert_eq!(
+			batches[0].1[0].submission.id, "other",
+			"behind 200 entries of a busy practitioner"
+		);
 		let all = store.batches(64, &|_| false).unwrap();
 		assert_eq!(all.iter().map(|(_, e)| e.len()).collect::<Vec<_>>(), [64, 1]);
 		// Sent by someone else in between: refused, nothing marked.
@@ -480,12 +630,12 @@ mod tests {
 		let (outcome, first) = store.enqueue("ehr", &access("e1", 1), 10).unwrap();
 		assert_eq!(outcome, Enqueued::New);
 		assert_eq!(first.state, State::Pending);
-		assert_eq!(first.access, access("e1", 1));
+		assert_eq!(first.submission, access("e1", 1));
 		let (again, same) = store.enqueue("ehr", &access("e1", 1), 20).unwrap();
 		assert_eq!((again, same.row), (Enqueued::Again, first.row));
 		let (conflict, kept) = store.enqueue("ehr", &access("e1", 2), 30).unwrap();
 		assert_eq!(conflict, Enqueued::Conflict);
-		assert_eq!(kept.access, access("e1", 1), "the first report stands");
+		assert_eq!(kept.submission, access("e1", 1), "the first report stands");
 		// Another client's id is its own.
 		assert_eq!(store.enqueue("lab", &access("e1", 2), 40).unwrap().0, Enqueued::New);
 		assert_eq!(store.depth().unwrap(), (2, Some(10)));
@@ -517,17 +667,17 @@ mod tests {
 		let store = Store::open(&path).unwrap();
 		assert_eq!(store.in_flight().unwrap(), [(tx, busy.clone(), 100, 116)]);
 		assert_eq!(
-			store.entry("ehr", "a0").unwrap().unwrap().state,
+			store.entry("ehr", Kind::Disclosure, "a0").unwrap().unwrap().state,
 			State::Sent { tx, until: 116 }
 		);
-		assert_eq!(store.on_chain(tx, Hash::repeat_byte(8), 103).unwrap(), 3);
+		assert_eq!(store.on_chain(tx, Hash::repeat_byte(8), 103, &[]).unwrap(), 3);
 		assert_eq!(
-			store.entry("ehr", "a2").unwrap().unwrap().state,
+			store.entry("ehr", Kind::Disclosure, "a2").unwrap().unwrap().state,
 			State::OnChain { block: Hash::repeat_byte(8), number: 103 }
 		);
 		assert!(store.in_flight().unwrap().is_empty());
 		// Resolving twice changes nothing.
-		assert_eq!(store.on_chain(tx, Hash::repeat_byte(9), 104).unwrap(), 0);
+		assert_eq!(store.on_chain(tx, Hash::repeat_byte(9), 104, &[]).unwrap(), 0);
 		assert_eq!(store.depth().unwrap().0, 3);
 		let _ = std::fs::remove_file(path);
 	}
@@ -545,7 +695,7 @@ mod tests {
 			next_tx += 1;
 			let tx = Hash::repeat_byte(next_tx);
 			store.sent(&rows, tx, 1, 17).unwrap();
-			(tx, batches[0].1.iter().map(|e| e.access.id.clone()).collect::<Vec<_>>())
+			(tx, batches[0].1.iter().map(|e| e.submission.id.clone()).collect::<Vec<_>>())
 		};
 		// The chain refuses any batch holding a2.
 		let (tx, ids) = send(&store);
@@ -553,7 +703,7 @@ mod tests {
 		assert_eq!(store.refused(tx, "Access::NoConsent", false).unwrap(), 4);
 		let (tx, ids) = send(&store);
 		assert_eq!(ids, ["a0", "a1"], "the first half alone");
-		store.on_chain(tx, Hash::repeat_byte(0xb0), 5).unwrap();
+		store.on_chain(tx, Hash::repeat_byte(0xb0), 5, &[]).unwrap();
 		let (tx, ids) = send(&store);
 		assert_eq!(ids, ["a2", "a3"]);
 		assert_eq!(store.refused(tx, "Access::NoConsent", false).unwrap(), 2);
@@ -561,12 +711,12 @@ mod tests {
 		assert_eq!(ids, ["a2"]);
 		assert_eq!(store.refused(tx, "Access::NoConsent", false).unwrap(), 1);
 		assert_eq!(
-			store.entry("ehr", "a2").unwrap().unwrap().state,
+			store.entry("ehr", Kind::Disclosure, "a2").unwrap().unwrap().state,
 			State::Refused { reason: "Access::NoConsent".into() }
 		);
 		let (tx, ids) = send(&store);
 		assert_eq!(ids, ["a3"]);
-		store.on_chain(tx, Hash::repeat_byte(0xb1), 6).unwrap();
+		store.on_chain(tx, Hash::repeat_byte(0xb1), 6, &[]).unwrap();
 		assert_eq!(store.depth().unwrap().0, 0);
 		// A refusal of the practitioner itself refuses the whole batch at once.
 		for i in 0..3 {
@@ -576,7 +726,7 @@ mod tests {
 		assert_eq!(ids, ["p0", "p1", "p2"]);
 		assert_eq!(store.refused(tx, "Access::NotPractitioner", true).unwrap(), 3);
 		assert_eq!(
-			store.entry("ehr", "p1").unwrap().unwrap().state,
+			store.entry("ehr", Kind::Disclosure, "p1").unwrap().unwrap().state,
 			State::Refused { reason: "Access::NotPractitioner".into() }
 		);
 		// A new report joins no refused batch's group.
@@ -585,7 +735,10 @@ mod tests {
 		let (lost, ids) = send(&store);
 		assert_eq!(ids, ["a4"]);
 		assert_eq!(store.unsent(lost).unwrap(), 1);
-		assert_eq!(store.entry("ehr", "a4").unwrap().unwrap().state, State::Pending);
+		assert_eq!(
+			store.entry("ehr", Kind::Disclosure, "a4").unwrap().unwrap().state,
+			State::Pending
+		);
 		assert_eq!(send(&store).1, ["a4"]);
 		let _ = std::fs::remove_file(path);
 	}

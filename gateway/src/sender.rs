@@ -1,5 +1,6 @@
 //! Sends the outbox to the chain ([`crate::outbox`]): per practitioner, one transaction in
-//! flight at a time, `log_disclosures` of up to `batch` entries, signed with the
+//! flight at a time — `log_disclosures` of up to `batch` entries, or up to
+//! [`REQUEST_BATCH`] `request_access` calls in one `batch_all` — signed with the
 //! practitioner's key from the gateway's keystore ([`Keys`]).
 //!
 //! Every [`TICK`] it first resolves the transactions the database says are in flight and that
@@ -16,11 +17,15 @@
 //! in flight; what is still waiting stays in the database for the next start.
 
 use crate::{
-	outbox::{Store, StoreError},
+	outbox::{Entry, Item, Store, StoreError},
 	Shared,
 };
 use pallet_access::DisclosureEntry;
-use salus_client::{tx, AccountId, BlockNumber, Client, Error, Hash, Signer, Wait};
+use salus_client::{
+	tx, AccountId, BlockNumber, Client, Error, Hash, Included, RuntimeCall, RuntimeEvent, Signer,
+	Wait,
+};
+use salus_primitives::RequestId;
 use std::{
 	collections::{HashMap, HashSet},
 	path::Path,
@@ -34,6 +39,9 @@ pub const TICK: Duration = Duration::from_millis(300);
 /// How many blocks a transaction stays valid: after a crash, an entry whose transaction was
 /// signed but never seen waits this long (about 96 s) before it is sent again.
 pub const MORTALITY: u32 = 16;
+
+/// The most access requests in one transaction.
+pub const REQUEST_BATCH: usize = 16;
 
 /// How long a shutdown waits for the transactions in flight.
 pub const DRAIN: Duration = Duration::from_secs(30);
@@ -124,7 +132,10 @@ pub async fn run(
 				continue;
 			},
 		};
-		for (practitioner, entries) in batches {
+		for (practitioner, mut entries) in batches {
+			if entries.first().is_some_and(|e| matches!(e.submission.item, Item::Request(_))) {
+				entries.truncate(REQUEST_BATCH);
+			}
 			let Some(signer) = keys.get(&practitioner) else {
 				// Refused at the door; a key removed since is logged, the entries wait.
 				tracing::warn!(%practitioner, "no key for this practitioner: its entries wait");
@@ -202,7 +213,7 @@ async fn resolve_one(
 	match node.find_transaction(hash, from, to).await? {
 		Some(Ok(included)) => {
 			let number = node.block_number(Some(included.block_hash)).await?;
-			store.on_chain(hash, included.block_hash, number)?;
+			store.on_chain(hash, included.block_hash, number, &requested(&included))?;
 			tracing::info!(tx = ?hash, block = number, "found on chain");
 		},
 		Some(Err(error)) => settle_refusal(store, hash, &error)?,
@@ -243,23 +254,60 @@ fn whole(error: &Error) -> bool {
 	matches!(error, Error::Dispatch { error, .. } if error == "NotPractitioner" || error == "ProviderNotAccredited")
 }
 
+/// The ids of the requests an included transaction made, in order.
+fn requested(included: &Included) -> Vec<RequestId> {
+	included
+		.events
+		.iter()
+		.filter_map(|event| match event {
+			RuntimeEvent::Access(pallet_access::Event::AccessRequested { id, .. }) => Some(*id),
+			_ => None,
+		})
+		.collect()
+}
+
+/// The one call that makes `entries` (all of one kind: [`crate::outbox::Store::batches`]).
+fn call_of(entries: &[Entry]) -> Result<RuntimeCall, Error> {
+	let mut disclosures = Vec::new();
+	let mut requests = Vec::new();
+	for entry in entries {
+		match &entry.submission.item {
+			Item::Disclosure { patient, class, purpose, record } => {
+				disclosures.push(DisclosureEntry {
+					patient: patient.clone(),
+					data_class: *class,
+					purpose: *purpose,
+					record: *record,
+				})
+			},
+			Item::Request(terms) => requests.push(tx::access::request_access(
+				terms.patient.clone(),
+				terms.classes,
+				terms.purpose,
+				terms.duration,
+				terms.justification,
+				terms.bounty,
+			)),
+		}
+	}
+	match (disclosures.is_empty(), requests.is_empty()) {
+		(false, true) => tx::access::log_disclosures(disclosures),
+		(true, false) => Ok(salus_client::flows::all_or_none(requests)),
+		_ => Err(Error::Decode {
+			what: "an outbox batch".into(),
+			reason: "empty, or of two kinds".into(),
+		}),
+	}
+}
+
 /// Signs, records, submits one batch and records its fate.
 async fn send(
 	node: &Client,
 	store: &Store,
 	signer: &Signer,
-	entries: &[crate::outbox::Entry],
+	entries: &[Entry],
 ) -> Result<(), SendError> {
-	let disclosures: Vec<DisclosureEntry<AccountId>> = entries
-		.iter()
-		.map(|e| DisclosureEntry {
-			patient: e.access.patient.clone(),
-			data_class: e.access.class,
-			purpose: e.access.purpose,
-			record: e.access.record,
-		})
-		.collect();
-	let call = tx::access::log_disclosures(disclosures)?;
+	let call = call_of(entries)?;
 	let from: BlockNumber = node.block_number(None).await?;
 	let signed = node.sign(call, signer, Some(MORTALITY)).await?;
 	let until = signed.valid_until.unwrap_or(from.saturating_add(MORTALITY));
@@ -269,8 +317,8 @@ async fn send(
 	match node.submit_signed(&signed, Wait::Finalized).await {
 		Ok(included) => {
 			let number = node.block_number(Some(included.block_hash)).await?;
-			store.on_chain(signed.hash, included.block_hash, number)?;
-			tracing::info!(entries = rows.len(), block = number, "disclosures on chain");
+			store.on_chain(signed.hash, included.block_hash, number, &requested(&included))?;
+			tracing::info!(entries = rows.len(), block = number, "on chain");
 		},
 		Err(error @ Error::Dispatch { .. }) => {
 			tracing::warn!(entries = rows.len(), reason = %refusal(&error), "the chain refused a batch");

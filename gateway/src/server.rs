@@ -23,6 +23,7 @@ use crate::{
 	config::{key_digest, ClientConfig},
 	fhir_api,
 	metrics::Metrics,
+	outbox::{self, Enqueued, Entry, Item, Kind, Submission},
 	GatewayError, Shared,
 };
 use axum::{
@@ -51,6 +52,11 @@ pub fn router(shared: Arc<Shared>) -> Router {
 		.route("/fhir/AuditEvent", get(audit_events).post(report))
 		.route("/fhir/AuditEvent/:id", put(report_as))
 		.route("/outbox/AuditEvent/:id", get(report_state))
+		.route("/access-requests", post(request_access))
+		.route("/access-requests/:id", get(request_state))
+		.route("/events", get(event_stream))
+		.route("/webhooks/deliveries", get(deliveries))
+		.route("/webhooks/deliveries/:id/retry", post(redeliver))
 		.route("/health", get(|| async { Json(json!({ "status": "up" })) }))
 		.route("/ready", get(ready))
 		.route("/metrics", get(metrics))
@@ -97,6 +103,7 @@ fn status_of(error: &GatewayError) -> StatusCode {
 		GatewayError::NotFound(_) => StatusCode::NOT_FOUND,
 		GatewayError::Conflict(_) => StatusCode::CONFLICT,
 		GatewayError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+		GatewayError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
 		GatewayError::NoOutbox => StatusCode::NOT_IMPLEMENTED,
 		GatewayError::NodeDown | GatewayError::Node(_) | GatewayError::Store(_) => {
 			StatusCode::SERVICE_UNAVAILABLE
@@ -113,6 +120,7 @@ fn access_error(error: GatewayError) -> Response {
 		GatewayError::NotFound(_) => "not_found",
 		GatewayError::Conflict(_) => "conflict",
 		GatewayError::Unprocessable(_) => "unprocessable",
+		GatewayError::TooMany(_) => "too_many_requests",
 		GatewayError::NoOutbox => "not_implemented",
 		GatewayError::NodeDown | GatewayError::Node(_) | GatewayError::Store(_) => "unavailable",
 	};
@@ -322,34 +330,152 @@ async fn audit_events(
 }
 
 /// Where an outbox entry is, as JSON.
-fn entry_state(entry: &crate::outbox::Entry) -> Value {
-	use crate::outbox::State;
-	let mut body = json!({ "id": entry.access.id });
+fn entry_state(entry: &Entry) -> Value {
+	let mut body = json!({ "id": entry.submission.id });
 	if let Some(object) = body.as_object_mut() {
 		match &entry.state {
-			State::Pending => {
+			outbox::State::Pending => {
 				object.insert("state".into(), json!("pending"));
 			},
-			State::Sent { tx, until } => {
+			outbox::State::Sent { tx, until } => {
 				object.insert("state".into(), json!("pending"));
 				object.insert("transaction".into(), json!({ "hash": tx, "valid_until": until }));
 			},
-			State::OnChain { block, number } => {
+			outbox::State::OnChain { block, number } => {
 				object.insert("state".into(), json!("on_chain"));
 				object.insert("block".into(), json!({ "hash": block, "number": number }));
 			},
-			State::Refused { reason } => {
+			outbox::State::Refused { reason } => {
 				object.insert("state".into(), json!("refused"));
 				object.insert("reason".into(), json!(reason));
 			},
+		}
+		if let Some(id) = entry.chain_id {
+			// A string: request ids may pass 2^53, past what JSON numbers carry exactly.
+			object.insert("request".into(), json!(id.to_string()));
 		}
 	}
 	body
 }
 
-/// Takes a reported access into the outbox, if the chain would take it now: an access the
-/// chain does not permit is refused at once with the decision's reason (the chain refuses to
-/// log it), so that the EHR hears of it now rather than from a refused batch.
+/// Where the routes of a kind say an entry is.
+fn location(kind: Kind, id: &str) -> String {
+	match kind {
+		Kind::Disclosure => format!("/outbox/AuditEvent/{id}"),
+		Kind::Request => format!("/access-requests/{id}"),
+	}
+}
+
+/// What a kind is called in errors.
+fn noun(kind: Kind) -> &'static str {
+	match kind {
+		Kind::Disclosure => "AuditEvent",
+		Kind::Request => "access request",
+	}
+}
+
+/// Takes `submission` from `client` into the outbox, if the chain would take it now: a
+/// reported access the chain does not permit, or a request to a patient the chain does not
+/// know, is refused at once with the reason, so that the EHR hears of it now rather than from
+/// a refused batch. Sent again, the same submission is answered as it stands (200); other
+/// content under a used id is a conflict (409).
+async fn take(
+	shared: &Shared,
+	client: &ClientConfig,
+	submission: Submission,
+) -> Result<Response, GatewayError> {
+	let outbox = shared.outbox.as_ref().ok_or(GatewayError::NoOutbox)?;
+	let kind = submission.item.kind();
+	let id = submission.id.clone();
+	if !client.may_act_for(&submission.practitioner) {
+		Metrics::count(&shared.metrics.forbidden);
+		return Err(GatewayError::Forbidden(format!(
+			"client {:?} may not act for practitioner {}",
+			client.name, submission.practitioner
+		)));
+	}
+	if outbox.keys.get(&submission.practitioner).is_none() {
+		return Err(GatewayError::Unprocessable(format!(
+			"the gateway holds no key for practitioner {}: add it to the keystore",
+			submission.practitioner
+		)));
+	}
+	let store = |e: crate::outbox::StoreError| GatewayError::Store(e.to_string());
+	let conflict = || {
+		GatewayError::Conflict(format!("{} {id} was sent before with other content", noun(kind)))
+	};
+	if let Some(entry) = outbox.store.entry(&client.name, kind, &id).map_err(store)? {
+		if entry.submission != submission {
+			return Err(conflict());
+		}
+		return Ok(json_response(StatusCode::OK, "application/json", &entry_state(&entry)));
+	}
+	let waiting = outbox.store.waiting(&client.name).map_err(store)?;
+	if waiting >= client.max_waiting {
+		Metrics::count(&shared.metrics.over_quota);
+		return Err(GatewayError::TooMany(format!(
+			"client {:?} has {waiting} submissions not yet on chain, its limit (max_waiting): try again once the chain has taken some",
+			client.name
+		)));
+	}
+	match &submission.item {
+		Item::Disclosure { patient, class, purpose, .. } => {
+			let key = crate::cache::Key {
+				patient: patient.clone(),
+				accessor: submission.practitioner.clone(),
+				class: *class,
+				purpose: *purpose,
+			};
+			let answers = shared.decide(std::slice::from_ref(&key)).await?;
+			if let Some(denied) = answers.iter().find(|a| !a.decision.is_permit()) {
+				return Err(GatewayError::Unprocessable(format!(
+					"the chain would not log this access: {} (at block {})",
+					authzen::reason_text(&denied.decision),
+					denied.block.number
+				)));
+			}
+		},
+		Item::Request(terms) => {
+			let node = shared.node()?;
+			let asking = async {
+				let patient = node.patient(&terms.patient, None).await?;
+				let provider = node.provider_of(&submission.practitioner, None).await?;
+				Ok::<_, salus_client::Error>((patient, provider))
+			};
+			let (patient, provider) = tokio::time::timeout(crate::NODE_TIMEOUT, asking)
+				.await
+				.map_err(|_| GatewayError::Node("the node did not answer within 5 s".into()))?
+				.map_err(|e| GatewayError::Node(e.to_string()))?;
+			if patient.is_none() {
+				return Err(GatewayError::Unprocessable(format!(
+					"{} is not a registered patient: the chain would refuse the request",
+					terms.patient
+				)));
+			}
+			if provider.is_none() {
+				return Err(GatewayError::Unprocessable(format!(
+					"{} is no provider's practitioner: the chain would refuse the request",
+					submission.practitioner
+				)));
+			}
+		},
+	}
+	let (outcome, entry) =
+		outbox.store.enqueue(&client.name, &submission, now_ms()).map_err(store)?;
+	let status = match outcome {
+		Enqueued::New => StatusCode::ACCEPTED,
+		Enqueued::Again => StatusCode::OK,
+		Enqueued::Conflict => return Err(conflict()),
+	};
+	tracing::debug!(client = %client.name, %id, kind = noun(kind), practitioner = %submission.practitioner, patient = %submission.item.patient(), new = (status == StatusCode::ACCEPTED), "submission");
+	let mut response = json_response(status, "application/json", &entry_state(&entry));
+	if let Ok(location) = HeaderValue::from_str(&location(kind, &id)) {
+		response.headers_mut().insert(header::LOCATION, location);
+	}
+	Ok(response)
+}
+
+/// A reported access (`AuditEvent`), into the outbox.
 async fn take_report(
 	shared: &Shared,
 	headers: &HeaderMap,
@@ -357,7 +483,7 @@ async fn take_report(
 	path_id: Option<&str>,
 ) -> Result<Response, GatewayError> {
 	let client = client(shared, headers)?;
-	let outbox = shared.outbox.as_ref().ok_or(GatewayError::NoOutbox)?;
+	shared.outbox.as_ref().ok_or(GatewayError::NoOutbox)?;
 	let event: Value = parse(body)?;
 	let access =
 		salus_fhir::reported_access(&event).map_err(|e| GatewayError::BadRequest(e.to_string()))?;
@@ -367,69 +493,7 @@ async fn take_report(
 			access.id
 		)));
 	}
-	if let crate::config::Practitioners::Only(allowed) = &client.practitioners {
-		if !allowed.contains(&access.practitioner) {
-			Metrics::count(&shared.metrics.forbidden);
-			return Err(GatewayError::Forbidden(format!(
-				"client {:?} may not report for practitioner {}",
-				client.name, access.practitioner
-			)));
-		}
-	}
-	if outbox.keys.get(&access.practitioner).is_none() {
-		return Err(GatewayError::Unprocessable(format!(
-			"the gateway holds no key for practitioner {}: add it to the keystore",
-			access.practitioner
-		)));
-	}
-	if let Some(entry) = outbox
-		.store
-		.entry(&client.name, &access.id)
-		.map_err(|e| GatewayError::Store(e.to_string()))?
-	{
-		// Reported before: the same report is answered as it stands; another is a conflict.
-		if entry.access != access {
-			return Err(GatewayError::Conflict(format!(
-				"AuditEvent {} was reported before with other content",
-				access.id
-			)));
-		}
-		return Ok(json_response(StatusCode::OK, "application/json", &entry_state(&entry)));
-	}
-	let key = crate::cache::Key {
-		patient: access.patient.clone(),
-		accessor: access.practitioner.clone(),
-		class: access.class,
-		purpose: access.purpose,
-	};
-	let answers = shared.decide(std::slice::from_ref(&key)).await?;
-	if let Some(denied) = answers.iter().find(|a| !a.decision.is_permit()) {
-		return Err(GatewayError::Unprocessable(format!(
-			"the chain would not log this access: {} (at block {})",
-			authzen::reason_text(&denied.decision),
-			denied.block.number
-		)));
-	}
-	let (outcome, entry) = outbox
-		.store
-		.enqueue(&client.name, &access, now_ms())
-		.map_err(|e| GatewayError::Store(e.to_string()))?;
-	let status = match outcome {
-		crate::outbox::Enqueued::New => StatusCode::ACCEPTED,
-		crate::outbox::Enqueued::Again => StatusCode::OK,
-		crate::outbox::Enqueued::Conflict => {
-			return Err(GatewayError::Conflict(format!(
-				"AuditEvent {} was reported before with other content",
-				access.id
-			)))
-		},
-	};
-	tracing::debug!(client = %client.name, id = %access.id, practitioner = %access.practitioner, patient = %access.patient, new = (status == StatusCode::ACCEPTED), "report");
-	let mut response = json_response(status, "application/json", &entry_state(&entry));
-	if let Ok(location) = HeaderValue::from_str(&format!("/outbox/AuditEvent/{}", access.id)) {
-		response.headers_mut().insert(header::LOCATION, location);
-	}
-	Ok(response)
+	take(shared, client, access.into()).await
 }
 
 async fn report(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -449,22 +513,218 @@ async fn report_as(
 	with_request_id(response, &headers)
 }
 
+/// The outbox entry of `kind` that the request's client sent as `id`.
+fn find_entry(
+	shared: &Shared,
+	headers: &HeaderMap,
+	kind: Kind,
+	id: &str,
+) -> Result<Entry, GatewayError> {
+	let client = client(shared, headers)?;
+	let outbox = shared.outbox.as_ref().ok_or(GatewayError::NoOutbox)?;
+	outbox
+		.store
+		.entry(&client.name, kind, id)
+		.map_err(|e| GatewayError::Store(e.to_string()))?
+		.ok_or_else(|| GatewayError::NotFound(format!("no {} {id:?} from this client", noun(kind))))
+}
+
 async fn report_state(
+	State(shared): State<Arc<Shared>>,
+	headers: HeaderMap,
+	Path(id): Path<String>,
+) -> Response {
+	let result = find_entry(&shared, &headers, Kind::Disclosure, &id).map(|e| entry_state(&e));
+	with_request_id(result.map_or_else(fhir_error, |b| Json(b).into_response()), &headers)
+}
+
+async fn request_access(
+	State(shared): State<Arc<Shared>>,
+	headers: HeaderMap,
+	body: Bytes,
+) -> Response {
+	let result = async {
+		let client = client(&shared, &headers)?;
+		shared.outbox.as_ref().ok_or(GatewayError::NoOutbox)?;
+		let submission = parse::<crate::requests::AccessRequest>(&body)?.submission()?;
+		take(&shared, client, submission).await
+	}
+	.await;
+	with_request_id(result.unwrap_or_else(access_error), &headers)
+}
+
+async fn request_state(
+	State(shared): State<Arc<Shared>>,
+	headers: HeaderMap,
+	Path(id): Path<String>,
+) -> Response {
+	let result = async {
+		let entry = find_entry(&shared, &headers, Kind::Request, &id)?;
+		let mut body = entry_state(&entry);
+		if let Some(request) = entry.chain_id {
+			let status = crate::requests::status(&shared, &entry, request).await?;
+			if let Some(object) = body.as_object_mut() {
+				object.insert("status".into(), status);
+			}
+		}
+		Ok::<_, GatewayError>(body)
+	}
+	.await;
+	with_request_id(result.map_or_else(access_error, |b| Json(b).into_response()), &headers)
+}
+
+/// The event log, if the gateway follows events.
+fn events_of(shared: &Shared) -> Result<&Arc<crate::events::Events>, GatewayError> {
+	shared.events.as_ref().ok_or_else(|| {
+		GatewayError::NotFound(
+			"this gateway follows no events: it has no [events] in its configuration".into(),
+		)
+	})
+}
+
+/// A query's `name=value`, if given.
+fn query_value<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
+	query?.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+}
+
+/// A sequence number given as `after` (or `Last-Event-ID`).
+fn sequence(text: Option<&str>, what: &str) -> Result<i64, GatewayError> {
+	text.map_or(Ok(0), |t| {
+		t.trim()
+			.parse::<i64>()
+			.ok()
+			.filter(|n| *n >= 0)
+			.ok_or_else(|| GatewayError::BadRequest(format!("{what}: {t:?} is not an event id")))
+	})
+}
+
+/// `GET /events`: the client's events as Server-Sent Events, from after `after` (or the
+/// `Last-Event-ID` a reconnecting stream sends) on, then live; a comment every 15 s keeps the
+/// connection open.
+async fn event_stream(
+	State(shared): State<Arc<Shared>>,
+	headers: HeaderMap,
+	RawQuery(query): RawQuery,
+) -> Response {
+	use axum::response::sse::{Event, KeepAlive, Sse};
+	let result = (|| {
+		let client = client(&shared, &headers)?.clone();
+		let events = events_of(&shared)?.clone();
+		let resume = headers.get("last-event-id").and_then(|v| v.to_str().ok());
+		let after = match resume {
+			Some(id) => sequence(Some(id), "Last-Event-ID")?,
+			None => sequence(query_value(query.as_deref(), "after"), "after")?,
+		};
+		Ok::<_, GatewayError>((client, events, after))
+	})();
+	let (client, events, after) = match result {
+		Ok(found) => found,
+		Err(error) => return with_request_id(access_error(error), &headers),
+	};
+	let latest = events.latest.subscribe();
+	let stream = futures::stream::unfold(
+		(events, client, after, latest, std::collections::VecDeque::new()),
+		|(events, client, mut after, mut latest, mut queue)| async move {
+			loop {
+				if let Some(stored) = queue.pop_front() {
+					let stored: crate::events::Stored = stored;
+					let event = Event::default()
+						.id(stored.seq.to_string())
+						.event(stored.body.get("type").and_then(Value::as_str).unwrap_or("event"))
+						.data(stored.body.to_string());
+					return Some((
+						Ok::<_, std::convert::Infallible>(event),
+						(events, client, after, latest, queue),
+					));
+				}
+				match events.store.events_after(after, &client) {
+					Ok((page, read)) => {
+						after = read;
+						queue.extend(page);
+						if !queue.is_empty() {
+							continue;
+						}
+					},
+					Err(error) => tracing::warn!(%error, "cannot read the event log"),
+				}
+				// Nothing new: wait for the next event (or a minute, to look again).
+				let _ = tokio::time::timeout(std::time::Duration::from_secs(60), latest.changed())
+					.await;
+				if latest.has_changed().is_err() {
+					return None;
+				}
+			}
+		},
+	);
+	let response = Sse::new(stream)
+		.keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)))
+		.into_response();
+	with_request_id(response, &headers)
+}
+
+/// `GET /webhooks/deliveries`: the client's delivery log (`after`, `state`).
+async fn deliveries(
+	State(shared): State<Arc<Shared>>,
+	headers: HeaderMap,
+	RawQuery(query): RawQuery,
+) -> Response {
+	let result = (|| {
+		let client = client(&shared, &headers)?;
+		let events = events_of(&shared)?;
+		let query = query.as_deref();
+		let after = sequence(query_value(query, "after"), "after")?;
+		let state = query_value(query, "state");
+		if let Some(state) = state.filter(|s| !["pending", "delivered", "failed"].contains(s)) {
+			return Err(GatewayError::BadRequest(format!(
+				"state: {state:?} is not pending, delivered or failed"
+			)));
+		}
+		let log = events
+			.store
+			.deliveries(&client.name, after, state)
+			.map_err(|e| GatewayError::Store(e.to_string()))?;
+		let log: Vec<Value> = log
+			.iter()
+			.map(|d| {
+				json!({
+					"event": d.seq.to_string(),
+					"state": d.state,
+					"attempts": d.attempts,
+					"last_status": d.last_status,
+					"last_error": d.last_error,
+					"next_attempt_ms": if d.state == "pending" { d.next_ms } else { None },
+					"delivered_ms": d.delivered_ms,
+				})
+			})
+			.collect();
+		Ok::<_, GatewayError>(json!({ "deliveries": log }))
+	})();
+	with_request_id(result.map_or_else(access_error, |b| Json(b).into_response()), &headers)
+}
+
+/// `POST /webhooks/deliveries/{id}/retry`: sends event `id` to the client's webhook again.
+async fn redeliver(
 	State(shared): State<Arc<Shared>>,
 	headers: HeaderMap,
 	Path(id): Path<String>,
 ) -> Response {
 	let result = (|| {
 		let client = client(&shared, &headers)?;
-		let outbox = shared.outbox.as_ref().ok_or(GatewayError::NoOutbox)?;
-		let entry = outbox
+		let events = events_of(&shared)?;
+		let seq = sequence(Some(&id), "id")?;
+		let found = events
 			.store
-			.entry(&client.name, &id)
-			.map_err(|e| GatewayError::Store(e.to_string()))?
-			.ok_or_else(|| GatewayError::NotFound(format!("no report {id:?} from this client")))?;
-		Ok::<_, GatewayError>(entry_state(&entry))
+			.retry(&client.name, seq)
+			.map_err(|e| GatewayError::Store(e.to_string()))?;
+		if !found {
+			return Err(GatewayError::NotFound(format!(
+				"no delivery of event {id} to this client"
+			)));
+		}
+		events.latest.send_modify(|_| {});
+		Ok::<_, GatewayError>(json!({ "event": id, "state": "pending" }))
 	})();
-	with_request_id(result.map_or_else(fhir_error, |b| Json(b).into_response()), &headers)
+	with_request_id(result.map_or_else(access_error, |b| Json(b).into_response()), &headers)
 }
 
 async fn ready(State(shared): State<Arc<Shared>>) -> Response {
@@ -514,6 +774,24 @@ pub async fn serve(
 			stop.clone(),
 		))
 	});
+	// Events: the follower stops with the watcher (it reads the node); the webhooks with the
+	// server (what they had not delivered waits in the database).
+	let mut tasks = Vec::new();
+	if let Some(events) = &shared.events {
+		tasks.push(tokio::spawn(crate::events::follow(
+			shared.clone(),
+			events.clone(),
+			stop.clone(),
+		)));
+		for client in shared.config.clients.iter().filter(|c| c.webhook.is_some()) {
+			tasks.push(tokio::spawn(crate::events::deliver(
+				shared.clone(),
+				events.clone(),
+				client.clone(),
+				stop.clone(),
+			)));
+		}
+	}
 	let mut stopping = stop.clone();
 	let result = axum::serve(listener, router(shared))
 		.with_graceful_shutdown(async move {
@@ -523,6 +801,9 @@ pub async fn serve(
 	// The sender drains what is in flight while the node is still followed.
 	if let Some(sender) = sender {
 		let _ = sender.await;
+	}
+	for task in tasks {
+		let _ = task.await;
 	}
 	let _ = stop_watcher.send(true);
 	let _ = watcher.await;
@@ -537,7 +818,7 @@ mod tests {
 
 	const KEY: &str = "contract-test-key-0001";
 
-	/// A gateway with an outbox (empty keystore) and no node.
+	/// A gateway with an outbox (empty keystore), an event log, and no node.
 	fn gateway() -> (Arc<Shared>, std::path::PathBuf) {
 		let dir = std::env::temp_dir().join(format!(
 			"salus-gateway-contract-{}-{}",
@@ -547,16 +828,20 @@ mod tests {
 		std::fs::create_dir_all(dir.join("keys")).unwrap();
 		let digest = crate::config::key_digest_hex(KEY);
 		let text = format!(
-			"[outbox]\ndatabase = \"{}\"\nkeystore = \"{}\"\n[[clients]]\nname = \"ehr\"\nkey_sha256 = \"{digest}\"\npractitioners = [\"*\"]\n",
+			"[outbox]\ndatabase = \"{}\"\nkeystore = \"{}\"\n[events]\ndatabase = \"{}\"\nproviders = [1]\n[[clients]]\nname = \"ehr\"\nkey_sha256 = \"{digest}\"\npractitioners = [\"*\"]\n",
 			dir.join("outbox.sqlite").display(),
-			dir.join("keys").display()
+			dir.join("keys").display(),
+			dir.join("events.sqlite").display(),
 		);
 		let config = Config::parse(&text, &|_| None).unwrap();
 		let outbox = crate::Outbox::open(config.outbox.as_ref().unwrap(), None).unwrap();
-		(Arc::new(Shared::new(config, Some(outbox))), dir)
+		let events = crate::events::Events::open(config.events.as_ref().unwrap()).unwrap();
+		(Arc::new(Shared::new(config, Some(outbox), Some(events))), dir)
 	}
 
-	async fn call(router: &Router, method: &str, path: &str) -> (u16, String) {
+	/// Calls the router: the status, the content type, and the body (not read from an event
+	/// stream, which does not end).
+	async fn call(router: &Router, method: &str, path: &str) -> (u16, String, String) {
 		let body = if method == "GET" { String::new() } else { "{}".to_owned() };
 		let request = axum::http::Request::builder()
 			.method(method)
@@ -567,12 +852,22 @@ mod tests {
 			.unwrap();
 		let response = router.clone().oneshot(request).await.unwrap();
 		let status = response.status().as_u16();
+		let content_type = response
+			.headers()
+			.get(header::CONTENT_TYPE)
+			.and_then(|v| v.to_str().ok())
+			.unwrap_or_default()
+			.to_owned();
+		if content_type.starts_with("text/event-stream") {
+			return (status, content_type, String::new());
+		}
 		let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
-		(status, String::from_utf8_lossy(&bytes).into_owned())
+		(status, content_type, String::from_utf8_lossy(&bytes).into_owned())
 	}
 
 	/// Every operation the OpenAPI document lists is served, and answers (with a key, a
-	/// minimal body, no node) with a status it documents; what it does not list is not served.
+	/// minimal body, no node) with a status it documents and a body that matches the schema it
+	/// documents for that status; what it does not list is not served.
 	#[tokio::test]
 	async fn the_openapi_document_matches_the_router() {
 		let document: Value = serde_json::from_str(OPENAPI).unwrap();
@@ -580,28 +875,38 @@ mod tests {
 		let (shared, dir) = gateway();
 		let router = router(shared);
 		let paths = document["paths"].as_object().unwrap();
-		assert_eq!(paths.len(), 13);
+		assert_eq!(paths.len(), 18);
 		let mut operations = 0;
 		for (path, item) in paths {
-			for (method, operation) in item.as_object().unwrap() {
-				let concrete = path.replace("{id}", "x");
-				let (status, body) = call(&router, &method.to_uppercase(), &concrete).await;
-				let documented: Vec<&String> =
-					operation["responses"].as_object().unwrap().keys().collect();
-				assert!(
-					documented.contains(&&status.to_string()),
-					"{method} {path}: {status} is not documented ({documented:?}): {body}"
-				);
+			for method in item.as_object().unwrap().keys() {
+				let concrete = path.replace("{id}", "7");
+				let (status, content_type, body) =
+					call(&router, &method.to_uppercase(), &concrete).await;
+				crate::contract::check_response(
+					method,
+					path,
+					status,
+					&content_type,
+					body.as_bytes(),
+				)
+				.unwrap_or_else(|error| panic!("{error}: {body}"));
 				assert!(!body.contains("no such route"), "{method} {path} is not served");
 				operations += 1;
 			}
 		}
-		assert_eq!(operations, 14);
-		let (status, body) = call(&router, "GET", "/fhir/Patient").await;
+		assert_eq!(operations, 19);
+		let (status, _, body) = call(&router, "GET", "/fhir/Patient").await;
 		assert_eq!(status, 404);
 		assert!(body.contains("no such route"), "{body}");
-		let (status, _) = call(&router, "DELETE", "/fhir/Consent").await;
+		let (status, _, _) = call(&router, "DELETE", "/fhir/Consent").await;
 		assert_eq!(status, 405, "an undocumented method on a documented path");
+		// The event stream is one.
+		let (status, content_type, _) = call(&router, "GET", "/events?after=0").await;
+		assert_eq!((status, content_type.as_str()), (200, "text/event-stream"));
+		let (status, _, body) = call(&router, "GET", "/events?after=-1").await;
+		assert_eq!(status, 400, "{body}");
+		let (status, _, body) = call(&router, "GET", "/webhooks/deliveries?state=lost").await;
+		assert_eq!(status, 400, "{body}");
 		let _ = std::fs::remove_dir_all(dir);
 	}
 }
