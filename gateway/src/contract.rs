@@ -176,9 +176,22 @@ pub fn check(
 	content_type: &str,
 	body: &[u8],
 ) -> Result<(), String> {
-	let template = template_of(concrete)
-		.ok_or_else(|| format!("{method} {concrete}: the document has no such path"))?;
-	check_response(method, template, status, content_type, body)
+	match template_of(concrete) {
+		Some(template) => check_response(method, template, status, content_type, body),
+		// What the document does not list is not served: 404 and an OperationOutcome.
+		None if status == 404 => {
+			let value: Value = serde_json::from_slice(body)
+				.map_err(|e| format!("{method} {concrete} 404: the body is not JSON: {e}"))?;
+			validate(
+				&serde_json::json!({ "$ref": "#/components/responses/OperationOutcome/content/application~1fhir+json/schema" }),
+				&value,
+				&format!("{method} {concrete} 404"),
+			)
+		},
+		None => Err(format!(
+			"{method} {concrete}: the document has no such path, yet it answered {status}"
+		)),
+	}
 }
 
 #[cfg(test)]
@@ -237,5 +250,8 @@ mod tests {
 		);
 		assert_eq!(template_of("/fhir/Patient/1"), None);
 		assert!(check("get", "/fhir/Patient", 404, "application/json", b"{}").is_err());
+		let outcome = br#"{"resourceType":"OperationOutcome","issue":[]}"#;
+		assert!(check("get", "/fhir/Patient", 404, "application/fhir+json", outcome).is_ok());
+		assert!(check("get", "/fhir/Patient", 200, "application/fhir+json", outcome).is_err());
 	}
 }

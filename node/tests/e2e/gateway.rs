@@ -3,7 +3,10 @@
 //! a block, without anything flushed, and no answer ever claims a block it was not true at;
 //! the FHIR API serves the consent and the accounting of disclosures; keys and practitioners
 //! are enforced; when the node dies, the gateway stops answering instead of answering from
-//! its cache; on SIGTERM it stops cleanly.
+//! its cache; on SIGTERM it stops cleanly. Its reports reach the chain exactly once across a
+//! crash; its access requests reach the patient, and the patient's answer reaches the EHR by
+//! webhook and event stream, across a crash too. Every answer is checked against the OpenAPI
+//! document.
 
 use crate::{
 	cli::{salus_binary, Cli},
@@ -146,6 +149,16 @@ async fn http(
 	if method == "POST" && path.starts_with("/access") {
 		assert!(head.to_ascii_lowercase().contains("x-request-id: e2e-1"), "echoed: {head}");
 	}
+	// Every answer is what the OpenAPI document says it is.
+	let content_type = head
+		.lines()
+		.find_map(|line| {
+			let (name, value) = line.split_once(':')?;
+			name.eq_ignore_ascii_case("content-type").then(|| value.trim().to_owned())
+		})
+		.unwrap_or_default();
+	salus_gateway::contract::check(method, path, status, &content_type, body.as_bytes())
+		.map_err(|e| format!("the answer does not match the OpenAPI document: {e}"))?;
 	let value = serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_owned()));
 	Ok((status, value))
 }
@@ -640,7 +653,7 @@ async fn outbox_scenario(url: &str) -> Result {
 		{
 			if started.elapsed() > Duration::from_secs(30) {
 				return Err::<(), Box<dyn std::error::Error + Send + Sync>>(
-					"the gateway did not start".into(),
+					format!("the gateway did not start:\n{}", log()).into(),
 				);
 			}
 			tokio::time::sleep(Duration::from_millis(100)).await;
@@ -813,6 +826,414 @@ async fn outbox_scenario(url: &str) -> Result {
 	let (_, metrics) = http(port, "GET", "/metrics", None, None).await?;
 	let text = metrics.as_str().ok_or("text")?;
 	assert!(text.contains("salus_gateway_outbox_depth 0"), "{text}");
+
+	let _ = gateway.kill();
+	let _ = gateway.wait();
+	let _ = std::fs::remove_dir_all(&dir);
+	Ok(())
+}
+
+/// One webhook delivery the EHR's receiver got.
+#[derive(Clone, Debug)]
+struct Delivered {
+	id: String,
+	timestamp: String,
+	signature: String,
+	body: String,
+	answered: u16,
+}
+
+/// The EHR's webhook receiver: answers 500 to the first `fail` deliveries, 204 after.
+async fn webhook_receiver(fail: usize) -> Result<(u16, Arc<Mutex<Vec<Delivered>>>)> {
+	let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+	let port = listener.local_addr()?.port();
+	let got: Arc<Mutex<Vec<Delivered>>> = Arc::default();
+	let seen = got.clone();
+	tokio::spawn(async move {
+		while let Ok((mut stream, _)) = listener.accept().await {
+			let seen = seen.clone();
+			tokio::spawn(async move {
+				let mut bytes = Vec::new();
+				let mut buffer = [0u8; 4096];
+				// The head, then as much body as Content-Length says.
+				let (head, mut body) = loop {
+					let Ok(read) = stream.read(&mut buffer).await else { return };
+					if read == 0 {
+						return;
+					}
+					bytes.extend_from_slice(buffer.get(..read).unwrap_or_default());
+					if let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
+						let head = String::from_utf8_lossy(bytes.get(..end).unwrap_or_default())
+							.into_owned();
+						break (
+							head,
+							bytes.get(end.saturating_add(4)..).unwrap_or_default().to_vec(),
+						);
+					}
+				};
+				let header = |name: &str| {
+					head.lines()
+						.find_map(|line| {
+							let (n, v) = line.split_once(':')?;
+							n.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+						})
+						.unwrap_or_default()
+				};
+				let length: usize = header("content-length").parse().unwrap_or(0);
+				while body.len() < length {
+					let Ok(read) = stream.read(&mut buffer).await else { return };
+					if read == 0 {
+						break;
+					}
+					body.extend_from_slice(buffer.get(..read).unwrap_or_default());
+				}
+				let answered = {
+					let Ok(mut seen) = seen.lock() else { return };
+					let answered = if seen.len() < fail { 500 } else { 204 };
+					seen.push(Delivered {
+						id: header("webhook-id"),
+						timestamp: header("webhook-timestamp"),
+						signature: header("webhook-signature"),
+						body: String::from_utf8_lossy(&body).into_owned(),
+						answered,
+					});
+					answered
+				};
+				let reply = format!(
+					"HTTP/1.1 {answered} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+				);
+				let _ = stream.write_all(reply.as_bytes()).await;
+			});
+		}
+	});
+	Ok((port, got))
+}
+
+/// Reads `GET /events` (as `key`, resuming after `last`) until `want` events came or `limit`
+/// passed: each event's id, name and data.
+async fn read_events(
+	port: u16,
+	key: &str,
+	last: Option<&str>,
+	want: usize,
+	limit: Duration,
+) -> Result<Vec<(String, String, Value)>> {
+	let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+	let resume = last.map(|id| format!("Last-Event-ID: {id}\r\n")).unwrap_or_default();
+	// HTTP/1.0: the stream comes as it is, not in chunks.
+	let request = format!(
+		"GET /events HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\nAccept: text/event-stream\r\n{resume}\r\n"
+	);
+	stream.write_all(request.as_bytes()).await?;
+	let mut text = String::new();
+	let mut buffer = [0u8; 4096];
+	let started = Instant::now();
+	let mut events = Vec::new();
+	while events.len() < want {
+		let left = limit.saturating_sub(started.elapsed());
+		let read = match tokio::time::timeout(left, stream.read(&mut buffer)).await {
+			Ok(read) => read?,
+			Err(_) => break,
+		};
+		if read == 0 {
+			break;
+		}
+		text.push_str(&String::from_utf8_lossy(buffer.get(..read).unwrap_or_default()));
+		// The head first.
+		if let Some((head, rest)) = text.split_once("\r\n\r\n") {
+			if head.starts_with("HTTP/") {
+				assert!(head.contains(" 200 "), "{head}");
+				assert!(head.to_ascii_lowercase().contains("text/event-stream"), "{head}");
+				text = rest.to_owned();
+			}
+		}
+		while let Some((frame, rest)) = text.split_once("\n\n") {
+			let (mut id, mut name, mut data) = (String::new(), String::new(), String::new());
+			for line in frame.lines() {
+				if let Some(v) = line.strip_prefix("id:") {
+					id = v.trim().to_owned();
+				} else if let Some(v) = line.strip_prefix("event:") {
+					name = v.trim().to_owned();
+				} else if let Some(v) = line.strip_prefix("data:") {
+					data.push_str(v.trim());
+				}
+			}
+			if !data.is_empty() {
+				events.push((id, name, serde_json::from_str(&data)?));
+			}
+			text = rest.to_owned();
+		}
+	}
+	Ok(events)
+}
+
+/// Dave asks Eve through the gateway for her lab results and medications; she approves only
+/// the lab results (CLI), and the EHR hears it by webhook (signed; the first delivery answered
+/// 500 and retried) and by its event stream, and sees the request approved. The gateway is
+/// killed; meanwhile Eve revokes the consent; restarted, the gateway tells of the revocation,
+/// once, and delivers nothing twice. A stream resumes after the last event it had; the lab's
+/// client hears nothing about Dave.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ehr_asks_a_patient_and_hears_the_answer_by_webhook_and_stream() -> Result {
+	let mut node = TestNode::dev()?;
+	node.client().await?;
+	let url = node.rpc_url.clone();
+	let result = requests_scenario(&url).await;
+	result.map_err(|e| format!("{e}\n--- node log ---\n{}", node.log_tail(30)).into())
+}
+
+#[allow(clippy::indexing_slicing, reason = "test code: a missing JSON field fails the test")]
+async fn requests_scenario(url: &str) -> Result {
+	const SECRET: &str = "lakeside-webhook-secret-0001";
+	let client = Client::connect(url).await?;
+	let (dave, eve) = (Signer::dev("dave")?, Signer::dev("eve")?);
+	let (dave_ss58, eve_ss58) = (dave.account().to_string(), eve.account().to_string());
+	let ferdie_ss58 = Signer::dev("ferdie")?.account().to_string();
+	let hospital = lakeside(&client).await?;
+
+	let dir = std::env::temp_dir().join(format!("salus-gateway-requests-{}", std::process::id()));
+	let keys = dir.join("keys");
+	std::fs::create_dir_all(&keys)?;
+	export_daves_key(&keys, "correct horse battery staple").await?;
+	let (hook_port, delivered) = webhook_receiver(1).await?;
+	let port = free_port()?;
+	let config = dir.join("gateway.toml");
+	std::fs::write(
+		&config,
+		format!(
+			"node = \"{url}\"\nlisten = \"127.0.0.1:{port}\"\n[outbox]\ndatabase = \"{}\"\nkeystore = \"{}\"\n[events]\ndatabase = \"{}\"\nproviders = [{hospital}]\n[[clients]]\nname = \"lakeside-ehr\"\nkey_env = \"LAKESIDE_EHR_KEY\"\npractitioners = [\"*\"]\nwebhook_url = \"http://127.0.0.1:{hook_port}/salus/events\"\nwebhook_secret_env = \"LAKESIDE_HOOK_SECRET\"\n[[clients]]\nname = \"lakeside-lab\"\nkey_env = \"LAKESIDE_LAB_KEY\"\npractitioners = [\"{ferdie_ss58}\"]\n",
+			dir.join("outbox.sqlite").display(),
+			keys.display(),
+			dir.join("events.sqlite").display(),
+		),
+	)?;
+	let start = || -> Result<Child> {
+		Ok(Command::new(gateway_binary()?)
+			.arg("--config")
+			.arg(&config)
+			.env("LAKESIDE_EHR_KEY", EHR_KEY)
+			.env("LAKESIDE_LAB_KEY", LAB_KEY)
+			.env("LAKESIDE_HOOK_SECRET", SECRET)
+			.env("SALUS_GATEWAY_KEYSTORE_PASSWORD", "correct horse battery staple")
+			.stdout(Stdio::null())
+			.stderr(
+				std::fs::OpenOptions::new()
+					.create(true)
+					.append(true)
+					.open(dir.join("gateway.log"))?,
+			)
+			.spawn()?)
+	};
+	let log = || std::fs::read_to_string(dir.join("gateway.log")).unwrap_or_default();
+	let wait_up = || async {
+		let started = Instant::now();
+		while !http(port, "GET", "/ready", None, None)
+			.await
+			.is_ok_and(|(status, _)| status == 200)
+		{
+			if started.elapsed() > Duration::from_secs(30) {
+				return Err::<(), Box<dyn std::error::Error + Send + Sync>>(
+					format!("the gateway did not start:\n{}", log()).into(),
+				);
+			}
+			tokio::time::sleep(Duration::from_millis(100)).await;
+		}
+		Ok(())
+	};
+	let mut gateway = start()?;
+	wait_up().await?;
+	// The EHR's event stream, open from the start.
+	let stream = tokio::spawn(read_events(port, EHR_KEY, None, 3, Duration::from_secs(120)));
+
+	let request = |id: &str, patient: &str, practitioner: &str| {
+		json!({
+			"id": id,
+			"practitioner": practitioner,
+			"patient": patient,
+			"data_classes": ["lab-results", "medications"],
+			"purpose": "TREAT",
+			"duration_hours": 72,
+			"justification": format!("0x{}", "5a".repeat(32)),
+		})
+	};
+	// Refused at the door: for a practitioner the client may not act for; to a patient the
+	// chain does not know; with the reason in plain text.
+	let asked = request("ref-1", &eve_ss58, &dave_ss58);
+	let (status, _) = http(port, "POST", "/access-requests", Some(LAB_KEY), Some(&asked)).await?;
+	assert_eq!(status, 403);
+	let ghost = salus_client::AccountId::new([9; 32]).to_string();
+	let (status, body) = http(
+		port,
+		"POST",
+		"/access-requests",
+		Some(EHR_KEY),
+		Some(&request("ref-0", &ghost, &dave_ss58)),
+	)
+	.await?;
+	assert_eq!(status, 422, "{body}");
+	let mut plain = asked.clone();
+	plain["reason"] = json!("suspected anaemia");
+	let (status, _) = http(port, "POST", "/access-requests", Some(EHR_KEY), Some(&plain)).await?;
+	assert_eq!(status, 400, "a reason in plain text never reaches the chain");
+
+	// Asked; asked again (the same request); changed under the same id (a conflict).
+	let (status, body) =
+		http(port, "POST", "/access-requests", Some(EHR_KEY), Some(&asked)).await?;
+	assert_eq!((status, body["state"].clone()), (202, json!("pending")), "{body}");
+	let (status, _) = http(port, "POST", "/access-requests", Some(EHR_KEY), Some(&asked)).await?;
+	assert_eq!(status, 200);
+	let mut changed = asked.clone();
+	changed["duration_hours"] = json!(48);
+	let (status, _) = http(port, "POST", "/access-requests", Some(EHR_KEY), Some(&changed)).await?;
+	assert_eq!(status, 409);
+
+	// On chain: the request has the chain's id, and is open.
+	let started = Instant::now();
+	let request_id = loop {
+		let (_, state) = http(port, "GET", "/access-requests/ref-1", Some(EHR_KEY), None).await?;
+		if state["state"] == "on_chain" {
+			assert_eq!(state["status"]["state"], "open", "{state}");
+			break state["request"].as_str().ok_or("no request id")?.to_owned();
+		}
+		assert_eq!(state["state"], "pending", "{state}\n{}", log());
+		assert!(started.elapsed() < Duration::from_secs(90), "not on chain: {state}\n{}", log());
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	};
+	let open = client.pending_requests_of(&eve.account(), None).await?;
+	assert_eq!(open.len(), 1);
+	assert_eq!(open[0].1.practitioner, dave.account());
+
+	// Eve approves the lab results only.
+	let home = dir.join("cli");
+	std::fs::create_dir_all(&home)?;
+	let cli = Cli { binary: salus_binary()?, url: url.to_owned(), home };
+	cli.json(Some("dev:eve"), &["patient", "approve", &request_id, "--classes", "lab-results"])?;
+	let started = Instant::now();
+	loop {
+		let (_, state) = http(port, "GET", "/access-requests/ref-1", Some(EHR_KEY), None).await?;
+		if state["status"]["state"] == "approved" {
+			break;
+		}
+		assert!(started.elapsed() < Duration::from_secs(60), "not approved: {state}\n{}", log());
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+
+	// The webhook: the request's creation (answered 500, then again 204), then the consent
+	// the approval made and the approval; every delivery signed with the client's secret.
+	let wait_for = |count: usize| {
+		let delivered = delivered.clone();
+		async move {
+			let started = Instant::now();
+			loop {
+				let got = delivered.lock().map_err(|_| "poisoned")?.clone();
+				if got.len() >= count {
+					return Ok::<_, Box<dyn std::error::Error + Send + Sync>>(got);
+				}
+				if started.elapsed() > Duration::from_secs(60) {
+					return Err(format!("{} deliveries, not {count}: {got:?}", got.len()).into());
+				}
+				tokio::time::sleep(Duration::from_millis(100)).await;
+			}
+		}
+	};
+	let got = wait_for(4).await.map_err(|e| format!("{e}\n{}", log()))?;
+	for delivery in &got {
+		let timestamp: u64 = delivery.timestamp.parse()?;
+		assert_eq!(
+			delivery.signature,
+			salus_gateway::events::signature(
+				SECRET.as_bytes(),
+				&delivery.id,
+				timestamp,
+				&delivery.body
+			),
+			"{delivery:?}"
+		);
+	}
+	let bodies: Vec<Value> = got
+		.iter()
+		.map(|d| serde_json::from_str(&d.body))
+		.collect::<std::result::Result<_, _>>()?;
+	let types: Vec<&str> = bodies.iter().filter_map(|b| b["type"].as_str()).collect();
+	assert_eq!(
+		types,
+		[
+			"access_request.created",
+			"access_request.created",
+			"consent.granted",
+			"access_request.approved"
+		]
+	);
+	let answers: Vec<u16> = got.iter().map(|d| d.answered).collect();
+	assert_eq!(answers, [500, 204, 204, 204]);
+	assert_eq!(got[0].id, got[1].id, "a retry is the same delivery");
+	let approved = &bodies[3];
+	assert_eq!(approved["practitioner"], json!(dave_ss58), "{approved}");
+	assert_eq!(approved["patient"], json!(eve_ss58), "{approved}");
+	assert_eq!(approved["provider"], json!(hospital), "{approved}");
+	assert_eq!(approved["data"]["request"], json!(request_id), "{approved}");
+	assert_eq!(approved["data"]["data_classes"], json!(["lab-results"]), "{approved}");
+	let consent = approved["data"]["consent"].as_str().ok_or("no consent")?.to_owned();
+	assert_eq!(bodies[2]["data"]["consent"], json!(consent), "{}", bodies[2]);
+	assert_eq!(bodies[2]["practitioner"], Value::Null, "a consent to the hospital names no one");
+	for body in &bodies {
+		salus_gateway::contract::validate(
+			&json!({ "$ref": "#/components/schemas/Event" }),
+			body,
+			"a webhook's event",
+		)?;
+	}
+	let (_, log_page) = http(port, "GET", "/webhooks/deliveries", Some(EHR_KEY), None).await?;
+	let entries = log_page["deliveries"].as_array().ok_or("no deliveries")?;
+	assert_eq!(entries.len(), 3, "{log_page}");
+	assert_eq!(
+		(
+			entries[0]["state"].clone(),
+			entries[0]["attempts"].clone(),
+			entries[0]["last_status"].clone()
+		),
+		(json!("delivered"), json!(2), json!(204)),
+		"{log_page}"
+	);
+	// The stream heard the same three events.
+	let streamed = stream.await??;
+	let names: Vec<&str> = streamed.iter().map(|(_, name, _)| name.as_str()).collect();
+	assert_eq!(names, ["access_request.created", "consent.granted", "access_request.approved"]);
+	assert_eq!(streamed[0].0, got[0].id);
+
+	// Killed; meanwhile Eve revokes the consent her approval made; restarted.
+	gateway.kill()?;
+	gateway.wait()?;
+	cli.json(Some("dev:eve"), &["patient", "consent", "revoke", &consent])?;
+	let mut gateway = start()?;
+	wait_up().await?;
+	let got = wait_for(5).await.map_err(|e| format!("{e}\n{}", log()))?;
+	let revoked: Value = serde_json::from_str(&got[4].body)?;
+	assert_eq!(revoked["type"], "consent.revoked", "{revoked}");
+	assert_eq!(revoked["data"]["consent"], json!(consent), "{revoked}");
+	tokio::time::sleep(Duration::from_secs(3)).await;
+	let got = delivered.lock().map_err(|_| "poisoned")?.clone();
+	let mut ok: Vec<&str> =
+		got.iter().filter(|d| d.answered == 204).map(|d| d.id.as_str()).collect();
+	let all = ok.len();
+	ok.dedup();
+	assert_eq!(ok.len(), all, "nothing delivered twice: {got:?}");
+	assert_eq!(all, 4);
+
+	// A stream resumes after the last event it had.
+	let resumed =
+		read_events(port, EHR_KEY, Some(&streamed[1].0), 2, Duration::from_secs(10)).await?;
+	let names: Vec<&str> = resumed.iter().map(|(_, name, _)| name.as_str()).collect();
+	assert_eq!(names, ["access_request.approved", "consent.revoked"]);
+	// The lab's client hears of the consent to the hospital, not of Dave's request.
+	let lab = read_events(port, LAB_KEY, None, 3, Duration::from_secs(3)).await?;
+	let names: Vec<&str> = lab.iter().map(|(_, name, _)| name.as_str()).collect();
+	assert_eq!(names, ["consent.granted", "consent.revoked"], "{lab:?}");
+	let (status, _) = http(port, "GET", "/webhooks/deliveries", Some(LAB_KEY), None).await?;
+	assert_eq!(status, 200);
+	let (status, _) =
+		http(port, "POST", "/webhooks/deliveries/999/retry", Some(EHR_KEY), None).await?;
+	assert_eq!(status, 404);
 
 	let _ = gateway.kill();
 	let _ = gateway.wait();
