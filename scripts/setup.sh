@@ -2,13 +2,14 @@
 # Usage: scripts/setup.sh
 #
 # Installs what a fresh Debian machine lacks to build and test Salus: the C toolchain and
-# libraries some crates build (pkg-config, libssl-dev), protoc (libp2p), Node.js and npm (the
-# polkadot.js end-to-end check), the Rust wasm target and rust-src. Idempotent: installs only what is missing. Fails with a clear message when
+# libraries some crates build (pkg-config, libssl-dev), protoc (libp2p), PostgreSQL (the
+# gateway's shared outbox is tested against a real server), Node.js and npm (the polkadot.js
+# end-to-end check), the Rust wasm target and rust-src. Idempotent: installs only what is missing. Fails with a clear message when
 # something cannot be installed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-APT_PACKAGES=(build-essential pkg-config libssl-dev protobuf-compiler git)
+APT_PACKAGES=(build-essential pkg-config libssl-dev protobuf-compiler git postgresql)
 
 sudo=()
 if [[ $(id -u) -ne 0 ]]; then

@@ -3,7 +3,8 @@
 #
 # Everything CI checks, in order: setup, formatting, clippy (warnings are errors), docs, the
 # build, every unit test (runtime, primitives, pallets, benchmarks-as-tests), the end-to-end
-# tests against real salus-node processes, a bounded run of the runtime fuzzer (fuzz/; the
+# tests against real salus-node processes (and a PostgreSQL server it starts for the gateway's
+# shared outbox, scripts/postgres.sh), a bounded run of the runtime fuzzer (fuzz/; the
 # SALUS_FUZZ_EXTRINSICS and SALUS_FUZZ_SEED variables change its length and seed), and that
 # chain-specs/ matches the runtime.
 # Fails at the first failure.
@@ -32,6 +33,19 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --features runtime-be
 step "cargo build"
 salus_build
 
+# The gateway's shared outbox is tested against a real PostgreSQL server, started here.
+step "PostgreSQL for the gateway's shared outbox"
+pg_dir="$(mktemp -d)"
+pg_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+SALUS_TEST_POSTGRES="$(scripts/postgres.sh start "$pg_dir" "$pg_port")"
+export SALUS_TEST_POSTGRES SALUS_REQUIRE_POSTGRES=1
+cleanup() {
+	if [[ -n "${fuzz_pid:-}" ]]; then kill "$fuzz_pid" 2>/dev/null || true; fi
+	rm -f "${fuzz_log:-}"
+	scripts/postgres.sh stop "$pg_dir"
+}
+trap cleanup EXIT
+
 step "npm ci: polkadot.js for the end-to-end tests"
 (cd node/tests/polkadot-js && npm ci --silent --no-audit --no-fund)
 
@@ -41,7 +55,6 @@ fuzz_log="$(mktemp)"
 "$CARGO_TARGET_DIR/debug/salus-fuzz" --extrinsics "${SALUS_FUZZ_EXTRINSICS:-100000}" \
 	--seed "${SALUS_FUZZ_SEED:-1}" --progress 60 >"$fuzz_log" 2>&1 &
 fuzz_pid=$!
-trap 'kill "$fuzz_pid" 2>/dev/null || true; rm -f "$fuzz_log"' EXIT
 
 # Each end-to-end scenario runs its own node and spends most of its time waiting for blocks, so
 # they run four at a time (unit tests too; they only interleave). Eight debug nodes starting at

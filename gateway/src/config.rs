@@ -21,7 +21,9 @@
 //! # Optional: the outbox for what the EHR reports (POST /fhir/AuditEvent). Without it, the
 //! # gateway only reads.
 //! [outbox]
-//! # The SQLite database that holds every report until it is on chain.
+//! # The database that holds every submission until it is on chain: a SQLite file (one
+//! # gateway), or a PostgreSQL URL that several gateway replicas share (env
+//! # SALUS_GATEWAY_OUTBOX_DATABASE, so that its password stays out of the file).
 //! database = "/var/lib/salus-gateway/outbox.sqlite"
 //! # The practitioners' keys: one JSON file each, encrypted as polkadot.js exports an account
 //! # (password in SALUS_GATEWAY_KEYSTORE_PASSWORD), or a plain keystore file of mode 600.
@@ -92,8 +94,8 @@ struct OutboxFile {
 /// The outbox's configuration.
 #[derive(Clone, Debug)]
 pub struct OutboxConfig {
-	/// The SQLite database.
-	pub database: std::path::PathBuf,
+	/// The SQLite file, or the `postgres://` URL of a database several replicas share.
+	pub database: String,
 	/// The keystore directory.
 	pub keystore: std::path::PathBuf,
 	/// Entries per transaction.
@@ -304,7 +306,8 @@ impl Config {
 					)));
 				}
 				Some(OutboxConfig {
-					database: outbox.database.into(),
+					// A URL with a password belongs in the environment, not the file.
+					database: env("SALUS_GATEWAY_OUTBOX_DATABASE").unwrap_or(outbox.database),
 					keystore: outbox.keystore.into(),
 					batch,
 				})

@@ -60,9 +60,12 @@ pub struct Outbox {
 impl Outbox {
 	/// Opens the outbox `config` describes: its database and its keystore (`password` for the
 	/// encrypted keys). Every problem is one line.
-	pub fn open(config: &config::OutboxConfig, password: Option<&str>) -> Result<Self, String> {
-		let store = outbox::Store::open(&config.database).map_err(|e| e.to_string())?;
+	pub async fn open(
+		config: &config::OutboxConfig,
+		password: Option<&str>,
+	) -> Result<Self, String> {
 		let keys = sender::Keys::load(&config.keystore, password)?;
+		let store = outbox::Store::open(&config.database).await.map_err(|e| e.to_string())?;
 		Ok(Self { store: std::sync::Arc::new(store), keys: std::sync::Arc::new(keys) })
 	}
 }

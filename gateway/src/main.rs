@@ -78,14 +78,6 @@ fn run(cli: Cli) -> Result<(), String> {
 		return Ok(());
 	}
 	let password = std::env::var("SALUS_GATEWAY_KEYSTORE_PASSWORD").ok();
-	let outbox = match &config.outbox {
-		Some(outbox) => {
-			let opened = salus_gateway::Outbox::open(outbox, password.as_deref())?;
-			tracing::info!(database = %outbox.database.display(), keys = opened.keys.len(), "the outbox is open");
-			Some(opened)
-		},
-		None => None,
-	};
 	let events = match &config.events {
 		Some(events) => {
 			let opened = salus_gateway::events::Events::open(events)?;
@@ -99,6 +91,14 @@ fn run(cli: Cli) -> Result<(), String> {
 		.build()
 		.map_err(|e| format!("cannot start the runtime: {e}"))?;
 	runtime.block_on(async move {
+		let outbox = match &config.outbox {
+			Some(outbox) => {
+				let opened = salus_gateway::Outbox::open(outbox, password.as_deref()).await?;
+				tracing::info!(database = %salus_gateway::outbox::redacted(&outbox.database), keys = opened.keys.len(), "the outbox is open");
+				Some(opened)
+			},
+			None => None,
+		};
 		let listener = tokio::net::TcpListener::bind(config.listen)
 			.await
 			.map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;

@@ -125,7 +125,7 @@ pub async fn run(
 		}
 		let is_busy =
 			|p: &AccountId| busy.lock().unwrap_or_else(PoisonError::into_inner).contains(p);
-		let batches = match store.batches(batch, &is_busy) {
+		let batches = match store.batches(batch, &is_busy).await {
 			Ok(batches) => batches,
 			Err(error) => {
 				tracing::error!(%error, "cannot read the outbox");
@@ -146,6 +146,9 @@ pub async fn run(
 			tokio::spawn(async move {
 				if let Err(error) = send(&node, &store, &signer, &entries).await {
 					tracing::warn!(%error, %practitioner, "sending a batch failed; it will be retried");
+				}
+				if let Err(error) = store.release(&practitioner).await {
+					tracing::warn!(%error, %practitioner, "cannot give back the lease; it expires");
 				}
 				busy.lock().unwrap_or_else(PoisonError::into_inner).remove(&practitioner);
 			});
@@ -178,7 +181,7 @@ async fn resolve(
 	busy: &Mutex<HashSet<AccountId>>,
 	scanned: &mut HashMap<Hash, BlockNumber>,
 ) -> Result<(), SendError> {
-	let in_flight = store.in_flight()?;
+	let in_flight = store.in_flight().await?;
 	scanned.retain(|tx, _| in_flight.iter().any(|(hash, ..)| hash == tx));
 	if in_flight.is_empty() {
 		return Ok(());
@@ -213,12 +216,12 @@ async fn resolve_one(
 	match node.find_transaction(hash, from, to).await? {
 		Some(Ok(included)) => {
 			let number = node.block_number(Some(included.block_hash)).await?;
-			store.on_chain(hash, included.block_hash, number, &requested(&included))?;
+			store.on_chain(hash, included.block_hash, number, &requested(&included)).await?;
 			tracing::info!(tx = ?hash, block = number, "found on chain");
 		},
-		Some(Err(error)) => settle_refusal(store, hash, &error)?,
+		Some(Err(error)) => settle_refusal(store, hash, &error).await?,
 		None if expired => {
-			store.unsent(hash)?;
+			store.unsent(hash).await?;
 			tracing::info!(tx = ?hash, "never included and expired: its entries go again");
 		},
 		None => {},
@@ -229,13 +232,13 @@ async fn resolve_one(
 /// What a refusal of transaction `hash` does to its entries: a shortage of the
 /// practitioner's funds (or an arithmetic limit) leaves them waiting, to go again; the
 /// practitioner's own refusal refuses them all; any other halves the batch.
-fn settle_refusal(store: &Store, hash: Hash, error: &Error) -> Result<(), StoreError> {
+async fn settle_refusal(store: &Store, hash: Hash, error: &Error) -> Result<(), StoreError> {
 	if matches!(error, Error::Dispatch { pallet, .. } if pallet == "Token" || pallet == "Arithmetic")
 	{
 		tracing::warn!(tx = ?hash, reason = %refusal(error), "refused for now (funds?): its entries wait");
-		store.unsent(hash)?;
+		store.unsent(hash).await?;
 	} else {
-		store.refused(hash, &refusal(error), whole(error))?;
+		store.refused(hash, &refusal(error), whole(error)).await?;
 	}
 	Ok(())
 }
@@ -313,16 +316,18 @@ async fn send(
 	let until = signed.valid_until.unwrap_or(from.saturating_add(MORTALITY));
 	let rows: Vec<i64> = entries.iter().map(|e| e.row).collect();
 	// Written before it is submitted: a crash from here on is resolved by looking.
-	store.sent(&rows, signed.hash, from, until)?;
+	store.sent(&rows, signed.hash, from, until).await?;
 	match node.submit_signed(&signed, Wait::Finalized).await {
 		Ok(included) => {
 			let number = node.block_number(Some(included.block_hash)).await?;
-			store.on_chain(signed.hash, included.block_hash, number, &requested(&included))?;
+			store
+				.on_chain(signed.hash, included.block_hash, number, &requested(&included))
+				.await?;
 			tracing::info!(entries = rows.len(), block = number, "on chain");
 		},
 		Err(error @ Error::Dispatch { .. }) => {
 			tracing::warn!(entries = rows.len(), reason = %refusal(&error), "the chain refused a batch");
-			settle_refusal(store, signed.hash, &error)?;
+			settle_refusal(store, signed.hash, &error).await?;
 		},
 		// Not taken, or its fate unknown: a peer may still include it while it is valid, so it
 		// stays sent; `resolve` sends its entries again only once it has expired unseen.

@@ -404,13 +404,13 @@ async fn take(
 	let conflict = || {
 		GatewayError::Conflict(format!("{} {id} was sent before with other content", noun(kind)))
 	};
-	if let Some(entry) = outbox.store.entry(&client.name, kind, &id).map_err(store)? {
+	if let Some(entry) = outbox.store.entry(&client.name, kind, &id).await.map_err(store)? {
 		if entry.submission != submission {
 			return Err(conflict());
 		}
 		return Ok(json_response(StatusCode::OK, "application/json", &entry_state(&entry)));
 	}
-	let waiting = outbox.store.waiting(&client.name).map_err(store)?;
+	let waiting = outbox.store.waiting(&client.name).await.map_err(store)?;
 	if waiting >= client.max_waiting {
 		Metrics::count(&shared.metrics.over_quota);
 		return Err(GatewayError::TooMany(format!(
@@ -461,7 +461,7 @@ async fn take(
 		},
 	}
 	let (outcome, entry) =
-		outbox.store.enqueue(&client.name, &submission, now_ms()).map_err(store)?;
+		outbox.store.enqueue(&client.name, &submission, now_ms()).await.map_err(store)?;
 	let status = match outcome {
 		Enqueued::New => StatusCode::ACCEPTED,
 		Enqueued::Again => StatusCode::OK,
@@ -514,7 +514,7 @@ async fn report_as(
 }
 
 /// The outbox entry of `kind` that the request's client sent as `id`.
-fn find_entry(
+async fn find_entry(
 	shared: &Shared,
 	headers: &HeaderMap,
 	kind: Kind,
@@ -525,6 +525,7 @@ fn find_entry(
 	outbox
 		.store
 		.entry(&client.name, kind, id)
+		.await
 		.map_err(|e| GatewayError::Store(e.to_string()))?
 		.ok_or_else(|| GatewayError::NotFound(format!("no {} {id:?} from this client", noun(kind))))
 }
@@ -534,7 +535,9 @@ async fn report_state(
 	headers: HeaderMap,
 	Path(id): Path<String>,
 ) -> Response {
-	let result = find_entry(&shared, &headers, Kind::Disclosure, &id).map(|e| entry_state(&e));
+	let result = find_entry(&shared, &headers, Kind::Disclosure, &id)
+		.await
+		.map(|e| entry_state(&e));
 	with_request_id(result.map_or_else(fhir_error, |b| Json(b).into_response()), &headers)
 }
 
@@ -559,7 +562,7 @@ async fn request_state(
 	Path(id): Path<String>,
 ) -> Response {
 	let result = async {
-		let entry = find_entry(&shared, &headers, Kind::Request, &id)?;
+		let entry = find_entry(&shared, &headers, Kind::Request, &id).await?;
 		let mut body = entry_state(&entry);
 		if let Some(request) = entry.chain_id {
 			let status = crate::requests::status(&shared, &entry, request).await?;
@@ -740,11 +743,11 @@ async fn ready(State(shared): State<Arc<Shared>>) -> Response {
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
 	let connected = shared.node().is_ok();
-	let outbox = shared
-		.outbox
-		.as_ref()
-		.and_then(|o| o.store.depth().ok())
-		.map(|(depth, oldest)| (depth, oldest.map(|at| now_ms().saturating_sub(at) / 1_000)));
+	let outbox = match &shared.outbox {
+		Some(outbox) => outbox.store.depth().await.ok(),
+		None => None,
+	}
+	.map(|(depth, oldest)| (depth, oldest.map(|at| now_ms().saturating_sub(at) / 1_000)));
 	let text = shared.metrics.render(&shared.cache(), connected, outbox);
 	(
 		StatusCode::OK,
@@ -819,7 +822,7 @@ mod tests {
 	const KEY: &str = "contract-test-key-0001";
 
 	/// A gateway with an outbox (empty keystore), an event log, and no node.
-	fn gateway() -> (Arc<Shared>, std::path::PathBuf) {
+	async fn gateway() -> (Arc<Shared>, std::path::PathBuf) {
 		let dir = std::env::temp_dir().join(format!(
 			"salus-gateway-contract-{}-{}",
 			std::process::id(),
@@ -834,7 +837,7 @@ mod tests {
 			dir.join("events.sqlite").display(),
 		);
 		let config = Config::parse(&text, &|_| None).unwrap();
-		let outbox = crate::Outbox::open(config.outbox.as_ref().unwrap(), None).unwrap();
+		let outbox = crate::Outbox::open(config.outbox.as_ref().unwrap(), None).await.unwrap();
 		let events = crate::events::Events::open(config.events.as_ref().unwrap()).unwrap();
 		(Arc::new(Shared::new(config, Some(outbox), Some(events))), dir)
 	}
@@ -872,7 +875,7 @@ mod tests {
 	async fn the_openapi_document_matches_the_router() {
 		let document: Value = serde_json::from_str(OPENAPI).unwrap();
 		assert_eq!(document["openapi"], "3.1.0");
-		let (shared, dir) = gateway();
+		let (shared, dir) = gateway().await;
 		let router = router(shared);
 		let paths = document["paths"].as_object().unwrap();
 		assert_eq!(paths.len(), 18);
