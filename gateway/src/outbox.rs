@@ -330,6 +330,15 @@ impl Store {
 		each!(self, s => s.batches(size, busy))
 	}
 
+	/// The send for `practitioner` goes on: its lease (shared outbox) is renewed. Whether this
+	/// replica still holds it.
+	pub async fn renew(&self, practitioner: &AccountId) -> Result<bool, StoreError> {
+		match self {
+			Self::Sqlite(_) => Ok(true),
+			Self::Postgres(s) => s.renew(practitioner).await,
+		}
+	}
+
 	/// The send for `practitioner` is over: its lease (shared outbox) is given back.
 	pub async fn release(&self, practitioner: &AccountId) -> Result<(), StoreError> {
 		match self {

@@ -40,6 +40,9 @@ pub const TICK: Duration = Duration::from_millis(300);
 /// signed but never seen waits this long (about 96 s) before it is sent again.
 pub const MORTALITY: u32 = 16;
 
+/// How often the leases of the sends in flight are renewed (a shared outbox).
+pub const RENEW: Duration = Duration::from_secs(5);
+
 /// The most access requests in one transaction.
 pub const REQUEST_BATCH: usize = 16;
 
@@ -111,6 +114,7 @@ pub async fn run(
 	let mut scanned: HashMap<Hash, BlockNumber> = HashMap::new();
 	let mut tick = tokio::time::interval(TICK);
 	tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+	let mut renewed = tokio::time::Instant::now();
 	loop {
 		tokio::select! {
 			_ = tick.tick() => {},
@@ -118,6 +122,22 @@ pub async fn run(
 		}
 		if *stop.borrow() {
 			break;
+		}
+		if renewed.elapsed() >= RENEW {
+			renewed = tokio::time::Instant::now();
+			let sending: Vec<AccountId> =
+				busy.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect();
+			for practitioner in sending {
+				match store.renew(&practitioner).await {
+					Ok(true) => {},
+					// Lost (this replica stalled past its lease): another replica may send for
+					// the practitioner now; the claims keep every entry in one transaction.
+					Ok(false) => {
+						tracing::warn!(%practitioner, "the lease on this practitioner passed to another replica")
+					},
+					Err(error) => tracing::warn!(%error, %practitioner, "cannot renew the lease"),
+				}
+			}
 		}
 		let Ok(node) = shared.node() else { continue };
 		if let Err(error) = resolve(&node, &store, &busy, &mut scanned).await {

@@ -3,7 +3,8 @@
 //! The rules are SQLite's ([`super::SqliteStore`]); what sharing adds:
 //! - **Leases**: a replica sends for a practitioner only while it holds that practitioner's
 //!   row in `outbox_leases` (taken when it picks the practitioner's batch, given back when the
-//!   send ends, taken over by another replica once [`LEASE`] has passed). Two replicas never
+//!   send ends, renewed while the send lasts, taken over by another replica once [`LEASE`] has
+//!   passed without renewal). Two replicas never
 //!   sign with one practitioner's key at once, so they never race for its nonce.
 //! - **Claims**: marking entries sent is one transaction that locks them and refuses if any is
 //!   no longer pending, so an entry is in at most one transaction even if a lease ran out.
@@ -22,9 +23,10 @@ use salus_primitives::RequestId;
 use std::{str::FromStr, sync::Arc, time::Duration};
 use tokio_postgres::{Client, NoTls, Row};
 
-/// How long a replica's lease on a practitioner lasts: longer than a send takes (a mortal
-/// transaction lives 16 blocks, about 96 s, and is then resolved).
-pub const LEASE: Duration = Duration::from_secs(150);
+/// How long a replica's lease on a practitioner lasts unless renewed: the sender renews the
+/// leases of its sends in flight every [`crate::sender::RENEW`], so a replica that dies leaves
+/// its practitioners to the others this long after.
+pub const LEASE: Duration = Duration::from_secs(30);
 
 /// The schema's version.
 const VERSION: i64 = 1;
@@ -344,6 +346,12 @@ impl PgStore {
 			}
 		}
 		Ok(out)
+	}
+
+	/// Renews this replica's lease on `practitioner`: whether it still holds it.
+	pub async fn renew(&self, practitioner: &AccountId) -> Result<bool, StoreError> {
+		let c = self.connections().await?;
+		self.lease(&c, &practitioner.to_string()).await
 	}
 
 	/// Gives back the lease on `practitioner`, if this replica holds it.

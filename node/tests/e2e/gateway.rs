@@ -559,6 +559,23 @@ async fn export_daves_key(dir: &std::path::Path, password: &str) -> Result {
 	Ok(())
 }
 
+/// Lakeside Hospital (Dave its physician), and Eve's consent to it for lab results, for
+/// treatment.
+async fn lakeside_with_eves_consent(client: &Client) -> Result<salus_primitives::ProviderId> {
+	let hospital = lakeside(client).await?;
+	let consent = tx::consent::grant_consent(
+		salus_primitives::Grantee::Provider(hospital),
+		salus_primitives::Decision::Permit,
+		salus_primitives::DataClassSet::of(&[DataClass::LabResults]),
+		salus_primitives::PurposeSet::of(&[Purpose::Treatment]),
+		None,
+		None,
+		None,
+	)?;
+	client.submit(consent, &Signer::dev("eve")?, Wait::InBlock).await?;
+	Ok(hospital)
+}
+
 /// An access Dave reports for `patient`, as the EHR's audit trail has it.
 fn report(id: &str, patient: &str, dave: &str) -> Value {
 	json!({
@@ -595,17 +612,7 @@ async fn outbox_scenario(url: &str) -> Result {
 	let (dave, eve) = (Signer::dev("dave")?, Signer::dev("eve")?);
 	let (dave_ss58, eve_ss58) = (dave.account().to_string(), eve.account().to_string());
 	let ferdie_ss58 = Signer::dev("ferdie")?.account().to_string();
-	let hospital = lakeside(&client).await?;
-	let consent = tx::consent::grant_consent(
-		salus_primitives::Grantee::Provider(hospital),
-		salus_primitives::Decision::Permit,
-		salus_primitives::DataClassSet::of(&[DataClass::LabResults]),
-		salus_primitives::PurposeSet::of(&[Purpose::Treatment]),
-		None,
-		None,
-		None,
-	)?;
-	client.submit(consent, &eve, Wait::InBlock).await?;
+	lakeside_with_eves_consent(&client).await?;
 
 	// The gateway, with an outbox and Dave's encrypted key.
 	let dir = std::env::temp_dir().join(format!("salus-gateway-outbox-{}", std::process::id()));
@@ -1237,6 +1244,154 @@ async fn requests_scenario(url: &str) -> Result {
 
 	let _ = gateway.kill();
 	let _ = gateway.wait();
+	let _ = std::fs::remove_dir_all(&dir);
+	Ok(())
+}
+
+/// A new, empty database on the PostgreSQL server `SALUS_TEST_POSTGRES` names (the one
+/// `scripts/test.sh` starts), and a connection to that server; `None` without a server, unless
+/// `SALUS_REQUIRE_POSTGRES` says there must be one.
+async fn postgres_database() -> Result<Option<(String, tokio_postgres::Client)>> {
+	let Ok(admin) = std::env::var("SALUS_TEST_POSTGRES") else {
+		if std::env::var("SALUS_REQUIRE_POSTGRES").is_ok() {
+			return Err("SALUS_REQUIRE_POSTGRES is set, SALUS_TEST_POSTGRES is not".into());
+		}
+		eprintln!("SALUS_TEST_POSTGRES is not set: gateway replicas on PostgreSQL not tested");
+		return Ok(None);
+	};
+	let (server, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await?;
+	tokio::spawn(connection);
+	let name = format!("salus_replicas_{}", std::process::id());
+	server.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).await?;
+	server.batch_execute(&format!("CREATE DATABASE {name}")).await?;
+	let (base, _) = admin.rsplit_once('/').ok_or("SALUS_TEST_POSTGRES names no database")?;
+	let url = format!("{base}/{name}");
+	let (db, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
+	tokio::spawn(connection);
+	Ok(Some((url, db)))
+}
+
+/// Two gateway replicas share one outbox in PostgreSQL: the EHR reports to both (a report
+/// repeated to the other replica is the same report); the replica sending for Dave is killed
+/// (SIGKILL) while its batch is in flight; the other takes Dave over once the lease has passed,
+/// resolves what the dead one sent, and every report is on chain exactly once.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_gateway_replicas_share_one_outbox_in_postgres() -> Result {
+	let Some((database, db)) = postgres_database().await? else { return Ok(()) };
+	let mut node = TestNode::dev()?;
+	node.client().await?;
+	let url = node.rpc_url.clone();
+	let result = replicas_scenario(&url, &database, &db).await;
+	result.map_err(|e| format!("{e}\n--- node log ---\n{}", node.log_tail(30)).into())
+}
+
+#[allow(clippy::indexing_slicing, reason = "test code: a missing JSON field fails the test")]
+async fn replicas_scenario(url: &str, database: &str, db: &tokio_postgres::Client) -> Result {
+	let client = Client::connect(url).await?;
+	let (dave_ss58, eve_ss58) =
+		(Signer::dev("dave")?.account().to_string(), Signer::dev("eve")?.account().to_string());
+	lakeside_with_eves_consent(&client).await?;
+	let dir = std::env::temp_dir().join(format!("salus-gateway-replicas-{}", std::process::id()));
+	let keys = dir.join("keys");
+	std::fs::create_dir_all(&keys)?;
+	export_daves_key(&keys, "correct horse battery staple").await?;
+	let start = |name: &str, port: u16| -> Result<Child> {
+		let config = dir.join(format!("{name}.toml"));
+		std::fs::write(
+			&config,
+			format!(
+				"node = \"{url}\"\nlisten = \"127.0.0.1:{port}\"\n[outbox]\ndatabase = \"set in the environment\"\nkeystore = \"{}\"\n[[clients]]\nname = \"lakeside-ehr\"\nkey_env = \"LAKESIDE_EHR_KEY\"\npractitioners = [\"*\"]\n",
+				keys.display()
+			),
+		)?;
+		Ok(Command::new(gateway_binary()?)
+			.arg("--config")
+			.arg(&config)
+			.env("LAKESIDE_EHR_KEY", EHR_KEY)
+			.env("SALUS_GATEWAY_OUTBOX_DATABASE", database)
+			.env("SALUS_GATEWAY_KEYSTORE_PASSWORD", "correct horse battery staple")
+			.stdout(Stdio::null())
+			.stderr(std::fs::File::create(dir.join(format!("{name}.log")))?)
+			.spawn()?)
+	};
+	let log = || {
+		["a", "b"]
+			.iter()
+			.map(|n| std::fs::read_to_string(dir.join(format!("{n}.log"))).unwrap_or_default())
+			.collect::<Vec<_>>()
+			.join("\n---\n")
+	};
+	let ports = [free_port()?, free_port()?];
+	let mut replicas = vec![start("a", ports[0])?, start("b", ports[1])?];
+	for port in ports {
+		let started = Instant::now();
+		while !http(port, "GET", "/ready", None, None).await.is_ok_and(|(s, _)| s == 200) {
+			if started.elapsed() > Duration::from_secs(30) {
+				return Err(format!("a replica did not start:\n{}", log()).into());
+			}
+			tokio::time::sleep(Duration::from_millis(100)).await;
+		}
+	}
+	let report_to = |port: u16, id: String| {
+		let body = report(&id, &eve_ss58, &dave_ss58);
+		async move {
+			http(port, "PUT", &format!("/fhir/AuditEvent/{id}"), Some(EHR_KEY), Some(&body)).await
+		}
+	};
+	for i in 0..40 {
+		let (status, body) = report_to(ports[i % 2], format!("ehr-{i}")).await?;
+		assert_eq!(status, 202, "{body}");
+	}
+	let (status, _) = report_to(ports[1], "ehr-0".into()).await?;
+	assert_eq!(status, 200, "a report taken by one replica is known to the other");
+
+	// The replica that holds Dave's lease, killed once its batch is in flight.
+	let started = Instant::now();
+	let holder = loop {
+		let sent = db
+			.query_opt("SELECT holder FROM outbox_leases JOIN outbox USING (practitioner) WHERE outbox.state = 'sent' LIMIT 1", &[])
+			.await?;
+		if let Some(row) = sent {
+			let holder: String = row.try_get(0)?;
+			break holder;
+		}
+		assert!(started.elapsed() < Duration::from_secs(60), "nothing sent:\n{}", log());
+		tokio::time::sleep(Duration::from_millis(20)).await;
+	};
+	let pid: u32 = holder.split(':').nth(1).ok_or("a holder names its process")?.parse()?;
+	let dead = replicas.iter().position(|r| r.id() == pid).ok_or("the holder is no replica")?;
+	replicas[dead].kill()?;
+	replicas[dead].wait()?;
+	let alive = ports[1usize.saturating_sub(dead)];
+	for i in 40..50 {
+		let (status, _) = report_to(alive, format!("ehr-{i}")).await?;
+		assert_eq!(status, 202);
+	}
+	let started = Instant::now();
+	for i in 0..50 {
+		let id = format!("ehr-{i}");
+		loop {
+			let (_, state) =
+				http(alive, "GET", &format!("/outbox/AuditEvent/{id}"), Some(EHR_KEY), None)
+					.await?;
+			if state["state"] == "on_chain" {
+				break;
+			}
+			assert_eq!(state["state"], "pending", "{id}: {state}");
+			assert!(
+				started.elapsed() < Duration::from_secs(240),
+				"{id} not on chain: {state}\n{}",
+				log()
+			);
+			tokio::time::sleep(Duration::from_millis(250)).await;
+		}
+	}
+	let count = client.disclosure_count(&Signer::dev("eve")?.account(), None).await?;
+	assert_eq!(count, 50, "exactly once across the replicas:\n{}", log());
+	for replica in &mut replicas {
+		let _ = replica.kill();
+		let _ = replica.wait();
+	}
 	let _ = std::fs::remove_dir_all(&dir);
 	Ok(())
 }
