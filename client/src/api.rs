@@ -286,7 +286,23 @@ impl Client {
 		Ok(info.map(|info| (info.data.free, info.data.reserved)).unwrap_or_default())
 	}
 
-	/// Dispute `id`, while it is open.
+	/// Access request `id`, while it is open (unanswered, not expired).
+	pub async fn request(&self, id: RequestId, at: Option<Hash>) -> Result<Option<Request>, Error> {
+		let key = pallet_access::Requests::<Runtime>::hashed_key_for(id);
+		self.storage(key, "an access request", at).await
+	}
+
+	/// Emergency `id` while its review is open.
+	pub async fn emergency(
+		&self,
+		id: EmergencyId,
+		at: Option<Hash>,
+	) -> Result<Option<Emergency>, Error> {
+		let key = pallet_access::Emergencies::<Runtime>::hashed_key_for(id);
+		self.storage(key, "an emergency", at).await
+	}
+
+	/// Dispute `id` while it is open.
 	pub async fn dispute(&self, id: DisputeId, at: Option<Hash>) -> Result<Option<Dispute>, Error> {
 		let key = pallet_disputes::OpenDisputes::<Runtime>::hashed_key_for(id);
 		self.storage(key, "a dispute", at).await

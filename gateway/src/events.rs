@@ -15,7 +15,9 @@
 //! | `dispute.opened` | a dispute against the provider |
 //!
 //! An event that names a practitioner goes only to the clients that may act for it; one that
-//! names only the provider goes to every client. Events are stored with the block they came
+//! names only the provider goes to the clients that may act for any practitioner. The owner of
+//! a request or an emergency is read exactly: from the block that made it, from what the
+//! gateway remembers, or from the state before the block that ends it. Events are stored with the block they came
 //! from in the same transaction that moves the follower's cursor past that block: after a
 //! crash the follower goes on from the last block it stored, so no event is lost or stored
 //! twice, and only finalized blocks count, so none is taken back. Each event has a sequence
@@ -24,9 +26,9 @@
 //! A client with a webhook gets each of its events posted in order, one at a time:
 //! `webhook-id`, `webhook-timestamp` and `webhook-signature` headers as the Standard Webhooks
 //! specification has them (`v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` with the
-//! client's secret). A delivery answered other than 2xx (or not answered within
+//! client's secret). A delivery answered 5xx, 408 or 429 (or not answered within
 //! [`WEBHOOK_TIMEOUT`]) is retried after 5 s, 10 s, 20 s, … up to an hour apart, and given up
-//! after [`MAX_ATTEMPTS`] attempts (it stays in the delivery log, `GET /webhooks/deliveries`,
+//! after [`MAX_ATTEMPTS`] attempts; one answered another 4xx is given up at once (it stays in the delivery log, `GET /webhooks/deliveries`,
 //! and `POST /webhooks/deliveries/{id}/retry` sends it again). The delivery is recorded in the
 //! same transaction as the event, so a crash loses no delivery; one cut off by a crash before
 //! its answer was recorded is sent again (the `webhook-id` lets the receiver drop it).
@@ -83,9 +85,15 @@ pub struct Stored {
 }
 
 impl Stored {
-	/// Whether `client` hears of it.
+	/// Whether `client` hears of it: an event that names a practitioner, if the client may act
+	/// for it; one that names none (a dispute against a provider, a consent to a provider), if
+	/// the client may act for any practitioner — a client scoped to some practitioners hears
+	/// only of them.
 	pub fn for_client(&self, client: &ClientConfig) -> bool {
-		self.practitioner.as_ref().is_none_or(|p| client.may_act_for(p))
+		match &self.practitioner {
+			Some(practitioner) => client.may_act_for(practitioner),
+			None => client.practitioners == crate::config::Practitioners::Any,
+		}
 	}
 }
 
@@ -154,7 +162,8 @@ CREATE TABLE IF NOT EXISTS cursor (
 CREATE TABLE IF NOT EXISTS tracked (
 	kind TEXT NOT NULL,
 	id INTEGER NOT NULL,
-	practitioner TEXT,
+	provider INTEGER NOT NULL,
+	practitioner TEXT NOT NULL,
 	outcome TEXT,
 	outcome_block INTEGER,
 	PRIMARY KEY (kind, id)
@@ -235,21 +244,21 @@ impl EventStore {
 		Ok(found.filter(|(_, h)| h.len() == 32).map(|(n, h)| (n, Hash::from_slice(&h))))
 	}
 
-	/// The practitioner and outcome of a tracked request or emergency.
-	pub fn tracked(
+	/// The provider and practitioner of a request or emergency the gateway saw made.
+	pub fn owner(
 		&self,
 		kind: &str,
 		id: u64,
-	) -> Result<Option<(Option<AccountId>, Option<String>)>, StoreError> {
-		let found: Option<(Option<String>, Option<String>)> = self
+	) -> Result<Option<(ProviderId, AccountId)>, StoreError> {
+		let found: Option<(ProviderId, String)> = self
 			.conn()
 			.query_row(
-				"SELECT practitioner, outcome FROM tracked WHERE kind = ?1 AND id = ?2",
+				"SELECT provider, practitioner FROM tracked WHERE kind = ?1 AND id = ?2",
 				params![kind, i64::try_from(id).unwrap_or(i64::MAX)],
 				|row| Ok((row.get(0)?, row.get(1)?)),
 			)
 			.optional()?;
-		Ok(found.map(|(p, o)| (p.and_then(|p| AccountId::from_str(&p).ok()), o)))
+		Ok(found.and_then(|(provider, p)| Some((provider, AccountId::from_str(&p).ok()?))))
 	}
 
 	/// How request `id` ended and in which block, if the gateway saw it end.
@@ -299,10 +308,10 @@ impl EventStore {
 				"UPDATE events SET body = ?1 WHERE seq = ?2",
 				params![body.to_string(), seq],
 			)?;
-			if let Some((kind, id)) = event.track {
+			if let (Some((kind, id)), Some(practitioner)) = (event.track, &practitioner) {
 				t.execute(
-					"INSERT OR IGNORE INTO tracked (kind, id, practitioner) VALUES (?1, ?2, ?3)",
-					params![kind, i64::try_from(id).unwrap_or(i64::MAX), practitioner],
+					"INSERT OR IGNORE INTO tracked (kind, id, provider, practitioner) VALUES (?1, ?2, ?3, ?4)",
+					params![kind, i64::try_from(id).unwrap_or(i64::MAX), event.provider, practitioner],
 				)?;
 			}
 			if let Some(outcome) = event.kind.strip_prefix("access_request.") {
@@ -426,11 +435,11 @@ impl EventStore {
 		Ok(())
 	}
 
-	/// Sends event `seq` to `client` again: its delivery waits again, due now. Whether there
-	/// was one.
+	/// Sends event `seq` to `client` again: its delivery waits again, due now, with all its
+	/// attempts ahead of it. Whether there was one.
 	pub fn retry(&self, client: &str, seq: i64) -> Result<bool, StoreError> {
 		Ok(self.conn().execute(
-			"UPDATE deliveries SET state = 'pending', next_ms = ?1 WHERE client = ?2 AND seq = ?3",
+			"UPDATE deliveries SET state = 'pending', attempts = 0, next_ms = ?1 WHERE client = ?2 AND seq = ?3",
 			params![sql_ms(now_ms()), client, seq],
 		)? == 1)
 	}
@@ -488,6 +497,29 @@ pub struct Events {
 	pub store: Arc<EventStore>,
 	/// The newest event's sequence number.
 	pub latest: tokio::sync::watch::Sender<i64>,
+	/// Set when the gateway stops: the streams end, so that shutdown does not wait for them.
+	pub closing: tokio::sync::watch::Sender<bool>,
+	/// How many blocks the follower is behind the finalized block (`/metrics`).
+	pub behind: std::sync::atomic::AtomicU64,
+	streams: Mutex<std::collections::HashMap<String, usize>>,
+}
+
+/// The most event streams one client may hold open at once.
+pub const MAX_STREAMS: usize = 8;
+
+/// One open stream of a client, counted until it is dropped.
+pub struct StreamSlot {
+	events: Arc<Events>,
+	client: String,
+}
+
+impl Drop for StreamSlot {
+	fn drop(&mut self) {
+		let mut streams = self.events.streams.lock().unwrap_or_else(PoisonError::into_inner);
+		if let Some(open) = streams.get_mut(&self.client) {
+			*open = open.saturating_sub(1);
+		}
+	}
 }
 
 impl Events {
@@ -495,13 +527,33 @@ impl Events {
 	pub fn open(config: &EventsConfig) -> Result<Self, String> {
 		let store = EventStore::open(&config.database).map_err(|e| e.to_string())?;
 		let latest = store.latest().map_err(|e| e.to_string())?;
-		Ok(Self { store: Arc::new(store), latest: tokio::sync::watch::channel(latest).0 })
+		Ok(Self {
+			store: Arc::new(store),
+			latest: tokio::sync::watch::channel(latest).0,
+			closing: tokio::sync::watch::channel(false).0,
+			behind: Default::default(),
+			streams: Default::default(),
+		})
+	}
+
+	/// A slot for one more stream of `client`, if it has fewer than [`MAX_STREAMS`] open.
+	pub fn open_stream(self: &Arc<Self>, client: &str) -> Option<StreamSlot> {
+		let mut streams = self.streams.lock().unwrap_or_else(PoisonError::into_inner);
+		let open = streams.entry(client.to_owned()).or_default();
+		if *open >= MAX_STREAMS {
+			return None;
+		}
+		*open = open.saturating_add(1);
+		Some(StreamSlot { events: self.clone(), client: client.to_owned() })
 	}
 }
 
 fn classes(set: DataClassSet) -> Value {
 	json!(set.iter().map(|c| codes::data_class_code(c).0).collect::<Vec<_>>())
 }
+
+/// Whom a request or an emergency belongs to: its provider and the practitioner who made it.
+type Owner = (ProviderId, AccountId);
 
 /// Reads what the chain says about the subjects of events that do not name a provider.
 struct Lookup<'a> {
@@ -510,6 +562,9 @@ struct Lookup<'a> {
 	parent: Hash,
 	store: &'a EventStore,
 	providers: &'a [ProviderId],
+	/// Requests and emergencies made earlier in this block (not in the state before it, not
+	/// stored yet): (kind, id) → owner.
+	made: std::collections::HashMap<(&'static str, u64), Owner>,
 }
 
 impl Lookup<'_> {
@@ -517,28 +572,37 @@ impl Lookup<'_> {
 		self.providers.contains(&provider)
 	}
 
-	/// The provider and practitioner of request `id`: remembered, or read from the state
-	/// before the block (where it was still open).
-	async fn request(
-		&self,
-		id: RequestId,
-		patient: Option<&AccountId>,
-	) -> Result<Option<(ProviderId, Option<AccountId>)>, salus_client::Error> {
-		let open = match patient {
-			Some(patient) => self.node.pending_requests_of(patient, Some(self.parent)).await?,
-			None => {
-				let mut all = Vec::new();
-				for provider in self.providers {
-					all.extend(self.node.requests_of_provider(*provider, Some(self.parent)).await?);
-				}
-				all
-			},
-		};
-		Ok(open
-			.into_iter()
-			.find(|(found, _)| *found == id)
-			.filter(|(_, r)| self.ours(r.provider))
-			.map(|(_, r)| (r.provider, Some(r.practitioner))))
+	/// The owner of request `id`, if it is one of the providers': made in this block,
+	/// remembered, or read from the state before the block (where it was still open).
+	async fn request(&self, id: RequestId) -> Result<Option<Owner>, salus_client::Error> {
+		if let Some(owner) = self.made.get(&("request", id)) {
+			return Ok(Some(owner.clone()));
+		}
+		if let Some(owner) = self.store.owner("request", id).ok().flatten() {
+			return Ok(Some(owner));
+		}
+		Ok(self
+			.node
+			.request(id, Some(self.parent))
+			.await?
+			.filter(|r| self.ours(r.provider))
+			.map(|r| (r.provider, r.practitioner)))
+	}
+
+	/// The owner of emergency `id`, likewise.
+	async fn emergency(&self, id: u64) -> Result<Option<Owner>, salus_client::Error> {
+		if let Some(owner) = self.made.get(&("emergency", id)) {
+			return Ok(Some(owner.clone()));
+		}
+		if let Some(owner) = self.store.owner("emergency", id).ok().flatten() {
+			return Ok(Some(owner));
+		}
+		Ok(self
+			.node
+			.emergency(id, Some(self.parent))
+			.await?
+			.filter(|e| self.ours(e.provider))
+			.map(|e| (e.provider, e.practitioner)))
 	}
 
 	/// Whom a consent speaks to, if it concerns one of the providers: the provider, and the
@@ -576,13 +640,9 @@ impl Lookup<'_> {
 	}
 }
 
-fn tracked_practitioner(store: &EventStore, kind: &str, id: u64) -> Option<AccountId> {
-	store.tracked(kind, id).ok().flatten().and_then(|(p, _)| p)
-}
-
 /// The events of one block that concern the providers.
 async fn classify(
-	lookup: &Lookup<'_>,
+	lookup: &mut Lookup<'_>,
 	records: Vec<(u32, RuntimeEvent)>,
 ) -> Result<Vec<Found>, salus_client::Error> {
 	use pallet_access::Event as A;
@@ -590,15 +650,21 @@ async fn classify(
 	use pallet_disputes::Event as D;
 	let mut out = Vec::new();
 	for (index, event) in records {
-		let mut found = |kind: &'static str,
-		                 provider: ProviderId,
-		                 practitioner: Option<AccountId>,
-		                 patient: Option<AccountId>,
-		                 data: Value,
-		                 track: Option<(&'static str, u64)>| {
-			out.push(Found { index, kind, provider, practitioner, patient, data, track })
+		let found = |kind: &'static str,
+		             provider: ProviderId,
+		             practitioner: Option<AccountId>,
+		             patient: Option<AccountId>,
+		             data: Value,
+		             track: Option<(&'static str, u64)>| Found {
+			index,
+			kind,
+			provider,
+			practitioner,
+			patient,
+			data,
+			track,
 		};
-		match event {
+		let next = match event {
 			RuntimeEvent::Access(A::AccessRequested {
 				id,
 				patient,
@@ -608,14 +674,17 @@ async fn classify(
 				purpose,
 				expires_at,
 				bounty,
-			}) if lookup.ours(provider) => found(
-				"access_request.created",
-				provider,
-				Some(practitioner),
-				Some(patient),
-				json!({ "request": id.to_string(), "data_classes": classes(asked), "purpose": purpose.code(), "expires_at": expires_at, "bounty": bounty.to_string() }),
-				Some(("request", id)),
-			),
+			}) if lookup.ours(provider) => {
+				lookup.made.insert(("request", id), (provider, practitioner.clone()));
+				Some(found(
+					"access_request.created",
+					provider,
+					Some(practitioner),
+					Some(patient),
+					json!({ "request": id.to_string(), "data_classes": classes(asked), "purpose": purpose.code(), "expires_at": expires_at, "bounty": bounty.to_string() }),
+					Some(("request", id)),
+				))
+			},
 			RuntimeEvent::Access(A::RequestApproved {
 				id,
 				patient,
@@ -624,25 +693,28 @@ async fn classify(
 				consent,
 				valid_until,
 				bounty,
-			}) if lookup.ours(provider) => found(
-				"access_request.approved",
-				provider,
-				tracked_practitioner(lookup.store, "request", id),
-				Some(patient),
-				json!({ "request": id.to_string(), "data_classes": classes(approved), "consent": consent.to_string(), "valid_until": valid_until, "bounty": bounty.to_string() }),
-				None,
-			),
+			}) if lookup.ours(provider) => {
+				let practitioner = lookup.request(id).await?.map(|(_, p)| p);
+				Some(found(
+					"access_request.approved",
+					provider,
+					practitioner,
+					Some(patient),
+					json!({ "request": id.to_string(), "data_classes": classes(approved), "consent": consent.to_string(), "valid_until": valid_until, "bounty": bounty.to_string() }),
+					None,
+				))
+			},
 			RuntimeEvent::Access(A::RequestDenied { id, patient }) => {
-				if let Some((provider, practitioner)) = lookup.request(id, Some(&patient)).await? {
+				lookup.request(id).await?.map(|(provider, practitioner)| {
 					found(
 						"access_request.denied",
 						provider,
-						practitioner,
+						Some(practitioner),
 						Some(patient),
 						json!({ "request": id.to_string() }),
 						None,
 					)
-				}
+				})
 			},
 			RuntimeEvent::Access(A::RequestExpired { id })
 			| RuntimeEvent::Access(A::RequestCancelled { id }) => {
@@ -651,16 +723,16 @@ async fn classify(
 				} else {
 					"access_request.cancelled"
 				};
-				if let Some((provider, practitioner)) = lookup.request(id, None).await? {
+				lookup.request(id).await?.map(|(provider, practitioner)| {
 					found(
 						kind,
 						provider,
-						practitioner,
+						Some(practitioner),
 						None,
 						json!({ "request": id.to_string() }),
 						None,
 					)
-				}
+				})
 			},
 			RuntimeEvent::Access(A::EmergencyDeclared {
 				id,
@@ -670,14 +742,17 @@ async fn classify(
 				consent,
 				access_until,
 				review_due,
-			}) if lookup.ours(provider) => found(
-				"emergency.declared",
-				provider,
-				Some(practitioner),
-				Some(patient),
-				json!({ "emergency": id.to_string(), "consent": consent.to_string(), "access_until": access_until, "review_due": review_due }),
-				Some(("emergency", id)),
-			),
+			}) if lookup.ours(provider) => {
+				lookup.made.insert(("emergency", id), (provider, practitioner.clone()));
+				Some(found(
+					"emergency.declared",
+					provider,
+					Some(practitioner),
+					Some(patient),
+					json!({ "emergency": id.to_string(), "consent": consent.to_string(), "access_until": access_until, "review_due": review_due }),
+					Some(("emergency", id)),
+				))
+			},
 			RuntimeEvent::Access(A::EmergencyContested { id, dispute })
 			| RuntimeEvent::Access(A::ReviewEscalated { id, dispute }) => {
 				let kind = if matches!(event, RuntimeEvent::Access(A::EmergencyContested { .. })) {
@@ -685,62 +760,80 @@ async fn classify(
 				} else {
 					"emergency.escalated"
 				};
-				if let Some(record) = lookup.node.dispute(dispute, Some(lookup.block)).await? {
-					if lookup.ours(record.respondent) {
-						found(
-							kind,
-							record.respondent,
-							tracked_practitioner(lookup.store, "emergency", id),
-							Some(record.claimant),
-							json!({ "emergency": id.to_string(), "dispute": dispute.to_string() }),
-							None,
-						)
-					}
-				}
+				lookup.emergency(id).await?.map(|(provider, practitioner)| {
+					found(
+						kind,
+						provider,
+						Some(practitioner),
+						None,
+						json!({ "emergency": id.to_string(), "dispute": dispute.to_string() }),
+						None,
+					)
+				})
 			},
 			RuntimeEvent::Disputes(D::DisputeOpened { id, claimant, respondent, .. })
 				if lookup.ours(respondent) =>
 			{
-				found(
+				Some(found(
 					"dispute.opened",
 					respondent,
 					None,
 					None,
 					json!({ "dispute": id.to_string(), "claimant": claimant.to_string() }),
 					None,
+				))
+			},
+			RuntimeEvent::Consent(C::ConsentGranted {
+				patient,
+				id,
+				grantee,
+				decision,
+				classes: covered,
+				purposes,
+				valid_until,
+				..
+			}) => lookup.grantee(&grantee).await?.map(|(provider, practitioner)| {
+				// A deny is a grant too: what it names is closed, whatever a permit says.
+				let decision = match decision {
+					salus_primitives::Decision::Permit => "permit",
+					salus_primitives::Decision::Deny => "deny",
+				};
+				found(
+					"consent.granted",
+					provider,
+					practitioner,
+					Some(patient),
+					json!({
+						"consent": id.to_string(),
+						"decision": decision,
+						"data_classes": classes(covered),
+						"purposes": purposes.iter().map(|p| p.code()).collect::<Vec<_>>(),
+						"valid_until": valid_until,
+					}),
+					None,
 				)
-			},
-			RuntimeEvent::Consent(C::ConsentGranted { patient, id, grantee, .. }) => {
-				if let Some((provider, practitioner)) = lookup.grantee(&grantee).await? {
-					found(
-						"consent.granted",
-						provider,
-						practitioner,
-						Some(patient),
-						json!({ "consent": id.to_string() }),
-						None,
-					)
-				}
-			},
+			}),
 			RuntimeEvent::Consent(C::ConsentRevoked { patient, id, at }) => {
 				// The consent as it was before the block: whom it spoke to.
-				let before = lookup.node.consent(id, Some(lookup.parent)).await?;
-				if let Some((_, consent)) = before {
-					if let Some((provider, practitioner)) = lookup.grantee(&consent.grantee).await?
-					{
-						found(
-							"consent.revoked",
-							provider,
-							practitioner,
-							Some(patient),
-							json!({ "consent": id.to_string(), "revoked_at": at }),
-							None,
-						)
-					}
+				match lookup.node.consent(id, Some(lookup.parent)).await? {
+					Some((_, consent)) => {
+						lookup.grantee(&consent.grantee).await?.map(|(provider, practitioner)| {
+							found(
+								"consent.revoked",
+								provider,
+								practitioner,
+								Some(patient),
+								json!({ "consent": id.to_string(), "revoked_at": at }),
+								None,
+							)
+						})
+					},
+					None => None,
 				}
 			},
-			_ => {},
-		}
+			_ => None,
+		};
+		out.extend(next);
 	}
 	Ok(out)
 }
@@ -802,6 +895,9 @@ async fn step(
 		return Ok(());
 	};
 	let last = finalized.min(cursor.saturating_add(STEP));
+	events
+		.behind
+		.store(u64::from(finalized.saturating_sub(cursor)), std::sync::atomic::Ordering::Relaxed);
 	for number in cursor.saturating_add(1)..=last {
 		let block: Option<Hash> = node
 			.rpc("chain_getBlockHash", rpc_params![number])
@@ -825,12 +921,23 @@ async fn step(
 			.enumerate()
 			.map(|(i, r)| (u32::try_from(i).unwrap_or(u32::MAX), r.event))
 			.collect();
-		let lookup = Lookup { node, block, parent, store: &events.store, providers };
-		let found = classify(&lookup, records).await.map_err(|e| e.to_string())?;
+		let mut lookup = Lookup {
+			node,
+			block,
+			parent,
+			store: &events.store,
+			providers,
+			made: Default::default(),
+		};
+		let found = classify(&mut lookup, records).await.map_err(|e| e.to_string())?;
 		let stored = events
 			.store
 			.store_block(number, block, &found, webhooks)
 			.map_err(|e| e.to_string())?;
+		events.behind.store(
+			u64::from(finalized.saturating_sub(number)),
+			std::sync::atomic::Ordering::Relaxed,
+		);
 		if let Some(newest) = stored.last() {
 			tracing::info!(block = number, events = stored.len(), "events stored");
 			events.latest.send_replace(newest.seq);
@@ -946,7 +1053,10 @@ pub async fn deliver(
 			Ok(status) => (Some(status), Some(format!("answered {status}"))),
 			Err(error) => (None, Some(error)),
 		};
-		let retry_at = (error.is_some() && attempts < MAX_ATTEMPTS).then(|| {
+		// A refusal that a retry cannot change (4xx but a timeout or a rate limit) is given up
+		// at once: the log says why, and a retry by hand sends it again.
+		let hopeless = status.is_some_and(|s| (400..500).contains(&s) && s != 408 && s != 429);
+		let retry_at = (error.is_some() && !hopeless && attempts < MAX_ATTEMPTS).then(|| {
 			now_ms()
 				.saturating_add(u64::try_from(backoff(attempts).as_millis()).unwrap_or(u64::MAX))
 		});
@@ -1034,74 +1144,78 @@ mod tests {
 	fn a_block_is_stored_once_with_its_deliveries_and_each_client_hears_its_own() {
 		let (store, path) = store();
 		assert_eq!(store.cursor().unwrap(), None);
-		let mut cardio = client("cardio", Practitioners::Only(vec![AccountId::new([1; 32])]));
-		cardio.webhook =
+		let cardio = client("cardio", Practitioners::Only(vec![AccountId::new([1; 32])]));
+		let mut records = client("records", Practitioners::Any);
+		records.webhook =
 			Some(crate::config::Webhook { url: "http://127.0.0.1:1/".into(), secret: vec![1; 24] });
-		let lab = client("lab", Practitioners::Any);
 		let block = Hash::repeat_byte(1);
 		let events = [
 			found(0, "access_request.created", Some(1)),
 			found(3, "access_request.created", Some(2)),
 			found(4, "dispute.opened", None),
 		];
-		let stored = store.store_block(10, block, &events, &[&cardio]).unwrap();
+		let stored = store.store_block(10, block, &events, &[&records]).unwrap();
 		assert_eq!(stored.len(), 3);
 		assert_eq!(store.cursor().unwrap(), Some((10, block)));
 		// The same block again (a crash before the cursor moved cannot happen: one
 		// transaction) is refused whole.
-		assert!(store.store_block(10, block, &events, &[&cardio]).is_err());
+		assert!(store.store_block(10, block, &events, &[&records]).is_err());
 		assert_eq!(store.latest().unwrap(), stored[2].seq);
-		// Cardiology hears of its practitioner's request and of the dispute, not of the other.
+		// Cardiology hears of its practitioner's request only: not of the other practitioner's,
+		// nor of what names no practitioner (a client scoped to some practitioners hears of them
+		// only). The records office, which may act for any, hears of everything.
 		let (heard, read) = store.events_after(0, &cardio).unwrap();
-		assert_eq!(
-			heard.iter().map(|s| s.body["type"].as_str().unwrap()).collect::<Vec<_>>(),
-			["access_request.created", "dispute.opened"]
-		);
-		assert_eq!(read, stored[2].seq);
-		assert_eq!(store.events_after(0, &lab).unwrap().0.len(), 3);
-		assert_eq!(store.events_after(stored[0].seq, &lab).unwrap().0.len(), 2, "resumes after");
+		let kinds: Vec<&str> = heard.iter().map(|s| s.body["type"].as_str().unwrap()).collect();
+		assert_eq!(kinds, ["access_request.created"]);
+		assert_eq!(heard[0].practitioner, Some(AccountId::new([1; 32])));
+		assert_eq!(read, stored[2].seq, "read past what it does not hear of");
+		assert_eq!(store.events_after(0, &records).unwrap().0.len(), 3);
+		assert_eq!(store.events_after(stored[0].seq, &records).unwrap().0.len(), 2, "resumes");
 		let body = &heard[0].body;
 		assert_eq!(body["id"], stored[0].seq.to_string());
 		assert_eq!(body["block"]["number"], 10);
 		assert_eq!(body["provider"], 7);
-		// The request is remembered; how it ends is recorded.
-		assert_eq!(store.tracked("request", 5).unwrap().unwrap().0, Some(AccountId::new([1; 32])));
+		// The request is remembered with its owner; how it ends is recorded.
+		assert_eq!(store.owner("request", 5).unwrap(), Some((7, AccountId::new([1; 32]))));
 		let mut approved = found(0, "access_request.approved", Some(1));
 		approved.track = None;
-		store.store_block(11, Hash::repeat_byte(2), &[approved], &[&cardio]).unwrap();
+		store.store_block(11, Hash::repeat_byte(2), &[approved], &[&records]).unwrap();
 		assert_eq!(store.request_outcome(5).unwrap(), Some(("approved".into(), 11)));
-		// Deliveries: only to the webhook client, only its events, in order.
-		let log = store.deliveries("cardio", 0, None).unwrap();
-		assert_eq!(log.len(), 3);
-		assert!(store.deliveries("lab", 0, None).unwrap().is_empty());
-		let (first, body) = store.next_delivery("cardio", now_ms()).unwrap().unwrap();
+		// Deliveries: only to the webhook's client, in order.
+		let log = store.deliveries("records", 0, None).unwrap();
+		assert_eq!(log.len(), 4);
+		assert!(store.deliveries("cardio", 0, None).unwrap().is_empty());
+		let (first, body) = store.next_delivery("records", now_ms()).unwrap().unwrap();
 		assert_eq!(first.seq, stored[0].seq);
 		assert!(body.contains("access_request.created"));
 		// A failure is retried later; the next one waits for it (in order).
 		let later = now_ms() + 60_000;
 		store
-			.attempted("cardio", first.seq, Some(500), Some("answered 500"), Some(later))
+			.attempted("records", first.seq, Some(500), Some("answered 500"), Some(later))
 			.unwrap();
-		assert!(store.next_delivery("cardio", now_ms()).unwrap().is_none());
-		let (again, _) = store.next_delivery("cardio", later).unwrap().unwrap();
+		assert!(store.next_delivery("records", now_ms()).unwrap().is_none());
+		let (again, _) = store.next_delivery("records", later).unwrap().unwrap();
 		assert_eq!((again.seq, again.attempts), (first.seq, 1));
-		store.attempted("cardio", first.seq, Some(204), None, None).unwrap();
-		let (second, _) = store.next_delivery("cardio", now_ms()).unwrap().unwrap();
-		assert_eq!(second.seq, stored[2].seq);
-		// Given up: failed, in the log, and sent again on demand.
-		store.attempted("cardio", second.seq, None, Some("refused"), None).unwrap();
-		let failed = store.deliveries("cardio", 0, Some("failed")).unwrap();
+		store.attempted("records", first.seq, Some(204), None, None).unwrap();
+		let (second, _) = store.next_delivery("records", now_ms()).unwrap().unwrap();
+		assert_eq!(second.seq, stored[1].seq);
+		// Given up: failed, in the log, and sent again on demand, with its attempts anew.
+		store.attempted("records", second.seq, None, Some("refused"), None).unwrap();
+		let failed = store.deliveries("records", 0, Some("failed")).unwrap();
 		assert_eq!(failed.len(), 1);
 		assert_eq!(failed[0].last_error.as_deref(), Some("refused"));
-		assert!(store.retry("cardio", second.seq).unwrap());
-		assert!(!store.retry("lab", second.seq).unwrap());
+		assert!(store.retry("records", second.seq).unwrap());
+		assert!(!store.retry("cardio", second.seq).unwrap());
+		let (retried, _) = store.next_delivery("records", now_ms()).unwrap().unwrap();
+		assert_eq!((retried.seq, retried.attempts), (second.seq, 0));
 		assert_eq!(
-			store.deliveries("cardio", 0, Some("delivered")).unwrap()[0].last_status,
+			store.deliveries("records", 0, Some("delivered")).unwrap()[0].last_status,
 			Some(204)
 		);
-		// Pruning keeps what is still to be delivered.
-		assert_eq!(store.prune(now_ms() + 1).unwrap(), 2);
-		assert_eq!(store.deliveries("cardio", 0, None).unwrap().len(), 2);
+		// Pruning keeps what is still to be delivered: the delivered event goes, the three
+		// whose deliveries are pending stay.
+		assert_eq!(store.prune(now_ms() + 1).unwrap(), 1);
+		assert_eq!(store.deliveries("records", 0, None).unwrap().len(), 3);
 		let _ = std::fs::remove_file(path);
 	}
 }

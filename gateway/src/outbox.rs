@@ -142,6 +142,14 @@ impl Kind {
 			Self::Request => "request",
 		}
 	}
+
+	fn parse(text: &str) -> Option<Self> {
+		match text {
+			"disclosure" => Some(Self::Disclosure),
+			"request" => Some(Self::Request),
+			_ => None,
+		}
+	}
 }
 
 /// What a client asks the outbox to send.
@@ -194,6 +202,8 @@ pub enum Enqueued {
 	Again,
 	/// The id was used before with different content: refused.
 	Conflict,
+	/// The client has its `max_waiting` not yet on chain: refused, nothing recorded.
+	Full(u64),
 }
 
 /// An entry as a database row holds it.
@@ -294,14 +304,17 @@ impl Store {
 		}
 	}
 
-	/// Records `submission` sent by `client`, once per (client, kind, id).
+	/// Records `submission` sent by `client`, once per (client, kind, id), unless `client`
+	/// has `max_waiting` entries not yet on chain already ([`Enqueued::Full`]): counted and
+	/// recorded as one step, so that parallel requests cannot pass the limit together.
 	pub async fn enqueue(
 		&self,
 		client: &str,
 		submission: &Submission,
 		now_ms: u64,
-	) -> Result<(Enqueued, Entry), StoreError> {
-		each!(self, s => s.enqueue(client, submission, now_ms))
+		max_waiting: u64,
+	) -> Result<(Enqueued, Option<Entry>), StoreError> {
+		each!(self, s => s.enqueue(client, submission, now_ms, max_waiting))
 	}
 
 	/// The entry of `kind` that `client` sent as `id`.
@@ -377,6 +390,11 @@ impl Store {
 	/// the batch if the refusal is the practitioner's own (`whole`: it would refuse each).
 	pub async fn refused(&self, tx: Hash, reason: &str, whole: bool) -> Result<usize, StoreError> {
 		each!(self, s => s.refused(tx, reason, whole))
+	}
+
+	/// The kind of the entries in transaction `tx`, if any are in it.
+	pub async fn kind_of(&self, tx: Hash) -> Result<Option<Kind>, StoreError> {
+		each!(self, s => s.kind_of(tx))
 	}
 
 	/// Transaction `tx` was not taken, or can no longer be included: its entries wait again.
@@ -489,9 +507,12 @@ mod tests {
 
 	async fn no_starving(store: &Store) {
 		for i in 0..200 {
-			store.enqueue("ehr", &access(&format!("flood-{i}"), 1), i).await.unwrap();
+			store
+				.enqueue("ehr", &access(&format!("flood-{i}"), 1), i, u64::MAX)
+				.await
+				.unwrap();
 		}
-		store.enqueue("ehr", &access("other", 2), 1_000).await.unwrap();
+		store.enqueue("ehr", &access("other", 2), 1_000, u64::MAX).await.unwrap();
 		let busy = AccountId32::new([1; 32]);
 		let batches = store.batches(64, &|p| *p == busy).await.unwrap();
 		assert_eq!(batches.len(), 1);
@@ -517,17 +538,26 @@ mod tests {
 	}
 
 	async fn recorded_once(store: &Store) {
-		let (outcome, first) = store.enqueue("ehr", &access("e1", 1), 10).await.unwrap();
+		let (outcome, first) = store.enqueue("ehr", &access("e1", 1), 10, u64::MAX).await.unwrap();
+		let first = first.unwrap();
 		assert_eq!(outcome, Enqueued::New);
 		assert_eq!(first.state, State::Pending);
 		assert_eq!(first.submission, access("e1", 1));
-		let (again, same) = store.enqueue("ehr", &access("e1", 1), 20).await.unwrap();
-		assert_eq!((again, same.row), (Enqueued::Again, first.row));
-		let (conflict, kept) = store.enqueue("ehr", &access("e1", 2), 30).await.unwrap();
+		let (again, same) = store.enqueue("ehr", &access("e1", 1), 20, u64::MAX).await.unwrap();
+		assert_eq!((again, same.unwrap().row), (Enqueued::Again, first.row));
+		let (conflict, kept) = store.enqueue("ehr", &access("e1", 2), 30, u64::MAX).await.unwrap();
 		assert_eq!(conflict, Enqueued::Conflict);
-		assert_eq!(kept.submission, access("e1", 1), "the first report stands");
+		assert_eq!(kept.unwrap().submission, access("e1", 1), "the first report stands");
+		// A client at its limit is refused, nothing recorded; a repeat is still answered.
+		let (full, none) = store.enqueue("ehr", &access("e9", 1), 50, 1).await.unwrap();
+		assert_eq!((full, none), (Enqueued::Full(1), None));
+		assert_eq!(store.enqueue("ehr", &access("e1", 1), 60, 1).await.unwrap().0, Enqueued::Again);
+		assert!(store.entry("ehr", Kind::Disclosure, "e9").await.unwrap().is_none());
 		// Another client's id is its own.
-		assert_eq!(store.enqueue("lab", &access("e1", 2), 40).await.unwrap().0, Enqueued::New);
+		assert_eq!(
+			store.enqueue("lab", &access("e1", 2), 40, u64::MAX).await.unwrap().0,
+			Enqueued::New
+		);
 		assert_eq!(store.depth().await.unwrap(), (2, Some(10)));
 	}
 
@@ -545,9 +575,9 @@ mod tests {
 
 	async fn batches_and_restart(store: Store, database: &str) {
 		for i in 0..5 {
-			store.enqueue("ehr", &access(&format!("a{i}"), 1), i).await.unwrap();
+			store.enqueue("ehr", &access(&format!("a{i}"), 1), i, u64::MAX).await.unwrap();
 		}
-		store.enqueue("ehr", &access("b0", 2), 9).await.unwrap();
+		store.enqueue("ehr", &access("b0", 2), 9, u64::MAX).await.unwrap();
 		let batches = store.batches(3, &|_| false).await.unwrap();
 		assert_eq!(batches.len(), 2);
 		assert_eq!(batches[0].1.len(), 3, "at most the batch size");
@@ -600,7 +630,7 @@ mod tests {
 
 	async fn halving(store: &Store) {
 		for i in 0..4 {
-			store.enqueue("ehr", &access(&format!("a{i}"), 1), i).await.unwrap();
+			store.enqueue("ehr", &access(&format!("a{i}"), 1), i, u64::MAX).await.unwrap();
 		}
 		let mut next_tx = 0u8;
 
@@ -628,7 +658,7 @@ mod tests {
 		// A refusal of the practitioner itself refuses the whole batch at once.
 		for i in 0..3u64 {
 			store
-				.enqueue("ehr", &access(&format!("p{i}"), 2), i.saturating_add(20))
+				.enqueue("ehr", &access(&format!("p{i}"), 2), i.saturating_add(20), u64::MAX)
 				.await
 				.unwrap();
 		}
@@ -640,7 +670,7 @@ mod tests {
 			State::Refused { reason: "Access::NotPractitioner".into() }
 		);
 		// A new report joins no refused batch's group.
-		store.enqueue("ehr", &access("a4", 1), 9).await.unwrap();
+		store.enqueue("ehr", &access("a4", 1), 9, u64::MAX).await.unwrap();
 		// An expired transaction: its entry waits again, and goes out again.
 		let (lost, ids) = send(store, &mut next_tx).await;
 		assert_eq!(ids, ["a4"]);
@@ -663,7 +693,7 @@ mod tests {
 		for i in 0..300u32 {
 			let practitioner = u8::try_from(i % 5).unwrap() + 1;
 			first
-				.enqueue("ehr", &access(&format!("e{i}"), practitioner), u64::from(i))
+				.enqueue("ehr", &access(&format!("e{i}"), practitioner), u64::from(i), u64::MAX)
 				.await
 				.unwrap();
 		}
@@ -720,7 +750,7 @@ mod tests {
 		if let Store::Postgres(store) = &mut dying {
 			store.set_lease(std::time::Duration::from_millis(1_500));
 		}
-		first.enqueue("ehr", &access("late", 9), 1).await.unwrap();
+		first.enqueue("ehr", &access("late", 9), 1, u64::MAX).await.unwrap();
 		let taken = dying.batches(16, &|_| false).await.unwrap();
 		assert_eq!(taken.len(), 1);
 		drop(dying);

@@ -143,8 +143,11 @@ pub async fn run(
 		if let Err(error) = resolve(&node, &store, &busy, &mut scanned).await {
 			tracing::warn!(%error, "cannot read the transactions in flight");
 		}
-		let is_busy =
-			|p: &AccountId| busy.lock().unwrap_or_else(PoisonError::into_inner).contains(p);
+		// Busy, or without a key here (a shared outbox: another replica may hold it; this one
+		// must not take the practitioner's lease).
+		let is_busy = |p: &AccountId| {
+			busy.lock().unwrap_or_else(PoisonError::into_inner).contains(p) || keys.get(p).is_none()
+		};
 		let batches = match store.batches(batch, &is_busy).await {
 			Ok(batches) => batches,
 			Err(error) => {
@@ -156,11 +159,7 @@ pub async fn run(
 			if entries.first().is_some_and(|e| matches!(e.submission.item, Item::Request(_))) {
 				entries.truncate(REQUEST_BATCH);
 			}
-			let Some(signer) = keys.get(&practitioner) else {
-				// Refused at the door; a key removed since is logged, the entries wait.
-				tracing::warn!(%practitioner, "no key for this practitioner: its entries wait");
-				continue;
-			};
+			let Some(signer) = keys.get(&practitioner) else { continue };
 			busy.lock().unwrap_or_else(PoisonError::into_inner).insert(practitioner.clone());
 			let (node, store, busy) = (node.clone(), store.clone(), busy.clone());
 			tokio::spawn(async move {
@@ -239,7 +238,10 @@ async fn resolve_one(
 			store.on_chain(hash, included.block_hash, number, &requested(&included)).await?;
 			tracing::info!(tx = ?hash, block = number, "found on chain");
 		},
-		Some(Err(error)) => settle_refusal(store, hash, &error).await?,
+		Some(Err(error)) => {
+			let requests = store.kind_of(hash).await? == Some(crate::outbox::Kind::Request);
+			settle_refusal(store, hash, &error, requests).await?
+		},
 		None if expired => {
 			store.unsent(hash).await?;
 			tracing::info!(tx = ?hash, "never included and expired: its entries go again");
@@ -249,12 +251,20 @@ async fn resolve_one(
 	Ok(())
 }
 
-/// What a refusal of transaction `hash` does to its entries: a shortage of the
-/// practitioner's funds (or an arithmetic limit) leaves them waiting, to go again; the
-/// practitioner's own refusal refuses them all; any other halves the batch.
-async fn settle_refusal(store: &Store, hash: Hash, error: &Error) -> Result<(), StoreError> {
-	if matches!(error, Error::Dispatch { pallet, .. } if pallet == "Token" || pallet == "Arithmetic")
-	{
+/// What a refusal of transaction `hash` (of disclosures, or of `requests`) does to its
+/// entries: for disclosures, a shortage of the practitioner's funds (or an arithmetic limit)
+/// leaves them waiting, to go again — an access happened and must be logged once the
+/// practitioner can pay; the practitioner's own refusal refuses them all; any other halves the
+/// batch. Requests are halved on a shortage of funds too, so that one request whose bounty the
+/// practitioner cannot hold is refused alone and does not hold the others back.
+async fn settle_refusal(
+	store: &Store,
+	hash: Hash,
+	error: &Error,
+	requests: bool,
+) -> Result<(), StoreError> {
+	let funds = matches!(error, Error::Dispatch { pallet, .. } if pallet == "Token" || pallet == "Arithmetic");
+	if funds && !requests {
 		tracing::warn!(tx = ?hash, reason = %refusal(error), "refused for now (funds?): its entries wait");
 		store.unsent(hash).await?;
 	} else {
@@ -347,7 +357,9 @@ async fn send(
 		},
 		Err(error @ Error::Dispatch { .. }) => {
 			tracing::warn!(entries = rows.len(), reason = %refusal(&error), "the chain refused a batch");
-			settle_refusal(store, signed.hash, &error).await?;
+			let requests =
+				matches!(entries.first().map(|e| &e.submission.item), Some(Item::Request(_)));
+			settle_refusal(store, signed.hash, &error, requests).await?;
 		},
 		// Not taken, or its fate unknown: a peer may still include it while it is valid, so it
 		// stays sent; `resolve` sends its entries again only once it has expired unseen.

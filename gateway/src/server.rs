@@ -124,16 +124,34 @@ fn access_error(error: GatewayError) -> Response {
 		GatewayError::NoOutbox => "not_implemented",
 		GatewayError::NodeDown | GatewayError::Node(_) | GatewayError::Store(_) => "unavailable",
 	};
-	json_response(
+	let retry = matches!(error, GatewayError::TooMany(_));
+	let response = json_response(
 		status_of(&error),
 		"application/json",
 		&json!({ "error": code, "message": error.to_string() }),
-	)
+	);
+	with_retry_after(response, retry)
 }
 
 /// A FHIR route's error.
 fn fhir_error(error: GatewayError) -> Response {
-	json_response(status_of(&error), "application/fhir+json", &fhir_api::operation_outcome(&error))
+	let retry = matches!(error, GatewayError::TooMany(_));
+	let response = json_response(
+		status_of(&error),
+		"application/fhir+json",
+		&fhir_api::operation_outcome(&error),
+	);
+	with_retry_after(response, retry)
+}
+
+/// A 429 says when to try again (RFC 9110): after a block.
+fn with_retry_after(mut response: Response, retry: bool) -> Response {
+	if retry {
+		response
+			.headers_mut()
+			.insert(header::RETRY_AFTER, HeaderValue::from_static("6"));
+	}
+	response
 }
 
 /// The client whose key the request carries.
@@ -410,14 +428,6 @@ async fn take(
 		}
 		return Ok(json_response(StatusCode::OK, "application/json", &entry_state(&entry)));
 	}
-	let waiting = outbox.store.waiting(&client.name).await.map_err(store)?;
-	if waiting >= client.max_waiting {
-		Metrics::count(&shared.metrics.over_quota);
-		return Err(GatewayError::TooMany(format!(
-			"client {:?} has {waiting} submissions not yet on chain, its limit (max_waiting): try again once the chain has taken some",
-			client.name
-		)));
-	}
 	match &submission.item {
 		Item::Disclosure { patient, class, purpose, .. } => {
 			let key = crate::cache::Key {
@@ -442,10 +452,22 @@ async fn take(
 				let provider = node.provider_of(&submission.practitioner, None).await?;
 				Ok::<_, salus_client::Error>((patient, provider))
 			};
-			let (patient, provider) = tokio::time::timeout(crate::NODE_TIMEOUT, asking)
+			let asking = async {
+				let (patient, provider) = asking.await?;
+				let (free, _) = node.balance(&submission.practitioner, None).await?;
+				Ok::<_, salus_client::Error>((patient, provider, free))
+			};
+			let (patient, provider, free) = tokio::time::timeout(crate::NODE_TIMEOUT, asking)
 				.await
 				.map_err(|_| GatewayError::Node("the node did not answer within 5 s".into()))?
 				.map_err(|e| GatewayError::Node(e.to_string()))?;
+			// A bounty the practitioner cannot hold would be refused: say so now.
+			if terms.bounty > free {
+				return Err(GatewayError::Unprocessable(format!(
+					"a bounty of {} is more than practitioner {} has free ({free})",
+					terms.bounty, submission.practitioner
+				)));
+			}
 			if patient.is_none() {
 				return Err(GatewayError::Unprocessable(format!(
 					"{} is not a registered patient: the chain would refuse the request",
@@ -460,13 +482,24 @@ async fn take(
 			}
 		},
 	}
-	let (outcome, entry) =
-		outbox.store.enqueue(&client.name, &submission, now_ms()).await.map_err(store)?;
+	let (outcome, entry) = outbox
+		.store
+		.enqueue(&client.name, &submission, now_ms(), client.max_waiting)
+		.await
+		.map_err(store)?;
 	let status = match outcome {
 		Enqueued::New => StatusCode::ACCEPTED,
 		Enqueued::Again => StatusCode::OK,
 		Enqueued::Conflict => return Err(conflict()),
+		Enqueued::Full(waiting) => {
+			Metrics::count(&shared.metrics.over_quota);
+			return Err(GatewayError::TooMany(format!(
+				"client {:?} has {waiting} submissions not yet on chain, its limit (max_waiting): try again once the chain has taken some",
+				client.name
+			)));
+		},
 	};
+	let entry = entry.ok_or_else(|| GatewayError::Store("an entry taken but not read".into()))?;
 	tracing::debug!(client = %client.name, %id, kind = noun(kind), practitioner = %submission.practitioner, patient = %submission.item.patient(), new = (status == StatusCode::ACCEPTED), "submission");
 	let mut response = json_response(status, "application/json", &entry_state(&entry));
 	if let Ok(location) = HeaderValue::from_str(&location(kind, &id)) {
@@ -624,37 +657,56 @@ async fn event_stream(
 		Ok(found) => found,
 		Err(error) => return with_request_id(access_error(error), &headers),
 	};
+	let Some(slot) = events.open_stream(&client.name) else {
+		return with_request_id(
+			access_error(GatewayError::TooMany(format!(
+				"client {:?} has {} event streams open, the most it may",
+				client.name,
+				crate::events::MAX_STREAMS
+			))),
+			&headers,
+		);
+	};
 	let latest = events.latest.subscribe();
+	let closing = events.closing.subscribe();
+	let state = (events, client, after, latest, closing, std::collections::VecDeque::new(), slot);
 	let stream = futures::stream::unfold(
-		(events, client, after, latest, std::collections::VecDeque::new()),
-		|(events, client, mut after, mut latest, mut queue)| async move {
+		state,
+		|(events, client, mut after, mut latest, mut closing, mut queue, slot)| async move {
 			loop {
+				if *closing.borrow() {
+					return None;
+				}
 				if let Some(stored) = queue.pop_front() {
 					let stored: crate::events::Stored = stored;
 					let event = Event::default()
 						.id(stored.seq.to_string())
 						.event(stored.body.get("type").and_then(Value::as_str).unwrap_or("event"))
 						.data(stored.body.to_string());
-					return Some((
-						Ok::<_, std::convert::Infallible>(event),
-						(events, client, after, latest, queue),
-					));
+					let state = (events, client, after, latest, closing, queue, slot);
+					return Some((Ok::<_, std::convert::Infallible>(event), state));
 				}
-				match events.store.events_after(after, &client) {
-					Ok((page, read)) => {
+				// The read is a blocking SQLite query: off the request threads.
+				let page = {
+					let (store, client) = (events.store.clone(), client.clone());
+					tokio::task::spawn_blocking(move || store.events_after(after, &client)).await
+				};
+				match page {
+					Ok(Ok((page, read))) => {
 						after = read;
 						queue.extend(page);
 						if !queue.is_empty() {
 							continue;
 						}
 					},
-					Err(error) => tracing::warn!(%error, "cannot read the event log"),
+					Ok(Err(error)) => tracing::warn!(%error, "cannot read the event log"),
+					Err(error) => tracing::warn!(%error, "the event log read failed"),
 				}
-				// Nothing new: wait for the next event (or a minute, to look again).
-				let _ = tokio::time::timeout(std::time::Duration::from_secs(60), latest.changed())
-					.await;
-				if latest.has_changed().is_err() {
-					return None;
+				// Nothing new: wait for the next event, the gateway stopping, or a minute.
+				tokio::select! {
+					_ = latest.changed() => {},
+					_ = closing.changed() => {},
+					_ = tokio::time::sleep(std::time::Duration::from_secs(60)) => {},
 				}
 			}
 		},
@@ -748,7 +800,13 @@ async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
 		None => None,
 	}
 	.map(|(depth, oldest)| (depth, oldest.map(|at| now_ms().saturating_sub(at) / 1_000)));
-	let text = shared.metrics.render(&shared.cache(), connected, outbox);
+	let mut text = shared.metrics.render(&shared.cache(), connected, outbox);
+	if let Some(events) = &shared.events {
+		let behind = events.behind.load(std::sync::atomic::Ordering::Relaxed);
+		text.push_str(&format!(
+			"# HELP salus_gateway_events_behind_blocks How many finalized blocks the event follower has not read yet.\n# TYPE salus_gateway_events_behind_blocks gauge\nsalus_gateway_events_behind_blocks {behind}\n"
+		));
+	}
 	(
 		StatusCode::OK,
 		[(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"))],
@@ -794,6 +852,14 @@ pub async fn serve(
 				stop.clone(),
 			)));
 		}
+	}
+	// The event streams end when the gateway stops: shutdown does not wait for them.
+	if let Some(events) = shared.events.clone() {
+		let mut stopping = stop.clone();
+		tokio::spawn(async move {
+			let _ = stopping.wait_for(|stop| *stop).await;
+			events.closing.send_replace(true);
+		});
 	}
 	let mut stopping = stop.clone();
 	let result = axum::serve(listener, router(shared))

@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, practitioner, seq);
 CREATE INDEX IF NOT EXISTS outbox_tx ON outbox (tx);
+CREATE INDEX IF NOT EXISTS outbox_client ON outbox (client, state);
 CREATE SEQUENCE IF NOT EXISTS outbox_grp;
 CREATE TABLE IF NOT EXISTS outbox_leases (
 	practitioner TEXT PRIMARY KEY,
@@ -116,8 +117,16 @@ pub struct PgStore {
 	connections: tokio::sync::RwLock<Option<Arc<Connections>>>,
 }
 
+/// Connects to `url`: at most 10 s to connect, keepalives on, each statement at most 30 s.
 async fn connect(url: &str) -> Result<Client, StoreError> {
-	let (client, connection) = tokio_postgres::connect(url, NoTls).await.map_err(|e| {
+	let mut config = url.parse::<tokio_postgres::Config>().map_err(|e| {
+		StoreError(format!("{} is not a PostgreSQL URL: {e}", super::redacted(url)))
+	})?;
+	config
+		.connect_timeout(Duration::from_secs(10))
+		.keepalives(true)
+		.options("-c statement_timeout=30000");
+	let (client, connection) = config.connect(NoTls).await.map_err(|e| {
 		StoreError(format!("cannot connect to {}: {}", super::redacted(url), pg(e).0))
 	})?;
 	tokio::spawn(async move {
@@ -175,16 +184,20 @@ impl PgStore {
 		self.lease = lease;
 	}
 
-	/// The connections, opened again if they were lost.
+	/// The connections, opened again if either was lost. Whether the serial one is closed is
+	/// told without waiting for a transaction in progress on it.
 	async fn connections(&self) -> Result<Arc<Connections>, StoreError> {
+		let lost = |open: &Connections| {
+			open.plain.is_closed() || open.serial.try_lock().is_ok_and(|serial| serial.is_closed())
+		};
 		if let Some(open) = self.connections.read().await.as_ref() {
-			if !open.plain.is_closed() && !open.serial.lock().await.is_closed() {
+			if !lost(open) {
 				return Ok(open.clone());
 			}
 		}
 		let mut slot = self.connections.write().await;
 		if let Some(open) = slot.as_ref() {
-			if !open.plain.is_closed() && !open.serial.lock().await.is_closed() {
+			if !lost(open) {
 				return Ok(open.clone());
 			}
 		}
@@ -196,22 +209,51 @@ impl PgStore {
 		Ok(opened)
 	}
 
-	/// Records `submission` sent by `client`, once per (client, kind, id).
+	/// Records `submission` sent by `client`, once per (client, kind, id), within
+	/// `max_waiting`: one transaction that holds the client's advisory lock, so that parallel
+	/// requests on any replicas count one after the other.
 	pub async fn enqueue(
 		&self,
 		client: &str,
 		submission: &Submission,
 		now_ms: u64,
-	) -> Result<(Enqueued, Entry), StoreError> {
+		max_waiting: u64,
+	) -> Result<(Enqueued, Option<Entry>), StoreError> {
 		let kind = submission.item.kind().as_str();
 		let c = self.connections().await?;
-		let inserted = c
-			.plain
-			.query_opt(
+		let mut serial = c.serial.lock().await;
+		let t = serial.transaction().await.map_err(pg)?;
+		t.execute("SELECT pg_advisory_xact_lock(7243002, hashtext($1))", &[&client])
+			.await
+			.map_err(pg)?;
+		let select =
+			format!("SELECT {COLUMNS} FROM outbox WHERE client = $1 AND kind = $2 AND ehr_id = $3");
+		if let Some(row) =
+			t.query_opt(&select, &[&client, &kind, &submission.id]).await.map_err(pg)?
+		{
+			let found = entry(&row)?;
+			let outcome =
+				if found.submission == *submission { Enqueued::Again } else { Enqueued::Conflict };
+			return Ok((outcome, Some(found)));
+		}
+		let waiting: i64 = t
+			.query_one(
+				"SELECT COUNT(*) FROM outbox WHERE client = $1 AND state IN ('pending', 'sent')",
+				&[&client],
+			)
+			.await
+			.map_err(pg)?
+			.try_get(0)
+			.map_err(pg)?;
+		let waiting = u64::try_from(waiting).unwrap_or(0);
+		if waiting >= max_waiting {
+			return Ok((Enqueued::Full(waiting), None));
+		}
+		let row = t
+			.query_one(
 				&format!(
 					"INSERT INTO outbox (client, kind, ehr_id, practitioner, item, state, created_ms)
-					 VALUES ($1, $2, $3, $4, $5, 'pending', $6)
-					 ON CONFLICT (client, kind, ehr_id) DO NOTHING RETURNING {COLUMNS}"
+					 VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING {COLUMNS}"
 				),
 				&[
 					&client,
@@ -224,16 +266,21 @@ impl PgStore {
 			)
 			.await
 			.map_err(pg)?;
-		if let Some(row) = inserted {
-			return Ok((Enqueued::New, entry(&row)?));
-		}
-		let found = self
-			.entry(client, submission.item.kind(), &submission.id)
-			.await?
-			.ok_or_else(|| StoreError("an entry vanished while it was read".into()))?;
-		let outcome =
-			if found.submission == *submission { Enqueued::Again } else { Enqueued::Conflict };
-		Ok((outcome, found))
+		let found = entry(&row)?;
+		t.commit().await.map_err(pg)?;
+		Ok((Enqueued::New, Some(found)))
+	}
+
+	/// The kind of the entries in transaction `tx`.
+	pub async fn kind_of(&self, tx: Hash) -> Result<Option<Kind>, StoreError> {
+		let c = self.connections().await?;
+		let row = c
+			.plain
+			.query_opt("SELECT kind FROM outbox WHERE tx = $1 LIMIT 1", &[&tx.0.to_vec()])
+			.await
+			.map_err(pg)?;
+		let kind: Option<String> = row.map(|r| r.try_get(0)).transpose().map_err(pg)?;
+		Ok(kind.as_deref().and_then(Kind::parse))
 	}
 
 	/// The entry of `kind` that `client` sent as `id`.
@@ -273,18 +320,21 @@ impl PgStore {
 		Ok(u64::try_from(count).unwrap_or(0))
 	}
 
-	/// Takes (or renews) the lease on `practitioner`: whether this replica holds it now.
+	/// Takes (or renews) the lease on `practitioner`: whether this replica holds it now. Times
+	/// are the database's clock, so that replicas whose clocks differ agree on when a lease
+	/// ends.
 	async fn lease(&self, c: &Connections, practitioner: &str) -> Result<bool, StoreError> {
-		let now = now_ms();
-		let until = now.saturating_add(i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX));
+		let lease_ms = i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX);
 		let row = c
 			.plain
 			.query_opt(
-				"INSERT INTO outbox_leases (practitioner, holder, until_ms) VALUES ($1, $2, $3)
+				"WITH now AS (SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT AS ms)
+				 INSERT INTO outbox_leases (practitioner, holder, until_ms)
+				 SELECT $1, $2, now.ms + $3 FROM now
 				 ON CONFLICT (practitioner) DO UPDATE SET holder = EXCLUDED.holder, until_ms = EXCLUDED.until_ms
-				 WHERE outbox_leases.until_ms < $4 OR outbox_leases.holder = EXCLUDED.holder
+				 WHERE outbox_leases.until_ms < (SELECT ms FROM now) OR outbox_leases.holder = EXCLUDED.holder
 				 RETURNING holder",
-				&[&practitioner, &self.holder, &until, &now],
+				&[&practitioner, &self.holder, &lease_ms],
 			)
 			.await
 			.map_err(pg)?;

@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, practitioner, row);
 CREATE INDEX IF NOT EXISTS outbox_tx ON outbox (tx);
+CREATE INDEX IF NOT EXISTS outbox_client ON outbox (client, state);
 ";
 
 const COLUMNS: &str =
@@ -133,12 +134,30 @@ impl SqliteStore {
 		client: &str,
 		submission: &Submission,
 		now_ms: u64,
-	) -> Result<(Enqueued, Entry), StoreError> {
+		max_waiting: u64,
+	) -> Result<(Enqueued, Option<Entry>), StoreError> {
 		let kind = submission.item.kind();
 		let mut conn = self.conn();
 		let tx = conn.transaction()?;
-		let inserted = tx.execute(
-			"INSERT OR IGNORE INTO outbox (client, kind, ehr_id, practitioner, item, state, created_ms)
+		let select =
+			format!("SELECT {COLUMNS} FROM outbox WHERE client = ?1 AND kind = ?2 AND ehr_id = ?3");
+		let key = params![client, kind.as_str(), submission.id];
+		if let Some(found) = tx.query_row(&select, key, entry).optional()? {
+			let outcome =
+				if found.submission == *submission { Enqueued::Again } else { Enqueued::Conflict };
+			return Ok((outcome, Some(found)));
+		}
+		let waiting: i64 = tx.query_row(
+			"SELECT COUNT(*) FROM outbox WHERE client = ?1 AND state IN ('pending', 'sent')",
+			params![client],
+			|row| row.get(0),
+		)?;
+		let waiting = u64::try_from(waiting).unwrap_or(0);
+		if waiting >= max_waiting {
+			return Ok((Enqueued::Full(waiting), None));
+		}
+		tx.execute(
+			"INSERT INTO outbox (client, kind, ehr_id, practitioner, item, state, created_ms)
 			 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)",
 			params![
 				client,
@@ -149,22 +168,22 @@ impl SqliteStore {
 				i64::try_from(now_ms).unwrap_or(i64::MAX),
 			],
 		)?;
-		let found = tx.query_row(
-			&format!(
-				"SELECT {COLUMNS} FROM outbox WHERE client = ?1 AND kind = ?2 AND ehr_id = ?3"
-			),
-			params![client, kind.as_str(), submission.id],
-			entry,
-		)?;
+		let found = tx.query_row(&select, key, entry)?;
 		tx.commit()?;
-		let outcome = if inserted == 1 {
-			Enqueued::New
-		} else if found.submission == *submission {
-			Enqueued::Again
-		} else {
-			Enqueued::Conflict
-		};
-		Ok((outcome, found))
+		Ok((Enqueued::New, Some(found)))
+	}
+
+	/// The kind of the entries in transaction `tx`.
+	pub fn kind_of(&self, tx: Hash) -> Result<Option<Kind>, StoreError> {
+		let kind: Option<String> = self
+			.conn()
+			.query_row(
+				"SELECT kind FROM outbox WHERE tx = ?1 LIMIT 1",
+				params![tx.0.to_vec()],
+				|row| row.get(0),
+			)
+			.optional()?;
+		Ok(kind.as_deref().and_then(Kind::parse))
 	}
 
 	/// The entry of `kind` that `client` sent as `id`.
