@@ -12,6 +12,11 @@
 //!
 //! Every answer is checked ([`Expect`]): a wrong one ends the run with an error rather than
 //! counting as fast.
+//!
+//! [`http`] does the same over HTTP/1.1 keep-alive, for `salus-gateway` (the end-to-end test
+//! `gateway::load`).
+
+pub mod http;
 
 use jsonrpsee::{
 	core::{client::ClientT, traits::ToRpcParams},

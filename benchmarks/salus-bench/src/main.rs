@@ -2,6 +2,7 @@
 //!
 //! ```sh
 //! salus-bench read --plan plan.json --out outcome.json
+//! salus-bench http --plan plan.json --out outcome.json
 //! ```
 //!
 //! The plan is JSON ([`salus_bench::Plan`]); the outcome, JSON too ([`salus_bench::Outcome`]),
@@ -32,20 +33,52 @@ enum Command {
 		#[arg(long)]
 		quiet: bool,
 	},
+	/// Runs an HTTP plan against a running salus-gateway.
+	Http {
+		/// The plan (JSON).
+		#[arg(long)]
+		plan: PathBuf,
+		/// Where to write the outcome (JSON); standard output if absent.
+		#[arg(long)]
+		out: Option<PathBuf>,
+		/// No progress on standard error.
+		#[arg(long)]
+		quiet: bool,
+	},
 }
 
-async fn read(plan: PathBuf, out: Option<PathBuf>, quiet: bool) -> salus_bench::Result {
-	let text = std::fs::read_to_string(&plan)
-		.map_err(|e| format!("cannot read the plan {}: {e}", plan.display()))?;
-	let plan: salus_bench::Plan = serde_json::from_str(&text)
-		.map_err(|e| format!("the plan {} is not a plan: {e}", plan.display()))?;
+/// The plan at `path`.
+fn plan<T: serde::de::DeserializeOwned>(path: &Path) -> salus_bench::Result<T> {
+	let text = std::fs::read_to_string(path)
+		.map_err(|e| format!("cannot read the plan {}: {e}", path.display()))?;
+	Ok(serde_json::from_str(&text)
+		.map_err(|e| format!("the plan {} is not a plan: {e}", path.display()))?)
+}
+
+async fn read(plan_path: PathBuf, out: Option<PathBuf>, quiet: bool) -> salus_bench::Result {
+	let plan: salus_bench::Plan = plan(&plan_path)?;
 	let outcome = salus_bench::run(&plan, |step| {
 		if !quiet {
 			eprintln!("salus-bench: {step}");
 		}
 	})
 	.await?;
-	let json = serde_json::to_string(&outcome)?;
+	write_out(out, &serde_json::to_string(&outcome)?)
+}
+
+async fn http(plan_path: PathBuf, out: Option<PathBuf>, quiet: bool) -> salus_bench::Result {
+	let plan: salus_bench::http::HttpPlan = plan(&plan_path)?;
+	let outcome = salus_bench::http::run(&plan, |step| {
+		if !quiet {
+			eprintln!("salus-bench: {step}");
+		}
+	})
+	.await?;
+	write_out(out, &serde_json::to_string(&outcome)?)
+}
+
+/// Writes the outcome to `out`, or standard output.
+fn write_out(out: Option<PathBuf>, json: &str) -> salus_bench::Result {
 	match out {
 		Some(path) => write_whole(&path, json.as_bytes())
 			.map_err(|e| format!("cannot write {}: {e}", path.display()))?,
@@ -75,6 +108,7 @@ async fn main() -> std::process::ExitCode {
 	let Cli { command } = Cli::parse();
 	let result = match command {
 		Command::Read { plan, out, quiet } => read(plan, out, quiet).await,
+		Command::Http { plan, out, quiet } => http(plan, out, quiet).await,
 	};
 	match result {
 		Ok(()) => std::process::ExitCode::SUCCESS,

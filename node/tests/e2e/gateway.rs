@@ -1397,3 +1397,220 @@ async fn replicas_scenario(url: &str, database: &str, db: &tokio_postgres::Clien
 	let _ = std::fs::remove_dir_all(&dir);
 	Ok(())
 }
+
+/// The gateway's process, for the load test: the binary `SALUS_GATEWAY` names (the release
+/// build, for a report) or this workspace's.
+fn load_gateway_binary() -> Result<PathBuf> {
+	match std::env::var_os("SALUS_GATEWAY") {
+		Some(path) => Ok(PathBuf::from(path)),
+		None => gateway_binary(),
+	}
+}
+
+/// Runs `plan` through the release-built `salus-bench` that `SALUS_BENCH` names, or in this
+/// process.
+async fn run_http_plan(
+	plan: &salus_bench::http::HttpPlan,
+	dir: &std::path::Path,
+) -> Result<salus_bench::http::HttpOutcome> {
+	let Some(bench) = std::env::var_os("SALUS_BENCH") else {
+		return salus_bench::http::run(plan, |step| eprintln!("load: {step}")).await;
+	};
+	let (plan_file, out) = (dir.join("plan.json"), dir.join("outcome.json"));
+	std::fs::write(&plan_file, serde_json::to_vec(plan)?)?;
+	let status = tokio::process::Command::new(&bench)
+		.arg("http")
+		.arg("--plan")
+		.arg(&plan_file)
+		.arg("--out")
+		.arg(&out)
+		.status()
+		.await
+		.map_err(|e| format!("cannot run {}: {e}", PathBuf::from(&bench).display()))?;
+	if !status.success() {
+		return Err(format!("salus-bench failed ({status})").into());
+	}
+	Ok(serde_json::from_slice(&std::fs::read(&out)?)?)
+}
+
+/// A metric's value in Prometheus text.
+fn metric(text: &str, name: &str) -> u64 {
+	text.lines()
+		.find_map(|l| l.strip_prefix(&format!("{name} ")).and_then(|v| v.parse().ok()))
+		.unwrap_or(0)
+}
+
+/// The gateway under load (benchmarks/README.md, "The gateway"): cached AuthZEN decisions over
+/// keep-alive connections, one and sixteen at once, then AuditEvent reports into the outbox,
+/// sixteen connections at once, while the outbox drains to the chain. In CI a short run in
+/// this process against the debug gateway, every answer checked, every report on chain exactly
+/// once. For a report (`SALUS_GATEWAY_LOAD_REPORT=<dir>`): the release gateway
+/// (`SALUS_GATEWAY`) and `salus-bench` (`SALUS_BENCH`), more requests, and a markdown report
+/// in `<dir>`.
+#[tokio::test(flavor = "multi_thread")]
+async fn load() -> Result {
+	let mut node = TestNode::dev()?;
+	node.client().await?;
+	let url = node.rpc_url.clone();
+	let result = load_scenario(&url).await;
+	result.map_err(|e| format!("{e}\n--- node log ---\n{}", node.log_tail(30)).into())
+}
+
+#[allow(clippy::indexing_slicing, reason = "test code: a missing JSON field fails the test")]
+async fn load_scenario(url: &str) -> Result {
+	let report_dir = std::env::var_os("SALUS_GATEWAY_LOAD_REPORT").map(PathBuf::from);
+	let (decisions, reports) = if report_dir.is_some() { (200_000, 20_000) } else { (2_000, 300) };
+	let client = Client::connect(url).await?;
+	let (dave_ss58, eve_ss58) =
+		(Signer::dev("dave")?.account().to_string(), Signer::dev("eve")?.account().to_string());
+	lakeside_with_eves_consent(&client).await?;
+	let dir = std::env::temp_dir().join(format!("salus-gateway-load-{}", std::process::id()));
+	let keys = dir.join("keys");
+	std::fs::create_dir_all(&keys)?;
+	export_daves_key(&keys, "correct horse battery staple").await?;
+	let port = free_port()?;
+	let config = dir.join("gateway.toml");
+	std::fs::write(
+		&config,
+		format!(
+			"node = \"{url}\"\nlisten = \"127.0.0.1:{port}\"\n[outbox]\ndatabase = \"{}\"\nkeystore = \"{}\"\n[[clients]]\nname = \"lakeside-ehr\"\nkey_env = \"LAKESIDE_EHR_KEY\"\npractitioners = [\"*\"]\nmax_waiting = 100000\n",
+			dir.join("outbox.sqlite").display(),
+			keys.display()
+		),
+	)?;
+	let binary = load_gateway_binary()?;
+	let mut gateway = Command::new(&binary)
+		.arg("--config")
+		.arg(&config)
+		.env("LAKESIDE_EHR_KEY", EHR_KEY)
+		.env("SALUS_GATEWAY_KEYSTORE_PASSWORD", "correct horse battery staple")
+		.env("SALUS_GATEWAY_LOG", "warn")
+		.stdout(Stdio::null())
+		.stderr(std::fs::File::create(dir.join("gateway.log"))?)
+		.spawn()?;
+	let log = || std::fs::read_to_string(dir.join("gateway.log")).unwrap_or_default();
+	let started = Instant::now();
+	while !http(port, "GET", "/ready", None, None).await.is_ok_and(|(s, _)| s == 200) {
+		if started.elapsed() > Duration::from_secs(30) {
+			return Err(format!("the gateway did not start:\n{}", log()).into());
+		}
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
+	// Warm: Eve watched, Dave's decision cached.
+	let ask = question(&dave_ss58, &eve_ss58, "lab-results", "TREAT");
+	let started = Instant::now();
+	loop {
+		let (_, body) =
+			http(port, "POST", "/access/v1/evaluation", Some(EHR_KEY), Some(&ask)).await?;
+		if body["context"]["source"] == "cache" {
+			assert_eq!(body["decision"], true, "{body}");
+			break;
+		}
+		assert!(started.elapsed() < Duration::from_secs(30), "never cached: {body}");
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
+	let (_, before) = http(port, "GET", "/metrics", None, None).await?;
+	let before = before.as_str().ok_or("metrics are text")?.to_owned();
+
+	let decision =
+		|name: &str, connections: usize, requests: usize| salus_bench::http::HttpMeasure {
+			name: name.into(),
+			method: "POST".into(),
+			path: "/access/v1/evaluation".into(),
+			key: Some(EHR_KEY.into()),
+			body: Some(ask.to_string()),
+			connections,
+			requests,
+			status: 200,
+			contains: Some("\"decision\":true".into()),
+		};
+	let template = report("load-{n}", &eve_ss58, &dave_ss58).to_string();
+	let plan = salus_bench::http::HttpPlan {
+		address: format!("127.0.0.1:{port}"),
+		pid: Some(gateway.id()),
+		measures: vec![
+			decision("cached decision, 1 connection", 1, decisions / 4),
+			decision("cached decision, 16 connections", 16, decisions),
+			salus_bench::http::HttpMeasure {
+				name: "AuditEvent into the outbox, 16 connections".into(),
+				method: "PUT".into(),
+				path: "/fhir/AuditEvent/load-{n}".into(),
+				key: Some(EHR_KEY.into()),
+				body: Some(template),
+				connections: 16,
+				requests: reports,
+				status: 202,
+				contains: None,
+			},
+		],
+	};
+	let outcome = run_http_plan(&plan, &dir).await.map_err(|e| format!("{e}\n{}", log()))?;
+	let taken = Instant::now();
+	let (_, after) = http(port, "GET", "/metrics", None, None).await?;
+	let after = after.as_str().ok_or("metrics are text")?.to_owned();
+	let grew = |name: &str| metric(&after, name).saturating_sub(metric(&before, name));
+	let (hits, misses, bypasses) = (
+		grew("salus_gateway_cache_hits_total"),
+		grew("salus_gateway_cache_misses_total"),
+		grew("salus_gateway_cache_bypasses_total"),
+	);
+
+	// The outbox drains to the chain: all of it (CI), or for two minutes (a report).
+	let eve = Signer::dev("eve")?.account();
+	let limit =
+		if report_dir.is_some() { Duration::from_secs(120) } else { Duration::from_secs(180) };
+	let drained = loop {
+		let on_chain = client.disclosure_count(&eve, None).await?;
+		if on_chain >= u32::try_from(reports)? || taken.elapsed() > limit {
+			break on_chain;
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	};
+	let drain_time = taken.elapsed();
+	let _ = gateway.kill();
+	let _ = gateway.wait();
+	if report_dir.is_none() {
+		assert_eq!(drained, u32::try_from(reports)?, "every report on chain, once:\n{}", log());
+		assert!(hits > 0, "decisions came from the cache");
+	}
+	if let Some(report_dir) = report_dir {
+		let commit = std::process::Command::new("git")
+			.args(["rev-parse", "--short", "HEAD"])
+			.output()
+			.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+			.unwrap_or_default();
+		let mut text = format!(
+			"# salus-gateway under load, {}\n\nCommit {commit}. Gateway: `{}`; generator: salus-bench, {} build; a debug `salus-node --dev` beside them on the same 2-core machine. HTTP/1.1 keep-alive, closed loops (each connection sends its next request when the last is answered); every answer checked (status, and `\"decision\":true` for decisions). Gateway CPU from /proc.\n\n| measure | requests | p50 | p99 | per second | gateway CPU per request |\n|---|---|---|---|---|---|\n",
+			std::process::Command::new("date").arg("-u").arg("+%Y-%m-%d").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default(),
+			binary.display(),
+			outcome.generator,
+		);
+		for (m, samples) in plan.measures.iter().zip(&outcome.measures) {
+			let cpu = samples
+				.node_cpu()
+				.as_nanos()
+				.checked_div(u128::try_from(samples.requests)?)
+				.unwrap_or(0);
+			text.push_str(&format!(
+				"| {} | {} | {:.3} ms | {:.3} ms | {:.0} | {:.1} µs |\n",
+				m.name,
+				samples.requests,
+				samples.percentile(50).as_secs_f64() * 1e3,
+				samples.percentile(99).as_secs_f64() * 1e3,
+				samples.per_second(1),
+				cpu as f64 / 1e3,
+			));
+		}
+		text.push_str(&format!(
+			"\nDecisions during the run: {hits} from the cache, {misses} misses, {bypasses} bypasses.\n\nThe outbox: {reports} reports taken; {drained} on chain {:.0} s after the last was taken ({:.1} a second), all by one practitioner (one batch of at most 64 in flight until finalized).\n",
+			drain_time.as_secs_f64(),
+			drained as f64 / drain_time.as_secs_f64().max(1e-9),
+		));
+		std::fs::create_dir_all(&report_dir)?;
+		let name = report_dir.join("gateway-load.md");
+		std::fs::write(&name, &text)?;
+		eprintln!("{text}");
+	}
+	let _ = std::fs::remove_dir_all(&dir);
+	Ok(())
+}
