@@ -26,8 +26,8 @@
 //! replicas sign with one practitioner's key at once, and a replica that dies leaves its lease
 //! to expire and its transactions to be resolved by the others).
 
-mod postgres;
-mod sqlite;
+pub mod postgres;
+pub mod sqlite;
 
 use codec::{Decode, Encode};
 use salus_client::{AccountId, Balance, BlockNumber, Hash};
