@@ -22,29 +22,23 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
 	/// Runs a read-path plan against a running node.
-	Read {
-		/// The plan (JSON).
-		#[arg(long)]
-		plan: PathBuf,
-		/// Where to write the outcome (JSON); standard output if absent.
-		#[arg(long)]
-		out: Option<PathBuf>,
-		/// No progress on standard error.
-		#[arg(long)]
-		quiet: bool,
-	},
+	Read(Run),
 	/// Runs an HTTP plan against a running salus-gateway.
-	Http {
-		/// The plan (JSON).
-		#[arg(long)]
-		plan: PathBuf,
-		/// Where to write the outcome (JSON); standard output if absent.
-		#[arg(long)]
-		out: Option<PathBuf>,
-		/// No progress on standard error.
-		#[arg(long)]
-		quiet: bool,
-	},
+	Http(Run),
+}
+
+/// A plan to run, and where its outcome goes.
+#[derive(clap::Args)]
+struct Run {
+	/// The plan (JSON).
+	#[arg(long)]
+	plan: PathBuf,
+	/// Where to write the outcome (JSON); standard output if absent.
+	#[arg(long)]
+	out: Option<PathBuf>,
+	/// No progress on standard error.
+	#[arg(long)]
+	quiet: bool,
 }
 
 /// The plan at `path`.
@@ -107,8 +101,8 @@ fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 async fn main() -> std::process::ExitCode {
 	let Cli { command } = Cli::parse();
 	let result = match command {
-		Command::Read { plan, out, quiet } => read(plan, out, quiet).await,
-		Command::Http { plan, out, quiet } => http(plan, out, quiet).await,
+		Command::Read(Run { plan, out, quiet }) => read(plan, out, quiet).await,
+		Command::Http(Run { plan, out, quiet }) => http(plan, out, quiet).await,
 	};
 	match result {
 		Ok(()) => std::process::ExitCode::SUCCESS,

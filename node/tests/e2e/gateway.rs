@@ -163,6 +163,21 @@ async fn http(
 	Ok((status, value))
 }
 
+/// Waits (up to 30 s) until the gateway on `port` is ready; its `log` says why not.
+async fn wait_ready(port: u16, log: &dyn Fn() -> String) -> Result {
+	let started = Instant::now();
+	while !http(port, "GET", "/ready", None, None)
+		.await
+		.is_ok_and(|(status, _)| status == 200)
+	{
+		if started.elapsed() > Duration::from_secs(30) {
+			return Err(format!("the gateway did not start:\n{}", log()).into());
+		}
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
+	Ok(())
+}
+
 /// The AuthZEN question: may `practitioner` see `class` of `patient`'s data for `purpose`?
 fn question(practitioner: &str, patient: &str, class: &str, purpose: &str) -> Value {
 	json!({
@@ -652,22 +667,7 @@ async fn outbox_scenario(url: &str) -> Result {
 	assert!(!exit.success());
 	assert!(log().contains("cannot decrypt the keystore file"), "{}", log());
 	let mut gateway = start("correct horse battery staple")?;
-	let wait_up = || async {
-		let started = Instant::now();
-		while !http(port, "GET", "/ready", None, None)
-			.await
-			.is_ok_and(|(status, _)| status == 200)
-		{
-			if started.elapsed() > Duration::from_secs(30) {
-				return Err::<(), Box<dyn std::error::Error + Send + Sync>>(
-					format!("the gateway did not start:\n{}", log()).into(),
-				);
-			}
-			tokio::time::sleep(Duration::from_millis(100)).await;
-		}
-		Ok(())
-	};
-	wait_up().await?;
+	wait_ready(port, &log).await?;
 
 	// Refused at the door: a practitioner the client may not report for, one whose key the
 	// gateway does not hold, an unreadable event, an id that is not the URL's.
@@ -783,7 +783,7 @@ async fn outbox_scenario(url: &str) -> Result {
 	gateway.kill()?;
 	gateway.wait()?;
 	let mut gateway = start("correct horse battery staple")?;
-	wait_up().await?;
+	wait_ready(port, &log).await?;
 	// Ten more after the restart.
 	for i in 40..50 {
 		let id = format!("ehr-{i}");
@@ -1032,23 +1032,8 @@ async fn requests_scenario(url: &str) -> Result {
 			.spawn()?)
 	};
 	let log = || std::fs::read_to_string(dir.join("gateway.log")).unwrap_or_default();
-	let wait_up = || async {
-		let started = Instant::now();
-		while !http(port, "GET", "/ready", None, None)
-			.await
-			.is_ok_and(|(status, _)| status == 200)
-		{
-			if started.elapsed() > Duration::from_secs(30) {
-				return Err::<(), Box<dyn std::error::Error + Send + Sync>>(
-					format!("the gateway did not start:\n{}", log()).into(),
-				);
-			}
-			tokio::time::sleep(Duration::from_millis(100)).await;
-		}
-		Ok(())
-	};
 	let mut gateway = start()?;
-	wait_up().await?;
+	wait_ready(port, &log).await?;
 	// The EHR's event stream, open from the start.
 	let stream = tokio::spawn(read_events(port, EHR_KEY, None, 3, Duration::from_secs(120)));
 
@@ -1215,7 +1200,7 @@ async fn requests_scenario(url: &str) -> Result {
 	gateway.wait()?;
 	cli.json(Some("dev:eve"), &["patient", "consent", "revoke", &consent])?;
 	let mut gateway = start()?;
-	wait_up().await?;
+	wait_ready(port, &log).await?;
 	let got = wait_for(5).await.map_err(|e| format!("{e}\n{}", log()))?;
 	let revoked: Value = serde_json::from_str(&got[4].body)?;
 	assert_eq!(revoked["type"], "consent.revoked", "{revoked}");
@@ -1326,13 +1311,7 @@ async fn replicas_scenario(url: &str, database: &str, db: &tokio_postgres::Clien
 	let ports = [free_port()?, free_port()?];
 	let mut replicas = vec![start("a", ports[0])?, start("b", ports[1])?];
 	for port in ports {
-		let started = Instant::now();
-		while !http(port, "GET", "/ready", None, None).await.is_ok_and(|(s, _)| s == 200) {
-			if started.elapsed() > Duration::from_secs(30) {
-				return Err(format!("a replica did not start:\n{}", log()).into());
-			}
-			tokio::time::sleep(Duration::from_millis(100)).await;
-		}
+		wait_ready(port, &log).await?;
 	}
 	let report_to = |port: u16, id: String| {
 		let body = report(&id, &eve_ss58, &dave_ss58);
@@ -1489,13 +1468,7 @@ async fn load_scenario(url: &str) -> Result {
 		.stderr(std::fs::File::create(dir.join("gateway.log"))?)
 		.spawn()?;
 	let log = || std::fs::read_to_string(dir.join("gateway.log")).unwrap_or_default();
-	let started = Instant::now();
-	while !http(port, "GET", "/ready", None, None).await.is_ok_and(|(s, _)| s == 200) {
-		if started.elapsed() > Duration::from_secs(30) {
-			return Err(format!("the gateway did not start:\n{}", log()).into());
-		}
-		tokio::time::sleep(Duration::from_millis(100)).await;
-	}
+	wait_ready(port, &log).await?;
 	// Warm: Eve watched, Dave's decision cached.
 	let ask = question(&dave_ss58, &eve_ss58, "lab-results", "TREAT");
 	let started = Instant::now();
