@@ -26,9 +26,10 @@
 //! A client with a webhook gets each of its events posted in order, one at a time:
 //! `webhook-id`, `webhook-timestamp` and `webhook-signature` headers as the Standard Webhooks
 //! specification has them (`v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` with the
-//! client's secret). A delivery answered 5xx, 408 or 429 (or not answered within
+//! client's secret). A delivery answered other than 2xx (or not answered within
 //! [`WEBHOOK_TIMEOUT`]) is retried after 5 s, 10 s, 20 s, … up to an hour apart, and given up
-//! after [`MAX_ATTEMPTS`] attempts; one answered another 4xx is given up at once (it stays in the delivery log, `GET /webhooks/deliveries`,
+//! after [`MAX_ATTEMPTS`] attempts; one the receiver refuses as such (400, 410, 413, 415, 422)
+//! is given up at once (it stays in the delivery log, `GET /webhooks/deliveries`,
 //! and `POST /webhooks/deliveries/{id}/retry` sends it again). The delivery is recorded in the
 //! same transaction as the event, so a crash loses no delivery; one cut off by a crash before
 //! its answer was recorded is sent again (the `webhook-id` lets the receiver drop it).
@@ -142,6 +143,9 @@ pub struct EventStore {
 	_lock: std::fs::File,
 }
 
+/// The schema's version, in SQLite's `user_version`.
+const VERSION: i64 = 1;
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS events (
 	seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -225,7 +229,20 @@ impl EventStore {
 		conn.pragma_update(None, "journal_mode", "WAL")?;
 		conn.pragma_update(None, "synchronous", "FULL")?;
 		conn.busy_timeout(Duration::from_secs(5))?;
+		let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+		let tables: i64 = conn.query_row(
+			"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'events'",
+			[],
+			|row| row.get(0),
+		)?;
+		if tables > 0 && version != VERSION {
+			return Err(StoreError(format!(
+				"{} holds events of schema {version}, this gateway reads schema {VERSION}: move it away (the follower starts again from the newest finalized block)",
+				path.display()
+			)));
+		}
 		conn.execute_batch(SCHEMA)?;
+		conn.pragma_update(None, "user_version", VERSION)?;
 		Ok(Self { conn: Mutex::new(conn), _lock: lock })
 	}
 
@@ -1053,9 +1070,10 @@ pub async fn deliver(
 			Ok(status) => (Some(status), Some(format!("answered {status}"))),
 			Err(error) => (None, Some(error)),
 		};
-		// A refusal that a retry cannot change (4xx but a timeout or a rate limit) is given up
-		// at once: the log says why, and a retry by hand sends it again.
-		let hopeless = status.is_some_and(|s| (400..500).contains(&s) && s != 408 && s != 429);
+		// A refusal of the event itself, which a retry cannot change (400, 410, 413, 415, 422),
+		// is given up at once: the log says why, and a retry by hand sends it again. Other 4xx
+		// (a receiver being deployed, a secret being rotated) are retried like 5xx.
+		let hopeless = status.is_some_and(|s| matches!(s, 400 | 410 | 413 | 415 | 422));
 		let retry_at = (error.is_some() && !hopeless && attempts < MAX_ATTEMPTS).then(|| {
 			now_ms()
 				.saturating_add(u64::try_from(backoff(attempts).as_millis()).unwrap_or(u64::MAX))

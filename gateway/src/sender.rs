@@ -40,8 +40,28 @@ pub const TICK: Duration = Duration::from_millis(300);
 /// signed but never seen waits this long (about 96 s) before it is sent again.
 pub const MORTALITY: u32 = 16;
 
-/// How often the leases of the sends in flight are renewed (a shared outbox).
+/// How often the lease of a send in flight is renewed (a shared outbox).
 pub const RENEW: Duration = Duration::from_secs(5);
+
+/// The longest a send may take: past its transaction's last valid block (16 blocks of 6 s) and
+/// a minute for finality. A send that waits longer (a stalled node, a stalled finality) gives
+/// its practitioner back; its transaction is resolved from the chain like any in flight.
+pub const SEND_LIMIT: Duration = Duration::from_secs(16 * 6 + 60);
+
+/// A practitioner with a send in flight, freed when dropped.
+struct Busy {
+	set: Arc<Mutex<HashSet<AccountId>>>,
+	practitioner: AccountId,
+}
+
+impl Drop for Busy {
+	fn drop(&mut self) {
+		self.set
+			.lock()
+			.unwrap_or_else(PoisonError::into_inner)
+			.remove(&self.practitioner);
+	}
+}
 
 /// The most access requests in one transaction.
 pub const REQUEST_BATCH: usize = 16;
@@ -114,7 +134,6 @@ pub async fn run(
 	let mut scanned: HashMap<Hash, BlockNumber> = HashMap::new();
 	let mut tick = tokio::time::interval(TICK);
 	tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-	let mut renewed = tokio::time::Instant::now();
 	loop {
 		tokio::select! {
 			_ = tick.tick() => {},
@@ -122,22 +141,6 @@ pub async fn run(
 		}
 		if *stop.borrow() {
 			break;
-		}
-		if renewed.elapsed() >= RENEW {
-			renewed = tokio::time::Instant::now();
-			let sending: Vec<AccountId> =
-				busy.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect();
-			for practitioner in sending {
-				match store.renew(&practitioner).await {
-					Ok(true) => {},
-					// Lost (this replica stalled past its lease): another replica may send for
-					// the practitioner now; the claims keep every entry in one transaction.
-					Ok(false) => {
-						tracing::warn!(%practitioner, "the lease on this practitioner passed to another replica")
-					},
-					Err(error) => tracing::warn!(%error, %practitioner, "cannot renew the lease"),
-				}
-			}
 		}
 		let Ok(node) = shared.node() else { continue };
 		if let Err(error) = resolve(&node, &store, &busy, &mut scanned).await {
@@ -161,15 +164,44 @@ pub async fn run(
 			}
 			let Some(signer) = keys.get(&practitioner) else { continue };
 			busy.lock().unwrap_or_else(PoisonError::into_inner).insert(practitioner.clone());
-			let (node, store, busy) = (node.clone(), store.clone(), busy.clone());
+			let (node, store) = (node.clone(), store.clone());
+			let guard = Busy { set: busy.clone(), practitioner: practitioner.clone() };
 			tokio::spawn(async move {
-				if let Err(error) = send(&node, &store, &signer, &entries).await {
-					tracing::warn!(%error, %practitioner, "sending a batch failed; it will be retried");
+				// The practitioner is free again however this ends, a panic included.
+				let _guard = guard;
+				let sending =
+					tokio::time::timeout(SEND_LIMIT, send(&node, &store, &signer, &entries));
+				tokio::pin!(sending);
+				// The lease is renewed from here, while the send lasts, so that nothing else
+				// this replica does can let it lapse.
+				let mut renew = tokio::time::interval(RENEW);
+				renew.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+				let outcome = loop {
+					tokio::select! {
+						outcome = &mut sending => break outcome,
+						_ = renew.tick() => match store.renew(&practitioner).await {
+							Ok(true) => {},
+							// Lost (this replica stalled past its lease): another replica may
+							// send for the practitioner; the claims keep every entry in one
+							// transaction, and a nonce race costs one resend.
+							Ok(false) => tracing::warn!(%practitioner, "the lease on this practitioner passed to another replica"),
+							Err(error) => tracing::warn!(%error, %practitioner, "cannot renew the lease"),
+						},
+					}
+				};
+				match outcome {
+					Ok(Ok(())) => {},
+					Ok(Err(error)) => {
+						tracing::warn!(%error, %practitioner, "sending a batch failed; it will be retried")
+					},
+					// Its entries stay sent: `resolve` finds the transaction or sees it expire.
+					Err(_) => {
+						tracing::warn!(%practitioner, "a send took longer than {SEND_LIMIT:?}; its transaction is resolved from the chain")
+					},
 				}
 				if let Err(error) = store.release(&practitioner).await {
 					tracing::warn!(%error, %practitioner, "cannot give back the lease; it expires");
 				}
-				busy.lock().unwrap_or_else(PoisonError::into_inner).remove(&practitioner);
 			});
 		}
 	}

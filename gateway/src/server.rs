@@ -428,6 +428,16 @@ async fn take(
 		}
 		return Ok(json_response(StatusCode::OK, "application/json", &entry_state(&entry)));
 	}
+	// A client at its limit is refused before the node is asked anything (the count that
+	// counts is the one taken with the new entry, below).
+	let waiting = outbox.store.waiting(&client.name).await.map_err(store)?;
+	if waiting >= client.max_waiting {
+		Metrics::count(&shared.metrics.over_quota);
+		return Err(GatewayError::TooMany(format!(
+			"client {:?} has {waiting} submissions not yet on chain, its limit (max_waiting): try again once the chain has taken some",
+			client.name
+		)));
+	}
 	match &submission.item {
 		Item::Disclosure { patient, class, purpose, .. } => {
 			let key = crate::cache::Key {

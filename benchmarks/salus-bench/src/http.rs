@@ -15,6 +15,9 @@ use tokio::{
 	net::TcpStream,
 };
 
+/// The longest one request may take: a gateway that stops answering fails the run.
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
 /// One measure.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpMeasure {
@@ -157,7 +160,10 @@ async fn measure(plan: &HttpPlan, measure: &HttpMeasure) -> Result<Samples> {
 			}
 			let bytes = request(measure, &plan.address, n);
 			let sent = Instant::now();
-			let (status, body) = connection.exchange(&bytes).await?;
+			let (status, body) =
+				tokio::time::timeout(TIMEOUT, connection.exchange(&bytes)).await.map_err(
+					|_| format!("{}: request {n} unanswered after {TIMEOUT:?}", measure.name),
+				)??;
 			latencies.push(sent.elapsed());
 			if status != measure.status {
 				return Err(format!(
@@ -168,7 +174,7 @@ async fn measure(plan: &HttpPlan, measure: &HttpMeasure) -> Result<Samples> {
 				)
 				.into());
 			}
-			if let Some(piece) = &measure.contains {
+			if let Some(piece) = measure.contains.as_ref().filter(|p| !p.is_empty()) {
 				if find(&body, piece.as_bytes()).is_none() {
 					return Err(format!(
 						"{}: request {n}'s answer lacks {piece:?}: {}",

@@ -105,6 +105,43 @@ fn now_ms() -> i64 {
 struct Connections {
 	plain: Client,
 	serial: tokio::sync::Mutex<Client>,
+	/// Set when the serial connection was found closed (by whoever held it): opened again on
+	/// the next call.
+	serial_lost: std::sync::atomic::AtomicBool,
+}
+
+/// The serial connection, locked; when let go, whether it has closed is noted, so that the
+/// next call opens it again.
+struct Serial<'a> {
+	connections: &'a Connections,
+	client: tokio::sync::MutexGuard<'a, Client>,
+}
+
+impl<'a> Serial<'a> {
+	async fn lock(connections: &'a Connections) -> Serial<'a> {
+		Serial { connections, client: connections.serial.lock().await }
+	}
+}
+
+impl std::ops::Deref for Serial<'_> {
+	type Target = Client;
+	fn deref(&self) -> &Client {
+		&self.client
+	}
+}
+
+impl std::ops::DerefMut for Serial<'_> {
+	fn deref_mut(&mut self) -> &mut Client {
+		&mut self.client
+	}
+}
+
+impl Drop for Serial<'_> {
+	fn drop(&mut self) {
+		if self.client.is_closed() {
+			self.connections.serial_lost.store(true, std::sync::atomic::Ordering::Relaxed);
+		}
+	}
 }
 
 /// The outbox in a PostgreSQL database.
@@ -117,15 +154,25 @@ pub struct PgStore {
 	connections: tokio::sync::RwLock<Option<Arc<Connections>>>,
 }
 
-/// Connects to `url`: at most 10 s to connect, keepalives on, each statement at most 30 s.
+/// Connects to `url`: at most 10 s to connect; a dead peer noticed within about a minute (TCP
+/// keepalives after 15 s idle, unacknowledged data given up after 30 s); on the server, each
+/// statement at most 30 s, a lock waited for at most 5 s, and a session idle inside a
+/// transaction (a replica frozen holding a client's lock) ended after 10 s. The URL's own
+/// `options` are kept.
 async fn connect(url: &str) -> Result<Client, StoreError> {
 	let mut config = url.parse::<tokio_postgres::Config>().map_err(|e| {
 		StoreError(format!("{} is not a PostgreSQL URL: {e}", super::redacted(url)))
 	})?;
+	let mut options = config.get_options().unwrap_or_default().to_owned();
+	options.push_str(
+		" -c statement_timeout=30000 -c lock_timeout=5000 -c idle_in_transaction_session_timeout=10000",
+	);
 	config
 		.connect_timeout(Duration::from_secs(10))
 		.keepalives(true)
-		.options("-c statement_timeout=30000");
+		.keepalives_idle(Duration::from_secs(15))
+		.tcp_user_timeout(Duration::from_secs(30))
+		.options(options.trim());
 	let (client, connection) = config.connect(NoTls).await.map_err(|e| {
 		StoreError(format!("cannot connect to {}: {}", super::redacted(url), pg(e).0))
 	})?;
@@ -151,7 +198,7 @@ impl PgStore {
 			connections: tokio::sync::RwLock::new(None),
 		};
 		let connections = store.connections().await?;
-		let mut serial = connections.serial.lock().await;
+		let mut serial = Serial::lock(&connections).await;
 		let t = serial.transaction().await.map_err(pg)?;
 		// One replica creates the schema; the others wait, then find it.
 		t.execute("SELECT pg_advisory_xact_lock(7243001)", &[]).await.map_err(pg)?;
@@ -188,7 +235,9 @@ impl PgStore {
 	/// told without waiting for a transaction in progress on it.
 	async fn connections(&self) -> Result<Arc<Connections>, StoreError> {
 		let lost = |open: &Connections| {
-			open.plain.is_closed() || open.serial.try_lock().is_ok_and(|serial| serial.is_closed())
+			open.plain.is_closed()
+				|| open.serial_lost.load(std::sync::atomic::Ordering::Relaxed)
+				|| open.serial.try_lock().is_ok_and(|serial| serial.is_closed())
 		};
 		if let Some(open) = self.connections.read().await.as_ref() {
 			if !lost(open) {
@@ -204,6 +253,7 @@ impl PgStore {
 		let opened = Arc::new(Connections {
 			plain: connect(&self.url).await?,
 			serial: tokio::sync::Mutex::new(connect(&self.url).await?),
+			serial_lost: Default::default(),
 		});
 		*slot = Some(opened.clone());
 		Ok(opened)
@@ -221,7 +271,7 @@ impl PgStore {
 	) -> Result<(Enqueued, Option<Entry>), StoreError> {
 		let kind = submission.item.kind().as_str();
 		let c = self.connections().await?;
-		let mut serial = c.serial.lock().await;
+		let mut serial = Serial::lock(&c).await;
 		let t = serial.transaction().await.map_err(pg)?;
 		t.execute("SELECT pg_advisory_xact_lock(7243002, hashtext($1))", &[&client])
 			.await
@@ -426,7 +476,7 @@ impl PgStore {
 		until: BlockNumber,
 	) -> Result<(), StoreError> {
 		let c = self.connections().await?;
-		let mut serial = c.serial.lock().await;
+		let mut serial = Serial::lock(&c).await;
 		let t = serial.transaction().await.map_err(pg)?;
 		let rows = rows.to_vec();
 		let pending = t
@@ -462,7 +512,7 @@ impl PgStore {
 		ids: &[RequestId],
 	) -> Result<usize, StoreError> {
 		let c = self.connections().await?;
-		let mut serial = c.serial.lock().await;
+		let mut serial = Serial::lock(&c).await;
 		let t = serial.transaction().await.map_err(pg)?;
 		let rows = t
 			.query(
@@ -494,7 +544,7 @@ impl PgStore {
 	/// The chain refused `tx`: halved, or refused with `reason`.
 	pub async fn refused(&self, tx: Hash, reason: &str, whole: bool) -> Result<usize, StoreError> {
 		let c = self.connections().await?;
-		let mut serial = c.serial.lock().await;
+		let mut serial = Serial::lock(&c).await;
 		let t = serial.transaction().await.map_err(pg)?;
 		let rows: Vec<i64> = t
 			.query(

@@ -1438,7 +1438,7 @@ async fn load() -> Result {
 #[allow(clippy::indexing_slicing, reason = "test code: a missing JSON field fails the test")]
 async fn load_scenario(url: &str) -> Result {
 	let report_dir = std::env::var_os("SALUS_GATEWAY_LOAD_REPORT").map(PathBuf::from);
-	let (decisions, reports) = if report_dir.is_some() { (200_000, 20_000) } else { (2_000, 300) };
+	let (decisions, reports) = if report_dir.is_some() { (200_000, 20_000) } else { (2_000, 200) };
 	let client = Client::connect(url).await?;
 	let (dave_ss58, eve_ss58) =
 		(Signer::dev("dave")?.account().to_string(), Signer::dev("eve")?.account().to_string());
@@ -1517,8 +1517,10 @@ async fn load_scenario(url: &str) -> Result {
 			},
 		],
 	};
+	let eve = Signer::dev("eve")?.account();
 	let outcome = run_http_plan(&plan, &dir).await.map_err(|e| format!("{e}\n{}", log()))?;
 	let taken = Instant::now();
+	let on_chain_when_taken = client.disclosure_count(&eve, None).await?;
 	let (_, after) = http(port, "GET", "/metrics", None, None).await?;
 	let after = after.as_str().ok_or("metrics are text")?.to_owned();
 	let grew = |name: &str| metric(&after, name).saturating_sub(metric(&before, name));
@@ -1529,9 +1531,8 @@ async fn load_scenario(url: &str) -> Result {
 	);
 
 	// The outbox drains to the chain: all of it (CI), or for two minutes (a report).
-	let eve = Signer::dev("eve")?.account();
 	let limit =
-		if report_dir.is_some() { Duration::from_secs(120) } else { Duration::from_secs(180) };
+		if report_dir.is_some() { Duration::from_secs(120) } else { Duration::from_secs(300) };
 	let drained = loop {
 		let on_chain = client.disclosure_count(&eve, None).await?;
 		if on_chain >= u32::try_from(reports)? || taken.elapsed() > limit {
@@ -1552,11 +1553,18 @@ async fn load_scenario(url: &str) -> Result {
 			.output()
 			.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
 			.unwrap_or_default();
+		let node_binary =
+			std::env::var("SALUS_E2E_NODE").unwrap_or_else(|_| "the debug build".into());
+		let today = std::process::Command::new("date")
+			.args(["-u", "+%Y-%m-%d"])
+			.output()
+			.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+			.unwrap_or_default();
 		let mut text = format!(
-			"# salus-gateway under load, {}\n\nCommit {commit}. Gateway: `{}`; generator: salus-bench, {} build; a debug `salus-node --dev` beside them on the same 2-core machine. HTTP/1.1 keep-alive, closed loops (each connection sends its next request when the last is answered); every answer checked (status, and `\"decision\":true` for decisions). Gateway CPU from /proc.\n\n| measure | requests | p50 | p99 | per second | gateway CPU per request |\n|---|---|---|---|---|---|\n",
-			std::process::Command::new("date").arg("-u").arg("+%Y-%m-%d").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default(),
+			"# salus-gateway under load, {today}\n\nCommit {commit}. Gateway: `{}`; generator: salus-bench, {} build; node: `salus-node --dev` ({node_binary}); all on one machine ({} cores). HTTP/1.1 keep-alive, closed loops (each connection sends its next request when the last is answered); every answer checked (status, and `\"decision\":true` for decisions). Gateway CPU time from /proc.\n\n| measure | requests | p50 | p99 | per second | gateway CPU per request |\n|---|---|---|---|---|---|\n",
 			binary.display(),
 			outcome.generator,
+			std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
 		);
 		for (m, samples) in plan.measures.iter().zip(&outcome.measures) {
 			let cpu = samples
@@ -1574,10 +1582,11 @@ async fn load_scenario(url: &str) -> Result {
 				cpu as f64 / 1e3,
 			));
 		}
+		let since = drained.saturating_sub(on_chain_when_taken);
 		text.push_str(&format!(
-			"\nDecisions during the run: {hits} from the cache, {misses} misses, {bypasses} bypasses.\n\nThe outbox: {reports} reports taken; {drained} on chain {:.0} s after the last was taken ({:.1} a second), all by one practitioner (one batch of at most 64 in flight until finalized).\n",
+			"\nDecisions during the run: {hits} from the cache, {misses} misses, {bypasses} bypasses.\n\nThe outbox: {reports} reports taken; {on_chain_when_taken} on chain when the last was taken, {drained} {:.0} s later ({since} in that time, {:.1} a second), all by one practitioner (one batch of at most 64 in flight until finalized).\n",
 			drain_time.as_secs_f64(),
-			drained as f64 / drain_time.as_secs_f64().max(1e-9),
+			f64::from(since) / drain_time.as_secs_f64().max(1e-9),
 		));
 		std::fs::create_dir_all(&report_dir)?;
 		let name = report_dir.join("gateway-load.md");
