@@ -559,6 +559,9 @@ mod tests {
 			Enqueued::New
 		);
 		assert_eq!(store.depth().await.unwrap(), (2, Some(10)));
+		assert_eq!(store.waiting("ehr").await.unwrap(), 1);
+		assert_eq!(store.waiting("lab").await.unwrap(), 1);
+		assert_eq!(store.waiting("nobody").await.unwrap(), 0);
 	}
 
 	#[tokio::test]
@@ -608,6 +611,8 @@ mod tests {
 		// Resolving twice changes nothing.
 		assert_eq!(store.on_chain(tx, Hash::repeat_byte(9), 104, &[]).await.unwrap(), 0);
 		assert_eq!(store.depth().await.unwrap().0, 3);
+		// The quota's count follows every change of state, kept by the database itself.
+		assert_eq!(store.waiting("ehr").await.unwrap(), 3);
 	}
 
 	#[tokio::test]
@@ -680,6 +685,9 @@ mod tests {
 			State::Pending
 		);
 		assert_eq!(send(store, &mut next_tx).await.1, ["a4"]);
+		// a0, a1, a3 on chain; a2 and p0-p2 refused; a4 sent: one waits.
+		assert_eq!(store.waiting("ehr").await.unwrap(), 1);
+		assert_eq!(store.depth().await.unwrap().0, 1);
 	}
 
 	/// Two replicas share one PostgreSQL outbox and drain it together: every entry goes out in

@@ -29,7 +29,7 @@ use tokio_postgres::{Client, NoTls, Row};
 pub const LEASE: Duration = Duration::from_secs(30);
 
 /// The schema's version.
-const VERSION: i64 = 1;
+const VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS outbox (
@@ -60,6 +60,26 @@ CREATE TABLE IF NOT EXISTS outbox_leases (
 	holder TEXT NOT NULL,
 	until_ms BIGINT NOT NULL
 );
+-- Each client's entries not yet on chain or refused, kept by a trigger in the same
+-- transaction as the change: the quota reads one row, not the client's whole backlog.
+CREATE TABLE IF NOT EXISTS outbox_waiting (client TEXT PRIMARY KEY, n BIGINT NOT NULL);
+CREATE OR REPLACE FUNCTION outbox_waiting_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		IF NEW.state IN ('pending', 'sent') THEN
+			INSERT INTO outbox_waiting (client, n) VALUES (NEW.client, 1)
+			ON CONFLICT (client) DO UPDATE SET n = outbox_waiting.n + 1;
+		END IF;
+	ELSIF (OLD.state IN ('pending', 'sent')) <> (NEW.state IN ('pending', 'sent')) THEN
+		UPDATE outbox_waiting
+		SET n = n + CASE WHEN NEW.state IN ('pending', 'sent') THEN 1 ELSE -1 END
+		WHERE client = NEW.client;
+	END IF;
+	RETURN NULL;
+END
+$$;
+CREATE OR REPLACE TRIGGER outbox_waiting AFTER INSERT OR UPDATE OF state ON outbox
+FOR EACH ROW EXECUTE FUNCTION outbox_waiting_count();
 CREATE TABLE IF NOT EXISTS outbox_meta (
 	key TEXT PRIMARY KEY,
 	value BIGINT NOT NULL
@@ -286,16 +306,12 @@ impl PgStore {
 				if found.submission == *submission { Enqueued::Again } else { Enqueued::Conflict };
 			return Ok((outcome, Some(found)));
 		}
-		let waiting: i64 = t
-			.query_one(
-				"SELECT COUNT(*) FROM outbox WHERE client = $1 AND state IN ('pending', 'sent')",
-				&[&client],
-			)
+		let waiting = t
+			.query_opt("SELECT n FROM outbox_waiting WHERE client = $1", &[&client])
 			.await
-			.map_err(pg)?
-			.try_get(0)
 			.map_err(pg)?;
-		let waiting = u64::try_from(waiting).unwrap_or(0);
+		let waiting: Option<i64> = waiting.map(|r| r.try_get(0)).transpose().map_err(pg)?;
+		let waiting = waiting.and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
 		if waiting >= max_waiting {
 			return Ok((Enqueued::Full(waiting), None));
 		}
@@ -357,17 +373,13 @@ impl PgStore {
 	/// How many entries of `client` wait (pending or sent).
 	pub async fn waiting(&self, client: &str) -> Result<u64, StoreError> {
 		let c = self.connections().await?;
-		let count: i64 = c
+		let row = c
 			.plain
-			.query_one(
-				"SELECT COUNT(*) FROM outbox WHERE client = $1 AND state IN ('pending', 'sent')",
-				&[&client],
-			)
+			.query_opt("SELECT n FROM outbox_waiting WHERE client = $1", &[&client])
 			.await
-			.map_err(pg)?
-			.try_get(0)
 			.map_err(pg)?;
-		Ok(u64::try_from(count).unwrap_or(0))
+		let count: Option<i64> = row.map(|r| r.try_get(0)).transpose().map_err(pg)?;
+		Ok(count.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
 	}
 
 	/// Takes (or renews) the lease on `practitioner`: whether this replica holds it now. Times

@@ -26,7 +26,7 @@ pub struct SqliteStore {
 }
 
 /// The schema's version, in SQLite's `user_version`.
-const VERSION: i64 = 2;
+const VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS outbox (
@@ -51,6 +51,21 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, practitioner, row);
 CREATE INDEX IF NOT EXISTS outbox_tx ON outbox (tx);
 CREATE INDEX IF NOT EXISTS outbox_client ON outbox (client, state);
+-- Each client's entries not yet on chain or refused, kept by triggers in the same transaction
+-- as the change: the quota reads one row, not the client's whole backlog.
+CREATE TABLE IF NOT EXISTS waiting (client TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS waiting_insert AFTER INSERT ON outbox
+WHEN NEW.state IN ('pending', 'sent')
+BEGIN
+	INSERT INTO waiting (client, n) VALUES (NEW.client, 1)
+	ON CONFLICT (client) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS waiting_update AFTER UPDATE OF state ON outbox
+WHEN (OLD.state IN ('pending', 'sent')) <> (NEW.state IN ('pending', 'sent'))
+BEGIN
+	UPDATE waiting SET n = n + (CASE WHEN NEW.state IN ('pending', 'sent') THEN 1 ELSE -1 END)
+	WHERE client = NEW.client;
+END;
 ";
 
 const COLUMNS: &str =
@@ -147,12 +162,10 @@ impl SqliteStore {
 				if found.submission == *submission { Enqueued::Again } else { Enqueued::Conflict };
 			return Ok((outcome, Some(found)));
 		}
-		let waiting: i64 = tx.query_row(
-			"SELECT COUNT(*) FROM outbox WHERE client = ?1 AND state IN ('pending', 'sent')",
-			params![client],
-			|row| row.get(0),
-		)?;
-		let waiting = u64::try_from(waiting).unwrap_or(0);
+		let waiting: Option<i64> = tx
+			.query_row("SELECT n FROM waiting WHERE client = ?1", params![client], |row| row.get(0))
+			.optional()?;
+		let waiting = waiting.and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
 		if waiting >= max_waiting {
 			return Ok((Enqueued::Full(waiting), None));
 		}
@@ -202,12 +215,11 @@ impl SqliteStore {
 
 	/// How many entries of `client` wait (pending or sent).
 	pub fn waiting(&self, client: &str) -> Result<u64, StoreError> {
-		let count: i64 = self.conn().query_row(
-			"SELECT COUNT(*) FROM outbox WHERE client = ?1 AND state IN ('pending', 'sent')",
-			params![client],
-			|row| row.get(0),
-		)?;
-		Ok(u64::try_from(count).unwrap_or(0))
+		let count: Option<i64> = self
+			.conn()
+			.query_row("SELECT n FROM waiting WHERE client = ?1", params![client], |row| row.get(0))
+			.optional()?;
+		Ok(count.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
 	}
 
 	/// The next batch to send for each practitioner not in `busy`: its oldest pending entries,
