@@ -210,39 +210,14 @@ fn stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
 impl EventStore {
 	/// Opens (creating) the database at `path`, one gateway at a time.
 	pub fn open(path: &Path) -> Result<Self, StoreError> {
-		let mut lock_path = path.as_os_str().to_owned();
-		lock_path.push(".lock");
-		let lock = std::fs::OpenOptions::new()
-			.create(true)
-			.truncate(false)
-			.write(true)
-			.open(&lock_path)
-			.map_err(|e| StoreError(format!("cannot open {lock_path:?}: {e}")))?;
-		lock.try_lock().map_err(|_| {
-			StoreError(format!(
-				"{} is in use by another gateway: one gateway per event database",
-				path.display()
-			))
-		})?;
-		let conn = Connection::open(path)
-			.map_err(|e| StoreError(format!("cannot open {}: {e}", path.display())))?;
-		conn.pragma_update(None, "journal_mode", "WAL")?;
-		conn.pragma_update(None, "synchronous", "FULL")?;
-		conn.busy_timeout(Duration::from_secs(5))?;
-		let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-		let tables: i64 = conn.query_row(
-			"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'events'",
-			[],
-			|row| row.get(0),
-		)?;
-		if tables > 0 && version != VERSION {
-			return Err(StoreError(format!(
-				"{} holds events of schema {version}, this gateway reads schema {VERSION}: move it away (the follower starts again from the newest finalized block)",
-				path.display()
-			)));
-		}
-		conn.execute_batch(SCHEMA)?;
-		conn.pragma_update(None, "user_version", VERSION)?;
+		let schema = crate::sqlite_file::Schema {
+			what: "event",
+			table: "events",
+			sql: SCHEMA,
+			version: VERSION,
+			advice: "move it away (the follower starts again from the newest finalized block)",
+		};
+		let (conn, lock) = crate::sqlite_file::open(path, &schema).map_err(StoreError)?;
 		Ok(Self { conn: Mutex::new(conn), _lock: lock })
 	}
 

@@ -37,6 +37,7 @@ pub mod outbox;
 pub mod requests;
 pub mod sender;
 pub mod server;
+mod sqlite_file;
 pub mod watch;
 
 use cache::{BlockRef, Cache, Key, Lookup, Why};

@@ -399,3 +399,193 @@ async fn send(
 	}
 	Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::outbox::{Enqueued, Kind, RequestTerms, State, Submission};
+	use salus_primitives::{DataClass, DataClassSet, Purpose};
+	use sp_core::{crypto::AccountId32, H256};
+
+	fn disclosure(id: &str) -> Submission {
+		Submission {
+			id: id.into(),
+			practitioner: AccountId32::new([1; 32]),
+			item: Item::Disclosure {
+				patient: AccountId32::new([9; 32]),
+				class: DataClass::LabResults,
+				purpose: Purpose::Treatment,
+				record: None,
+			},
+		}
+	}
+
+	fn request(id: &str, bounty: u128) -> Submission {
+		Submission {
+			id: id.into(),
+			practitioner: AccountId32::new([1; 32]),
+			item: Item::Request(RequestTerms {
+				patient: AccountId32::new([9; 32]),
+				classes: DataClassSet::of(&[DataClass::LabResults]),
+				purpose: Purpose::Research,
+				duration: 3_600_000,
+				justification: H256::repeat_byte(1),
+				bounty,
+			}),
+		}
+	}
+
+	fn refusal_of(pallet: &str, error: &str) -> Error {
+		Error::Dispatch { pallet: pallet.into(), error: error.into(), block_hash: Hash::zero() }
+	}
+
+	async fn store() -> (Store, std::path::PathBuf) {
+		let path = std::env::temp_dir().join(format!(
+			"salus-sender-test-{}-{}.sqlite",
+			std::process::id(),
+			std::time::SystemTime::now()
+				.duration_since(std::time::UNIX_EPOCH)
+				.unwrap()
+				.as_nanos()
+		));
+		(Store::open(path.to_str().unwrap()).await.unwrap(), path)
+	}
+
+	/// Takes every pending entry as transaction `tx`.
+	async fn send_all(store: &Store, tx: u8) -> Vec<String> {
+		let batches = store.batches(64, &|_| false).await.unwrap();
+		let rows: Vec<i64> = batches[0].1.iter().map(|e| e.row).collect();
+		store.sent(&rows, Hash::repeat_byte(tx), 1, 17).await.unwrap();
+		batches[0].1.iter().map(|e| e.submission.id.clone()).collect()
+	}
+
+	#[test]
+	fn a_batch_is_one_call_of_one_kind() {
+		let entry = |submission: Submission, row| Entry {
+			row,
+			client: "ehr".into(),
+			submission,
+			state: State::Pending,
+			chain_id: None,
+		};
+		let disclosures = [entry(disclosure("a"), 1), entry(disclosure("b"), 2)];
+		assert!(matches!(
+			call_of(&disclosures).unwrap(),
+			RuntimeCall::Access(pallet_access::Call::log_disclosures { entries }) if entries.len() == 2
+		));
+		let one = [entry(request("r", 0), 3)];
+		assert!(matches!(
+			call_of(&one).unwrap(),
+			RuntimeCall::Access(pallet_access::Call::request_access { .. })
+		));
+		let two = [entry(request("r", 0), 3), entry(request("s", 0), 4)];
+		let Item::Request(terms) = request("r", 0).item else { panic!("a request") };
+		let single = tx::access::request_access(
+			terms.patient,
+			terms.classes,
+			terms.purpose,
+			terms.duration,
+			terms.justification,
+			terms.bounty,
+		);
+		assert_eq!(
+			call_of(&two).unwrap(),
+			salus_client::flows::all_or_none(vec![single.clone(), single]),
+			"all or none: one batch_all"
+		);
+		let mixed = [entry(disclosure("a"), 1), entry(request("r", 0), 3)];
+		assert!(call_of(&mixed).is_err(), "never two kinds in one transaction");
+		assert!(call_of(&[]).is_err());
+	}
+
+	#[test]
+	fn the_requests_an_inclusion_made_are_read_in_order() {
+		let requested_event = |id| {
+			RuntimeEvent::Access(pallet_access::Event::AccessRequested {
+				id,
+				patient: AccountId32::new([9; 32]),
+				provider: 1,
+				practitioner: AccountId32::new([1; 32]),
+				classes: DataClassSet::of(&[DataClass::LabResults]),
+				purpose: Purpose::Treatment,
+				expires_at: 0,
+				bounty: 0,
+			})
+		};
+		let included = Included {
+			block_hash: Hash::zero(),
+			extrinsic_hash: Hash::zero(),
+			events: vec![
+				requested_event(7),
+				RuntimeEvent::Access(pallet_access::Event::RequestExpired { id: 3 }),
+				requested_event(8),
+			],
+		};
+		assert_eq!(requested(&included), [7, 8]);
+	}
+
+	/// A shortage of funds leaves disclosures waiting (the access happened; it is logged once
+	/// the practitioner can pay), but halves requests, so that one request whose bounty cannot
+	/// be held is refused alone instead of holding every later request back; a refusal of the
+	/// practitioner itself refuses the whole batch; any other halves it.
+	#[tokio::test]
+	async fn refusals_settle_by_kind_and_reason() {
+		let (store, path) = store().await;
+		for id in ["d1", "d2"] {
+			assert_eq!(
+				store.enqueue("ehr", &disclosure(id), 1, 100).await.unwrap().0,
+				Enqueued::New
+			);
+		}
+		send_all(&store, 1).await;
+		settle_refusal(
+			&store,
+			Hash::repeat_byte(1),
+			&refusal_of("Token", "FundsUnavailable"),
+			false,
+		)
+		.await
+		.unwrap();
+		let d1 = store.entry("ehr", Kind::Disclosure, "d1").await.unwrap().unwrap();
+		assert_eq!(d1.state, State::Pending, "waits for funds, whole");
+		assert_eq!(send_all(&store, 2).await, ["d1", "d2"], "and goes again as it was");
+		settle_refusal(
+			&store,
+			Hash::repeat_byte(2),
+			&refusal_of("Access", "NotPractitioner"),
+			false,
+		)
+		.await
+		.unwrap();
+		for id in ["d1", "d2"] {
+			let entry = store.entry("ehr", Kind::Disclosure, id).await.unwrap().unwrap();
+			assert_eq!(entry.state, State::Refused { reason: "Access::NotPractitioner".into() });
+		}
+		for id in ["r1", "r2"] {
+			store.enqueue("ehr", &request(id, 1), 1, 100).await.unwrap();
+		}
+		send_all(&store, 3).await;
+		assert_eq!(store.kind_of(Hash::repeat_byte(3)).await.unwrap(), Some(Kind::Request));
+		settle_refusal(
+			&store,
+			Hash::repeat_byte(3),
+			&refusal_of("Token", "FundsUnavailable"),
+			true,
+		)
+		.await
+		.unwrap();
+		assert_eq!(send_all(&store, 4).await, ["r1"], "halved, not waiting whole");
+		settle_refusal(
+			&store,
+			Hash::repeat_byte(4),
+			&refusal_of("Token", "FundsUnavailable"),
+			true,
+		)
+		.await
+		.unwrap();
+		let r1 = store.entry("ehr", Kind::Request, "r1").await.unwrap().unwrap();
+		assert_eq!(r1.state, State::Refused { reason: "Token::FundsUnavailable".into() });
+		assert_eq!(send_all(&store, 5).await, ["r2"], "the other goes on");
+		let _ = std::fs::remove_file(path);
+	}
+}

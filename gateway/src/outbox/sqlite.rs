@@ -99,43 +99,14 @@ fn entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
 impl SqliteStore {
 	/// Opens (creating) the database at `path`: write-ahead log, every commit synced.
 	pub fn open(path: &Path) -> Result<Self, StoreError> {
-		let mut lock_path = path.as_os_str().to_owned();
-		lock_path.push(".lock");
-		let lock_path = std::path::PathBuf::from(lock_path);
-		let lock = std::fs::OpenOptions::new()
-			.create(true)
-			.truncate(false)
-			.write(true)
-			.open(&lock_path)
-			.map_err(|e| StoreError(format!("cannot open {}: {e}", lock_path.display())))?;
-		lock.try_lock().map_err(|error| match error {
-			std::fs::TryLockError::WouldBlock => StoreError(format!(
-				"{} is in use by another gateway: one gateway per outbox database",
-				path.display()
-			)),
-			std::fs::TryLockError::Error(error) => {
-				StoreError(format!("cannot lock {}: {error}", lock_path.display()))
-			},
-		})?;
-		let conn = Connection::open(path)
-			.map_err(|e| StoreError(format!("cannot open {}: {e}", path.display())))?;
-		conn.pragma_update(None, "journal_mode", "WAL")?;
-		conn.pragma_update(None, "synchronous", "FULL")?;
-		conn.busy_timeout(std::time::Duration::from_secs(5))?;
-		let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-		let tables: i64 = conn.query_row(
-			"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'",
-			[],
-			|row| row.get(0),
-		)?;
-		if tables > 0 && version != VERSION {
-			return Err(StoreError(format!(
-				"{} holds an outbox of schema {version}, this gateway reads schema {VERSION}: drain it with the gateway that wrote it, then move it away",
-				path.display()
-			)));
-		}
-		conn.execute_batch(SCHEMA)?;
-		conn.pragma_update(None, "user_version", VERSION)?;
+		let schema = crate::sqlite_file::Schema {
+			what: "outbox",
+			table: "outbox",
+			sql: SCHEMA,
+			version: VERSION,
+			advice: "drain it with the gateway that wrote it, then move it away",
+		};
+		let (conn, lock) = crate::sqlite_file::open(path, &schema).map_err(StoreError)?;
 		Ok(Self { conn: Mutex::new(conn), _lock: lock })
 	}
 

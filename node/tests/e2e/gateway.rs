@@ -591,6 +591,16 @@ async fn lakeside_with_eves_consent(client: &Client) -> Result<salus_primitives:
 	Ok(hospital)
 }
 
+/// A gateway's working directory for `scenario`, and in it `keys/`, holding Dave's key
+/// exported encrypted by polkadot.js.
+async fn gateway_dir(scenario: &str) -> Result<(PathBuf, PathBuf)> {
+	let dir = std::env::temp_dir().join(format!("salus-gateway-{scenario}-{}", std::process::id()));
+	let keys = dir.join("keys");
+	std::fs::create_dir_all(&keys)?;
+	export_daves_key(&keys, "correct horse battery staple").await?;
+	Ok((dir, keys))
+}
+
 /// An access Dave reports for `patient`, as the EHR's audit trail has it.
 fn report(id: &str, patient: &str, dave: &str) -> Value {
 	json!({
@@ -630,10 +640,7 @@ async fn outbox_scenario(url: &str) -> Result {
 	lakeside_with_eves_consent(&client).await?;
 
 	// The gateway, with an outbox and Dave's encrypted key.
-	let dir = std::env::temp_dir().join(format!("salus-gateway-outbox-{}", std::process::id()));
-	let keys = dir.join("keys");
-	std::fs::create_dir_all(&keys)?;
-	export_daves_key(&keys, "correct horse battery staple").await?;
+	let (dir, keys) = gateway_dir("outbox").await?;
 	let port = free_port()?;
 	let config = dir.join("gateway.toml");
 	std::fs::write(
@@ -998,10 +1005,7 @@ async fn requests_scenario(url: &str) -> Result {
 	let ferdie_ss58 = Signer::dev("ferdie")?.account().to_string();
 	let hospital = lakeside(&client).await?;
 
-	let dir = std::env::temp_dir().join(format!("salus-gateway-requests-{}", std::process::id()));
-	let keys = dir.join("keys");
-	std::fs::create_dir_all(&keys)?;
-	export_daves_key(&keys, "correct horse battery staple").await?;
+	let (dir, keys) = gateway_dir("requests").await?;
 	let (hook_port, delivered) = webhook_receiver(1).await?;
 	let port = free_port()?;
 	let config = dir.join("gateway.toml");
@@ -1278,10 +1282,7 @@ async fn replicas_scenario(url: &str, database: &str, db: &tokio_postgres::Clien
 	let (dave_ss58, eve_ss58) =
 		(Signer::dev("dave")?.account().to_string(), Signer::dev("eve")?.account().to_string());
 	lakeside_with_eves_consent(&client).await?;
-	let dir = std::env::temp_dir().join(format!("salus-gateway-replicas-{}", std::process::id()));
-	let keys = dir.join("keys");
-	std::fs::create_dir_all(&keys)?;
-	export_daves_key(&keys, "correct horse battery staple").await?;
+	let (dir, keys) = gateway_dir("replicas").await?;
 	let start = |name: &str, port: u16| -> Result<Child> {
 		let config = dir.join(format!("{name}.toml"));
 		std::fs::write(
@@ -1443,10 +1444,7 @@ async fn load_scenario(url: &str) -> Result {
 	let (dave_ss58, eve_ss58) =
 		(Signer::dev("dave")?.account().to_string(), Signer::dev("eve")?.account().to_string());
 	lakeside_with_eves_consent(&client).await?;
-	let dir = std::env::temp_dir().join(format!("salus-gateway-load-{}", std::process::id()));
-	let keys = dir.join("keys");
-	std::fs::create_dir_all(&keys)?;
-	export_daves_key(&keys, "correct horse battery staple").await?;
+	let (dir, keys) = gateway_dir("load").await?;
 	let port = free_port()?;
 	let config = dir.join("gateway.toml");
 	std::fs::write(
