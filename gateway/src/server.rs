@@ -988,4 +988,51 @@ mod tests {
 		assert_eq!(status, 400, "{body}");
 		let _ = std::fs::remove_dir_all(dir);
 	}
+
+	/// A client holds at most `MAX_STREAMS` event streams (the next is 429, and one closed makes
+	/// room), and every stream ends when the gateway stops, so that a connected EventSource
+	/// cannot hold a shutdown up.
+	#[tokio::test]
+	async fn event_streams_are_bounded_per_client_and_end_on_shutdown() {
+		use futures::StreamExt;
+		let (shared, dir) = gateway().await;
+		let router = router(shared.clone());
+		let open = |router: Router| async move {
+			let request = axum::http::Request::builder()
+				.uri("/events")
+				.header(header::AUTHORIZATION, format!("Bearer {KEY}"))
+				.body(axum::body::Body::empty())
+				.unwrap();
+			router.oneshot(request).await.unwrap()
+		};
+		let mut streams = Vec::new();
+		for _ in 0..crate::events::MAX_STREAMS {
+			let response = open(router.clone()).await;
+			assert_eq!(response.status(), 200);
+			streams.push(response.into_body().into_data_stream());
+		}
+		let refused = open(router.clone()).await;
+		assert_eq!(refused.status(), 429);
+		assert!(refused.headers().contains_key(header::RETRY_AFTER));
+		drop(streams.pop());
+		let mut last = open(router.clone()).await.into_body().into_data_stream();
+		// Open, with nothing to say: it neither ends nor sends (a comment every 15 s only).
+		let quiet = tokio::time::timeout(std::time::Duration::from_millis(300), last.next()).await;
+		assert!(quiet.is_err(), "a stream ended or spoke with nothing to say");
+		// Stopping ends every stream: each body finishes.
+		shared.events.as_ref().unwrap().closing.send_replace(true);
+		for mut stream in streams {
+			let ended = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+				while stream.next().await.is_some() {}
+			})
+			.await;
+			assert!(ended.is_ok(), "a stream outlived the shutdown");
+		}
+		let ended = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+			while last.next().await.is_some() {}
+		})
+		.await;
+		assert!(ended.is_ok());
+		let _ = std::fs::remove_dir_all(dir);
+	}
 }
