@@ -36,7 +36,7 @@
 
 use crate::{
 	config::{ClientConfig, EventsConfig},
-	Shared,
+	now_ms, Shared,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use salus_client::{AccountId, BlockNumber, Client, Hash, RuntimeEvent};
@@ -185,13 +185,6 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (client, state, seq);
 ";
-
-fn now_ms() -> u64 {
-	std::time::SystemTime::now()
-		.duration_since(std::time::UNIX_EPOCH)
-		.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-		.unwrap_or(0)
-}
 
 fn sql_ms(ms: u64) -> i64 {
 	i64::try_from(ms).unwrap_or(i64::MAX)

@@ -71,6 +71,14 @@ impl Outbox {
 	}
 }
 
+/// Milliseconds since the Unix epoch (0 before it).
+pub(crate) fn now_ms() -> u64 {
+	std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+		.unwrap_or(0)
+}
+
 /// How long a decision waits for the node before it answers 503: an EHR waiting on a
 /// partitioned node gets an answer, not a hang.
 pub const NODE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);

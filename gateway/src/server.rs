@@ -23,6 +23,7 @@ use crate::{
 	config::{key_digest, ClientConfig},
 	fhir_api,
 	metrics::Metrics,
+	now_ms,
 	outbox::{self, Enqueued, Entry, Item, Kind, Submission},
 	GatewayError, Shared,
 };
@@ -35,10 +36,7 @@ use axum::{
 	Router,
 };
 use serde_json::{json, Value};
-use std::{
-	sync::Arc,
-	time::{Instant, SystemTime, UNIX_EPOCH},
-};
+use std::{sync::Arc, time::Instant};
 
 /// The routes.
 pub fn router(shared: Arc<Shared>) -> Router {
@@ -272,13 +270,6 @@ async fn authzen_configuration(State(shared): State<Arc<Shared>>, headers: Heade
 	.into_response()
 }
 
-fn now_ms() -> u64 {
-	SystemTime::now()
-		.duration_since(UNIX_EPOCH)
-		.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-		.unwrap_or(0)
-}
-
 fn fhir_ok(body: &Value) -> Response {
 	json_response(StatusCode::OK, "application/fhir+json", body)
 }
@@ -430,13 +421,16 @@ async fn take(
 	}
 	// A client at its limit is refused before the node is asked anything (the count that
 	// counts is the one taken with the new entry, below).
-	let waiting = outbox.store.waiting(&client.name).await.map_err(store)?;
-	if waiting >= client.max_waiting {
+	let over_quota = |waiting: u64| {
 		Metrics::count(&shared.metrics.over_quota);
-		return Err(GatewayError::TooMany(format!(
+		GatewayError::TooMany(format!(
 			"client {:?} has {waiting} submissions not yet on chain, its limit (max_waiting): try again once the chain has taken some",
 			client.name
-		)));
+		))
+	};
+	let waiting = outbox.store.waiting(&client.name).await.map_err(store)?;
+	if waiting >= client.max_waiting {
+		return Err(over_quota(waiting));
 	}
 	match &submission.item {
 		Item::Disclosure { patient, class, purpose, .. } => {
@@ -501,13 +495,7 @@ async fn take(
 		Enqueued::New => StatusCode::ACCEPTED,
 		Enqueued::Again => StatusCode::OK,
 		Enqueued::Conflict => return Err(conflict()),
-		Enqueued::Full(waiting) => {
-			Metrics::count(&shared.metrics.over_quota);
-			return Err(GatewayError::TooMany(format!(
-				"client {:?} has {waiting} submissions not yet on chain, its limit (max_waiting): try again once the chain has taken some",
-				client.name
-			)));
-		},
+		Enqueued::Full(waiting) => return Err(over_quota(waiting)),
 	};
 	let entry = entry.ok_or_else(|| GatewayError::Store("an entry taken but not read".into()))?;
 	tracing::debug!(client = %client.name, %id, kind = noun(kind), practitioner = %submission.practitioner, patient = %submission.item.patient(), new = (status == StatusCode::ACCEPTED), "submission");
@@ -902,7 +890,10 @@ mod tests {
 		let dir = std::env::temp_dir().join(format!(
 			"salus-gateway-contract-{}-{}",
 			std::process::id(),
-			SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos()
+			std::time::SystemTime::now()
+				.duration_since(std::time::UNIX_EPOCH)
+				.unwrap()
+				.as_nanos()
 		));
 		std::fs::create_dir_all(dir.join("keys")).unwrap();
 		let digest = crate::config::key_digest_hex(KEY);

@@ -114,13 +114,6 @@ fn entry(row: &Row) -> Result<Entry, StoreError> {
 		.map_err(|what| StoreError(format!("an outbox row does not read: {what}")))
 }
 
-fn now_ms() -> i64 {
-	std::time::SystemTime::now()
-		.duration_since(std::time::UNIX_EPOCH)
-		.map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-		.unwrap_or(0)
-}
-
 /// The two connections.
 struct Connections {
 	plain: Client,
@@ -210,7 +203,7 @@ impl PgStore {
 		let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
 			.map(|h| h.trim().to_owned())
 			.unwrap_or_default();
-		let holder = format!("{host}:{}:{}", std::process::id(), now_ms());
+		let holder = format!("{host}:{}:{}", std::process::id(), crate::now_ms());
 		let store = Self {
 			url: url.to_owned(),
 			holder,
