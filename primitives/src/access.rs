@@ -87,11 +87,20 @@ impl<AccountId> DisputeGateway<AccountId> for () {
 pub trait DisputeSubjects<AccountId> {
 	/// The patient whose data `subject` touched and the provider that did it, if `subject` is
 	/// an emergency or a disclosure that exists (`None` for [`DisputeSubject::Conduct`]).
-	fn parties(subject: DisputeSubject) -> Option<(AccountId, ProviderId)>;
+	///
+	/// A disclosure is looked up in `claimant`'s own disclosure log (the access pallet keeps
+	/// no index of disclosures by id): one logged for another patient is not found, so only
+	/// its patient learns that it exists. An emergency is found whoever asks.
+	fn parties(subject: DisputeSubject, claimant: &AccountId) -> Option<(AccountId, ProviderId)>;
+
+	/// The most [`Self::parties`] may weigh, which the court charges whoever asks.
+	fn parties_weight() -> Weight {
+		Weight::zero()
+	}
 }
 
 impl<AccountId> DisputeSubjects<AccountId> for () {
-	fn parties(_: DisputeSubject) -> Option<(AccountId, ProviderId)> {
+	fn parties(_: DisputeSubject, _: &AccountId) -> Option<(AccountId, ProviderId)> {
 		None
 	}
 }

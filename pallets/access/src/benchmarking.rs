@@ -503,10 +503,11 @@ mod benchmarks {
 			let patients = patients.try_into().expect("a batch's worth");
 			DisclosureBatches::<T>::insert(id, DisclosureBatch { provider: 0, patients });
 		}
-		DisclosurePages::<T>::insert(&patient, 0, page);
+		// Page 1, the oldest kept (page 0 pruned): the call looks for an older page.
+		DisclosurePages::<T>::insert(&patient, 1, page);
 		DisclosureLogs::<T>::insert(
 			&patient,
-			DisclosureLog { count: size, filling: BoundedVec::new() },
+			DisclosureLog { count: size.saturating_mul(2), filling: BoundedVec::new() },
 		);
 		T::Clock::set_now(T0.saturating_add(T::DisclosureRetention::get()));
 		let caller: T::AccountId = whitelisted_caller();
@@ -514,9 +515,9 @@ mod benchmarks {
 		// The transaction's nonce and fee already read and write the signer's account.
 		whitelist_account!(caller);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), patient.clone(), 0);
+		_(RawOrigin::Signed(caller), patient.clone(), 1);
 
-		assert!(DisclosurePages::<T>::get(&patient, 0).is_none());
+		assert!(DisclosurePages::<T>::get(&patient, 1).is_none());
 		assert_eq!(
 			DisclosureBatches::<T>::get(0).map(|batch| batch.live()),
 			Some((DISCLOSURE_ID_STRIDE as usize).saturating_sub(1))
@@ -577,6 +578,69 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller), provider);
 
 		assert!(EmergencyRate::<T>::get(provider).is_none());
+	}
+
+	/// The dispute court's look-up of a disclosure in its patient's log
+	/// ([`Pallet::find_disclosure`]) when the search reads `p` full pages (at most
+	/// [`Pallet::max_probes`]): the entry sought is the last of the newest full page, so every
+	/// probe goes up, and only the pages probed are stored (a page that is gone counts as
+	/// below the oldest kept one, so the others need not exist), each full, its entries
+	/// logged by the same practitioner.
+	#[benchmark]
+	fn find_disclosure(p: Linear<0, { Pallet::<T>::max_probes() }>) {
+		start::<T>();
+		let patient: T::AccountId = account("patient", 0, SEED);
+		T::Fixtures::patient(&patient);
+		let accessor: T::AccountId = account("accessor", 0, SEED);
+		let size = T::DisclosurePageSize::get();
+		// 2^p - 1 full pages (or as many as a log can have) take a search of p probes; then
+		// one entry on the filling page.
+		let full = 1u32.checked_shl(p).unwrap_or(u32::MAX).saturating_sub(1);
+		let pages = full.min(Pallet::<T>::page_of(u32::MAX));
+		let entry = |id: salus_primitives::DisclosureId| Disclosure {
+			id,
+			accessor: accessor.clone(),
+			provider: 0,
+			at: T0,
+			class: DataClass::Allergies,
+			purpose: Purpose::EmergencyTreatment,
+			basis: salus_primitives::AccessBasis::OwnData,
+			record: Some(H256::repeat_byte(4)),
+			deposit: T::DisclosureDeposit::get(),
+		};
+		let first_id = |page: u32| u64::from(page).saturating_mul(u64::from(size));
+		// Every probe goes up: the pages the search reads are the ones stored.
+		let mut low = 0u32;
+		while low < pages {
+			let middle =
+				low.saturating_add(pages.saturating_sub(low).checked_div(2).unwrap_or_default());
+			let page: DisclosurePage<T> = (0..u64::from(size))
+				.map(|n| entry(first_id(middle).saturating_add(n)))
+				.collect::<alloc::vec::Vec<_>>()
+				.try_into()
+				.expect("a page's worth");
+			DisclosurePages::<T>::insert(&patient, middle, page);
+			low = middle.saturating_add(1);
+		}
+		let filling = alloc::vec![entry(first_id(pages))].try_into().expect("room");
+		let count = pages.saturating_mul(size).saturating_add(1);
+		DisclosureLogs::<T>::insert(&patient, DisclosureLog { count, filling });
+		let sought = first_id(pages.max(1)).saturating_sub(1);
+		let found;
+
+		#[block]
+		{
+			found = Pallet::<T>::find_disclosure(&patient, sought);
+		}
+
+		// Exactly p when the log can hold 2^p - 1 full pages (a page size that is a power of
+		// two, as the runtime's).
+		if pages == full {
+			assert_eq!(found.1, p);
+		}
+		if p > 0 {
+			assert_eq!(found.0.map(|entry| entry.id), Some(sought));
+		}
 	}
 
 	impl_benchmark_test_suite!(Access, crate::mock::new_test_ext(), crate::mock::Test);

@@ -8,10 +8,17 @@ pub use pallet::*;
 use salus_primitives::{DisputeSubject, ProviderId};
 pub use types::*;
 
-/// Each logging call's disclosure ids start at a multiple of this (see
-/// [`pallet::DisclosureBatches`]); `MaxDisclosureBatch` is at most this. Fixed: changing it
-/// would move every stored record's key, and would need a migration.
+/// From spec version 106 to 109 each logging call's disclosure ids started at a multiple of
+/// this, so that entry `id` was slot `id % 64` of the call's record at `id − id % 64`
+/// ([`pallet::DisclosureBatches`]); those records are still read to clear them. Fixed.
 pub const DISCLOSURE_ID_STRIDE: u32 = 64;
+
+/// Disclosure ids given since spec version 110 are this plus `block × 2²⁰ + events`
+/// ([`pallet::Pallet::first_disclosure_id`]): above every id given before, and below 2⁵³.
+pub const DISCLOSURE_ID_BASE: u64 = 1 << 52;
+
+/// How many bits of a disclosure id count the block's events (since spec version 110).
+const DISCLOSURE_ID_EVENT_BITS: u32 = 20;
 pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -229,7 +236,7 @@ pub mod pallet {
 		/// The most disclosure-log entries one `log_disclosures` call logs. A batch is charged
 		/// by its shape (its patients and their pages, and its other entries), so this bounds
 		/// the call's weight: the largest batch must fit in a block's share for ordinary calls.
-		/// At most [`DISCLOSURE_ID_STRIDE`]; changing it needs no migration.
+		/// Changing it needs no migration.
 		#[pallet::constant]
 		type MaxDisclosureBatch: Get<u32>;
 
@@ -341,10 +348,12 @@ pub mod pallet {
 		StorageMap<_, Twox64Concat, DisclosureId, (T::AccountId, ProviderId)>;
 
 	/// First id of a logging call → who may dispute its entries and against whom
-	/// ([`DisclosureBatch`]): the dispute court's record of every entry logged since spec
-	/// version 104, one record (written once) per call rather than one per entry. Paid by the
-	/// entries' deposits; a slot is cleared when its entry's page is pruned, and the record
-	/// removed with its last entry.
+	/// ([`DisclosureBatch`]): the dispute court's record of the entries logged from spec
+	/// version 104 to 109, one record per call. No record is added any more: since spec
+	/// version 110 the court finds an entry in its patient's log
+	/// ([`Pallet::find_disclosure`]), and logging writes one item less. Paid by the entries'
+	/// deposits; a slot is cleared when its entry's page is pruned, and the record removed
+	/// with its last entry.
 	#[pallet::storage]
 	pub type DisclosureBatches<T: Config> =
 		StorageMap<_, Twox64Concat, DisclosureId, DisclosureBatchOf<T>>;
@@ -572,6 +581,8 @@ pub mod pallet {
 		RateWindowOpen,
 		/// A batch of disclosures must log at least one.
 		NoDisclosures,
+		/// An older page of the log is still kept: pages are pruned oldest first.
+		PageNotOldest,
 	}
 
 	#[pallet::hooks]
@@ -609,10 +620,6 @@ pub mod pallet {
 			assert!(T::EscalationRetryDelay::get() > 0, "a refused escalation waits some time");
 			assert!(T::DisclosurePageSize::get() > 0, "a disclosure page holds entries");
 			assert!(T::MaxDisclosureBatch::get() > 0, "a batch of disclosures holds entries");
-			assert!(
-				T::MaxDisclosureBatch::get() <= DISCLOSURE_ID_STRIDE,
-				"a call's disclosure ids fit in its stride"
-			);
 			assert!(T::RequestLifetime::get() > 0, "a request waits some time");
 			assert!(T::MaxAccessDuration::get() > 0, "access lasts some time");
 			assert!(T::EmergencyWindow::get() > 0, "emergency access lasts some time");
@@ -1214,9 +1221,12 @@ pub mod pallet {
 			Ok(Some(charged.saturating_sub(unused)).into())
 		}
 
-		/// Removes page `page` of `patient`'s disclosure log once it is full and its newest
-		/// entry is older than `DisclosureRetention`, returning each entry's deposit to the
-		/// practitioner who logged it. The entries stay in the chain's history (events).
+		/// Removes page `page` of `patient`'s disclosure log once it is full, the oldest page
+		/// kept, and its newest entry is older than `DisclosureRetention`, returning each
+		/// entry's deposit to the practitioner who logged it. The entries stay in the chain's
+		/// history (events). Oldest first, so that the kept pages stay consecutive and the
+		/// dispute court finds an entry by a binary search ([`Pallet::find_disclosure`]);
+		/// retention ends for a log's pages in that order anyway.
 		///
 		/// The entries can no longer be disputed once pruned: their parties go with them.
 		///
@@ -1229,6 +1239,7 @@ pub mod pallet {
 		/// # Errors
 		/// * [`Error::PageNotFound`] - the log has no such page (never reached, or pruned)
 		/// * [`Error::PageNotFull`] - the page is still filling
+		/// * [`Error::PageNotOldest`] - an older page of the log is still kept
 		/// * [`Error::RetentionNotOver`] - its newest entry is younger than
 		///   `DisclosureRetention`
 		#[pallet::call_index(8)]
@@ -1247,12 +1258,19 @@ pub mod pallet {
 					Error::<T>::PageNotFound
 				}
 			})?;
+			let older = page.checked_sub(1);
+			ensure!(
+				older.is_none_or(|older| !DisclosurePages::<T>::contains_key(&patient, older)),
+				Error::<T>::PageNotOldest
+			);
 			let newest = entries.iter().map(|entry| entry.at).max().unwrap_or_default();
 			ensure!(
 				T::AccessControl::now().saturating_sub(newest) >= T::DisclosureRetention::get(),
 				Error::<T>::RetentionNotOver
 			);
-			// The batch records the page's entries are in, each read and written once.
+			// The records the dispute court kept of entries logged before spec version 110
+			// (batch records since spec version 104, one per entry before it), each batch
+			// record read and written once; later entries have none.
 			let stride = Self::disclosure_stride();
 			let mut batches: BTreeMap<DisclosureId, Option<DisclosureBatchOf<T>>> = BTreeMap::new();
 			for entry in entries.iter() {
@@ -1262,6 +1280,9 @@ pub mod pallet {
 					entry.deposit,
 					Precision::BestEffort,
 				)?;
+				if entry.id >= DISCLOSURE_ID_BASE {
+					continue;
+				}
 				let slot = entry.id.checked_rem(stride).unwrap_or_default();
 				let first = entry.id.saturating_sub(slot);
 				let batch =
@@ -1271,15 +1292,18 @@ pub mod pallet {
 					.and_then(|batch| batch.patients.get_mut(usize::try_from(slot).ok()?))
 				{
 					Some(patient) => *patient = None,
-					// Logged before batch records (spec version 104).
-					None => DisclosureParties::<T>::remove(entry.id),
+					// Logged before batch records (spec version 104), with a counter's id.
+					None if entry.id <= DisclosureId::from(u32::MAX) => {
+						DisclosureParties::<T>::remove(entry.id)
+					},
+					None => {},
 				}
 			}
 			for (first, batch) in batches {
 				match batch {
 					Some(batch) if batch.live() > 0 => DisclosureBatches::<T>::insert(first, batch),
 					Some(_) => DisclosureBatches::<T>::remove(first),
-					// Pre-104 entries: no record to write.
+					// No batch record to write.
 					None => {},
 				}
 			}
@@ -1350,8 +1374,8 @@ pub mod pallet {
 		///
 		/// Each patient's registration and ledger (for the decisions) are read once and its log
 		/// record ([`DisclosureLogs`]) read and written once, however many of the entries are
-		/// its, and each page they fill written once; one
-		/// [`DisclosureBatch`] names the parties of them all.
+		/// its, and each page they fill written once. Nothing else is written for the dispute
+		/// court: it finds an entry in its patient's log ([`Pallet::find_disclosure`]).
 		///
 		/// Returns the weight the consent ledgers it read did not use
 		/// ([`Self::unused_ledger_weight`]), for the call to refund, and how many pages the
@@ -1399,7 +1423,6 @@ pub mod pallet {
 			// Each patient's log as the entries extend it, and the pages they fill.
 			let mut logs: BTreeMap<T::AccountId, DisclosureLogOf<T>> = BTreeMap::new();
 			let mut full: Vec<(T::AccountId, u32, DisclosurePage<T>)> = Vec::new();
-			let mut parties = DisclosureBatch { provider, patients: BoundedVec::new() };
 			let mut events = Vec::with_capacity(entries.len());
 			for (offset, (entry, basis)) in (0u64..).zip(entries.into_iter().zip(bases)) {
 				let id = first.checked_add(offset).ok_or(ArithmeticError::Overflow)?;
@@ -1426,10 +1449,6 @@ pub mod pallet {
 				if log.filling.len() as u32 >= T::DisclosurePageSize::get() {
 					full.push((patient.clone(), page_number, core::mem::take(&mut log.filling)));
 				}
-				parties
-					.patients
-					.try_push(Some(patient.clone()))
-					.map_err(|_| ArithmeticError::Overflow)?;
 				events.push(Event::DisclosureLogged {
 					id,
 					patient,
@@ -1449,7 +1468,6 @@ pub mod pallet {
 			for (patient, log) in logs {
 				DisclosureLogs::<T>::insert(&patient, log);
 			}
-			DisclosureBatches::<T>::insert(first, parties);
 			for event in events {
 				Self::deposit_event(event);
 			}
@@ -1459,35 +1477,40 @@ pub mod pallet {
 			Ok((unused, filled))
 		}
 
-		/// The first id of a logging call's entries, a multiple of [`DISCLOSURE_ID_STRIDE`]:
-		/// `block × 2³² + events × 64`, from the block's number and the number of events the
-		/// block holds so far (both read by every transaction anyway), so that logging reads
-		/// and writes no id counter. Unique: every logging call that succeeds deposits an event
-		/// per entry before the next call in its block reads the count (at least 64 ids
-		/// apart), and blocks differ in the high half. Entries logged before spec version 106
-		/// have ids below 2³², from a counter (block 0 logs nothing).
+		/// The first id of a logging call's entries: [`DISCLOSURE_ID_BASE`]` + block × 2²⁰ +
+		/// events`, from the block's number and the number of events the block holds so far
+		/// (both read by every transaction anyway), so that logging reads and writes no id
+		/// counter; a call's entries take consecutive ids from it. Unique: every logging call
+		/// that succeeds deposits an event per entry before the next call in its block reads
+		/// the count, and blocks differ in the high bits. Increasing, so that every patient's
+		/// log is in id order ([`Pallet::find_disclosure`] relies on it). Below 2⁵³ for every
+		/// block a `u32` numbers, so that an id survives JSON and JavaScript numbers exactly.
+		///
+		/// Above every id given before spec version 110: the counter's before spec version
+		/// 106 are below 2³², and spec versions 106 to 109 gave `block × 2³² + events × 64`,
+		/// below 2⁵² until block 2²⁰ (a chain upgraded later would find its logs out of order:
+		/// `do_try_state` checks that every log's ids grow).
 		///
 		/// Only for dispatched calls: the block's event count must only have grown since the
 		/// block was initialised (something that resets it mid-block, as some tests and root's
 		/// `kill_storage` can, would let a call reuse an earlier call's ids; `do_try_state`
-		/// finds the overwritten record).
+		/// finds a log out of order or an id in two logs).
 		///
 		/// Fails with [`ArithmeticError::Overflow`] at block 0 (which deposits no events),
-		/// beyond block 2³² − 1, or past 2²⁶ events in a block.
+		/// beyond block 2³² − 1, or at 2²⁰ events in a block.
 		pub fn first_disclosure_id() -> Result<DisclosureId, DispatchError> {
 			let block: u64 = frame_system::Pallet::<T>::block_number().saturated_into();
 			let events = frame_system::Pallet::<T>::event_count();
 			ensure!(
-				block > 0 && block <= u64::from(u32::MAX) && events < (1 << 26),
+				block > 0
+					&& block <= u64::from(u32::MAX)
+					&& events < (1 << DISCLOSURE_ID_EVENT_BITS),
 				ArithmeticError::Overflow
 			);
 			block
-				.checked_mul(1 << 32)
-				.and_then(|high| {
-					u64::from(events)
-						.checked_mul(Self::disclosure_stride())
-						.and_then(|low| high.checked_add(low))
-				})
+				.checked_mul(1 << DISCLOSURE_ID_EVENT_BITS)
+				.and_then(|high| high.checked_add(u64::from(events)))
+				.and_then(|id| id.checked_add(DISCLOSURE_ID_BASE))
 				.ok_or_else(|| ArithmeticError::Overflow.into())
 		}
 
@@ -1538,10 +1561,14 @@ pub mod pallet {
 		/// No disclosure id is this or higher yet: the first id of the next block.
 		fn ids_below() -> DisclosureId {
 			let block: u64 = frame_system::Pallet::<T>::block_number().saturated_into();
-			block.saturating_add(1).saturating_mul(1 << 32)
+			block
+				.saturating_add(1)
+				.saturating_mul(1 << DISCLOSURE_ID_EVENT_BITS)
+				.saturating_add(DISCLOSURE_ID_BASE)
 		}
 
-		/// The ids of one logging call start at a multiple of this.
+		/// The ids of one logging call started at a multiple of this from spec version 106 to
+		/// 109 ([`DisclosureBatches`]).
 		fn disclosure_stride() -> DisclosureId {
 			DisclosureId::from(DISCLOSURE_ID_STRIDE)
 		}
@@ -1551,19 +1578,47 @@ pub mod pallet {
 			DisclosureLogs::<T>::get(patient).count
 		}
 
-		/// Who may dispute disclosure `id` and against whom, until its page is pruned: its
-		/// patient and the provider that logged it.
-		pub fn disclosure_parties(id: DisclosureId) -> Option<(T::AccountId, ProviderId)> {
-			let slot = id.checked_rem(Self::disclosure_stride())?;
-			let first = id.checked_sub(slot)?;
-			match DisclosureBatches::<T>::get(first) {
-				Some(batch) => {
-					let patient = batch.patients.get(usize::try_from(slot).ok()?)?.clone()?;
-					Some((patient, batch.provider))
-				},
-				// Logged before batch records (spec version 104).
-				None => DisclosureParties::<T>::get(id),
+		/// Entry `id` of `patient`'s disclosure log while its page is kept, and how many full
+		/// pages the search read: what the dispute court asks when the patient disputes it.
+		///
+		/// No index of disclosures by id is kept (logging would write it every time): a log's
+		/// ids only grow (a call's are consecutive, a later call's larger, and the counter's
+		/// before spec version 106 below every later one), and its kept full pages are
+		/// consecutive up to the filling one (pruned oldest first), so the filling page and
+		/// then a binary search over page numbers find it — a page that is gone lies below
+		/// the oldest one kept. At most [`Self::max_probes`] pages are read.
+		pub fn find_disclosure(
+			patient: &T::AccountId,
+			id: DisclosureId,
+		) -> (Option<DisclosureOf<T>>, u32) {
+			let log = DisclosureLogs::<T>::get(patient);
+			if log.filling.first().is_some_and(|first| first.id <= id) {
+				return (log.filling.into_iter().find(|entry| entry.id == id), 0);
 			}
+			// The full pages are numbers low..high.
+			let (mut low, mut high) = (0u32, Self::page_of(log.count));
+			let mut probes = 0u32;
+			while low < high {
+				let middle =
+					low.saturating_add(high.saturating_sub(low).checked_div(2).unwrap_or_default());
+				probes = probes.saturating_add(1);
+				let Some(page) = DisclosurePages::<T>::get(patient, middle) else {
+					low = middle.saturating_add(1);
+					continue;
+				};
+				match (page.first(), page.last()) {
+					(Some(first), _) if id < first.id => high = middle,
+					(_, Some(last)) if id > last.id => low = middle.saturating_add(1),
+					_ => return (page.into_iter().find(|entry| entry.id == id), probes),
+				}
+			}
+			(None, probes)
+		}
+
+		/// The most full pages [`Self::find_disclosure`] reads: the bits of the most full
+		/// pages a log can have.
+		pub fn max_probes() -> u32 {
+			u32::BITS.saturating_sub(Self::page_of(u32::MAX).leading_zeros())
 		}
 
 		/// What logging `entries` at once is charged: for its shape `(p, e)`
@@ -1727,7 +1782,7 @@ pub mod pallet {
 		}
 
 		/// The page of the disclosure log that entry `position` is on.
-		fn page_of(position: u32) -> u32 {
+		pub(crate) fn page_of(position: u32) -> u32 {
 			position.checked_div(T::DisclosurePageSize::get()).unwrap_or_default()
 		}
 
@@ -1966,12 +2021,15 @@ pub mod pallet {
 		///    it and waiting in the escalation queue, at the place it names (between the queue's
 		///    sweep and end); every queue entry belongs to such a review (nothing dropped,
 		///    nothing queued for nothing).
-		/// 4. Every stored page of a disclosure log is full and below the page still filling;
-		///    the filling page holds the log's count modulo `DisclosurePageSize` entries; every
-		///    id is below the next block's first ([`Pallet::first_disclosure_id`]); each
-		///    entry's parties are recorded as (its patient, its provider), and only those of
-		///    entries still stored; every batch record starts at a multiple of
-		///    `DISCLOSURE_ID_STRIDE` below the next block's first id and names a live entry.
+		/// 4. Every stored page of a disclosure log is full and below the page still filling,
+		///    and the stored pages of a log are consecutive up to it (pruned oldest first);
+		///    the filling page holds the log's count modulo `DisclosurePageSize` entries; a
+		///    log's ids grow strictly, entry after entry, and are below the next block's first
+		///    ([`Pallet::first_disclosure_id`]), so that [`Pallet::find_disclosure`] finds
+		///    every stored entry in its patient's log; the records kept for entries logged
+		///    before spec version 110 ([`DisclosureParties`], [`DisclosureBatches`]) name
+		///    stored entries only, as (their patient, their provider), and every batch record
+		///    starts at a multiple of `DISCLOSURE_ID_STRIDE`.
 		/// 5. Every rate window counts each practitioner and each patient once, with a count
 		///    above zero and within `MaxEmergencies` and `MaxEmergenciesPerPatient`; both lists
 		///    add up to the same total, within `MaxProviderEmergencies`.
@@ -2080,53 +2138,77 @@ pub mod pallet {
 
 			// 4.
 			let mut disclosures = Held::<T>::new();
-			let mut entries = 0usize;
 			let size = T::DisclosurePageSize::get();
 			// No id is beyond the current block's.
 			let id_bound = Self::ids_below();
-			let stored = DisclosurePages::<T>::iter()
-				.map(|(patient, number, page)| (patient, Some(number), page))
-				.chain(
-					DisclosureLogs::<T>::iter().map(|(patient, log)| (patient, None, log.filling)),
+			let mut pages: BTreeMap<T::AccountId, BTreeMap<u32, DisclosurePage<T>>> =
+				BTreeMap::new();
+			for (patient, number, page) in DisclosurePages::<T>::iter() {
+				pages.entry(patient).or_default().insert(number, page);
+			}
+			let mut logs: BTreeMap<T::AccountId, DisclosureLogOf<T>> =
+				DisclosureLogs::<T>::iter().collect();
+			for patient in pages.keys() {
+				logs.entry(patient.clone()).or_default();
+			}
+			// Every stored entry, by patient, for the legacy records below.
+			let mut stored: BTreeMap<DisclosureId, (T::AccountId, ProviderId)> = BTreeMap::new();
+			for (patient, log) in logs {
+				let full = pages.remove(&patient).unwrap_or_default();
+				let filling = Self::page_of(log.count);
+				ensure!(
+					full.keys().all(|number| *number < filling),
+					"a full page at or beyond the filling one"
 				);
-			for (patient, page_number, page) in stored {
-				let count = DisclosureLogs::<T>::get(&patient).count;
-				match page_number {
-					Some(number) => {
-						ensure!(
-							number < Self::page_of(count),
-							"a full page at or beyond the filling one"
-						);
-						ensure!(page.len() as u32 == size, "a stored page is not full");
-					},
-					None => ensure!(
-						count.checked_rem(size) == Some(page.len() as u32),
-						"the filling page does not hold the count's remainder"
-					),
+				if let (Some(oldest), Some(newest)) = (full.keys().next(), full.keys().last()) {
+					ensure!(
+						u64::from(*newest).saturating_sub(u64::from(*oldest)).saturating_add(1)
+							== full.len() as u64,
+						"a kept page below a pruned one"
+					);
 				}
-				for entry in page.iter() {
+				ensure!(
+					full.values().all(|page| page.len() as u32 == size),
+					"a stored page is not full"
+				);
+				ensure!(
+					log.count.checked_rem(size) == Some(log.filling.len() as u32),
+					"the filling page does not hold the count's remainder"
+				);
+				let mut previous: Option<DisclosureId> = None;
+				for entry in full.values().flat_map(|page| page.iter()).chain(log.filling.iter()) {
 					ensure!(entry.id < id_bound, "a disclosure id beyond the current block's");
 					ensure!(
-						Self::disclosure_parties(entry.id)
-							== Some((patient.clone(), entry.provider)),
-						"a disclosure's parties not recorded"
+						previous.is_none_or(|previous| previous < entry.id),
+						"a disclosure log's ids do not grow"
+					);
+					previous = Some(entry.id);
+					ensure!(
+						stored.insert(entry.id, (patient.clone(), entry.provider)).is_none(),
+						"a disclosure id in two logs"
 					);
 					add::<T>(&mut disclosures, &entry.accessor, entry.deposit);
-					entries = entries.saturating_add(1);
 				}
 			}
-			// Every live entry's parties resolve to it (above); no other slot is recorded, and
-			// every batch record starts at a multiple of the stride, below the next id, and
-			// still names a live entry.
+			ensure!(pages.is_empty(), "a page of a log that has none");
+			// The court's records of entries logged before spec version 110 name stored
+			// entries only, as they are.
+			for (id, parties) in DisclosureParties::<T>::iter() {
+				ensure!(stored.get(&id) == Some(&parties), "parties recorded for no entry");
+			}
 			let stride = Self::disclosure_stride();
-			let mut recorded = DisclosureParties::<T>::iter().count();
 			for (first, batch) in DisclosureBatches::<T>::iter() {
 				ensure!(first.checked_rem(stride) == Some(0), "a batch record off its stride");
-				ensure!(first < id_bound, "a batch record at an unused id");
 				ensure!(batch.live() > 0, "a batch record without live entries");
-				recorded = recorded.saturating_add(batch.live());
+				for (offset, patient) in (0u64..).zip(batch.patients.iter()) {
+					let Some(patient) = patient else { continue };
+					ensure!(
+						stored.get(&first.saturating_add(offset))
+							== Some(&(patient.clone(), batch.provider)),
+						"a batch record names no stored entry"
+					);
+				}
 			}
-			ensure!(recorded == entries, "parties recorded for a pruned disclosure");
 
 			// 5.
 			for (_, window) in EmergencyRate::<T>::iter() {
@@ -2196,14 +2278,25 @@ impl<T: Config> salus_primitives::ProviderLifecycle for Pallet<T> {
 impl<T: Config> salus_primitives::DisputeSubjects<T::AccountId> for Pallet<T> {
 	/// The patient and the provider of an emergency while its review is open (the only time
 	/// a dispute about it opens: the patient contests it, or it is escalated; acknowledged, it
-	/// was accepted as justified), and of a disclosure until its page of the log is pruned.
-	fn parties(subject: DisputeSubject) -> Option<(T::AccountId, ProviderId)> {
+	/// was accepted as justified), and of a disclosure in `claimant`'s log until its page is
+	/// pruned ([`Pallet::find_disclosure`]).
+	fn parties(
+		subject: DisputeSubject,
+		claimant: &T::AccountId,
+	) -> Option<(T::AccountId, ProviderId)> {
 		match subject {
 			DisputeSubject::Emergency(id) => {
 				Emergencies::<T>::get(id).map(|emergency| (emergency.patient, emergency.provider))
 			},
-			DisputeSubject::Disclosure(id) => Self::disclosure_parties(id),
+			DisputeSubject::Disclosure(id) => Self::find_disclosure(claimant, id)
+				.0
+				.map(|entry| (claimant.clone(), entry.provider)),
 			DisputeSubject::Conduct => None,
 		}
+	}
+
+	/// The longest search of a disclosure log.
+	fn parties_weight() -> frame_support::weights::Weight {
+		T::WeightInfo::find_disclosure(Self::max_probes())
 	}
 }

@@ -56,6 +56,7 @@ pub trait WeightInfo {
 	fn expire_request() -> Weight;
 	fn escalate_review() -> Weight;
 	fn clear_rate_window() -> Weight;
+	fn find_disclosure(p: u32, ) -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -471,6 +472,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Access::DisclosureLogs` (r:1 w:0)
+	/// Storage: `Access::DisclosurePages` (r:27 w:0)
+	/// The range of component `p` is `[0, 27]`.
+	fn find_disclosure(p: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 0)
+			.saturating_add(Weight::from_parts(20_000_000, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
+	}
 }
 
 /// The same weights with ParityDB database weights (the node's database), for tests and mocks.
@@ -884,5 +894,14 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 7087))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Access::DisclosureLogs` (r:1 w:0)
+	/// Storage: `Access::DisclosurePages` (r:27 w:0)
+	/// The range of component `p` is `[0, 27]`.
+	fn find_disclosure(p: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 0)
+			.saturating_add(Weight::from_parts(20_000_000, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 	}
 }

@@ -364,9 +364,9 @@ pub mod pallet {
 		SubjectIsEmergency,
 		/// No emergency has this id.
 		EmergencyNotFound,
-		/// No disclosure has this id.
+		/// The claimant's disclosure log has no entry with this id.
 		DisclosureNotFound,
-		/// Only the patient whose data the emergency or disclosure touched disputes it.
+		/// Only the patient whose data the emergency touched disputes it.
 		NotPatient,
 		/// The emergency or disclosure was done by another provider than the respondent named.
 		WrongRespondent,
@@ -463,8 +463,9 @@ pub mod pallet {
 		///
 		/// # Errors
 		/// - [`Error::SubjectIsEmergency`] - the subject is an emergency
-		/// - [`Error::DisclosureNotFound`] - no disclosure has this id
-		/// - [`Error::NotPatient`] - the caller is not the disclosure's patient
+		/// - [`Error::DisclosureNotFound`] - the caller's disclosure log has no entry with this
+		///   id (one logged for another patient is not found either: the court looks a
+		///   disclosure up in its claimant's log, so only its patient learns it exists)
 		/// - [`Error::WrongRespondent`] - another provider logged the disclosure
 		/// - [`Error::ProviderNotFound`] - the respondent does not exist
 		/// - [`Error::NotEligible`] - a conduct claimant is neither a registered patient nor a
@@ -476,7 +477,7 @@ pub mod pallet {
 		/// - [`Error::TooManyClaimantDisputes`] - the claimant's share is full
 		/// - the currency's error if the bond cannot be held
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::open_dispute().saturating_add(Pallet::<T>::conflict_checks()))]
+		#[pallet::weight(Pallet::<T>::open_dispute_weight())]
 		pub fn open_dispute(
 			origin: OriginFor<T>,
 			respondent: ProviderId,
@@ -931,6 +932,15 @@ pub mod pallet {
 			T::DbWeight::get().reads(1)
 		}
 
+		/// What [`Pallet::open_dispute`] is charged: the benchmarked claim about conduct (the
+		/// longest eligibility check), the arbitrators' conflict checks, and the longest
+		/// look-up of a disclosure in the claimant's log.
+		pub fn open_dispute_weight() -> Weight {
+			T::WeightInfo::open_dispute()
+				.saturating_add(Self::conflict_checks())
+				.saturating_add(T::Subjects::parties_weight())
+		}
+
 		/// The most weight checking every arbitrator's stake in a respondent may take beyond
 		/// what the benchmarks measured (their respondent has no departments): one registry
 		/// check per arbitrator.
@@ -987,7 +997,7 @@ pub mod pallet {
 					DisputeSubject::Emergency(_) => Error::<T>::EmergencyNotFound,
 					_ => Error::<T>::DisclosureNotFound,
 				};
-				let (patient, provider) = T::Subjects::parties(subject).ok_or(missing)?;
+				let (patient, provider) = T::Subjects::parties(subject, claimant).ok_or(missing)?;
 				ensure!(patient == *claimant, Error::<T>::NotPatient);
 				ensure!(provider == respondent, Error::<T>::WrongRespondent);
 				if let Some(id) = Subjects::<T>::get(subject) {

@@ -133,10 +133,15 @@ pub fn record_act(act: DisputeSubject, patient: u64, provider: ProviderId) {
 /// The acts of [`Acts`].
 pub struct MockSubjects;
 impl DisputeSubjects<u64> for MockSubjects {
-	fn parties(subject: DisputeSubject) -> Option<(u64, ProviderId)> {
+	/// As the access pallet does: an emergency is found whoever asks, a disclosure only in its
+	/// patient's own log.
+	fn parties(subject: DisputeSubject, claimant: &u64) -> Option<(u64, ProviderId)> {
 		Acts::get()
 			.into_iter()
-			.find(|(act, ..)| *act == subject)
+			.find(|(act, patient, _)| {
+				*act == subject
+					&& (matches!(act, DisputeSubject::Emergency(_)) || patient == claimant)
+			})
 			.map(|(_, patient, provider)| (patient, provider))
 	}
 }

@@ -441,13 +441,15 @@ mod squatting {
 	#[test]
 	fn a_stranger_cannot_squat_the_dispute_about_a_disclosure() {
 		build_and_execute(|| {
+			// Another patient and a practitioner do not find it: the court looks a disclosure
+			// up in the claimant's own log, so only its patient learns that it exists.
 			assert_noop!(
 				Disputes::open_dispute(signed(2), HOSPITAL, DISCLOSURE, evidence(9)),
-				Error::<Test>::NotPatient
+				Error::<Test>::DisclosureNotFound
 			);
 			assert_noop!(
 				Disputes::open_dispute(signed(21), HOSPITAL, DISCLOSURE, evidence(9)),
-				Error::<Test>::NotPatient
+				Error::<Test>::DisclosureNotFound
 			);
 			// Ids logged later cannot be taken in advance.
 			assert_noop!(

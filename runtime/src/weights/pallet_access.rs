@@ -434,4 +434,13 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Access::DisclosureLogs` (r:1 w:0)
+	/// Storage: `Access::DisclosurePages` (r:27 w:0)
+	/// The range of component `p` is `[0, 27]`.
+	fn find_disclosure(p: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 0)
+			.saturating_add(Weight::from_parts(20_000_000, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
+	}
 }

@@ -16,6 +16,18 @@ fn first_id(call: u64) -> u64 {
 	FirstIds::get()[call as usize]
 }
 
+/// Sets the block's event count (`System::EventCount`, private to `frame_system`).
+fn set_event_count(count: u32) {
+	let key = frame_support::storage::storage_prefix(b"System", b"EventCount");
+	frame_support::storage::unhashed::put(&key, &count);
+	assert_eq!(System::event_count(), count);
+}
+
+/// Who may dispute disclosure `id` of `patient`'s log, as the court asks.
+fn parties(patient: u64, id: u64) -> Option<(u64, salus_primitives::ProviderId)> {
+	Access::parties(DisputeSubject::Disclosure(id), &patient)
+}
+
 /// The first id the next logging call takes.
 fn next_id() -> u64 {
 	Access::first_disclosure_id().expect("ids left")
@@ -52,7 +64,7 @@ mod log_disclosure {
 			let emergency = hospital_may_read();
 			Now::set(START + 5);
 			// Block 1, after the events the emergency deposited.
-			let id = (1 << 32) + u64::from(System::event_count()) * 64;
+			let id = crate::DISCLOSURE_ID_BASE + (1 << 20) + u64::from(System::event_count());
 			assert_ok!(log(12, 1, DataClass::Allergies));
 			let entries = Access::disclosures_of(&1, 0, 10);
 			assert_eq!(entries.len(), 1);
@@ -248,19 +260,25 @@ mod log_disclosure {
 		build_and_execute(|| {
 			hospital_may_read();
 			let next = next_id();
-			assert_eq!(Access::parties(DisputeSubject::Disclosure(next)), None);
+			assert_eq!(parties(1, next), None);
 			assert_ok!(log(12, 1, DataClass::Allergies));
-			assert_eq!(Access::parties(DisputeSubject::Disclosure(next)), Some((1, HOSPITAL)));
-			let recorded = DisclosureBatches::<Test>::get(next).expect("the call's record");
-			assert_eq!((recorded.provider, recorded.patients.to_vec()), (HOSPITAL, vec![Some(1)]));
+			assert_eq!(parties(1, next), Some((1, HOSPITAL)));
+			// Found in its patient's log only: another patient, or the practitioner, asking
+			// about it learns nothing.
+			assert_eq!(parties(2, next), None);
+			assert_eq!(parties(12, next), None);
+			// Nothing but the log is written for the court.
+			assert!(DisclosureBatches::<Test>::iter().next().is_none());
 			// An id the call did not use names nobody.
-			assert_eq!(Access::parties(DisputeSubject::Disclosure(next + 1)), None);
+			assert_eq!(parties(1, next + 1), None);
 			for _ in 1..PAGE_SIZE {
 				assert_ok!(log(11, 1, DataClass::Allergies));
 			}
+			// On a full page, as on the filling one.
+			assert_eq!(parties(1, next), Some((1, HOSPITAL)));
 			Now::set(START + RETENTION);
 			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0));
-			assert_eq!(Access::parties(DisputeSubject::Disclosure(next)), None);
+			assert_eq!(parties(1, next), None);
 			assert!(DisclosureBatches::<Test>::iter().next().is_none());
 			assert!(DisclosureParties::<Test>::iter().next().is_none());
 		});
@@ -380,20 +398,19 @@ mod log_disclosures {
 			);
 			assert_eq!(held(HoldReason::DisclosureDeposit, 12), 4 * DISCLOSURE_DEPOSIT);
 			assert_eq!(held(HoldReason::DisclosureDeposit, 11), 0);
-			// The next call's ids start a stride later at least (the batch deposited events).
-			assert!(next_id() >= f + 64);
+			// The next call's ids start after the batch's (the batch deposited its events).
+			assert!(next_id() >= f + 4);
 			assert_eq!((Access::disclosure_count(&1), Access::disclosure_count(&2)), (2, 2));
 			assert_eq!(
 				(pages_of(1), pages_of(2)),
 				(vec![vec![f, f + 2]], vec![vec![f + 1, f + 3]])
 			);
 			for (id, patient) in [(f, 1), (f + 1, 2), (f + 2, 1), (f + 3, 2)] {
-				assert_eq!(Access::disclosure_parties(id), Some((patient, HOSPITAL)));
+				assert_eq!(parties(patient, id), Some((patient, HOSPITAL)));
+				assert_eq!(parties(3 - patient, id), None);
 			}
-			// One record names the parties of the whole batch; none is kept per entry.
-			let recorded = DisclosureBatches::<Test>::get(f).expect("the batch's record");
-			assert_eq!(recorded.patients.to_vec(), vec![Some(1), Some(2), Some(1), Some(2)]);
-			assert_eq!(DisclosureBatches::<Test>::iter().count(), 1);
+			// No record for the court, per entry or per call: it reads the patients' logs.
+			assert!(DisclosureBatches::<Test>::iter().next().is_none());
 			assert!(DisclosureParties::<Test>::iter().next().is_none());
 			let entries = Access::disclosures_of(&2, 0, 10);
 			assert_eq!(entries.len(), 2);
@@ -431,6 +448,7 @@ mod log_disclosures {
 			assert_eq!(held(HoldReason::DisclosureDeposit, 11), DISCLOSURE_DEPOSIT * total);
 			// The full pages are pruned like any other.
 			Now::set(START + RETENTION);
+			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0));
 			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 1));
 			assert!(DisclosurePages::<Test>::get(1, 1).is_none());
 		});
@@ -475,10 +493,9 @@ mod log_disclosures {
 			let mut logs: Vec<Vec<crate::DisclosureOf<Test>>> =
 				[1, 2, 3].map(|patient| Access::disclosures_of(&patient, 0, 100)).to_vec();
 			let logs_ids: Vec<u64> = logs.iter().flatten().map(|entry| entry.id).collect();
-			let parties = logs
-				.iter()
-				.flatten()
-				.map(|entry| Access::disclosure_parties(entry.id))
+			let parties = (1u64..)
+				.zip(logs.iter())
+				.flat_map(|(patient, log)| log.iter().map(move |entry| parties(patient, entry.id)))
 				.collect();
 			logs.iter_mut().flatten().for_each(|entry| entry.id = 0);
 			let events = events()
@@ -909,11 +926,11 @@ mod prune_disclosures {
 		});
 	}
 
-	/// A batch whose entries span two pages keeps its record, with the pruned page's slots
-	/// cleared, until its last entry's page is pruned; the entries still logged keep their
-	/// parties for the court.
+	/// A batch logged with a record for the court (spec versions 104 to 109) whose entries
+	/// span two pages keeps its record, with the pruned page's slots cleared, until its last
+	/// entry's page is pruned; the court finds the entries still kept in the log either way.
 	#[test]
-	fn a_batch_over_two_pages_keeps_its_record_until_its_last_page_is_pruned() {
+	fn a_legacy_batch_record_over_two_pages_goes_with_its_last_page() {
 		build_and_execute(|| {
 			hospital_may_read();
 			let entries = vec![
@@ -925,23 +942,107 @@ mod prune_disclosures {
 				};
 				PAGE_SIZE as usize * 2
 			];
-			let first = next_id();
 			assert_ok!(Access::log_disclosures(
 				RuntimeOrigin::signed(11),
 				entries.try_into().expect("within the bound")
 			));
+			// As spec version 109 logged them: ids from block 1's stride, and the call's record.
+			let first = 1u64 << 32;
+			for page in 0..2 {
+				DisclosurePages::<Test>::mutate(1, page, |entries| {
+					for (n, entry) in (0u64..).zip(entries.as_mut().unwrap().iter_mut()) {
+						entry.id = first + u64::from(page * PAGE_SIZE) + n;
+					}
+				});
+			}
+			let patients = vec![Some(1u64); PAGE_SIZE as usize * 2];
+			DisclosureBatches::<Test>::insert(
+				first,
+				crate::DisclosureBatch {
+					provider: HOSPITAL,
+					patients: patients.try_into().unwrap(),
+				},
+			);
 			Now::set(START + RETENTION);
 			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0));
 			let record = DisclosureBatches::<Test>::get(first).expect("entries of page 1 live");
 			let page = PAGE_SIZE as usize;
 			assert_eq!(record.live(), page);
 			assert!(record.patients[..page].iter().all(Option::is_none));
-			assert_eq!(Access::parties(DisputeSubject::Disclosure(first)), None);
+			assert_eq!(parties(1, first), None);
 			let last = first + u64::from(PAGE_SIZE) * 2 - 1;
-			assert_eq!(Access::parties(DisputeSubject::Disclosure(last)), Some((1, HOSPITAL)));
+			assert_eq!(parties(1, last), Some((1, HOSPITAL)));
 			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 1));
 			assert!(DisclosureBatches::<Test>::get(first).is_none());
-			assert_eq!(Access::parties(DisputeSubject::Disclosure(last)), None);
+			assert_eq!(parties(1, last), None);
+		});
+	}
+
+	/// Pages go oldest first, so the kept ones stay consecutive for the court's search: a
+	/// page above a kept one is refused, and nothing changes.
+	#[test]
+	fn a_page_above_a_kept_one_fails_with_page_not_oldest() {
+		build_and_execute(|| {
+			hospital_may_read();
+			for _ in 0..PAGE_SIZE * 2 {
+				assert_ok!(log(11, 1, DataClass::Allergies));
+			}
+			Now::set(START + RETENTION);
+			assert_noop!(
+				Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 1),
+				Error::<Test>::PageNotOldest
+			);
+			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0));
+			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 1));
+			assert_eq!(held(HoldReason::DisclosureDeposit, 11), 0);
+		});
+	}
+
+	/// The court's search finds every kept entry of a long log, with some pages pruned, and
+	/// nothing else: pruned entries, ids between entries and beyond the newest, other
+	/// patients' entries; it never reads more pages than it is charged for.
+	#[test]
+	fn the_court_finds_every_kept_entry_of_a_long_log_and_nothing_else() {
+		build_and_execute(|| {
+			hospital_may_read();
+			declare(11, 2);
+			let pages = 21u32;
+			for n in 0..PAGE_SIZE * pages + 2 {
+				System::set_block_number(2 + u64::from(n / 3));
+				assert_ok!(log(11, 1, DataClass::Allergies));
+				if n % 5 == 0 {
+					assert_ok!(log(12, 2, DataClass::Allergies));
+				}
+			}
+			let all: Vec<u64> =
+				Access::disclosures_of(&1, 0, 1_000).iter().map(|entry| entry.id).collect();
+			Now::set(START + RETENTION);
+			for page in 0..7 {
+				assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, page));
+			}
+			let kept: Vec<u64> =
+				Access::disclosures_of(&1, 0, 1_000).iter().map(|entry| entry.id).collect();
+			assert_eq!(kept.len() as u32, PAGE_SIZE * (pages - 7) + 2);
+			let others: Vec<u64> =
+				Access::disclosures_of(&2, 0, 1_000).iter().map(|entry| entry.id).collect();
+			for id in &kept {
+				let (found, probes) = Access::find_disclosure(&1, *id);
+				assert_eq!(found.map(|entry| (entry.id, entry.provider)), Some((*id, HOSPITAL)));
+				assert!(probes <= Access::max_probes());
+				assert_eq!(parties(2, *id), None);
+			}
+			for id in &others {
+				assert_eq!(Access::find_disclosure(&1, *id).0, None);
+				assert_eq!(parties(2, *id), Some((2, HOSPITAL)));
+			}
+			let pruned = all[..(PAGE_SIZE * 7) as usize].iter().copied();
+			let gaps = kept.windows(2).filter(|w| w[1] > w[0] + 1).map(|w| w[0] + 1);
+			let beyond = [kept[kept.len() - 1] + 1, u64::MAX, 0];
+			for id in pruned.chain(gaps).chain(beyond) {
+				assert_eq!(Access::find_disclosure(&1, id).0, None, "id {id}");
+			}
+			// The bound the court charges: a full search of the most pages a log can have.
+			assert_eq!(Access::max_probes(), u32::BITS - (u32::MAX / PAGE_SIZE).leading_zeros());
 		});
 	}
 
@@ -962,7 +1063,7 @@ mod prune_disclosures {
 					DisclosureParties::<Test>::insert(legacy, (1, HOSPITAL));
 				}
 			});
-			assert_eq!(Access::parties(DisputeSubject::Disclosure(1)), Some((1, HOSPITAL)));
+			assert_eq!(parties(1, 1), Some((1, HOSPITAL)));
 			// New calls take ids from the block number, above the old ones.
 			for _ in 2..PAGE_SIZE {
 				assert_ok!(log(11, 1, DataClass::Allergies));
@@ -989,41 +1090,63 @@ mod ids {
 		*,
 	};
 
-	/// Calls in one block take ids a stride apart at least (each deposits its events before
-	/// the next reads the count); the next block's start above every id of the last; no two
-	/// entries share an id, and each call has one party record.
+	/// Calls in one block take ids as far apart as they logged entries at least (each
+	/// deposits its events before the next reads the count); the next block's start above
+	/// every id of the last; no two entries share an id; every id is above those given before
+	/// spec version 110 and below 2⁵³, so JSON and JavaScript numbers carry it exactly.
 	#[test]
-	fn are_unique_within_and_across_blocks_without_a_counter() {
+	fn are_unique_increasing_and_exact_in_json_without_a_counter() {
 		build_and_execute(|| {
 			hospital_may_read();
 			let mut firsts = Vec::new();
+			let mut sizes = Vec::new();
 			for block in 1..4u64 {
 				System::set_block_number(block);
 				System::reset_events();
 				for n in 0..5 {
 					let first = next_id();
-					assert_eq!(first >> 32, block);
-					assert_eq!(first % 64, 0);
+					assert_eq!((first - crate::DISCLOSURE_ID_BASE) >> 20, block);
 					if n % 2 == 0 {
 						assert_ok!(log(11, 1, DataClass::Allergies));
+						sizes.push(1);
 					} else {
 						assert_ok!(batch(12, vec![entry(1, DataClass::Allergies); 3]));
+						sizes.push(3);
 					}
 					firsts.push(first);
 				}
 			}
-			assert!(firsts.windows(2).all(|pair| pair[1] >= pair[0] + 64), "{firsts:?}");
+			assert!(
+				firsts.windows(2).zip(&sizes).all(|(pair, size)| pair[1] >= pair[0] + size),
+				"{firsts:?}"
+			);
 			let ids: Vec<u64> =
 				Access::disclosures_of(&1, 0, 100).iter().map(|entry| entry.id).collect();
-			let mut unique = ids.clone();
-			unique.sort();
-			unique.dedup();
-			assert_eq!(unique.len(), ids.len());
+			assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "a log in id order");
 			assert_eq!(ids.len(), 3 * (3 + 2 * 3));
-			assert_eq!(DisclosureBatches::<Test>::iter().count(), firsts.len());
 			for first in firsts {
-				assert_eq!(Access::disclosure_parties(first), Some((1, HOSPITAL)));
+				assert_eq!(parties(1, first), Some((1, HOSPITAL)));
 			}
+			// The last block a u32 numbers, with as many events as ids take.
+			System::set_block_number(u64::from(u32::MAX));
+			set_event_count((1 << 20) - 1);
+			let last = next_id();
+			assert!(last < 1 << 53);
+			// Spec versions 106 to 109 gave `block × 2³² + events × 64`: below the base on a
+			// chain upgraded before block 2²⁰.
+			assert!(crate::DISCLOSURE_ID_BASE >= (1 << 20) << 32);
+			assert_eq!(last as f64 as u64, last, "exact as a JSON number");
+			set_event_count(1 << 20);
+			assert_eq!(
+				Access::first_disclosure_id(),
+				Err(sp_runtime::ArithmeticError::Overflow.into())
+			);
+			System::set_block_number(u64::from(u32::MAX) + 1);
+			set_event_count(0);
+			assert_eq!(
+				Access::first_disclosure_id(),
+				Err(sp_runtime::ArithmeticError::Overflow.into())
+			);
 		});
 	}
 
@@ -1041,7 +1164,7 @@ mod ids {
 			let ids: Vec<u64> =
 				Access::disclosures_of(&1, 0, 10).iter().map(|entry| entry.id).collect();
 			assert_eq!(ids, vec![first_id(0), first_id(1)]);
-			assert!(first_id(1) >= first_id(0) + 64);
+			assert!(first_id(1) > first_id(0));
 		});
 	}
 }

@@ -501,9 +501,9 @@ mod dispute_subjects {
 	fn an_emergency_names_its_patient_and_provider_while_its_review_is_open() {
 		build_and_execute(|| {
 			let id = declare(21, 1);
-			assert_eq!(Access::parties(DisputeSubject::Emergency(id)), Some((1, CLINIC)));
+			assert_eq!(Access::parties(DisputeSubject::Emergency(id), &2), Some((1, CLINIC)));
 			assert_ok!(Access::acknowledge_emergency(RuntimeOrigin::signed(1), id));
-			assert_eq!(Access::parties(DisputeSubject::Emergency(id)), None);
+			assert_eq!(Access::parties(DisputeSubject::Emergency(id), &2), None);
 		});
 	}
 
@@ -511,7 +511,7 @@ mod dispute_subjects {
 	fn conduct_names_no_parties() {
 		build_and_execute(|| {
 			declare(11, 1);
-			assert_eq!(Access::parties(DisputeSubject::Conduct), None);
+			assert_eq!(Access::parties(DisputeSubject::Conduct, &1), None);
 		});
 	}
 
@@ -522,9 +522,9 @@ mod dispute_subjects {
 	fn a_squatter_is_no_party_to_an_emergency() {
 		build_and_execute(|| {
 			let next = crate::NextEmergencyId::<Test>::get();
-			assert_eq!(Access::parties(DisputeSubject::Emergency(next)), None);
+			assert_eq!(Access::parties(DisputeSubject::Emergency(next), &2), None);
 			let id = declare(11, 1);
-			let (patient, provider) = Access::parties(DisputeSubject::Emergency(id)).unwrap();
+			let (patient, provider) = Access::parties(DisputeSubject::Emergency(id), &2).unwrap();
 			assert_eq!((patient, provider), (1, HOSPITAL));
 			assert_ne!(patient, 2, "the squatter is not the patient");
 		});
