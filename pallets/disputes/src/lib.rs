@@ -483,13 +483,21 @@ pub mod pallet {
 			respondent: ProviderId,
 			subject: DisputeSubject,
 			evidence: H256,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(
 				!matches!(subject, DisputeSubject::Emergency(_)),
 				Error::<T>::SubjectIsEmergency
 			);
-			Self::open(&who, respondent, subject, Some(evidence), Source::Claim).map(|_| ())
+			Self::open(&who, respondent, subject, Some(evidence), Source::Claim)?;
+			// Only a disclosure is looked up in the claimant's log.
+			Ok(match subject {
+				DisputeSubject::Disclosure(_) => None,
+				_ => {
+					Some(Self::open_dispute_weight().saturating_sub(T::Subjects::parties_weight()))
+				},
+			}
+			.into())
 		}
 
 		/// Files `evidence` (a hash of documents kept off chain) in dispute `dispute_id`.
@@ -934,7 +942,7 @@ pub mod pallet {
 
 		/// What [`Pallet::open_dispute`] is charged: the benchmarked claim about conduct (the
 		/// longest eligibility check), the arbitrators' conflict checks, and the longest
-		/// look-up of a disclosure in the claimant's log.
+		/// look-up of a disclosure in the claimant's log (refunded to a claim about conduct).
 		pub fn open_dispute_weight() -> Weight {
 			T::WeightInfo::open_dispute()
 				.saturating_add(Self::conflict_checks())

@@ -130,6 +130,9 @@ pub fn record_act(act: DisputeSubject, patient: u64, provider: ProviderId) {
 	Acts::mutate(|acts| acts.push((act, patient, provider)));
 }
 
+/// What the mock charges for looking a disclosure up (`DisputeSubjects::parties_weight`).
+pub const LOOKUP_WEIGHT: u64 = 7_000_000;
+
 /// The acts of [`Acts`].
 pub struct MockSubjects;
 impl DisputeSubjects<u64> for MockSubjects {
@@ -143,6 +146,10 @@ impl DisputeSubjects<u64> for MockSubjects {
 					&& (matches!(act, DisputeSubject::Emergency(_)) || patient == claimant)
 			})
 			.map(|(_, patient, provider)| (patient, provider))
+	}
+
+	fn parties_weight() -> Weight {
+		Weight::from_parts(LOOKUP_WEIGHT, 0)
 	}
 }
 

@@ -438,6 +438,25 @@ mod squatting {
 		});
 	}
 
+	/// The court looks a disclosure up in the claimant's log, which may read many pages: a
+	/// claim is charged for the longest look-up, and one about conduct, which looks nothing
+	/// up, gets it back.
+	#[test]
+	fn only_a_claim_about_a_disclosure_pays_for_its_look_up() {
+		build_and_execute(|| {
+			let charged = Disputes::open_dispute_weight();
+			let lookup = sp_runtime::Weight::from_parts(LOOKUP_WEIGHT, 0);
+			assert!(charged.all_gte(lookup));
+			let about_disclosure =
+				Disputes::open_dispute(signed(1), HOSPITAL, DISCLOSURE, evidence(1)).unwrap();
+			assert_eq!(about_disclosure.actual_weight, None);
+			let about_conduct =
+				Disputes::open_dispute(signed(1), CLINIC, DisputeSubject::Conduct, evidence(2))
+					.unwrap();
+			assert_eq!(about_conduct.actual_weight, Some(charged - lookup));
+		});
+	}
+
 	#[test]
 	fn a_stranger_cannot_squat_the_dispute_about_a_disclosure() {
 		build_and_execute(|| {
