@@ -228,6 +228,25 @@ fn fill_log<T: Config>(practitioner: &T::AccountId, patient: &T::AccountId, coun
 	}
 }
 
+/// An entry of a disclosure log as stored, logged by `accessor` for provider 0 at [`T0`], with
+/// the deposit it holds.
+fn stored_entry<T: Config>(
+	id: salus_primitives::DisclosureId,
+	accessor: T::AccountId,
+) -> DisclosureOf<T> {
+	Disclosure {
+		id,
+		accessor,
+		provider: 0,
+		at: T0,
+		class: DataClass::Allergies,
+		purpose: Purpose::EmergencyTreatment,
+		basis: salus_primitives::AccessBasis::OwnData,
+		record: Some(H256::repeat_byte(4)),
+		deposit: T::DisclosureDeposit::get(),
+	}
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -486,18 +505,7 @@ mod benchmarks {
 			T::Fixtures::fund(&accessor);
 			T::Currency::hold(&HoldReason::DisclosureDeposit.into(), &accessor, deposit)
 				.expect("deposit held");
-			let entry = Disclosure {
-				id,
-				accessor,
-				provider: 0,
-				at: T0,
-				class: DataClass::Allergies,
-				purpose: Purpose::EmergencyTreatment,
-				basis: salus_primitives::AccessBasis::OwnData,
-				record: Some(H256::repeat_byte(4)),
-				deposit,
-			};
-			page.try_push(entry).expect("the page has room");
+			page.try_push(stored_entry::<T>(id, accessor)).expect("the page has room");
 			let mut patients = alloc::vec![Some(patient.clone())];
 			patients.resize(DISCLOSURE_ID_STRIDE as usize, Some(other.clone()));
 			let patients = patients.try_into().expect("a batch's worth");
@@ -597,17 +605,7 @@ mod benchmarks {
 		// one entry on the filling page.
 		let full = 1u32.checked_shl(p).unwrap_or(u32::MAX).saturating_sub(1);
 		let pages = full.min(Pallet::<T>::page_of(u32::MAX));
-		let entry = |id: salus_primitives::DisclosureId| Disclosure {
-			id,
-			accessor: accessor.clone(),
-			provider: 0,
-			at: T0,
-			class: DataClass::Allergies,
-			purpose: Purpose::EmergencyTreatment,
-			basis: salus_primitives::AccessBasis::OwnData,
-			record: Some(H256::repeat_byte(4)),
-			deposit: T::DisclosureDeposit::get(),
-		};
+		let entry = |id| stored_entry::<T>(id, accessor.clone());
 		let first_id = |page: u32| u64::from(page).saturating_mul(u64::from(size));
 		// Every probe goes up: the pages the search reads are the ones stored.
 		let mut low = 0u32;
