@@ -67,8 +67,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn request_access() -> Weight {
 		// Proof size, measured: `2228`
 		// Proof size, estimated: `5693`
-		// Minimum execution time: 235_792_000 picoseconds.
-		Weight::from_parts(257_082_000, 0)
+		// Minimum execution time: 172_668_000 picoseconds.
+		Weight::from_parts(278_766_000, 0)
 			.saturating_add(Weight::from_parts(0, 5693))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -100,8 +100,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn approve_request() -> Weight {
 		// Proof size, measured: `17089`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 385_812_000 picoseconds.
-		Weight::from_parts(416_891_000, 0)
+		// Minimum execution time: 321_750_000 picoseconds.
+		Weight::from_parts(522_730_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -123,8 +123,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn deny_request() -> Weight {
 		// Proof size, measured: `16225`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 242_093_000 picoseconds.
-		Weight::from_parts(262_402_000, 0)
+		// Minimum execution time: 186_909_000 picoseconds.
+		Weight::from_parts(298_705_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -142,8 +142,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn cancel_request() -> Weight {
 		// Proof size, measured: `1980`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 148_137_000 picoseconds.
-		Weight::from_parts(163_316_000, 0)
+		// Minimum execution time: 107_480_000 picoseconds.
+		Weight::from_parts(160_640_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -173,8 +173,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn declare_emergency() -> Weight {
 		// Proof size, measured: `20711`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 340_438_000 picoseconds.
-		Weight::from_parts(371_947_000, 0)
+		// Minimum execution time: 230_794_000 picoseconds.
+		Weight::from_parts(260_048_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -200,8 +200,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn acknowledge_emergency() -> Weight {
 		// Proof size, measured: `16807`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 227_687_000 picoseconds.
-		Weight::from_parts(282_318_000, 0)
+		// Minimum execution time: 151_847_000 picoseconds.
+		Weight::from_parts(240_990_000, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -247,8 +247,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn contest_emergency() -> Weight {
 		// Proof size, measured: `4112`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 321_903_000 picoseconds.
-		Weight::from_parts(454_711_000, 0)
+		// Minimum execution time: 240_439_000 picoseconds.
+		Weight::from_parts(357_744_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(T::DbWeight::get().reads(23_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
@@ -267,19 +267,17 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::DisclosurePages` (r:0 w:1)
 	/// Proof: `Access::DisclosurePages` (`max_values`: None, `max_size`: Some(3933), added: 6408, mode: `MaxEncodedLen`)
-	/// Storage: `Access::DisclosureBatches` (r:0 w:1)
-	/// Proof: `Access::DisclosureBatches` (`max_values`: None, `max_size`: Some(2134), added: 4609, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 132]`.
 	fn log_disclosure(c: u32, ) -> Weight {
-		// Proof size, measured: `4951 + c * (119 ±0)`
+		// Proof size, measured: `4918 + c * (119 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 153_086_000 picoseconds.
-		Weight::from_parts(229_485_857, 0)
+		// Minimum execution time: 93_339_000 picoseconds.
+		Weight::from_parts(132_693_840, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 65_191
-			.saturating_add(Weight::from_parts(847_289, 0).saturating_mul(c.into()))
+			// Standard error: 29_727
+			.saturating_add(Weight::from_parts(651_764, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `HealthIdentity::Patients` (r:64 w:0)
 	/// Proof: `HealthIdentity::Patients` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
@@ -295,20 +293,18 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::DisclosurePages` (r:0 w:64)
 	/// Proof: `Access::DisclosurePages` (`max_values`: None, `max_size`: Some(3933), added: 6408, mode: `MaxEncodedLen`)
-	/// Storage: `Access::DisclosureBatches` (r:0 w:1)
-	/// Proof: `Access::DisclosureBatches` (`max_values`: None, `max_size`: Some(2134), added: 4609, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 64]`.
 	fn log_disclosures(p: u32, ) -> Weight {
-		// Proof size, measured: `1030 + p * (19113 ±0)`
+		// Proof size, measured: `996 + p * (19113 ±0)`
 		// Proof size, estimated: `3766 + p * (21413 ±0)`
-		// Minimum execution time: 237_354_000 picoseconds.
-		Weight::from_parts(441_319_512, 0)
+		// Minimum execution time: 157_165_000 picoseconds.
+		Weight::from_parts(161_591_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
-			// Standard error: 375_345
-			.saturating_add(Weight::from_parts(106_950_885, 0).saturating_mul(p.into()))
+			// Standard error: 1_406_161
+			.saturating_add(Weight::from_parts(111_588_615, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 21413).saturating_mul(p.into()))
 	}
@@ -326,21 +322,19 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Access::DisclosurePages` (r:0 w:1)
 	/// Proof: `Access::DisclosurePages` (`max_values`: None, `max_size`: Some(3933), added: 6408, mode: `MaxEncodedLen`)
-	/// Storage: `Access::DisclosureBatches` (r:0 w:1)
-	/// Proof: `Access::DisclosureBatches` (`max_values`: None, `max_size`: Some(2134), added: 4609, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[0, 31]`.
 	fn log_disclosures_entries(e: u32, ) -> Weight {
-		// Proof size, measured: `19976`
+		// Proof size, measured: `19942`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 213_239_000 picoseconds.
-		Weight::from_parts(226_416_194, 0)
+		// Minimum execution time: 171_395_000 picoseconds.
+		Weight::from_parts(165_839_053, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 35_330
-			.saturating_add(Weight::from_parts(3_758_350, 0).saturating_mul(e.into()))
+			// Standard error: 194_378
+			.saturating_add(Weight::from_parts(4_911_302, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
-	/// Storage: `Access::DisclosurePages` (r:1 w:1)
+	/// Storage: `Access::DisclosurePages` (r:2 w:1)
 	/// Proof: `Access::DisclosurePages` (`max_values`: None, `max_size`: Some(3933), added: 6408, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:32 w:32)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
@@ -351,10 +345,10 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn prune_disclosures() -> Weight {
 		// Proof size, measured: `12506`
 		// Proof size, estimated: `148478`
-		// Minimum execution time: 1_707_947_000 picoseconds.
-		Weight::from_parts(1_888_224_000, 0)
+		// Minimum execution time: 1_298_067_000 picoseconds.
+		Weight::from_parts(1_413_889_000, 0)
 			.saturating_add(Weight::from_parts(0, 148478))
-			.saturating_add(T::DbWeight::get().reads(97_u64))
+			.saturating_add(T::DbWeight::get().reads(98_u64))
 			.saturating_add(T::DbWeight::get().writes(97_u64))
 	}
 	/// Storage: `System::Account` (r:1 w:1)
@@ -370,8 +364,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn expire_request() -> Weight {
 		// Proof size, measured: `1122`
 		// Proof size, estimated: `3766`
-		// Minimum execution time: 112_180_000 picoseconds.
-		Weight::from_parts(125_195_000, 0)
+		// Minimum execution time: 85_077_000 picoseconds.
+		Weight::from_parts(92_318_000, 0)
 			.saturating_add(Weight::from_parts(0, 3766))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -417,8 +411,8 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn escalate_review() -> Weight {
 		// Proof size, measured: `3982`
 		// Proof size, estimated: `8718`
-		// Minimum execution time: 200_765_000 picoseconds.
-		Weight::from_parts(220_533_000, 0)
+		// Minimum execution time: 156_284_000 picoseconds.
+		Weight::from_parts(182_042_000, 0)
 			.saturating_add(Weight::from_parts(0, 8718))
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
@@ -428,19 +422,27 @@ impl<T: frame_system::Config> pallet_access::WeightInfo for WeightInfo<T> {
 	fn clear_rate_window() -> Weight {
 		// Proof size, measured: `3544`
 		// Proof size, estimated: `7087`
-		// Minimum execution time: 20_027_000 picoseconds.
-		Weight::from_parts(22_913_000, 0)
+		// Minimum execution time: 10_576_000 picoseconds.
+		Weight::from_parts(11_908_000, 0)
 			.saturating_add(Weight::from_parts(0, 7087))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Access::DisclosureLogs` (r:1 w:0)
-	/// Storage: `Access::DisclosurePages` (r:27 w:0)
-	/// The range of component `p` is `[0, 27]`.
+	/// Proof: `Access::DisclosureLogs` (`max_values`: None, `max_size`: Some(3925), added: 6400, mode: `MaxEncodedLen`)
+	/// Storage: `Access::DisclosurePages` (r:26 w:0)
+	/// Proof: `Access::DisclosurePages` (`max_values`: None, `max_size`: Some(3933), added: 6408, mode: `MaxEncodedLen`)
+	/// Component `p` ranges over `[0, 27]`.
 	fn find_disclosure(p: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(Weight::from_parts(20_000_000, 0).saturating_mul(p.into()))
+		// Proof size, measured: `255 + p * (3349 ±0)`
+		// Proof size, estimated: `7390 + p * (6408 ±0)`
+		// Minimum execution time: 4_817_000 picoseconds.
+		Weight::from_parts(5_480_493, 0)
+			.saturating_add(Weight::from_parts(0, 7390))
+			// Standard error: 15_889
+			.saturating_add(Weight::from_parts(6_930_617, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 6408).saturating_mul(p.into()))
 	}
 }

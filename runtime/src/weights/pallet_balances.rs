@@ -49,8 +49,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn transfer_allow_death() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `3593`
-		// Minimum execution time: 72_626_000 picoseconds.
-		Weight::from_parts(81_963_000, 0)
+		// Minimum execution time: 52_248_000 picoseconds.
+		Weight::from_parts(56_364_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -60,8 +60,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn transfer_keep_alive() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `3593`
-		// Minimum execution time: 57_448_000 picoseconds.
-		Weight::from_parts(63_810_000, 0)
+		// Minimum execution time: 39_890_000 picoseconds.
+		Weight::from_parts(44_146_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -71,8 +71,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_set_balance_creating() -> Weight {
 		// Proof size, measured: `39`
 		// Proof size, estimated: `3593`
-		// Minimum execution time: 31_369_000 picoseconds.
-		Weight::from_parts(35_366_000, 0)
+		// Minimum execution time: 19_990_000 picoseconds.
+		Weight::from_parts(21_482_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -82,8 +82,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_set_balance_killing() -> Weight {
 		// Proof size, measured: `174`
 		// Proof size, estimated: `3593`
-		// Minimum execution time: 31_599_000 picoseconds.
-		Weight::from_parts(35_757_000, 0)
+		// Minimum execution time: 19_589_000 picoseconds.
+		Weight::from_parts(22_804_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_transfer() -> Weight {
 		// Proof size, measured: `103`
 		// Proof size, estimated: `6196`
-		// Minimum execution time: 74_930_000 picoseconds.
-		Weight::from_parts(83_286_000, 0)
+		// Minimum execution time: 54_462_000 picoseconds.
+		Weight::from_parts(58_417_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -104,8 +104,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn transfer_all() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `3593`
-		// Minimum execution time: 70_272_000 picoseconds.
-		Weight::from_parts(78_186_000, 0)
+		// Minimum execution time: 49_844_000 picoseconds.
+		Weight::from_parts(52_909_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -115,8 +115,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_unreserve() -> Weight {
 		// Proof size, measured: `174`
 		// Proof size, estimated: `3593`
-		// Minimum execution time: 25_939_000 picoseconds.
-		Weight::from_parts(29_415_000, 0)
+		// Minimum execution time: 15_644_000 picoseconds.
+		Weight::from_parts(17_255_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -127,11 +127,11 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn upgrade_accounts(u: u32, ) -> Weight {
 		// Proof size, measured: `0 + u * (85 ±0)`
 		// Proof size, estimated: `990 + u * (2603 ±0)`
-		// Minimum execution time: 27_772_000 picoseconds.
-		Weight::from_parts(28_073_000, 0)
+		// Minimum execution time: 15_854_000 picoseconds.
+		Weight::from_parts(16_064_000, 0)
 			.saturating_add(Weight::from_parts(0, 990))
-			// Standard error: 26_984
-			.saturating_add(Weight::from_parts(19_859_060, 0).saturating_mul(u.into()))
+			// Standard error: 147_488
+			.saturating_add(Weight::from_parts(17_603_701, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(u.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(u.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(u.into()))
@@ -139,22 +139,22 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_adjust_total_issuance() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `0`
-		// Minimum execution time: 9_768_000 picoseconds.
-		Weight::from_parts(11_311_000, 0)
+		// Minimum execution time: 5_238_000 picoseconds.
+		Weight::from_parts(5_909_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_allow_death() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `0`
-		// Minimum execution time: 46_197_000 picoseconds.
-		Weight::from_parts(52_448_000, 0)
+		// Minimum execution time: 32_238_000 picoseconds.
+		Weight::from_parts(46_078_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_keep_alive() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `0`
-		// Minimum execution time: 31_519_000 picoseconds.
-		Weight::from_parts(35_426_000, 0)
+		// Minimum execution time: 20_931_000 picoseconds.
+		Weight::from_parts(22_613_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 }

@@ -58,11 +58,11 @@ impl<T: frame_system::Config> pallet_consent::WeightInfo for WeightInfo<T> {
 	fn grant_consent(c: u32, ) -> Weight {
 		// Proof size, measured: `677 + c * (127 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 103_574_000 picoseconds.
-		Weight::from_parts(119_635_111, 0)
+		// Minimum execution time: 80_960_000 picoseconds.
+		Weight::from_parts(98_681_018, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 4_033
-			.saturating_add(Weight::from_parts(696_579, 0).saturating_mul(c.into()))
+			// Standard error: 15_741
+			.saturating_add(Weight::from_parts(556_294, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -72,11 +72,11 @@ impl<T: frame_system::Config> pallet_consent::WeightInfo for WeightInfo<T> {
 	fn revoke_consent(c: u32, ) -> Weight {
 		// Proof size, measured: `128 + c * (127 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 23_965_000 picoseconds.
-		Weight::from_parts(29_923_312, 0)
+		// Minimum execution time: 14_021_000 picoseconds.
+		Weight::from_parts(18_428_921, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 4_457
-			.saturating_add(Weight::from_parts(606_750, 0).saturating_mul(c.into()))
+			// Standard error: 8_511
+			.saturating_add(Weight::from_parts(622_849, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -88,11 +88,11 @@ impl<T: frame_system::Config> pallet_consent::WeightInfo for WeightInfo<T> {
 	fn set_emergency_directive(c: u32, ) -> Weight {
 		// Proof size, measured: `364 + c * (127 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 25_728_000 picoseconds.
-		Weight::from_parts(35_038_587, 0)
+		// Minimum execution time: 15_112_000 picoseconds.
+		Weight::from_parts(22_407_814, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 4_354
-			.saturating_add(Weight::from_parts(632_144, 0).saturating_mul(c.into()))
+			// Standard error: 3_557
+			.saturating_add(Weight::from_parts(550_687, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -108,11 +108,11 @@ impl<T: frame_system::Config> pallet_consent::WeightInfo for WeightInfo<T> {
 	fn prune_consent(c: u32, ) -> Weight {
 		// Proof size, measured: `883 + c * (127 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 75_381_000 picoseconds.
-		Weight::from_parts(87_847_821, 0)
+		// Minimum execution time: 53_470_000 picoseconds.
+		Weight::from_parts(59_883_771, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 5_582
-			.saturating_add(Weight::from_parts(710_166, 0).saturating_mul(c.into()))
+			// Standard error: 8_615
+			.saturating_add(Weight::from_parts(719_550, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -128,11 +128,11 @@ impl<T: frame_system::Config> pallet_consent::WeightInfo for WeightInfo<T> {
 	fn check_access(c: u32, ) -> Weight {
 		// Proof size, measured: `808 + c * (127 ±0)`
 		// Proof size, estimated: `22403`
-		// Minimum execution time: 26_610_000 picoseconds.
-		Weight::from_parts(36_142_089, 0)
+		// Minimum execution time: 18_127_000 picoseconds.
+		Weight::from_parts(24_421_113, 0)
 			.saturating_add(Weight::from_parts(0, 22403))
-			// Standard error: 3_955
-			.saturating_add(Weight::from_parts(559_706, 0).saturating_mul(c.into()))
+			// Standard error: 6_927
+			.saturating_add(Weight::from_parts(548_367, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 }
