@@ -8,8 +8,10 @@
 //   node scripts/metadata.mjs --check  [--url http://127.0.0.1:9944]   exit 1 if they differ
 //   node scripts/metadata.mjs --update [--url http://127.0.0.1:9944]   rewrite the file
 //
-// It asks a running node (JSON-RPC over HTTP, the same port as WebSocket) for the metadata at
-// the newest version both sides know (16, else 15), as `papi add` would.
+// It asks a node (JSON-RPC over HTTP, the same port as WebSocket) for the metadata at the
+// newest version both sides know (16, else 15), as `papi add` would. Without --url it starts a
+// dev node of its own from the build (`$CARGO_TARGET_DIR/debug/salus-node`, or SALUS_NODE), so
+// after a runtime change `npm run metadata:update` then `npm run build` is all it takes.
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,8 +68,20 @@ export async function nodeMetadata(url) {
 async function main() {
   const args = process.argv.slice(2);
   const urlAt = args.indexOf("--url");
-  const url = (urlAt >= 0 ? args[urlAt + 1] : process.env.SALUS_HTTP_URL) ?? "http://127.0.0.1:9944";
-  const fromNode = await nodeMetadata(url);
+  let url = urlAt >= 0 ? args[urlAt + 1] : process.env.SALUS_HTTP_URL;
+  let fromNode;
+  if (url) fromNode = await nodeMetadata(url);
+  else {
+    const { startNode, nodeBinary } = await import("../test/e2e/harness.mjs");
+    console.log(`starting ${nodeBinary()} --dev for its metadata…`);
+    const node = await startNode(console.error);
+    url = node.http;
+    try {
+      fromNode = await nodeMetadata(url);
+    } finally {
+      await node.stop();
+    }
+  }
   if (args.includes("--update")) {
     await mkdir(dirname(METADATA_FILE), { recursive: true });
     await writeFile(METADATA_FILE, fromNode);
@@ -78,7 +92,7 @@ async function main() {
   if (Buffer.compare(Buffer.from(checkedIn), Buffer.from(fromNode)) !== 0) {
     console.error(
       `web/.papi/metadata/salus.scale (${checkedIn.length} bytes) is not the metadata of the node at ${url} ` +
-        `(${fromNode.length} bytes): the runtime changed. Run \`npm run metadata:update -- --url ${url}\`, ` +
+        `(${fromNode.length} bytes): the runtime changed. Run \`npm run metadata:update\` (it starts a dev node of the build), ` +
         "then `npm run build` and fix what no longer type-checks.",
     );
     process.exit(1);
