@@ -117,5 +117,5 @@ export const consentFeeNote: FeeNote = async (chain, account, fee) => {
   const spendable = system.data.free - system.data.frozen;
   if (spendable < minBalance)
     return `Fee: ${paid} (consent operations are free only while you hold at least ${formatAmount(chain, minBalance)})`;
-  return `Free — ${left} of ${free} fee-free consent operations left in this period (otherwise ${paid})`;
+  return `Free — ${left} of ${free} fee-free consent operations left in this period (if the chain refuses it, it pays ${paid})`;
 };

@@ -223,6 +223,44 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
     };
   };
 
+  // Who the grantee is, from the chain, before anything is signed: a provider's name and
+  // status, or the provider a practitioner acts for; a warning when there is none (the chain
+  // would refuse the consent, and a refused consent pays its fee).
+  const granteeInfo = h("p", { class: "grantee-info", "aria-live": "polite", "data-testid": "grantee-info" });
+  whoDetails.append(granteeInfo);
+  let asked = 0;
+  const describeWho = async () => {
+    const ask = ++asked;
+    const w = chosen();
+    let text = "";
+    let warn = false;
+    try {
+      if (w === "provider" && providerId.value !== "" && Number.isInteger(Number(providerId.value))) {
+        const id = Number(providerId.value);
+        const provider = await api.apis.HealthIdentityApi.provider(id, { at: "best" });
+        if (provider) {
+          const name = new TextDecoder().decode(provider.name);
+          wording.providerName = ((known) => (pid: number) => (pid === id ? name : known?.(pid)))(wording.providerName);
+          text = `Provider #${id} is ${name} (${provider.status.type.toLowerCase()}).`;
+        } else [text, warn] = [`There is no provider #${id}: the chain would refuse this consent.`, true];
+      } else if (w === "practitioner" && isAddress(practitioner.value)) {
+        const id = await api.apis.HealthIdentityApi.provider_of(practitioner.value.trim(), { at: "best" });
+        const provider = id === undefined ? undefined : await api.apis.HealthIdentityApi.provider(id, { at: "best" });
+        if (provider) text = `This account acts for ${new TextDecoder().decode(provider.name)} (provider #${id}).`;
+        else [text, warn] = ["This account is not a practitioner of any provider: the chain would refuse this consent.", true];
+      }
+    } catch {
+      text = "";
+    }
+    if (ask !== asked) return;
+    granteeInfo.textContent = text;
+    granteeInfo.className = `grantee-info${warn ? " warn" : ""}`;
+    update();
+  };
+  providerId.addEventListener("change", () => void describeWho());
+  practitioner.addEventListener("change", () => void describeWho());
+  who.addEventListener("change", () => void describeWho());
+
   const update = () => {
     showWho();
     const result = read();

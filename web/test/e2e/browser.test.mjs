@@ -80,7 +80,7 @@ test("the metadata the app is generated from is the node's", async () => {
   assert.ok(Buffer.from(checkedIn).equals(Buffer.from(live)), "run npm run metadata:update and rebuild");
 });
 
-test("a patient registers, consents, and revokes; the physician's check follows", { timeout: 300_000 }, async (t) => {
+test("a patient registers, consents, and revokes; the physician's check follows", { timeout: 600_000 }, async (t) => {
   const provider = await hospitalWithPhysician(chain.api, "St Mary's Hospital");
   const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
@@ -133,6 +133,7 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     await page.getByLabel("One practitioner (by account)").check();
     await page.getByLabel("Practitioner's account").fill(dave.address);
     await page.getByLabel("lab results").check();
+    await page.getByTestId("grantee-info").getByText("This account acts for St Mary's Hospital").waitFor();
     await page.getByLabel("medications").check();
     const preview = page.getByTestId("grant-preview");
     await preview.getByText(/Dave \(development account\) may see my medications and lab results, for treatment, until I revoke it\./).waitFor();
@@ -188,6 +189,28 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     await page.screenshot({ path: join(SHOTS, "7-check-deny.png"), fullPage: true });
   });
 
+  await step("the app keeps working through a node restart", async () => {
+    await node.restart(() => page.getByText(/Connection lost — reconnecting/).waitFor({ timeout: 30_000 }));
+    await page.getByText(/^Connected \(/).waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: join(SHOTS, "8-after-restart.png"), fullPage: true });
+    await check("Deny");
+  });
+
+  await step("a refusal by the chain reads as a sentence", async () => {
+    // Ferdie is no practitioner: a consent to him is refused (and, failing, is not free).
+    await chooseAccount(page, "Eve");
+    await open(page, "My consents");
+    await page.getByLabel("One practitioner (by account)").check();
+    await page.getByLabel("Practitioner's account").fill(devAccount("Ferdie").address);
+    await page.getByLabel("allergies").check();
+    await page.getByTestId("grantee-info").getByText("This account is not a practitioner of any provider").waitFor();
+    await page.getByRole("button", { name: "Give this consent" }).click();
+    const panel = page.locator("section.tx");
+    await panel.getByRole("button", { name: "Sign and send" }).click();
+    await panel.getByRole("alert").getByText("There is no such provider or practitioner. (Consent.UnknownGrantee)").waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(SHOTS, "9-refused.png"), fullPage: true });
+  });
+
   await step("at phone width the consents screen still fits", async () => {
     await chooseAccount(page, "Eve");
     await page.setViewportSize({ width: 390, height: 844 });
@@ -195,7 +218,7 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     await page.getByTestId("consent-list").waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone`);
-    await page.screenshot({ path: join(SHOTS, "8-phone-consents.png"), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, "10-phone-consents.png"), fullPage: true });
   });
 
   assert.deepEqual(errors, [], "no uncaught errors in the page");

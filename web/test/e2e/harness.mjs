@@ -51,37 +51,51 @@ async function rpcReady(port, deadline) {
   throw new Error("the dev node did not produce a block in time");
 }
 
-/** Starts `salus-node --dev --tmp` on free ports; resolves once it has produced a block. */
+/**
+ * Starts `salus-node --dev` on free ports with a state directory of its own; resolves once it
+ * has produced a block. `restart()` stops it and starts it again on the same ports and state,
+ * as an operator restarting a node would.
+ */
 export async function startNode(log) {
   const [rpc, p2p] = [await freePort(), await freePort()];
   const base = await mkdtemp(join(tmpdir(), "salus-web-e2e-"));
-  const child = spawn(
-    nodeBinary(),
-    ["--dev", "--base-path", base, "--rpc-port", String(rpc), "--port", String(p2p), "--rpc-cors", "all", "--no-prometheus", "--no-telemetry"],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  const lines = [];
-  child.stderr.on("data", (chunk) => {
-    lines.push(chunk.toString());
-    if (lines.length > 200) lines.shift();
-  });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  try {
-    await Promise.race([rpcReady(rpc, Date.now() + 120_000), exited.then((code) => { throw new Error(`the node exited (${code})`); })]);
-  } catch (error) {
-    log?.(lines.join(""));
-    child.kill("SIGKILL");
-    throw error;
-  }
+  const args = ["--dev", "--base-path", base, "--rpc-port", String(rpc), "--port", String(p2p), "--rpc-cors", "all", "--no-prometheus", "--no-telemetry"];
+  let child, exited;
+  const launch = async () => {
+    child = spawn(nodeBinary(), args, { stdio: ["ignore", "ignore", "pipe"] });
+    const lines = [];
+    child.stderr.on("data", (chunk) => {
+      lines.push(chunk.toString());
+      if (lines.length > 200) lines.shift();
+    });
+    exited = new Promise((resolve) => child.once("exit", resolve));
+    try {
+      await Promise.race([rpcReady(rpc, Date.now() + 180_000), exited.then((code) => { throw new Error(`the node exited (${code})`); })]);
+    } catch (error) {
+      log?.(lines.join(""));
+      child.kill("SIGKILL");
+      throw error;
+    }
+  };
+  const halt = async () => {
+    child.kill("SIGINT");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  await launch();
   return {
     rpc,
     ws: `ws://127.0.0.1:${rpc}`,
     http: `http://127.0.0.1:${rpc}`,
+    /** Stops the node, waits until it is down, runs `whileDown`, starts it again. */
+    async restart(whileDown) {
+      await halt();
+      await whileDown?.();
+      await launch();
+    },
     async stop() {
-      child.kill("SIGINT");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
+      await halt();
       await rm(base, { recursive: true, force: true });
     },
   };
