@@ -9,7 +9,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-APT_PACKAGES=(build-essential pkg-config libssl-dev protobuf-compiler git postgresql)
+APT_PACKAGES=(build-essential pkg-config libssl-dev protobuf-compiler git postgresql chromium)
 
 sudo=()
 if [[ $(id -u) -ne 0 ]]; then
@@ -44,6 +44,11 @@ if ! command -v npm >/dev/null; then
 	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq nodejs npm >/dev/null ||
 		die "could not install nodejs and npm"
 fi
+
+# The web app's build (Vite 8) needs Node.js 20.19 or newer.
+node_version="$(node -p 'process.versions.node')"
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
+	die "Node.js $node_version is too old for the web app (web/): install Node.js 20.19 or newer"
 
 command -v rustup >/dev/null || die "rustup is missing: install Rust with rustup (https://rustup.rs)"
 command -v cargo >/dev/null || die "cargo is missing from PATH"

@@ -5,7 +5,8 @@
 # build, every unit test (runtime, primitives, pallets, benchmarks-as-tests), the end-to-end
 # tests against real salus-node processes (and a PostgreSQL server it starts for the gateway's
 # shared outbox, scripts/postgres.sh), a bounded run of the runtime fuzzer (fuzz/; the
-# SALUS_FUZZ_EXTRINSICS and SALUS_FUZZ_SEED variables change its length and seed), and that
+# SALUS_FUZZ_EXTRINSICS and SALUS_FUZZ_SEED variables change its length and seed), the web
+# app's unit tests, build and browser test (web/: headless Chromium against a dev node), and that
 # chain-specs/ matches the runtime.
 # Fails at the first failure.
 set -euo pipefail
@@ -48,6 +49,15 @@ trap cleanup EXIT
 
 step "npm ci: polkadot.js for the end-to-end tests"
 (cd node/tests/polkadot-js && npm ci --silent --no-audit --no-fund)
+
+# The web app: its typed client is generated from web/.papi/metadata/salus.scale, so the build
+# (tsc) fails when the app no longer matches that metadata, and the browser test first checks
+# that the metadata is the runtime's (the dev node it starts).
+step "web app: npm ci, unit tests, build"
+(cd web && npm ci --silent --no-audit --no-fund && npm test && npm run build)
+
+step "web app: end-to-end test in headless Chromium against a dev node"
+(cd web && npm run e2e)
 
 # The fuzzer needs the CPU, the end-to-end scenarios mostly wait for blocks: run them together.
 step "runtime fuzzer started: ${SALUS_FUZZ_EXTRINSICS:-100000} random extrinsics, seed ${SALUS_FUZZ_SEED:-1} (fuzz/README.md)"

@@ -1,0 +1,70 @@
+// The connection to a Salus node: Polkadot-API over WebSocket, typed by the descriptors generated
+// from the checked-in runtime metadata (`.papi/metadata/salus.scale`). The WebSocket provider
+// reconnects by itself when the node restarts; the app shows the connection's state.
+import { salus } from "@polkadot-api/descriptors";
+import { createClient, type PolkadotClient, type TypedApi } from "polkadot-api";
+import { getWsProvider, WsEvent, type StatusChange } from "polkadot-api/ws";
+
+export type SalusApi = TypedApi<typeof salus>;
+
+export interface Chain {
+  url: string;
+  client: PolkadotClient;
+  api: SalusApi;
+  /** "Development", "Local" or "Live" (`system_chainType`). */
+  chainType: string;
+  name: string;
+  /** SLS decimals and symbol. */
+  decimals: number;
+  symbol: string;
+}
+
+export type ConnectionState = "connecting" | "connected" | "reconnecting";
+
+/** The node to talk to: `?rpc=ws://…` in the address, or the build's default. */
+export function nodeUrl(): string {
+  const fromQuery = new URLSearchParams(location.search).get("rpc");
+  return fromQuery ?? (import.meta.env.VITE_SALUS_WS as string | undefined) ?? "ws://127.0.0.1:9944";
+}
+
+export async function connect(url: string, onState: (state: ConnectionState) => void): Promise<Chain> {
+  let connectedOnce = false;
+  const provider = getWsProvider(url, {
+    onStatusChanged: (status: StatusChange) => {
+      if (status.type === WsEvent.CONNECTED) {
+        connectedOnce = true;
+        onState("connected");
+      } else if (status.type === WsEvent.CONNECTING) onState(connectedOnce ? "reconnecting" : "connecting");
+      else onState("reconnecting");
+    },
+  });
+  const client = createClient(provider);
+  const api = client.getTypedApi(salus);
+  const [chainType, spec] = await Promise.all([
+    client._request<string | { [kind: string]: unknown }>("system_chainType", []),
+    client.getChainSpecData(),
+  ]);
+  const properties = spec.properties as { tokenDecimals?: number; tokenSymbol?: string } | undefined;
+  return {
+    url,
+    client,
+    api,
+    chainType: typeof chainType === "string" ? chainType : Object.keys(chainType)[0] ?? "Live",
+    name: spec.name,
+    decimals: properties?.tokenDecimals ?? 12,
+    symbol: properties?.tokenSymbol ?? "SLS",
+  };
+}
+
+/** "0.0123 SLS". */
+export function formatAmount(chain: Pick<Chain, "decimals" | "symbol">, planck: bigint): string {
+  const unit = 10n ** BigInt(chain.decimals);
+  const whole = planck / unit;
+  const fraction = (planck % unit).toString().padStart(chain.decimals, "0").replace(/0+$/, "").slice(0, 6);
+  return `${whole}${fraction ? `.${fraction}` : ""} ${chain.symbol}`;
+}
+
+/** The chain's time now (the newest finalized block's timestamp), in milliseconds. */
+export async function chainNow(chain: Chain): Promise<number> {
+  return Number(await chain.api.query.Timestamp.Now.getValue());
+}

@@ -1,0 +1,121 @@
+// Every transaction the same way: its fee (or "free") shown before signing, then signed by the
+// account's wallet, with visible progress until it is in a block, and the chain's refusal in
+// words (lib/errors.ts).
+import type { Transaction } from "polkadot-api";
+import type { Account } from "./accounts.ts";
+import { formatAmount, type Chain } from "./chain.ts";
+import { explainDispatchError, explainSubmitError } from "./lib/errors.ts";
+import { h, notice, replace } from "./ui/dom.ts";
+
+export interface Included {
+  block: { hash: string; number: number };
+  events: { type: string; value: { type: string; value: unknown } }[];
+}
+
+/** The fee in words: "0.0012 SLS" or "Free (…)". */
+export type FeeNote = (chain: Chain, account: Account, fee: bigint) => Promise<string | undefined>;
+
+export interface TxStep {
+  /** What the transaction does, shown above the fee: "Revoke consent #7". */
+  title: string;
+  tx: Transaction;
+  /** Says why the call is free, if it is (patients' consent operations). */
+  feeNote?: FeeNote;
+  /** What happened before, in a flow of several transactions ("Step 1 done: …"). */
+  before?: string;
+}
+
+/**
+ * Shows the fee of `step` in `panel`, waits for the user to confirm (unless `confirmed`), signs,
+ * submits and follows the transaction to its block. Resolves with the block and events, or
+ * throws an Error whose message is the sentence already shown.
+ */
+export async function runTx(chain: Chain, account: Account, step: TxStep, panel: HTMLElement): Promise<Included> {
+  panel.hidden = false;
+  replace(panel, h("p", { class: "progress", role: "status" }, `${step.title}: working out the fee…`));
+  let feeText: string;
+  try {
+    const fee = await step.tx.getEstimatedFees(account.address);
+    feeText = (await step.feeNote?.(chain, account, fee)) ?? `Fee: ${formatAmount(chain, fee)}`;
+  } catch (error) {
+    feeText = `Fee: unknown (${error instanceof Error ? error.message : String(error)})`;
+  }
+  const confirm = h("button", { type: "button", class: "primary" }, "Sign and send");
+  const cancel = h("button", { type: "button" }, "Cancel");
+  const before = step.before ? notice("ok", step.before) : null;
+  replace(
+    panel,
+    before,
+    h("h3", {}, step.title),
+    h("p", { class: "fee", "data-testid": "fee" }, feeText),
+    h("p", { class: "signer" }, `Signed by ${account.name}${account.source === "development" ? " (development account)" : ` (${account.source})`}`),
+    h("div", { class: "actions" }, confirm, cancel),
+  );
+  confirm.focus();
+  const go = await new Promise<boolean>((resolve) => {
+    confirm.addEventListener("click", () => resolve(true), { once: true });
+    cancel.addEventListener("click", () => resolve(false), { once: true });
+  });
+  if (!go) {
+    replace(panel, notice("info", `${step.title}: cancelled, nothing was sent.`));
+    throw new Error("cancelled");
+  }
+  const status = h("p", { class: "progress", role: "status", "data-testid": "tx-status" }, "Waiting for your signature…");
+  const bar = h("progress", { max: 3, value: 0, "aria-label": "progress of the transaction" });
+  replace(panel, before, h("h3", {}, step.title), h("p", { class: "fee" }, feeText), bar, status);
+  return new Promise<Included>((resolve, reject) => {
+    const fail = (sentence: string) => {
+      replace(panel, before, h("h3", {}, step.title), notice("error", sentence));
+      reject(new Error(sentence));
+    };
+    const subscription = step.tx.signSubmitAndWatch(account.signer).subscribe({
+      next: (event) => {
+        if (event.type === "signed") {
+          bar.value = 1;
+          status.textContent = "Signed. Sending to the network…";
+        } else if (event.type === "broadcasted") {
+          bar.value = 2;
+          status.textContent = "Sent. Waiting for a block (about 6 seconds)…";
+        } else if (event.type === "txBestBlocksState" && event.found) {
+          subscription.unsubscribe();
+          if (!event.ok) {
+            fail(explainDispatchError(event.dispatchError));
+            return;
+          }
+          bar.value = 3;
+          replace(panel, before, h("h3", {}, step.title), notice("ok", `Done: included in block #${event.block.number}.`));
+          resolve({ block: event.block, events: event.events as unknown as Included["events"] });
+        }
+      },
+      error: (error: unknown) => fail(explainSubmitError(error)),
+    });
+  });
+}
+
+/**
+ * The fee note of a patient's own consent operation (grant, revoke, directive): free while the
+ * patient has fee-free operations left in the period and holds the minimum balance
+ * (pallets/consent/README.md, "Free of fees, within a limit"). A call that would fail is never
+ * free; the chain decides at inclusion.
+ */
+export const consentFeeNote: FeeNote = async (chain, account, fee) => {
+  const api = chain.api;
+  const [free, period, minBalance, ledger, block, system] = await Promise.all([
+    api.constants.Consent.FreeOperations(),
+    api.constants.Consent.FreePeriod(),
+    api.constants.Consent.FreeOperationMinBalance(),
+    api.query.Consent.Ledgers.getValue(account.address),
+    api.query.System.Number.getValue(),
+    api.query.System.Account.getValue(account.address),
+  ]);
+  const current = Math.floor(block / period);
+  const used = ledger && ledger.window.period === current ? ledger.window.used : 0;
+  const left = free - used;
+  const paid = formatAmount(chain, fee);
+  if (left <= 0) return `Fee: ${paid} (your ${free} fee-free consent operations for this period are used up)`;
+  // Roughly what the chain checks (free balance that can be spent keeping the account alive).
+  const spendable = system.data.free - system.data.frozen;
+  if (spendable < minBalance)
+    return `Fee: ${paid} (consent operations are free only while you hold at least ${formatAmount(chain, minBalance)})`;
+  return `Free — ${left} of ${free} fee-free consent operations left in this period (if the chain refuses it, it pays ${paid})`;
+};

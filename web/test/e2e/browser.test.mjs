@@ -1,0 +1,226 @@
+// The first end-to-end path through the app, in headless Chromium against a real dev node: a
+// patient registers (commitment computed in the browser), grants a consent to a physician, the
+// physician's access check turns Permit, the patient revokes, the check turns Deny. Screenshots
+// of the screens it passes through go to test-results/; every screen is audited with axe-core.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { nodeMetadata, METADATA_FILE } from "../../scripts/metadata.mjs";
+import {
+  CHROMIUM_ARGS,
+  chromiumPath,
+  devAccount,
+  hospitalWithPhysician,
+  serveStatic,
+  startNode,
+  typedClient,
+} from "./harness.mjs";
+
+const SHOTS = "test-results";
+const eve = devAccount("Eve");
+const dave = devAccount("Dave");
+let node, site, browser, chain;
+
+before(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  node = await startNode(console.error);
+  site = await serveStatic("dist");
+  chain = typedClient(node.ws);
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
+});
+
+after(async () => {
+  await browser?.close();
+  chain?.client.destroy();
+  await site?.close();
+  await node?.stop();
+});
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function audit(page) {
+  await page.addScriptTag({ content: await readFile("node_modules/axe-core/axe.min.js", "utf8") });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
+}
+
+/** Opens a screen from the navigation bar. */
+async function open(page, screen) {
+  await page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name: screen, exact: true }).click();
+}
+
+async function chooseAccount(page, name) {
+  await page.getByLabel("Account", { exact: true }).selectOption({ label: `${name} (development account)` });
+}
+
+/**
+ * Confirms the transaction shown (after its fee) and waits for its block: its "Done", or, in a
+ * flow of several, the next step's panel saying that this one is done.
+ */
+async function signAndWait(page, title, done = /Done: included in block #\d+/) {
+  const panel = page.locator("section.tx");
+  await panel.getByRole("heading", { name: title }).waitFor();
+  const fee = await panel.getByTestId("fee").textContent();
+  await panel.getByRole("button", { name: "Sign and send" }).click();
+  try {
+    await panel.getByText(done).waitFor({ timeout: 60_000 });
+  } catch (error) {
+    await page.screenshot({ path: join(SHOTS, "failed.png"), fullPage: true });
+    throw new Error(`the transaction did not complete; the panel says: ${await panel.innerText()}`, { cause: error });
+  }
+  return fee;
+}
+
+test("the metadata the app is generated from is the node's", async () => {
+  const checkedIn = new Uint8Array(await readFile(METADATA_FILE));
+  const live = await nodeMetadata(node.http);
+  assert.ok(Buffer.from(checkedIn).equals(Buffer.from(live)), "run npm run metadata:update and rebuild");
+});
+
+test("a patient registers, consents, and revokes; the physician's check follows", { timeout: 600_000 }, async (t) => {
+  const provider = await hospitalWithPhysician(chain.api, "St Mary's Hospital");
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  const app = `${site.url}?rpc=${encodeURIComponent(node.ws)}`;
+  let failed = false;
+  const step = (name, fn) =>
+    t.test(name, async (s) => {
+      if (failed) return s.skip("an earlier step failed");
+      try {
+        await fn();
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    });
+
+  await step("registration computes the commitment here and sends only hashes", async () => {
+    await page.goto(`${app}#/register`);
+    await page.getByText(/Connected/).waitFor();
+    await chooseAccount(page, "Eve");
+    await page.getByText("Development account: its key is public").waitFor();
+    const requests = [];
+    page.on("request", (request) => requests.push(request.url() + (request.postData() ?? "")));
+    await page.getByLabel("Identifier (e.g. national health number)").fill("DE-1234567890");
+    await page.getByLabel("Home country (two-letter code)").fill("DE");
+    await page.getByRole("button", { name: "Register" }).click();
+    await page.getByText("Save your salt first").waitFor();
+    await page.getByLabel("I have saved my salt somewhere safe").check();
+    assert.deepEqual(await audit(page), [], "accessibility of the registration form");
+    await page.screenshot({ path: join(SHOTS, "1-register.png"), fullPage: true });
+    await page.getByRole("button", { name: "Register" }).click();
+    const fee = await signAndWait(page, "Step 1 of 2: announce the registration", /Step 1 done: the registration was announced in block #\d+/);
+    assert.match(fee, /^Fee: \d+(\.\d+)? SLS$/);
+    await signAndWait(page, "Step 2 of 2: register");
+    await page.getByText(`Eve is registered as a patient.`).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(SHOTS, "2-registered.png"), fullPage: true });
+    // The chain has Eve as a patient under a commitment, and nothing the page sent held the identifier.
+    const patient = await chain.api.apis.HealthIdentityApi.patient(eve.address, { at: "best" });
+    assert.ok(patient, "Eve is a patient on chain");
+    assert.match(patient.commitment, /^0x[0-9a-f]{64}$/);
+    assert.equal(await page.getByTestId("patient-facts").locator("dd.hash").textContent(), patient.commitment);
+    assert.ok(!requests.some((r) => r.includes("1234567890")), "the identifier never leaves the browser");
+  });
+
+  await step("a consent to the physician, in plain language, free of fees", async () => {
+    await open(page, "My consents");
+    await page.getByText("You have given no consents yet").waitFor();
+    await page.getByLabel("One practitioner (by account)").check();
+    await page.getByLabel("Practitioner's account").fill(dave.address);
+    await page.getByLabel("lab results").check();
+    await page.getByTestId("grantee-info").getByText("This account acts for St Mary's Hospital").waitFor();
+    await page.getByLabel("medications").check();
+    const preview = page.getByTestId("grant-preview");
+    await preview.getByText(/Dave \(development account\) may see my medications and lab results, for treatment, until I revoke it\./).waitFor();
+    assert.deepEqual(await audit(page), [], "accessibility of the consents screen");
+    await page.screenshot({ path: join(SHOTS, "3-grant-form.png"), fullPage: true });
+    await page.getByRole("button", { name: "Give this consent" }).click();
+    const fee = await signAndWait(page, "Give this consent");
+    assert.match(fee, /^Free — \d+ of \d+ fee-free consent operations left/);
+    const item = page.getByTestId("consent-list").locator("li.consent").first();
+    await item.getByText("Dave (development account) may see my medications and lab results, for treatment, until I revoke it.").waitFor();
+    await item.getByText("Active").waitFor();
+    await page.screenshot({ path: join(SHOTS, "4-consents.png"), fullPage: true });
+    const consents = await chain.api.apis.ConsentApi.consents_of(eve.address, { at: "best" });
+    assert.equal(consents.length, 1);
+    assert.equal(consents[0].grantee.type, "Practitioner");
+    assert.equal(consents[0].grantee.value, dave.address);
+  });
+
+  const check = async (expected) => {
+    await chooseAccount(page, "Dave");
+    await open(page, "Check access (clinician)");
+    await page.getByTestId("acting-for").getByText(`acts for St Mary's Hospital (provider #${provider}, accredited)`).waitFor();
+    await page.getByLabel("Patient's account").fill(eve.address);
+    await page.getByLabel("Kind of data").selectOption({ label: "lab results" });
+    await page.getByLabel("Purpose").selectOption({ label: "treatment (TREAT)" });
+    await page.getByRole("button", { name: "Check" }).click();
+    const verdict = page.getByTestId("verdict");
+    await verdict.waitFor();
+    assert.equal(await verdict.textContent(), expected);
+  };
+
+  await step("the physician's check is Permit", async () => {
+    await check("Permit");
+    await page.getByText(/Allowed under consent #\d+\./).waitFor();
+    assert.deepEqual(await audit(page), [], "accessibility of the check screen");
+    await page.screenshot({ path: join(SHOTS, "5-check-permit.png"), fullPage: true });
+  });
+
+  await step("one-click revoke says when it takes effect", async () => {
+    await chooseAccount(page, "Eve");
+    await open(page, "My consents");
+    await page.getByRole("button", { name: /^Revoke consent #\d+$/ }).click();
+    const fee = await signAndWait(page, /^Revoke consent #\d+$/);
+    assert.match(fee, /Free — .*Revoking takes effect in the block that includes it/);
+    await page.getByText(/Consent #\d+ is revoked from block #\d+ on\./).waitFor();
+    await page.getByTestId("consent-list").getByText(/^Revoked on /).waitFor();
+    await page.screenshot({ path: join(SHOTS, "6-revoked.png"), fullPage: true });
+  });
+
+  await step("the physician's check is Deny, because of the revocation", async () => {
+    await check("Deny");
+    await page.getByText(/Consent #\d+ would allow it, but the patient revoked it\./).waitFor();
+    await page.screenshot({ path: join(SHOTS, "7-check-deny.png"), fullPage: true });
+  });
+
+  await step("the app keeps working through a node restart", async () => {
+    await node.restart(() => page.getByText(/Connection lost — reconnecting/).waitFor({ timeout: 30_000 }));
+    await page.getByText(/^Connected \(/).waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: join(SHOTS, "8-after-restart.png"), fullPage: true });
+    await check("Deny");
+  });
+
+  await step("a refusal by the chain reads as a sentence", async () => {
+    // Ferdie is no practitioner: a consent to him is refused (and, failing, is not free).
+    await chooseAccount(page, "Eve");
+    await open(page, "My consents");
+    await page.getByLabel("One practitioner (by account)").check();
+    await page.getByLabel("Practitioner's account").fill(devAccount("Ferdie").address);
+    await page.getByLabel("allergies").check();
+    await page.getByTestId("grantee-info").getByText("This account is not a practitioner of any provider").waitFor();
+    await page.getByRole("button", { name: "Give this consent" }).click();
+    const panel = page.locator("section.tx");
+    await panel.getByRole("button", { name: "Sign and send" }).click();
+    await panel.getByRole("alert").getByText("There is no such provider or practitioner. (Consent.UnknownGrantee)").waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(SHOTS, "9-refused.png"), fullPage: true });
+  });
+
+  await step("at phone width the consents screen still fits", async () => {
+    await chooseAccount(page, "Eve");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await open(page, "My consents");
+    await page.getByTestId("consent-list").waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone`);
+    await page.screenshot({ path: join(SHOTS, "10-phone-consents.png"), fullPage: true });
+  });
+
+  assert.deepEqual(errors, [], "no uncaught errors in the page");
+  await context.close();
+});
