@@ -89,8 +89,8 @@ pub trait DisputeSubjects<AccountId> {
 	/// an emergency or a disclosure that exists (`None` for [`DisputeSubject::Conduct`]).
 	///
 	/// A disclosure is looked up in `claimant`'s own disclosure log (the access pallet keeps
-	/// no index of disclosures by id): one logged for another patient is not found, so only
-	/// its patient learns that it exists. An emergency is found whoever asks.
+	/// no index of disclosures by id): one logged for another patient is not found. An
+	/// emergency is found whoever asks.
 	fn parties(subject: DisputeSubject, claimant: &AccountId) -> Option<(AccountId, ProviderId)>;
 
 	/// The most [`Self::parties`] may weigh, which the court charges whoever asks.

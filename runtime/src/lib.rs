@@ -200,6 +200,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	pallet_rewards::migrations::v1::MigrateToV1<Runtime>,
 	pallet_access::migrations::v1::MigrateToV1<Runtime>,
+	pallet_access::migrations::v2::MigrateToV2<Runtime>,
 	pallet_consent::migrations::v1::MigrateToV1<Runtime>,
 );
 

@@ -88,7 +88,7 @@ pub mod pallet {
 	/// The most requests one runtime-API query about a provider returns.
 	pub const MAX_REQUESTS_PER_QUERY: u32 = 1_000;
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -2165,6 +2165,10 @@ pub mod pallet {
 						u64::from(*newest).saturating_sub(u64::from(*oldest)).saturating_add(1)
 							== full.len() as u64,
 						"a kept page below a pruned one"
+					);
+					ensure!(
+						u32::checked_add(*newest, 1) == Some(filling),
+						"the newest full page is pruned while older ones are kept"
 					);
 				}
 				ensure!(

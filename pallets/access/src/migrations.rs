@@ -105,3 +105,73 @@ pub mod v1 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 2 (spec version 110, issue 17): the dispute court finds a disclosure in its
+/// patient's own log ([`Pallet::find_disclosure`](crate::Pallet)), so logging writes no record
+/// of parties any more (the [`DisclosureBatches`](crate::DisclosureBatches) and
+/// [`DisclosureParties`](crate::DisclosureParties) records already written stay until their
+/// entries' pages are pruned), pages are pruned oldest first, and disclosure ids are
+/// `2⁵² + block × 2²⁰ + events` ([`DISCLOSURE_ID_BASE`](crate::DISCLOSURE_ID_BASE)), below 2⁵³ for JSON.
+///
+/// Nothing is moved: the version marks the new id scheme. The court's search needs every log's
+/// ids to grow, so the new ids must be above every id given before: version 1's are
+/// `block × 2³² + events × 64`, below 2⁵² on a chain that upgrades before block 2²⁰ (about 73
+/// days of 6-second blocks). `pre_upgrade` refuses a state that holds an id at or above 2⁵²
+/// (run it with `try-runtime` before upgrading an older chain, which would need an id floor
+/// instead), and `post_upgrade` checks every invariant, the ids' order among them.
+pub mod v2 {
+	use crate::{Config, Pallet};
+	#[cfg(feature = "try-runtime")]
+	use alloc::vec::Vec;
+	use frame_support::{
+		migrations::VersionedMigration, traits::UncheckedOnRuntimeUpgrade, weights::Weight,
+	};
+
+	/// Whether every disclosure id stored is below [`DISCLOSURE_ID_BASE`](crate::DISCLOSURE_ID_BASE): that the new ids
+	/// start above them all. Reads every log; for checks only.
+	#[cfg(any(test, feature = "try-runtime"))]
+	pub fn stored_ids_below_base<T: Config>() -> bool {
+		let below = |page: &[crate::DisclosureOf<T>]| {
+			page.iter().all(|entry| entry.id < crate::DISCLOSURE_ID_BASE)
+		};
+		crate::DisclosurePages::<T>::iter_values().all(|page| below(&page))
+			&& crate::DisclosureLogs::<T>::iter_values().all(|log| below(&log.filling))
+	}
+
+	/// Kept private, so that only the versioned migration can be used.
+	mod unversioned {
+		use super::*;
+
+		/// Marks the new id scheme; checks that it starts above the old ids.
+		pub struct NewIds<T>(core::marker::PhantomData<T>);
+
+		impl<T: Config> UncheckedOnRuntimeUpgrade for NewIds<T> {
+			fn on_runtime_upgrade() -> Weight {
+				Weight::zero()
+			}
+
+			#[cfg(feature = "try-runtime")]
+			fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+				frame_support::ensure!(
+					stored_ids_below_base::<T>(),
+					"a disclosure id at or above 2^52: the new ids would not be above it"
+				);
+				Ok(Vec::new())
+			}
+
+			#[cfg(feature = "try-runtime")]
+			fn post_upgrade(_: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+				Pallet::<T>::do_try_state()
+			}
+		}
+	}
+
+	/// Migrates the pallet's storage from version 1 to version 2: the new id scheme.
+	pub type MigrateToV2<T> = VersionedMigration<
+		1,
+		2,
+		unversioned::NewIds<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

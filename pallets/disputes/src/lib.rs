@@ -465,7 +465,7 @@ pub mod pallet {
 		/// - [`Error::SubjectIsEmergency`] - the subject is an emergency
 		/// - [`Error::DisclosureNotFound`] - the caller's disclosure log has no entry with this
 		///   id (one logged for another patient is not found either: the court looks a
-		///   disclosure up in its claimant's log, so only its patient learns it exists)
+		///   disclosure up in its claimant's log)
 		/// - [`Error::WrongRespondent`] - another provider logged the disclosure
 		/// - [`Error::ProviderNotFound`] - the respondent does not exist
 		/// - [`Error::NotEligible`] - a conduct claimant is neither a registered patient nor a

@@ -264,7 +264,7 @@ mod log_disclosure {
 			assert_ok!(log(12, 1, DataClass::Allergies));
 			assert_eq!(parties(1, next), Some((1, HOSPITAL)));
 			// Found in its patient's log only: another patient, or the practitioner, asking
-			// about it learns nothing.
+			// about it are told it is not there.
 			assert_eq!(parties(2, next), None);
 			assert_eq!(parties(12, next), None);
 			// Nothing but the log is written for the court.
@@ -1134,7 +1134,7 @@ mod ids {
 			assert!(last < 1 << 53);
 			// Spec versions 106 to 109 gave `block × 2³² + events × 64`: below the base on a
 			// chain upgraded before block 2²⁰.
-			assert!(crate::DISCLOSURE_ID_BASE >= (1 << 20) << 32);
+			const { assert!(crate::DISCLOSURE_ID_BASE >= (1 << 20) << 32) };
 			assert_eq!(last as f64 as u64, last, "exact as a JSON number");
 			set_event_count(1 << 20);
 			assert_eq!(
@@ -1225,6 +1225,100 @@ mod migration {
 			assert_ok!(log(12, 1, DataClass::Allergies));
 			assert_eq!(Access::disclosure_count(&1), PAGE_SIZE + 4);
 			assert_eq!(Access::disclosures_of(&1, PAGE_SIZE + 3, 1)[0].accessor, 12);
+		});
+	}
+
+	/// Spec 109's logs (ids `block × 2³² + events × 64`, and each call's record of parties)
+	/// upgrade to version 2 untouched: new entries take ids above the old ones, the court finds
+	/// old and new in the patient's log, and pruning clears the old records.
+	#[test]
+	fn version_2_logs_on_above_the_old_ids() {
+		use crate::migrations::v2::{stored_ids_below_base, MigrateToV2};
+		build_and_execute(|| {
+			hospital_may_read();
+			for _ in 0..PAGE_SIZE - 1 {
+				assert_ok!(log(11, 1, DataClass::Allergies));
+			}
+			// As spec 109 logged them, at blocks 1 to 3 (one call each), with their records.
+			DisclosureLogs::<Test>::mutate(1, |log| {
+				for (block, entry) in (1u64..).zip(log.filling.iter_mut()) {
+					entry.id = block << 32;
+					let patients = vec![Some(1u64)].try_into().unwrap();
+					DisclosureBatches::<Test>::insert(
+						entry.id,
+						crate::DisclosureBatch { provider: HOSPITAL, patients },
+					);
+				}
+			});
+			StorageVersion::new(1).put::<Access>();
+			assert!(stored_ids_below_base::<Test>());
+
+			let weight = MigrateToV2::<Test>::on_runtime_upgrade();
+			assert_eq!(Access::on_chain_storage_version(), StorageVersion::new(2));
+			assert!(weight.all_gte(<Test as frame_system::Config>::DbWeight::get().reads(1)));
+			let new = next_id();
+			assert_ok!(log(12, 1, DataClass::Allergies));
+			assert!(new > 3 << 32);
+			for old in [1u64 << 32, 2 << 32, 3 << 32] {
+				assert_eq!(parties(1, old), Some((1, HOSPITAL)));
+			}
+			assert_eq!(parties(1, new), Some((1, HOSPITAL)));
+			Now::set(START + RETENTION);
+			assert_ok!(Access::prune_disclosures(RuntimeOrigin::signed(50), 1, 0));
+			assert!(DisclosureBatches::<Test>::iter().next().is_none());
+			assert_eq!(parties(1, new), None);
+		});
+	}
+
+	/// The review's case: a chain still on spec 109 past block 2²⁰ holds ids at or above 2⁵²,
+	/// above the new ones. The upgrade's check refuses that state, and the invariants catch a
+	/// log whose ids stop growing (the court's search could not find its new entries).
+	#[test]
+	fn ids_above_the_new_base_are_refused_and_caught() {
+		use crate::migrations::v2::stored_ids_below_base;
+		new_test_ext().execute_with(|| {
+			hospital_may_read();
+			assert_ok!(log(11, 1, DataClass::Allergies));
+			let old = ((1u64 << 20) + 1_000) << 32;
+			DisclosureLogs::<Test>::mutate(1, |log| log.filling[0].id = old);
+			assert!(!stored_ids_below_base::<Test>());
+			let new = next_id();
+			assert!(new < old);
+			assert_ok!(log(11, 1, DataClass::Allergies));
+			assert_eq!(parties(1, new), None);
+			// The old id is above every new id the chain will give for ages: caught first as
+			// an id beyond the current block's (and its log as out of order).
+			assert_eq!(
+				Access::do_try_state(),
+				Err("a disclosure id beyond the current block's".into())
+			);
+		});
+	}
+
+	/// Pages go oldest first; a log whose newest full page is gone while older ones are kept
+	/// would hide entries from the court's search, and the invariants say so.
+	#[test]
+	fn a_pruned_newest_page_below_kept_ones_is_caught() {
+		new_test_ext().execute_with(|| {
+			hospital_may_read();
+			for _ in 0..PAGE_SIZE * 3 + 1 {
+				assert_ok!(log(11, 1, DataClass::Allergies));
+			}
+			Access::do_try_state().expect("a log as logged");
+			let gone = DisclosurePages::<Test>::take(1, 2).unwrap();
+			let deposits: u64 = gone.iter().map(|entry| entry.deposit).sum();
+			<Balances as frame_support::traits::fungible::MutateHold<u64>>::release(
+				&HoldReason::DisclosureDeposit.into(),
+				&11,
+				deposits,
+				frame_support::traits::tokens::Precision::Exact,
+			)
+			.unwrap();
+			assert_eq!(parties(1, gone[0].id), None);
+			assert_eq!(
+				Access::do_try_state(),
+				Err("the newest full page is pruned while older ones are kept".into())
+			);
 		});
 	}
 }
