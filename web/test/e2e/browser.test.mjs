@@ -152,16 +152,21 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     assert.equal(consents[0].grantee.value, dave.address);
   });
 
-  const check = async (expected) => {
+  // `timeout` for the first answer after a node restart, which a loaded machine may take long
+  // to give (the node reopens its database and the client follows its chain again).
+  const check = async (expected, timeout = 30_000) => {
     await chooseAccount(page, "Dave");
     await open(page, "Check access (clinician)");
-    await page.getByTestId("acting-for").getByText(`acts for St Mary's Hospital (provider #${provider}, accredited)`).waitFor();
+    await page
+      .getByTestId("acting-for")
+      .getByText(`acts for St Mary's Hospital (provider #${provider}, accredited)`)
+      .waitFor({ timeout });
     await page.getByLabel("Patient's account").fill(eve.address);
     await page.getByLabel("Kind of data").selectOption({ label: "lab results" });
     await page.getByLabel("Purpose").selectOption({ label: "treatment (TREAT)" });
     await page.getByRole("button", { name: "Check" }).click();
     const verdict = page.getByTestId("verdict");
-    await verdict.waitFor();
+    await verdict.waitFor({ timeout });
     assert.equal(await verdict.textContent(), expected);
   };
 
@@ -193,7 +198,7 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     await node.restart(() => page.getByText(/Connection lost — reconnecting/).waitFor({ timeout: 30_000 }));
     await page.getByText(/^Connected \(/).waitFor({ timeout: 120_000 });
     await page.screenshot({ path: join(SHOTS, "8-after-restart.png"), fullPage: true });
-    await check("Deny");
+    await check("Deny", 120_000);
   });
 
   await step("a refusal by the chain reads as a sentence", async () => {
