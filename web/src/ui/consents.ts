@@ -104,6 +104,15 @@ export async function renderConsents(app: App, view: HTMLElement): Promise<void>
   view.append(list, h("h2", {}, "Give a consent"), grantForm(app, wording, panel, () => renderConsents(app, view).then(() => view.append(panel))), panel);
 }
 
+/** The jurisdictions field, worded by the decision (what the chain does with it). */
+const RESIDENCY = {
+  Permit: { label: "Where the data may be held (optional country codes)", hint: "Only providers in these countries are allowed. Leave empty for anywhere." },
+  Deny: {
+    label: "Refuse only providers in these countries (optional country codes)",
+    hint: "The refusal applies only to providers in these countries; elsewhere it does not apply. Leave empty to refuse wherever the provider is.",
+  },
+} as const;
+
 function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => Promise<void>): HTMLFormElement {
   const api = app.chain.api;
   const whoName = newId("who");
@@ -149,6 +158,11 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
   const purposes = checkboxes("Why", "purposes", PURPOSES.map((p) => ({ value: p.key, label: p.label })), ["Treatment"]);
   const until = h("input", { type: "date", name: "until" });
   const residency = h("input", { type: "text", name: "residency", placeholder: "e.g. DE, FR", autocomplete: "off" });
+  // The chain applies these countries to the provider's country: a permit allows only providers
+  // there, a refusal refuses only providers there (elsewhere it does not apply).
+  const residencyField = field(RESIDENCY.Permit.label, residency, RESIDENCY.Permit.hint);
+  const residencyLabel = residencyField.querySelector("label")!;
+  const residencyHint = residencyField.querySelector(".hint")!;
   const preview = h("p", { class: "preview", "aria-live": "polite", "data-testid": "grant-preview" });
   const status = h("div", { "aria-live": "polite" });
   const submit = h("button", { type: "submit", class: "primary" }, "Give this consent");
@@ -162,7 +176,7 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
     classes,
     purposes,
     field("Until (optional; leave empty for “until I revoke it”)", until),
-    field("Where the data may be held (optional country codes)", residency, "Leave empty for anywhere."),
+    residencyField,
     h("p", { class: "label" }, "You are about to record:"),
     preview,
     h("div", { class: "actions" }, submit),
@@ -263,6 +277,10 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
 
   const update = () => {
     showWho();
+    const refusing = form.querySelector<HTMLInputElement>(`input[name="${decisionName}"]:checked`)?.value === "Deny";
+    const words = RESIDENCY[refusing ? "Deny" : "Permit"];
+    residencyLabel.textContent = words.label;
+    residencyHint.textContent = words.hint;
     const result = read();
     if ("problem" in result) {
       preview.textContent = `(${result.problem})`;
