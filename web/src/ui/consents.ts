@@ -295,23 +295,38 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
   form.addEventListener("change", update);
   update();
 
+  // From "Give this consent" until the transaction settles or is cancelled, the form cannot
+  // change: what is signed is what the panel (and the preview) says.
+  const freeze = (frozen: boolean) => {
+    form.inert = frozen;
+    form.setAttribute("aria-busy", String(frozen));
+    for (const control of Array.from(form.elements) as (HTMLInputElement | HTMLSelectElement | HTMLButtonElement)[])
+      control.disabled = frozen;
+  };
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (form.inert) return;
     const result = read();
     if ("problem" in result) return replace(status, notice("error", result.problem));
     replace(status);
     const { terms } = result;
+    const sentence = describeConsent(
+      { ...terms, id: 0n, created_at: BigInt(wording.now), valid_from: BigInt(wording.now), source: { type: "Patient" } },
+      wording,
+    );
     const grantee =
       terms.grantee.type === "Providers"
         ? { type: "Providers" as const, value: { kind: terms.grantee.value.kind, jurisdiction: terms.grantee.value.jurisdiction as `0x${string}` | undefined } }
         : terms.grantee;
-    submit.disabled = true;
+    freeze(true);
     try {
       await runTx(
         app.chain,
         app.account!,
         {
           title: "Give this consent",
+          summary: sentence,
           tx: api.tx.Consent.grant_consent({
             grantee: grantee as Parameters<typeof api.tx.Consent.grant_consent>[0]["grantee"],
             decision: terms.decision as Parameters<typeof api.tx.Consent.grant_consent>[0]["decision"],
@@ -325,10 +340,12 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
         },
         panel,
       );
-      await done();
     } catch {
-      submit.disabled = false;
+      freeze(false);
+      update();
+      return;
     }
+    await done();
   });
   return form;
 }

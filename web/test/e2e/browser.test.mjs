@@ -139,11 +139,37 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     await preview.getByText(/Dave \(development account\) may see my medications and lab results, for treatment, until I revoke it\./).waitFor();
     assert.deepEqual(await audit(page), [], "accessibility of the consents screen");
     await page.screenshot({ path: join(SHOTS, "3-grant-form.png"), fullPage: true });
+    // For a refusal, the countries field says what the chain does with it.
+    await page.getByLabel("Refuse (overrides any permission)").check();
+    await page.getByLabel("Refuse only providers in these countries (optional country codes)").fill("DE");
+    await preview.getByText(/may not see my medications and lab results, for treatment, when the provider is in Germany\./).waitFor();
+    await page.getByLabel("Refuse only providers in these countries (optional country codes)").fill("");
+    await page.getByLabel("Allow", { exact: true }).check();
+    await page.getByLabel("Where the data may be held (optional country codes)").waitFor();
+    const previewed = await preview.textContent();
     await page.getByRole("button", { name: "Give this consent" }).click();
+    // While the fee panel waits for "Sign and send", the form cannot change, and the panel
+    // shows the sentence being signed.
+    const panel = page.locator("section.tx");
+    await panel.getByRole("heading", { name: "Give this consent" }).waitFor();
+    await panel.getByRole("button", { name: "Sign and send" }).waitFor();
+    const form = page.locator("form.grant");
+    assert.equal(await form.evaluate((f) => f.inert), true, "the form is inert");
+    assert.deepEqual(await form.evaluate((f) => Array.from(f.elements).filter((e) => !e.disabled).map((e) => e.name || e.type)), [], "every control is disabled");
+    const practitionerInput = form.locator('input[name="practitioner"]');
+    await assert.rejects(practitionerInput.fill(devAccount("Ferdie").address, { timeout: 2_000 }), "the practitioner cannot be changed");
+    await form.locator('input[name="classes"]').last().click({ force: true, timeout: 2_000 }).catch(() => {});
+    await practitionerInput.evaluate((e) => e.focus());
+    await page.keyboard.type("x");
+    assert.equal(await practitionerInput.inputValue(), dave.address);
+    assert.equal(await form.locator('input[name="classes"]').last().isChecked(), false, "a class cannot be ticked");
+    assert.equal(await preview.textContent(), previewed, "the preview did not change");
+    assert.equal(await panel.getByTestId("tx-summary").textContent(), previewed, "the panel shows the sentence being signed");
     const fee = await signAndWait(page, "Give this consent");
     assert.match(fee, /^Free — \d+ of \d+ fee-free consent operations left/);
     const item = page.getByTestId("consent-list").locator("li.consent").first();
     await item.getByText("Dave (development account) may see my medications and lab results, for treatment, until I revoke it.").waitFor();
+    assert.equal(await item.locator("p.sentence").textContent(), await panel.getByTestId("tx-summary").textContent(), "what landed on chain is what the panel said");
     await item.getByText("Active").waitFor();
     await page.screenshot({ path: join(SHOTS, "4-consents.png"), fullPage: true });
     const consents = await chain.api.apis.ConsentApi.consents_of(eve.address, { at: "best" });
@@ -208,6 +234,9 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     const panel = page.locator("section.tx");
     await panel.getByRole("button", { name: "Sign and send" }).click();
     await panel.getByRole("alert").getByText("There is no such provider or practitioner. (Consent.UnknownGrantee)").waitFor({ timeout: 60_000 });
+    // Settled (refused): the form can be corrected again.
+    assert.equal(await page.locator("form.grant").evaluate((f) => f.inert), false);
+    assert.equal(await page.getByLabel("Practitioner's account").isEditable(), true);
     await page.screenshot({ path: join(SHOTS, "9-refused.png"), fullPage: true });
   });
 
