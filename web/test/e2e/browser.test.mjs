@@ -99,6 +99,24 @@ test("a patient registers, consents, and revokes; the physician's check follows"
       }
     });
 
+  // Everything the page sends to the node goes as WebSocket frames (page.on("request") sees
+  // only the HTTP requests, not the frames), and chain arguments travel as hex inside them.
+  const frames = [];
+  page.on("websocket", (ws) =>
+    ws.on("framesent", ({ payload }) =>
+      frames.push(typeof payload === "string" ? payload.toLowerCase() : `${Buffer.from(payload).toString("latin1")} ${Buffer.from(payload).toString("hex")}`.toLowerCase()),
+    ),
+  );
+
+  const identifier = "DE-1234567890";
+  const secretsIn = (salt) => ({
+    "the identifier": identifier.toLowerCase(),
+    "its digits": "1234567890",
+    "the identifier's UTF-8 hex": Buffer.from(identifier, "utf8").toString("hex"),
+    "the salt's hex": salt.slice(2),
+  });
+  let salt;
+
   await step("registration computes the commitment here and sends only hashes", async () => {
     await page.goto(`${app}#/register`);
     await page.getByText(/Connected/).waitFor();
@@ -106,10 +124,12 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     await page.getByText("Development account: its key is public").waitFor();
     const requests = [];
     page.on("request", (request) => requests.push(request.url() + (request.postData() ?? "")));
-    await page.getByLabel("Identifier (e.g. national health number)").fill("DE-1234567890");
+    await page.getByLabel("Identifier (e.g. national health number)").fill(identifier);
     await page.getByLabel("Home country (two-letter code)").fill("DE");
     await page.getByRole("button", { name: "Register" }).click();
     await page.getByText("Save your salt first").waitFor();
+    salt = (await page.getByTestId("salt").textContent()).trim();
+    assert.match(salt, /^0x[0-9a-f]+$/);
     await page.getByLabel("I have saved my salt somewhere safe").check();
     assert.deepEqual(await audit(page), [], "accessibility of the registration form");
     await page.screenshot({ path: join(SHOTS, "1-register.png"), fullPage: true });
@@ -124,7 +144,13 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     assert.ok(patient, "Eve is a patient on chain");
     assert.match(patient.commitment, /^0x[0-9a-f]{64}$/);
     assert.equal(await page.getByTestId("patient-facts").locator("dd.hash").textContent(), patient.commitment);
-    assert.ok(!requests.some((r) => r.includes("1234567890")), "the identifier never leaves the browser");
+    assert.ok(!requests.some((r) => r.includes("1234567890")), "no HTTP request carries the identifier");
+    // The frames are seen (the signed reveal carries the commitment, as hex), and none of them
+    // holds the identifier, as text or as its UTF-8 hex, or the salt.
+    assert.ok(frames.length > 0, "WebSocket frames were captured");
+    assert.ok(frames.some((f) => f.includes(patient.commitment.slice(2))), "the frames carry the chain arguments (the commitment)");
+    for (const [what, secret] of Object.entries(secretsIn(salt)))
+      assert.ok(!frames.some((f) => f.includes(secret)), `no WebSocket frame carries ${what}`);
   });
 
   await step("a consent to the physician, in plain language, free of fees", async () => {
@@ -250,6 +276,9 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     await page.screenshot({ path: join(SHOTS, "10-phone-consents.png"), fullPage: true });
   });
 
+  if (salt)
+    for (const [what, secret] of Object.entries(secretsIn(salt)))
+      assert.ok(!frames.some((f) => f.includes(secret)), `no WebSocket frame of the whole session carries ${what}`);
   assert.deepEqual(errors, [], "no uncaught errors in the page");
   await context.close();
 });
