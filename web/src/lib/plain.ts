@@ -158,9 +158,21 @@ export function describeState(consent: ConsentRecord, wording: Wording): string 
   }
 }
 
-/** What revoking says before the patient signs. */
-export const REVOKE_EFFECT =
-  "Revoking takes effect in the block that includes it, about 6 seconds after you sign: from that block on, every access check under this consent is denied. The record of the consent stays, marked revoked.";
+/**
+ * What revoking says before the patient signs, by the consent's decision: revoking a permission
+ * ends it; revoking a refusal removes the refusal (the patient's other consents decide again).
+ */
+export function revokeEffect(decision: ConsentRecord["decision"]["type"]): string {
+  const when = "Revoking takes effect in the block that includes it, about 6 seconds after you sign: from that block on, ";
+  const what =
+    decision === "Deny"
+      ? "this refusal no longer applies, and your other consents decide who may see what."
+      : "every access check under this consent is denied.";
+  return `${when}${what} The record of the consent stays, marked revoked.`;
+}
+
+/** What revoking a permission says (see `revokeEffect`). */
+export const REVOKE_EFFECT = revokeEffect("Permit");
 
 /** The access decision (`ConsentApi::check_access`), as the typed client decodes it. */
 export type AccessDecision =

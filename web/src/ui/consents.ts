@@ -2,12 +2,12 @@
 // (who, what, why, until when, where the data may be held) that shows the sentence it will
 // record before signing, and a one-click revoke that says when it takes effect.
 import type { App } from "../app.ts";
-import { isAddress } from "../accounts.ts";
+import { isAddress, type Account } from "../accounts.ts";
 import {
   consentState,
   describeConsent,
   describeState,
-  REVOKE_EFFECT,
+  revokeEffect,
   type ConsentRecord,
   type Grantee,
   type Wording,
@@ -17,6 +17,7 @@ import {
   DATA_CLASSES,
   jurisdictionHex,
   PROVIDER_KINDS,
+  providerNumber,
   purposeMask,
   PURPOSES,
   type DataClassKey,
@@ -81,7 +82,7 @@ export async function renderConsents(app: App, view: HTMLElement): Promise<void>
           {
             title: `Revoke consent #${consent.id}`,
             tx: api.tx.Consent.revoke_consent({ id: consent.id }),
-            feeNote: async (chain, acc, fee) => `${await consentFeeNote(chain, acc, fee)}. ${REVOKE_EFFECT}`,
+            feeNote: async (chain, acc, fee) => `${await consentFeeNote(chain, acc, fee)}. ${revokeEffect(consent.decision.type)}`,
           },
           panel,
         );
@@ -101,7 +102,7 @@ export async function renderConsents(app: App, view: HTMLElement): Promise<void>
       ),
     );
   }
-  view.append(list, h("h2", {}, "Give a consent"), grantForm(app, wording, panel, () => renderConsents(app, view).then(() => view.append(panel))), panel);
+  view.append(list, h("h2", {}, "Give a consent"), grantForm(app, account, wording, panel, () => renderConsents(app, view).then(() => view.append(panel))), panel);
 }
 
 /** The jurisdictions field, worded by the decision (what the chain does with it). */
@@ -113,7 +114,7 @@ const RESIDENCY = {
   },
 } as const;
 
-function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => Promise<void>): HTMLFormElement {
+function grantForm(app: App, account: Account, wording: Wording, panel: HTMLElement, done: () => Promise<void>): HTMLFormElement {
   const api = app.chain.api;
   const whoName = newId("who");
   const whoOptions = [
@@ -130,7 +131,7 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
       return h("div", { class: "choice" }, h("input", { type: "radio", name: whoName, id, value: o.value, checked: i === 1 }), h("label", { for: id }, o.label));
     }),
   );
-  const providerId = h("input", { type: "number", min: 0, step: 1, inputmode: "numeric", name: "provider" });
+  const providerId = h("input", { type: "number", min: 0, max: 0xffffffff, step: 1, inputmode: "numeric", name: "provider" });
   const practitioner = h("input", { type: "text", name: "practitioner", autocomplete: "off", spellcheck: "false" });
   const kind = select("kind", [{ value: "", label: "any kind" }, ...PROVIDER_KINDS.map((k) => ({ value: k.key, label: k.one }))]);
   const kindCountry = h("input", { type: "text", name: "kind-country", maxlength: 2, size: 3 });
@@ -197,8 +198,9 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
     let grantee: Grantee;
     const w = chosen();
     if (w === "provider") {
-      if (providerId.value === "" || !Number.isInteger(Number(providerId.value))) return { problem: "Enter the provider's number." };
-      grantee = { type: "Provider", value: Number(providerId.value) };
+      const id = providerNumber(providerId.value);
+      if (id === undefined) return { problem: "Enter the provider's number (a whole number from 0 to 4294967295)." };
+      grantee = { type: "Provider", value: id };
     } else if (w === "practitioner") {
       if (!isAddress(practitioner.value)) return { problem: "Enter the practitioner's account address." };
       grantee = { type: "Practitioner", value: practitioner.value.trim() };
@@ -249,8 +251,8 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
     let text = "";
     let warn = false;
     try {
-      if (w === "provider" && providerId.value !== "" && Number.isInteger(Number(providerId.value))) {
-        const id = Number(providerId.value);
+      if (w === "provider" && providerNumber(providerId.value) !== undefined) {
+        const id = providerNumber(providerId.value)!;
         const provider = await api.apis.HealthIdentityApi.provider(id, { at: "best" });
         if (provider) {
           const name = new TextDecoder().decode(provider.name);
@@ -323,7 +325,7 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
     try {
       await runTx(
         app.chain,
-        app.account!,
+        account,
         {
           title: "Give this consent",
           summary: sentence,

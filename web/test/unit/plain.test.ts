@@ -152,3 +152,21 @@ test("a refusal limited to countries refuses only providers there", () => {
   assert.equal(text, "Every accredited provider may not see my medications and lab results, for treatment, when the provider is in Germany or France, until 1 March 2027.");
   assert.doesNotMatch(text, /held only/);
 });
+
+test("revoking says what it ends: a permission, or a refusal", async () => {
+  const { revokeEffect } = await import("../../src/lib/plain.ts");
+  assert.match(revokeEffect("Permit"), /every access check under this consent is denied/);
+  const refusal = revokeEffect("Deny");
+  assert.match(refusal, /Revoking takes effect in the block that includes it/);
+  assert.match(refusal, /this refusal no longer applies/);
+  assert.doesNotMatch(refusal, /is denied/);
+});
+
+test("a provider number is a whole number from 0 to 4294967295 (the chain's u32)", async () => {
+  const { providerNumber } = await import("../../src/lib/vocab.ts");
+  assert.equal(providerNumber("0"), 0);
+  assert.equal(providerNumber(" 42 "), 42);
+  assert.equal(providerNumber("4294967295"), 0xffffffff);
+  for (const bad of ["", "-1", "4294967296", "1.5", "1e3", "12345678901234567890", "abc"])
+    assert.equal(providerNumber(bad), undefined, bad);
+});
