@@ -23,6 +23,8 @@ export interface TxStep {
   feeNote?: FeeNote;
   /** What happened before, in a flow of several transactions ("Step 1 done: …"). */
   before?: string;
+  /** Exactly what is being signed, in words (the consent's sentence), shown until it settles. */
+  summary?: string;
 }
 
 /**
@@ -43,10 +45,12 @@ export async function runTx(chain: Chain, account: Account, step: TxStep, panel:
   const confirm = h("button", { type: "button", class: "primary" }, "Sign and send");
   const cancel = h("button", { type: "button" }, "Cancel");
   const before = step.before ? notice("ok", step.before) : null;
+  const summary = () => (step.summary ? h("p", { class: "summary", "data-testid": "tx-summary" }, step.summary) : null);
   replace(
     panel,
     before,
     h("h3", {}, step.title),
+    summary(),
     h("p", { class: "fee", "data-testid": "fee" }, feeText),
     h("p", { class: "signer" }, `Signed by ${account.name}${account.source === "development" ? " (development account)" : ` (${account.source})`}`),
     h("div", { class: "actions" }, confirm, cancel),
@@ -62,10 +66,10 @@ export async function runTx(chain: Chain, account: Account, step: TxStep, panel:
   }
   const status = h("p", { class: "progress", role: "status", "data-testid": "tx-status" }, "Waiting for your signature…");
   const bar = h("progress", { max: 3, value: 0, "aria-label": "progress of the transaction" });
-  replace(panel, before, h("h3", {}, step.title), h("p", { class: "fee" }, feeText), bar, status);
+  replace(panel, before, h("h3", {}, step.title), summary(), h("p", { class: "fee" }, feeText), bar, status);
   return new Promise<Included>((resolve, reject) => {
     const fail = (sentence: string) => {
-      replace(panel, before, h("h3", {}, step.title), notice("error", sentence));
+      replace(panel, before, h("h3", {}, step.title), summary(), notice("error", sentence));
       reject(new Error(sentence));
     };
     const subscription = step.tx.signSubmitAndWatch(account.signer).subscribe({
@@ -83,7 +87,7 @@ export async function runTx(chain: Chain, account: Account, step: TxStep, panel:
             return;
           }
           bar.value = 3;
-          replace(panel, before, h("h3", {}, step.title), notice("ok", `Done: included in block #${event.block.number}.`));
+          replace(panel, before, h("h3", {}, step.title), summary(), notice("ok", `Done: included in block #${event.block.number}.`));
           resolve({ block: event.block, events: event.events as unknown as Included["events"] });
         }
       },

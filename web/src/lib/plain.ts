@@ -100,10 +100,19 @@ export function describePurposes(mask: number): string {
   return `for ${listOf(purposesIn(mask).map((p) => p.label), "or")}`;
 }
 
-/** Where the data may be held: "held only in Germany or France". */
-export function describeJurisdictions(codes: readonly string[] | undefined): string | undefined {
+/**
+ * A consent's jurisdictions in words. The chain applies them to the provider's country
+ * (pallets/consent/src/decision.rs, `allows_jurisdiction`): a permit allows only providers in
+ * them ("held only in Germany or France"); a refusal refuses only providers in them and does not
+ * apply elsewhere ("when the provider is in Germany or France").
+ */
+export function describeJurisdictions(
+  codes: readonly string[] | undefined,
+  decision: ConsentRecord["decision"]["type"] = "Permit",
+): string | undefined {
   if (!codes || codes.length === 0) return undefined;
-  return `held only in ${listOf(codes.map((hex) => countryName(jurisdictionCode(hex))), "or")}`;
+  const countries = listOf(codes.map((hex) => countryName(jurisdictionCode(hex))), "or");
+  return decision === "Deny" ? `when the provider is in ${countries}` : `held only in ${countries}`;
 }
 
 export type ConsentState = "active" | "scheduled" | "expired" | "revoked";
@@ -123,7 +132,7 @@ export function describeConsent(consent: ConsentRecord, wording: Wording): strin
   const who = describeGrantee(consent.grantee, wording);
   const verb = consent.decision.type === "Permit" ? "may see" : "may not see";
   const parts = [`${capitalize(who)} ${verb} ${describeClasses(consent.classes)}`, describePurposes(consent.purposes)];
-  const where = describeJurisdictions(consent.jurisdictions);
+  const where = describeJurisdictions(consent.jurisdictions, consent.decision.type);
   if (where) parts.push(where);
   const state = consentState(consent, wording.now);
   if (state === "scheduled") parts.push(`from ${formatDate(consent.valid_from, wording.timeZone)}`);
@@ -149,9 +158,21 @@ export function describeState(consent: ConsentRecord, wording: Wording): string 
   }
 }
 
-/** What revoking says before the patient signs. */
-export const REVOKE_EFFECT =
-  "Revoking takes effect in the block that includes it, about 6 seconds after you sign: from that block on, every access check under this consent is denied. The record of the consent stays, marked revoked.";
+/**
+ * What revoking says before the patient signs, by the consent's decision: revoking a permission
+ * ends it; revoking a refusal removes the refusal (the patient's other consents decide again).
+ */
+export function revokeEffect(decision: ConsentRecord["decision"]["type"]): string {
+  const when = "Revoking takes effect in the block that includes it, about 6 seconds after you sign: from that block on, ";
+  const what =
+    decision === "Deny"
+      ? "this refusal no longer applies, and your other consents decide who may see what."
+      : "every access check under this consent is denied.";
+  return `${when}${what} The record of the consent stays, marked revoked.`;
+}
+
+/** What revoking a permission says (see `revokeEffect`). */
+export const REVOKE_EFFECT = revokeEffect("Permit");
 
 /** The access decision (`ConsentApi::check_access`), as the typed client decodes it. */
 export type AccessDecision =

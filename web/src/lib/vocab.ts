@@ -117,6 +117,14 @@ export const dataClass = (key: DataClassKey): DataClassInfo =>
 export const purpose = (key: PurposeKey): PurposeInfo => PURPOSES.find((p) => p.key === key) as PurposeInfo;
 export const providerKind = (key: ProviderKindKey) => PROVIDER_KINDS.find((k) => k.key === key)!;
 
+/** A provider's number as typed ("42"): a whole number 0..=4294967295 (the chain's u32), else undefined. */
+export function providerNumber(text: string): number | undefined {
+  const digits = text.trim();
+  if (!/^\d{1,10}$/.test(digits)) return undefined;
+  const value = Number(digits);
+  return value <= 0xffffffff ? value : undefined;
+}
+
 /** An ISO 3166-1 alpha-2 code ("DE") as the chain's two bytes ("0x4445"); throws if malformed. */
 export function jurisdictionHex(code: string): `0x${string}` {
   const upper = code.trim().toUpperCase();

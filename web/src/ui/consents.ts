@@ -2,12 +2,12 @@
 // (who, what, why, until when, where the data may be held) that shows the sentence it will
 // record before signing, and a one-click revoke that says when it takes effect.
 import type { App } from "../app.ts";
-import { isAddress } from "../accounts.ts";
+import { isAddress, type Account } from "../accounts.ts";
 import {
   consentState,
   describeConsent,
   describeState,
-  REVOKE_EFFECT,
+  revokeEffect,
   type ConsentRecord,
   type Grantee,
   type Wording,
@@ -17,6 +17,7 @@ import {
   DATA_CLASSES,
   jurisdictionHex,
   PROVIDER_KINDS,
+  providerNumber,
   purposeMask,
   PURPOSES,
   type DataClassKey,
@@ -81,7 +82,7 @@ export async function renderConsents(app: App, view: HTMLElement): Promise<void>
           {
             title: `Revoke consent #${consent.id}`,
             tx: api.tx.Consent.revoke_consent({ id: consent.id }),
-            feeNote: async (chain, acc, fee) => `${await consentFeeNote(chain, acc, fee)}. ${REVOKE_EFFECT}`,
+            feeNote: async (chain, acc, fee) => `${await consentFeeNote(chain, acc, fee)}. ${revokeEffect(consent.decision.type)}`,
           },
           panel,
         );
@@ -101,10 +102,19 @@ export async function renderConsents(app: App, view: HTMLElement): Promise<void>
       ),
     );
   }
-  view.append(list, h("h2", {}, "Give a consent"), grantForm(app, wording, panel, () => renderConsents(app, view).then(() => view.append(panel))), panel);
+  view.append(list, h("h2", {}, "Give a consent"), grantForm(app, account, wording, panel, () => renderConsents(app, view).then(() => view.append(panel))), panel);
 }
 
-function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => Promise<void>): HTMLFormElement {
+/** The jurisdictions field, worded by the decision (what the chain does with it). */
+const RESIDENCY = {
+  Permit: { label: "Where the data may be held (optional country codes)", hint: "Only providers in these countries are allowed. Leave empty for anywhere." },
+  Deny: {
+    label: "Refuse only providers in these countries (optional country codes)",
+    hint: "The refusal applies only to providers in these countries; elsewhere it does not apply. Leave empty to refuse wherever the provider is.",
+  },
+} as const;
+
+function grantForm(app: App, account: Account, wording: Wording, panel: HTMLElement, done: () => Promise<void>): HTMLFormElement {
   const api = app.chain.api;
   const whoName = newId("who");
   const whoOptions = [
@@ -121,7 +131,7 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
       return h("div", { class: "choice" }, h("input", { type: "radio", name: whoName, id, value: o.value, checked: i === 1 }), h("label", { for: id }, o.label));
     }),
   );
-  const providerId = h("input", { type: "number", min: 0, step: 1, inputmode: "numeric", name: "provider" });
+  const providerId = h("input", { type: "number", min: 0, max: 0xffffffff, step: 1, inputmode: "numeric", name: "provider" });
   const practitioner = h("input", { type: "text", name: "practitioner", autocomplete: "off", spellcheck: "false" });
   const kind = select("kind", [{ value: "", label: "any kind" }, ...PROVIDER_KINDS.map((k) => ({ value: k.key, label: k.one }))]);
   const kindCountry = h("input", { type: "text", name: "kind-country", maxlength: 2, size: 3 });
@@ -149,6 +159,11 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
   const purposes = checkboxes("Why", "purposes", PURPOSES.map((p) => ({ value: p.key, label: p.label })), ["Treatment"]);
   const until = h("input", { type: "date", name: "until" });
   const residency = h("input", { type: "text", name: "residency", placeholder: "e.g. DE, FR", autocomplete: "off" });
+  // The chain applies these countries to the provider's country: a permit allows only providers
+  // there, a refusal refuses only providers there (elsewhere it does not apply).
+  const residencyField = field(RESIDENCY.Permit.label, residency, RESIDENCY.Permit.hint);
+  const residencyLabel = residencyField.querySelector("label")!;
+  const residencyHint = residencyField.querySelector(".hint")!;
   const preview = h("p", { class: "preview", "aria-live": "polite", "data-testid": "grant-preview" });
   const status = h("div", { "aria-live": "polite" });
   const submit = h("button", { type: "submit", class: "primary" }, "Give this consent");
@@ -162,7 +177,7 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
     classes,
     purposes,
     field("Until (optional; leave empty for “until I revoke it”)", until),
-    field("Where the data may be held (optional country codes)", residency, "Leave empty for anywhere."),
+    residencyField,
     h("p", { class: "label" }, "You are about to record:"),
     preview,
     h("div", { class: "actions" }, submit),
@@ -183,8 +198,9 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
     let grantee: Grantee;
     const w = chosen();
     if (w === "provider") {
-      if (providerId.value === "" || !Number.isInteger(Number(providerId.value))) return { problem: "Enter the provider's number." };
-      grantee = { type: "Provider", value: Number(providerId.value) };
+      const id = providerNumber(providerId.value);
+      if (id === undefined) return { problem: "Enter the provider's number (a whole number from 0 to 4294967295)." };
+      grantee = { type: "Provider", value: id };
     } else if (w === "practitioner") {
       if (!isAddress(practitioner.value)) return { problem: "Enter the practitioner's account address." };
       grantee = { type: "Practitioner", value: practitioner.value.trim() };
@@ -235,8 +251,8 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
     let text = "";
     let warn = false;
     try {
-      if (w === "provider" && providerId.value !== "" && Number.isInteger(Number(providerId.value))) {
-        const id = Number(providerId.value);
+      if (w === "provider" && providerNumber(providerId.value) !== undefined) {
+        const id = providerNumber(providerId.value)!;
         const provider = await api.apis.HealthIdentityApi.provider(id, { at: "best" });
         if (provider) {
           const name = new TextDecoder().decode(provider.name);
@@ -263,6 +279,10 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
 
   const update = () => {
     showWho();
+    const refusing = form.querySelector<HTMLInputElement>(`input[name="${decisionName}"]:checked`)?.value === "Deny";
+    const words = RESIDENCY[refusing ? "Deny" : "Permit"];
+    residencyLabel.textContent = words.label;
+    residencyHint.textContent = words.hint;
     const result = read();
     if ("problem" in result) {
       preview.textContent = `(${result.problem})`;
@@ -277,23 +297,38 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
   form.addEventListener("change", update);
   update();
 
+  // From "Give this consent" until the transaction settles or is cancelled, the form cannot
+  // change: what is signed is what the panel (and the preview) says.
+  const freeze = (frozen: boolean) => {
+    form.inert = frozen;
+    form.setAttribute("aria-busy", String(frozen));
+    for (const control of Array.from(form.elements) as (HTMLInputElement | HTMLSelectElement | HTMLButtonElement)[])
+      control.disabled = frozen;
+  };
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (form.inert) return;
     const result = read();
     if ("problem" in result) return replace(status, notice("error", result.problem));
     replace(status);
     const { terms } = result;
+    const sentence = describeConsent(
+      { ...terms, id: 0n, created_at: BigInt(wording.now), valid_from: BigInt(wording.now), source: { type: "Patient" } },
+      wording,
+    );
     const grantee =
       terms.grantee.type === "Providers"
         ? { type: "Providers" as const, value: { kind: terms.grantee.value.kind, jurisdiction: terms.grantee.value.jurisdiction as `0x${string}` | undefined } }
         : terms.grantee;
-    submit.disabled = true;
+    freeze(true);
     try {
       await runTx(
         app.chain,
-        app.account!,
+        account,
         {
           title: "Give this consent",
+          summary: sentence,
           tx: api.tx.Consent.grant_consent({
             grantee: grantee as Parameters<typeof api.tx.Consent.grant_consent>[0]["grantee"],
             decision: terms.decision as Parameters<typeof api.tx.Consent.grant_consent>[0]["decision"],
@@ -307,10 +342,12 @@ function grantForm(app: App, wording: Wording, panel: HTMLElement, done: () => P
         },
         panel,
       );
-      await done();
     } catch {
-      submit.disabled = false;
+      freeze(false);
+      update();
+      return;
     }
+    await done();
   });
   return form;
 }

@@ -99,6 +99,24 @@ test("a patient registers, consents, and revokes; the physician's check follows"
       }
     });
 
+  // Everything the page sends to the node goes as WebSocket frames (page.on("request") sees
+  // only the HTTP requests, not the frames), and chain arguments travel as hex inside them.
+  const frames = [];
+  page.on("websocket", (ws) =>
+    ws.on("framesent", ({ payload }) =>
+      frames.push(typeof payload === "string" ? payload.toLowerCase() : `${Buffer.from(payload).toString("latin1")} ${Buffer.from(payload).toString("hex")}`.toLowerCase()),
+    ),
+  );
+
+  const identifier = "DE-1234567890";
+  const secretsIn = (salt) => ({
+    "the identifier": identifier.toLowerCase(),
+    "its digits": "1234567890",
+    "the identifier's UTF-8 hex": Buffer.from(identifier, "utf8").toString("hex"),
+    "the salt's hex": salt.slice(2),
+  });
+  let salt;
+
   await step("registration computes the commitment here and sends only hashes", async () => {
     await page.goto(`${app}#/register`);
     await page.getByText(/Connected/).waitFor();
@@ -106,10 +124,12 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     await page.getByText("Development account: its key is public").waitFor();
     const requests = [];
     page.on("request", (request) => requests.push(request.url() + (request.postData() ?? "")));
-    await page.getByLabel("Identifier (e.g. national health number)").fill("DE-1234567890");
+    await page.getByLabel("Identifier (e.g. national health number)").fill(identifier);
     await page.getByLabel("Home country (two-letter code)").fill("DE");
     await page.getByRole("button", { name: "Register" }).click();
     await page.getByText("Save your salt first").waitFor();
+    salt = (await page.getByTestId("salt").textContent()).trim();
+    assert.match(salt, /^0x[0-9a-f]+$/);
     await page.getByLabel("I have saved my salt somewhere safe").check();
     assert.deepEqual(await audit(page), [], "accessibility of the registration form");
     await page.screenshot({ path: join(SHOTS, "1-register.png"), fullPage: true });
@@ -124,7 +144,13 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     assert.ok(patient, "Eve is a patient on chain");
     assert.match(patient.commitment, /^0x[0-9a-f]{64}$/);
     assert.equal(await page.getByTestId("patient-facts").locator("dd.hash").textContent(), patient.commitment);
-    assert.ok(!requests.some((r) => r.includes("1234567890")), "the identifier never leaves the browser");
+    assert.ok(!requests.some((r) => r.includes("1234567890")), "no HTTP request carries the identifier");
+    // The frames are seen (the signed reveal carries the commitment, as hex), and none of them
+    // holds the identifier, as text or as its UTF-8 hex, or the salt.
+    assert.ok(frames.length > 0, "WebSocket frames were captured");
+    assert.ok(frames.some((f) => f.includes(patient.commitment.slice(2))), "the frames carry the chain arguments (the commitment)");
+    for (const [what, secret] of Object.entries(secretsIn(salt)))
+      assert.ok(!frames.some((f) => f.includes(secret)), `no WebSocket frame carries ${what}`);
   });
 
   await step("a consent to the physician, in plain language, free of fees", async () => {
@@ -139,11 +165,37 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     await preview.getByText(/Dave \(development account\) may see my medications and lab results, for treatment, until I revoke it\./).waitFor();
     assert.deepEqual(await audit(page), [], "accessibility of the consents screen");
     await page.screenshot({ path: join(SHOTS, "3-grant-form.png"), fullPage: true });
+    // For a refusal, the countries field says what the chain does with it.
+    await page.getByLabel("Refuse (overrides any permission)").check();
+    await page.getByLabel("Refuse only providers in these countries (optional country codes)").fill("DE");
+    await preview.getByText(/may not see my medications and lab results, for treatment, when the provider is in Germany\./).waitFor();
+    await page.getByLabel("Refuse only providers in these countries (optional country codes)").fill("");
+    await page.getByLabel("Allow", { exact: true }).check();
+    await page.getByLabel("Where the data may be held (optional country codes)").waitFor();
+    const previewed = await preview.textContent();
     await page.getByRole("button", { name: "Give this consent" }).click();
+    // While the fee panel waits for "Sign and send", the form cannot change, and the panel
+    // shows the sentence being signed.
+    const panel = page.locator("section.tx");
+    await panel.getByRole("heading", { name: "Give this consent" }).waitFor();
+    await panel.getByRole("button", { name: "Sign and send" }).waitFor();
+    const form = page.locator("form.grant");
+    assert.equal(await form.evaluate((f) => f.inert), true, "the form is inert");
+    assert.deepEqual(await form.evaluate((f) => Array.from(f.elements).filter((e) => !e.disabled).map((e) => e.name || e.type)), [], "every control is disabled");
+    const practitionerInput = form.locator('input[name="practitioner"]');
+    await assert.rejects(practitionerInput.fill(devAccount("Ferdie").address, { timeout: 2_000 }), "the practitioner cannot be changed");
+    await form.locator('input[name="classes"]').last().click({ force: true, timeout: 2_000 }).catch(() => {});
+    await practitionerInput.evaluate((e) => e.focus());
+    await page.keyboard.type("x");
+    assert.equal(await practitionerInput.inputValue(), dave.address);
+    assert.equal(await form.locator('input[name="classes"]').last().isChecked(), false, "a class cannot be ticked");
+    assert.equal(await preview.textContent(), previewed, "the preview did not change");
+    assert.equal(await panel.getByTestId("tx-summary").textContent(), previewed, "the panel shows the sentence being signed");
     const fee = await signAndWait(page, "Give this consent");
     assert.match(fee, /^Free — \d+ of \d+ fee-free consent operations left/);
     const item = page.getByTestId("consent-list").locator("li.consent").first();
     await item.getByText("Dave (development account) may see my medications and lab results, for treatment, until I revoke it.").waitFor();
+    assert.equal(await item.locator("p.sentence").textContent(), await panel.getByTestId("tx-summary").textContent(), "what landed on chain is what the panel said");
     await item.getByText("Active").waitFor();
     await page.screenshot({ path: join(SHOTS, "4-consents.png"), fullPage: true });
     const consents = await chain.api.apis.ConsentApi.consents_of(eve.address, { at: "best" });
@@ -213,6 +265,9 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     const panel = page.locator("section.tx");
     await panel.getByRole("button", { name: "Sign and send" }).click();
     await panel.getByRole("alert").getByText("There is no such provider or practitioner. (Consent.UnknownGrantee)").waitFor({ timeout: 60_000 });
+    // Settled (refused): the form can be corrected again.
+    assert.equal(await page.locator("form.grant").evaluate((f) => f.inert), false);
+    assert.equal(await page.getByLabel("Practitioner's account").isEditable(), true);
     await page.screenshot({ path: join(SHOTS, "9-refused.png"), fullPage: true });
   });
 
@@ -226,6 +281,9 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     await page.screenshot({ path: join(SHOTS, "10-phone-consents.png"), fullPage: true });
   });
 
+  if (salt)
+    for (const [what, secret] of Object.entries(secretsIn(salt)))
+      assert.ok(!frames.some((f) => f.includes(secret)), `no WebSocket frame of the whole session carries ${what}`);
   assert.deepEqual(errors, [], "no uncaught errors in the page");
   await context.close();
 });

@@ -129,3 +129,44 @@ test("sets and jurisdictions encode as the chain's bits and bytes", () => {
   assert.equal(jurisdictionCode("0x4652"), "FR");
   assert.throws(() => jurisdictionHex("Germany"), /two-letter/);
 });
+
+// The chain (pallets/consent/src/decision.rs, `first_miss` / `allows_jurisdiction`) applies a
+// consent's jurisdictions to the provider's country: a permit allows only providers in them, a
+// refusal refuses only providers in them (elsewhere it does not apply).
+test("a permit limited to countries allows only providers there", () => {
+  assert.equal(
+    describeConsent(consent({ jurisdictions: [jurisdictionHex("DE")] }), wording),
+    "St Mary's Hospital may see my medications and lab results, for treatment, held only in Germany, until I revoke it.",
+  );
+});
+
+test("a refusal limited to countries refuses only providers there", () => {
+  assert.equal(
+    describeConsent(consent({ decision: { type: "Deny" }, classes: classMask(["LabResults"]), jurisdictions: [jurisdictionHex("DE")] }), wording),
+    "St Mary's Hospital may not see my lab results, for treatment, when the provider is in Germany.",
+  );
+  const text = describeConsent(
+    consent({ decision: { type: "Deny" }, grantee: { type: "Providers", value: {} }, jurisdictions: [jurisdictionHex("DE"), jurisdictionHex("FR")], valid_until: MARCH_1 }),
+    wording,
+  );
+  assert.equal(text, "Every accredited provider may not see my medications and lab results, for treatment, when the provider is in Germany or France, until 1 March 2027.");
+  assert.doesNotMatch(text, /held only/);
+});
+
+test("revoking says what it ends: a permission, or a refusal", async () => {
+  const { revokeEffect } = await import("../../src/lib/plain.ts");
+  assert.match(revokeEffect("Permit"), /every access check under this consent is denied/);
+  const refusal = revokeEffect("Deny");
+  assert.match(refusal, /Revoking takes effect in the block that includes it/);
+  assert.match(refusal, /this refusal no longer applies/);
+  assert.doesNotMatch(refusal, /is denied/);
+});
+
+test("a provider number is a whole number from 0 to 4294967295 (the chain's u32)", async () => {
+  const { providerNumber } = await import("../../src/lib/vocab.ts");
+  assert.equal(providerNumber("0"), 0);
+  assert.equal(providerNumber(" 42 "), 42);
+  assert.equal(providerNumber("4294967295"), 0xffffffff);
+  for (const bad of ["", "-1", "4294967296", "1.5", "1e3", "12345678901234567890", "abc"])
+    assert.equal(providerNumber(bad), undefined, bad);
+});
