@@ -610,8 +610,7 @@ mod benchmarks {
 		// Every probe goes up: the pages the search reads are the ones stored.
 		let mut low = 0u32;
 		while low < pages {
-			let middle =
-				low.saturating_add(pages.saturating_sub(low).checked_div(2).unwrap_or_default());
+			let middle = Pallet::<T>::probe_between(low, pages);
 			let page: DisclosurePage<T> = (0..u64::from(size))
 				.map(|n| entry(first_id(middle).saturating_add(n)))
 				.collect::<alloc::vec::Vec<_>>()

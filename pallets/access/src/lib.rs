@@ -1599,8 +1599,7 @@ pub mod pallet {
 			let (mut low, mut high) = (0u32, Self::page_of(log.count));
 			let mut probes = 0u32;
 			while low < high {
-				let middle =
-					low.saturating_add(high.saturating_sub(low).checked_div(2).unwrap_or_default());
+				let middle = Self::probe_between(low, high);
 				probes = probes.saturating_add(1);
 				let Some(page) = DisclosurePages::<T>::get(patient, middle) else {
 					low = middle.saturating_add(1);
@@ -1613,6 +1612,11 @@ pub mod pallet {
 				}
 			}
 			(None, probes)
+		}
+
+		/// The page [`Self::find_disclosure`] reads next among pages `low..high`.
+		pub(crate) fn probe_between(low: u32, high: u32) -> u32 {
+			low.saturating_add(high.saturating_sub(low).checked_div(2).unwrap_or_default())
 		}
 
 		/// The most full pages [`Self::find_disclosure`] reads: the bits of the most full
