@@ -1,22 +1,39 @@
 // The app's state: the chain, the accounts, the account chosen, and which screen is shown
 // (`#/register`, `#/consents`, `#/clinician`).
+import { MultiAddress } from "@polkadot-api/descriptors";
+import type { Transaction } from "polkadot-api";
 import { devAccounts, walletAccounts, walletExtensions, type Account } from "./accounts.ts";
 import type { Chain } from "./chain.ts";
 import { renderClinician } from "./ui/clinician.ts";
 import { renderConsents } from "./ui/consents.ts";
 import { h, notice, replace } from "./ui/dom.ts";
 import { renderRegister } from "./ui/register.ts";
+import { whenNoTransaction } from "./tx.ts";
 
-const SCREENS = {
-  "#/register": { title: "Register", render: renderRegister },
-  "#/consents": { title: "My consents", render: renderConsents },
-  "#/clinician": { title: "Check access (clinician)", render: renderClinician },
-} as const;
-type Route = keyof typeof SCREENS;
+interface Screen {
+  title: string;
+  /** The navigation bar's group. */
+  group: "Patient" | "Clinician and provider" | "Governance";
+  render: (app: App, view: HTMLElement) => Promise<void>;
+}
+
+/** Every screen, by its address (`#/…`), in the order of the navigation bar. */
+const SCREENS: Record<string, Screen> = {
+  "#/register": { title: "Register", group: "Patient", render: renderRegister },
+  "#/consents": { title: "My consents", group: "Patient", render: renderConsents },
+  "#/clinician": { title: "Check access (clinician)", group: "Clinician and provider", render: renderClinician },
+};
+type Route = string;
+const GROUPS: Screen["group"][] = ["Patient", "Clinician and provider", "Governance"];
 
 export class App {
   accounts: Account[];
   account: Account | undefined;
+  /**
+   * The ward the chosen account acts for as its guardian (a `HealthGuardian` proxy of the ward),
+   * or undefined: the patient screens are then about the chosen account itself.
+   */
+  ward: string | undefined;
   private generation = 0;
 
   constructor(
@@ -28,6 +45,25 @@ export class App {
     this.accounts = devAccounts(chain.chainType);
     const remembered = sessionStorage.getItem("salus.account");
     this.account = this.accounts.find((a) => a.address === remembered) ?? this.accounts[0];
+  }
+
+  /** The patient the patient screens read and act for: the ward, else the chosen account. */
+  get patientAddress(): string | undefined {
+    return this.ward ?? this.account?.address;
+  }
+
+  /**
+   * A patient's own call, as the chosen account sends it: as is, or, acting for a ward, inside
+   * `Proxy.proxy(ward, HealthGuardian, call)` (the chain admits exactly the patient's own
+   * health calls through it; the guardian pays the fee).
+   */
+  asPatient(tx: Transaction): Transaction {
+    if (!this.ward) return tx;
+    return this.chain.api.tx.Proxy.proxy({
+      real: MultiAddress.Id(this.ward),
+      force_proxy_type: { type: "HealthGuardian", value: undefined },
+      call: tx.decodedCall,
+    });
   }
 
   /** A name the app knows for an address (its own accounts'). */
@@ -44,37 +80,58 @@ export class App {
   }
 
   private route(): Route {
-    return (location.hash in SCREENS ? location.hash : "#/register") as Route;
+    return location.hash in SCREENS ? location.hash : "#/register";
   }
 
   async show(): Promise<void> {
     this.renderNav();
-    const screen = SCREENS[this.route()];
+    const screen = SCREENS[this.route()] ?? SCREENS["#/register"]!;
     document.title = `${screen.title} — Salus`;
     // Each screen renders into a region of its own, shown only if no newer render started
     // meanwhile (the account or the screen may change while the chain answers).
+    // Until then the screen on show is stale: it cannot be used (a form filled in now would be
+    // replaced), and it says so to assistive technology (aria-busy).
     const generation = ++this.generation;
     const region = h("div", { class: "screen" });
     if (!this.view.firstChild) replace(this.view, h("p", { class: "progress", role: "status" }, "Loading…"));
+    this.view.inert = true;
+    this.view.setAttribute("aria-busy", "true");
     try {
       await screen.render(this, region);
     } catch (error) {
       replace(region, notice("error", `This screen could not be loaded: ${(error as Error).message}`));
     }
-    if (generation === this.generation) replace(this.view, region);
+    if (generation !== this.generation) return;
+    replace(this.view, region);
+    this.view.inert = false;
+    this.view.setAttribute("aria-busy", "false");
+  }
+
+  /**
+   * After the connection came back: the screen is drawn again from the chain (what it showed
+   * may have changed meanwhile), once no transaction is in flight (its panel follows it).
+   */
+  reconnected(): void {
+    whenNoTransaction(() => void this.show());
   }
 
   private renderNav(): void {
     const current = this.route();
+    const link = (route: Route, screen: Screen) =>
+      h("li", {}, h("a", { href: route, "aria-current": route === current ? "page" : null }, screen.title));
     replace(
       this.nav,
-      h(
-        "ul",
-        {},
-        (Object.keys(SCREENS) as Route[]).map((route) =>
-          h("li", {}, h("a", { href: route, "aria-current": route === current ? "page" : null }, SCREENS[route].title)),
-        ),
-      ),
+      GROUPS.map((group) => {
+        const routes = Object.entries(SCREENS).filter(([, screen]) => screen.group === group);
+        if (!routes.length) return null;
+        const id = `nav-${group.split(" ")[0]!.toLowerCase()}`;
+        return h(
+          "div",
+          { class: "nav-group" },
+          h("span", { class: "nav-group-title", id }, group),
+          h("ul", { "aria-labelledby": id }, routes.map(([route, screen]) => link(route, screen))),
+        );
+      }),
     );
   }
 

@@ -68,3 +68,24 @@ export function formatAmount(chain: Pick<Chain, "decimals" | "symbol">, planck: 
 export async function chainNow(chain: Chain): Promise<number> {
   return Number(await chain.api.query.Timestamp.Now.getValue());
 }
+
+/** The sentence shown when the node does not answer a read in time. */
+export class NodeTimeout extends Error {
+  constructor(seconds: number) {
+    super(`The node did not answer within ${seconds} seconds; it may be restarting or overloaded. Try again.`);
+    this.name = "NodeTimeout";
+  }
+}
+
+/** `read`, or a NodeTimeout after `seconds`: no question to the node spins for ever. */
+export async function answered<T>(read: Promise<T>, seconds = 30): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NodeTimeout(seconds)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([read, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -14,15 +14,19 @@ const WORDS: Record<ConnectionState, string> = {
 
 async function main(): Promise<void> {
   const url = nodeUrl();
+  let app: App | undefined;
+  let previous: ConnectionState = "connecting";
   const setState = (state: ConnectionState) => {
     status.textContent = `${WORDS[state]} (${url})`;
     status.className = `connection ${state}`;
+    if (previous === "reconnecting" && state === "connected") app?.reconnected();
+    previous = state;
   };
   setState("connecting");
   replace(view, h("p", { class: "progress", role: "status" }, `Connecting to the node at ${url}…`));
   const chain = await connect(url, setState);
   document.getElementById("chain-name")!.textContent = `${chain.name} (${chain.chainType.toLowerCase()} chain)`;
-  const app = new App(chain, document.getElementById("accounts")!, document.getElementById("nav")!, view);
+  app = new App(chain, document.getElementById("accounts")!, document.getElementById("nav")!, view);
   app.start();
 }
 

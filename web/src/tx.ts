@@ -7,6 +7,20 @@ import { formatAmount, type Chain } from "./chain.ts";
 import { explainDispatchError, explainSubmitError } from "./lib/errors.ts";
 import { h, notice, replace } from "./ui/dom.ts";
 
+let inFlight = 0;
+const settled = new EventTarget();
+
+/** Transactions between "working out the fee" and their block (or refusal, or cancel). */
+export function transactionsInFlight(): number {
+  return inFlight;
+}
+
+/** Runs `then` once no transaction is in flight (now, if none is). */
+export function whenNoTransaction(then: () => void): void {
+  if (inFlight === 0) return then();
+  settled.addEventListener("idle", () => whenNoTransaction(then), { once: true });
+}
+
 export interface Included {
   block: { hash: string; number: number };
   events: { type: string; value: { type: string; value: unknown } }[];
@@ -33,6 +47,16 @@ export interface TxStep {
  * throws an Error whose message is the sentence already shown.
  */
 export async function runTx(chain: Chain, account: Account, step: TxStep, panel: HTMLElement): Promise<Included> {
+  inFlight += 1;
+  try {
+    return await followTx(chain, account, step, panel);
+  } finally {
+    inFlight -= 1;
+    if (inFlight === 0) settled.dispatchEvent(new Event("idle"));
+  }
+}
+
+async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTMLElement): Promise<Included> {
   panel.hidden = false;
   replace(panel, h("p", { class: "progress", role: "status" }, `${step.title}: working out the fee…`));
   let feeText: string;

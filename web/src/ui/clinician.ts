@@ -3,6 +3,7 @@
 // (`ConsentApi::check_access`) at the newest block: no transaction, no fee.
 import type { App } from "../app.ts";
 import { isAddress } from "../accounts.ts";
+import { answered, NodeTimeout } from "../chain.ts";
 import { describeDecision, type AccessDecision } from "../lib/plain.ts";
 import { DATA_CLASSES, PURPOSES, type DataClassKey, type PurposeKey } from "../lib/vocab.ts";
 import { field, h, notice, replace, select } from "./dom.ts";
@@ -40,13 +41,15 @@ export async function renderClinician(app: App, view: HTMLElement): Promise<void
     if (!isAddress(patient.value)) return replace(result, notice("error", "Enter the patient's account address."));
     replace(result, h("p", { class: "progress", role: "status" }, "Asking the node…"));
     try {
-      const answer = (await api.apis.ConsentApi.check_access(
-        patient.value.trim(),
-        account.address,
-        { type: dataClass.value as DataClassKey, value: undefined },
-        { type: purpose.value as PurposeKey, value: undefined },
-        undefined,
-        { at: "best" },
+      const answer = (await answered(
+        api.apis.ConsentApi.check_access(
+          patient.value.trim(),
+          account.address,
+          { type: dataClass.value as DataClassKey, value: undefined },
+          { type: purpose.value as PurposeKey, value: undefined },
+          undefined,
+          { at: "best" },
+        ),
       )) as unknown as AccessDecision;
       const { permit, headline, detail } = describeDecision(answer);
       replace(
@@ -55,7 +58,8 @@ export async function renderClinician(app: App, view: HTMLElement): Promise<void
         h("p", {}, detail),
       );
     } catch (error) {
-      replace(result, notice("error", `The node could not answer: ${(error as Error).message}`));
+      const message = (error as Error).message;
+      replace(result, notice("error", error instanceof NodeTimeout ? message : `The node could not answer: ${message}`));
     }
   });
   view.append(form, result);

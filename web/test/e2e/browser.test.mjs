@@ -50,10 +50,17 @@ async function audit(page) {
 /** Opens a screen from the navigation bar. */
 async function open(page, screen) {
   await page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name: screen, exact: true }).click();
+  await settled(page);
+}
+
+/** Waits until the screen on show is drawn from the chain (not a stale one being replaced). */
+async function settled(page, timeout = 30_000) {
+  await page.locator('main#view[aria-busy="false"]').waitFor({ timeout });
 }
 
 async function chooseAccount(page, name) {
   await page.getByLabel("Account", { exact: true }).selectOption({ label: `${name} (development account)` });
+  await settled(page);
 }
 
 /**
@@ -209,6 +216,7 @@ test("a patient registers, consents, and revokes; the physician's check follows"
   const check = async (expected, timeout = 30_000) => {
     await chooseAccount(page, "Dave");
     await open(page, "Check access (clinician)");
+    await settled(page, timeout);
     await page
       .getByTestId("acting-for")
       .getByText(`acts for St Mary's Hospital (provider #${provider}, accredited)`)
@@ -249,6 +257,9 @@ test("a patient registers, consents, and revokes; the physician's check follows"
   await step("the app keeps working through a node restart", async () => {
     await node.restart(() => page.getByText(/Connection lost — reconnecting/).waitFor({ timeout: 30_000 }));
     await page.getByText(/^Connected \(/).waitFor({ timeout: 120_000 });
+    // The screen on show is drawn again from the chain once the connection is back; until then
+    // it is stale and cannot be used.
+    await settled(page, 120_000);
     await page.screenshot({ path: join(SHOTS, "8-after-restart.png"), fullPage: true });
     await check("Deny", 120_000);
   });
