@@ -10,11 +10,20 @@ use salus_primitives::{ConsentId, Jurisdiction, ProviderId, ProviderKind};
 use sp_core::H256;
 use sp_runtime::traits::{BlakeTwo256, Hash as _};
 
-/// A patient's commitment: `blake2_256(SCALE((salt, identifier)))`. The identifier (a national
-/// health number, say) never leaves the patient's device; the salt stays in its keystore, so
-/// that the commitment cannot be reversed by trying every identifier.
+/// A patient's commitment: `blake2_256(SCALE((salt, identifier)))`, the identifier without
+/// the whitespace around it ([`normalize_identifier`]). The identifier (a national health
+/// number, say) never leaves the patient's device; the salt stays in its keystore, so that the
+/// commitment cannot be reversed by trying every identifier.
 pub fn commitment(identifier: &str, salt: &[u8; 32]) -> H256 {
-	BlakeTwo256::hash_of(&(salt, identifier))
+	BlakeTwo256::hash_of(&(salt, normalize_identifier(identifier)))
+}
+
+/// The identifier a commitment is made of: `identifier` without leading and trailing
+/// whitespace (Unicode `White_Space`, as [`str::trim`] has it), nothing else changed. The web
+/// app (`web/src/lib/commitment.ts`) applies the same rule, so that a number typed with a
+/// stray space, or pasted with a line break, commits to the same hash on both.
+pub fn normalize_identifier(identifier: &str) -> &str {
+	identifier.trim()
 }
 
 /// What the patient announces before registering `commitment`: it binds the commitment to
@@ -192,4 +201,29 @@ pub fn granted_consents(included: &Included) -> Vec<ConsentId> {
 			_ => None,
 		})
 		.collect()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn commitment_is_blake2_of_salt_and_identifier() {
+		// The vector the web app's unit test checks (web/test/unit/commitment.test.ts).
+		assert_eq!(
+			format!("{:?}", commitment("DE-1234567890", &[42; 32])),
+			"0xddedd89823c7f53f293dfce056e1452c569ea8c2832d12c056a26f0b8a8afbab"
+		);
+	}
+
+	#[test]
+	fn whitespace_around_the_identifier_does_not_change_the_commitment() {
+		let bare = commitment("DE-1234567890", &[42; 32]);
+		for padded in [" DE-1234567890", "DE-1234567890\n", "\t DE-1234567890\r\n", "\u{a0}DE-1234567890\u{3000}", "\u{85}DE-1234567890\u{2029}"] {
+			assert_eq!(commitment(padded, &[42; 32]), bare, "{padded:?}");
+		}
+		// Inside the identifier, and a zero-width no-break space (not White_Space), count.
+		assert_ne!(commitment("DE-12345 67890", &[42; 32]), bare);
+		assert_ne!(commitment("\u{feff}DE-1234567890", &[42; 32]), bare);
+	}
 }

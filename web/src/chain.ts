@@ -21,11 +21,16 @@ export interface Chain {
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting";
 
+/** The build's node: `VITE_SALUS_WS` when it was built (scripts/web.sh: `SALUS_WS`), else a local one. */
+export function defaultNodeUrl(): string {
+  return (import.meta.env.VITE_SALUS_WS as string | undefined) ?? "ws://127.0.0.1:9944";
+}
+
 /** The node to talk to: `?rpc=ws://…` in the address, or the build's default. */
 export function nodeUrl(): string {
-  const fromQuery = new URLSearchParams(location.search).get("rpc");
-  return fromQuery ?? (import.meta.env.VITE_SALUS_WS as string | undefined) ?? "ws://127.0.0.1:9944";
+  return new URLSearchParams(location.search).get("rpc") ?? defaultNodeUrl();
 }
+
 
 export async function connect(url: string, onState: (state: ConnectionState) => void): Promise<Chain> {
   let connectedOnce = false;

@@ -4,6 +4,7 @@
 import type { Transaction } from "polkadot-api";
 import type { Account } from "./accounts.ts";
 import { formatAmount, type Chain } from "./chain.ts";
+import { spendable } from "./lib/balance.ts";
 import { explainDispatchError, explainSubmitError } from "./lib/errors.ts";
 import { h, notice, replace } from "./ui/dom.ts";
 
@@ -19,6 +20,21 @@ export function transactionsInFlight(): number {
 export function whenNoTransaction(then: () => void): void {
   if (inFlight === 0) return then();
   settled.addEventListener("idle", () => whenNoTransaction(then), { once: true });
+}
+
+/**
+ * How a transaction ended without its block: `cancelled` before anything was sent; `refused`
+ * in a block or by the node before it was sent (nothing it does happened); `uncertain` when the
+ * node stopped answering after it was sent (it may still be included).
+ */
+export class TxFailure extends Error {
+  constructor(
+    message: string,
+    readonly outcome: "cancelled" | "refused" | "uncertain",
+  ) {
+    super(message);
+    this.name = "TxFailure";
+  }
 }
 
 export interface Included {
@@ -44,7 +60,7 @@ export interface TxStep {
 /**
  * Shows the fee of `step` in `panel`, waits for the user to confirm (unless `confirmed`), signs,
  * submits and follows the transaction to its block. Resolves with the block and events, or
- * throws an Error whose message is the sentence already shown.
+ * throws a TxFailure whose message is the sentence already shown.
  */
 export async function runTx(chain: Chain, account: Account, step: TxStep, panel: HTMLElement): Promise<Included> {
   inFlight += 1;
@@ -86,15 +102,15 @@ async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTM
   });
   if (!go) {
     replace(panel, notice("info", `${step.title}: cancelled, nothing was sent.`));
-    throw new Error("cancelled");
+    throw new TxFailure("cancelled", "cancelled");
   }
   const status = h("p", { class: "progress", role: "status", "data-testid": "tx-status" }, "Waiting for your signature…");
   const bar = h("progress", { max: 3, value: 0, "aria-label": "progress of the transaction" });
   replace(panel, before, h("h3", {}, step.title), summary(), h("p", { class: "fee" }, feeText), bar, status);
   return new Promise<Included>((resolve, reject) => {
-    const fail = (sentence: string) => {
+    const fail = (sentence: string, outcome: TxFailure["outcome"]) => {
       replace(panel, before, h("h3", {}, step.title), summary(), notice("error", sentence));
-      reject(new Error(sentence));
+      reject(new TxFailure(sentence, outcome));
     };
     const subscription = step.tx.signSubmitAndWatch(account.signer).subscribe({
       next: (event) => {
@@ -107,7 +123,7 @@ async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTM
         } else if (event.type === "txBestBlocksState" && event.found) {
           subscription.unsubscribe();
           if (!event.ok) {
-            fail(explainDispatchError(event.dispatchError));
+            fail(explainDispatchError(event.dispatchError), "refused");
             return;
           }
           bar.value = 3;
@@ -115,7 +131,13 @@ async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTM
           resolve({ block: event.block, events: event.events as unknown as Included["events"] });
         }
       },
-      error: (error: unknown) => fail(explainSubmitError(error)),
+      // Refused by the pool (it carries the reason) or not signed: nothing happened. Anything
+      // else (the connection lost after signing) leaves it open: it may still land.
+      error: (error: unknown) => {
+        const refusedByPool = (error as { error?: unknown } | null)?.error !== undefined;
+        const notSigned = bar.value === 0;
+        fail(explainSubmitError(error), refusedByPool || notSigned ? "refused" : "uncertain");
+      },
     });
   });
 }
@@ -128,22 +150,26 @@ async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTM
  */
 export const consentFeeNote: FeeNote = async (chain, account, fee) => {
   const api = chain.api;
-  const [free, period, minBalance, ledger, block, system] = await Promise.all([
+  // At the newest block, as the pool will check it (not the finalized one, which may be a few
+  // blocks behind a grant just made).
+  const at = { at: "best" } as const;
+  const [free, period, minBalance, existentialDeposit, ledger, block, system] = await Promise.all([
     api.constants.Consent.FreeOperations(),
     api.constants.Consent.FreePeriod(),
     api.constants.Consent.FreeOperationMinBalance(),
-    api.query.Consent.Ledgers.getValue(account.address),
-    api.query.System.Number.getValue(),
-    api.query.System.Account.getValue(account.address),
+    api.constants.Balances.ExistentialDeposit(),
+    api.query.Consent.Ledgers.getValue(account.address, at),
+    api.query.System.Number.getValue(at),
+    api.query.System.Account.getValue(account.address, at),
   ]);
   const current = Math.floor(block / period);
   const used = ledger && ledger.window.period === current ? ledger.window.used : 0;
   const left = free - used;
   const paid = formatAmount(chain, fee);
   if (left <= 0) return `Fee: ${paid} (your ${free} fee-free consent operations for this period are used up)`;
-  // Roughly what the chain checks (free balance that can be spent keeping the account alive).
-  const spendable = system.data.free - system.data.frozen;
-  if (spendable < minBalance)
-    return `Fee: ${paid} (consent operations are free only while you hold at least ${formatAmount(chain, minBalance)})`;
+  // What the chain checks (Consent::can_pay_fees): the balance it could spend, keeping the
+  // account alive, is at least FreeOperationMinBalance.
+  if (spendable(system.data, existentialDeposit) < minBalance)
+    return `Fee: ${paid} (consent operations are free only while you can spend at least ${formatAmount(chain, minBalance)})`;
   return `Free — ${left} of ${free} fee-free consent operations left in this period (if the chain refuses it, it pays ${paid})`;
 };

@@ -30,13 +30,21 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 /** The identifier as the patient typed it, without surrounding spaces. */
+// Unicode White_Space, as Rust's `str::trim` has it (JavaScript's `trim` differs: it removes
+// U+FEFF and keeps U+0085), so that the web app and `salus_client::flows::commitment` hash the
+// same identifier.
+const WHITE_SPACE = "[\\u0009-\\u000d\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const AROUND = new RegExp(`^${WHITE_SPACE}+|${WHITE_SPACE}+$`, "gu");
+
+/** The identifier a commitment is made of: without the whitespace around it, nothing else changed. */
 export function normalizeIdentifier(identifier: string): string {
-  return identifier.trim();
+  return identifier.replace(AROUND, "");
 }
 
+/** `blake2_256(SCALE((salt, identifier)))`, the identifier normalized (`normalizeIdentifier`). */
 export function commitment(identifier: string, salt: Uint8Array): Uint8Array {
   if (salt.length !== SALT_BYTES) throw new Error(`the salt must be ${SALT_BYTES} bytes`);
-  const text = new TextEncoder().encode(identifier);
+  const text = new TextEncoder().encode(normalizeIdentifier(identifier));
   return Blake2256(concat(salt, compact.enc(text.length), text));
 }
 

@@ -48,16 +48,34 @@ export function shortAddress(account: string): string {
   return account.length > 14 ? `${account.slice(0, 6)}…${account.slice(-6)}` : account;
 }
 
+/** The largest time a JavaScript Date holds (about the year 275 760), in milliseconds. */
+const LAST_DATE_MS = 8.64e15;
+
+/**
+ * A time from the chain (u64 milliseconds) as a Date, or the words for one no calendar holds:
+ * a consent "until" the year 300 000 is the chain's to keep, and the screen must still show.
+ */
+function dateOr(ms: bigint | number): Date | string {
+  const value = typeof ms === "bigint" ? (ms > BigInt(LAST_DATE_MS) ? Infinity : Number(ms)) : ms;
+  if (!Number.isFinite(value) || value > LAST_DATE_MS) return "the far future (after the year 275 000)";
+  if (value < 0) return "before 1970";
+  return new Date(value);
+}
+
 export function formatDate(ms: bigint | number, timeZone?: string): string {
+  const date = dateOr(ms);
+  if (typeof date === "string") return date;
   return new Intl.DateTimeFormat("en-GB", {
     day: "numeric",
     month: "long",
     year: "numeric",
     ...(timeZone ? { timeZone } : {}),
-  }).format(new Date(Number(ms)));
+  }).format(date);
 }
 
 export function formatDateTime(ms: bigint | number, timeZone?: string): string {
+  const date = dateOr(ms);
+  if (typeof date === "string") return date;
   return new Intl.DateTimeFormat("en-GB", {
     day: "numeric",
     month: "long",
@@ -65,7 +83,7 @@ export function formatDateTime(ms: bigint | number, timeZone?: string): string {
     hour: "2-digit",
     minute: "2-digit",
     ...(timeZone ? { timeZone } : {}),
-  }).format(new Date(Number(ms)));
+  }).format(date);
 }
 
 /** "St Mary's Hospital", "practitioner 5GrwvA…GKutQY", "every hospital in Germany". */

@@ -4,6 +4,7 @@
 import type { App } from "../app.ts";
 import { isAddress } from "../accounts.ts";
 import { answered, NodeTimeout } from "../chain.ts";
+import { displayName } from "../lib/text.ts";
 import { describeDecision, type AccessDecision } from "../lib/plain.ts";
 import { DATA_CLASSES, PURPOSES, type DataClassKey, type PurposeKey } from "../lib/vocab.ts";
 import { field, h, notice, replace, select } from "./dom.ts";
@@ -20,7 +21,7 @@ export async function renderClinician(app: App, view: HTMLElement): Promise<void
       "p",
       { "data-testid": "acting-for" },
       provider && providerId !== undefined
-        ? `${account.name} acts for ${new TextDecoder().decode(provider.name)} (provider #${providerId}, ${provider.status.type.toLowerCase()}).`
+        ? `${account.name} acts for ${displayName(provider.name, `provider #${providerId}`)} (provider #${providerId}, ${provider.status.type.toLowerCase()}).`
         : `${account.name} is not a practitioner of any provider: every check will be denied.`,
     ),
   );

@@ -25,6 +25,7 @@ import {
   type PurposeKey,
 } from "../lib/vocab.ts";
 import { consentFeeNote, runTx } from "../tx.ts";
+import { displayName } from "../lib/text.ts";
 import { checkboxes, checkedValues, field, h, newId, notice, replace, select } from "./dom.ts";
 
 /** The names of the providers a list of consents mentions (`HealthIdentityApi::provider`). */
@@ -33,7 +34,7 @@ async function providerNames(app: App, ids: number[]): Promise<Map<number, strin
   await Promise.all(
     [...new Set(ids)].map(async (id) => {
       const provider = await app.chain.api.apis.HealthIdentityApi.provider(id, { at: "best" });
-      if (provider) names.set(id, new TextDecoder().decode(provider.name));
+      if (provider) names.set(id, displayName(provider.name, `provider #${id}`));
     }),
   );
   return names;
@@ -255,14 +256,14 @@ function grantForm(app: App, account: Account, wording: Wording, panel: HTMLElem
         const id = providerNumber(providerId.value)!;
         const provider = await api.apis.HealthIdentityApi.provider(id, { at: "best" });
         if (provider) {
-          const name = new TextDecoder().decode(provider.name);
+          const name = displayName(provider.name, `provider #${id}`);
           wording.providerName = ((known) => (pid: number) => (pid === id ? name : known?.(pid)))(wording.providerName);
           text = `Provider #${id} is ${name} (${provider.status.type.toLowerCase()}).`;
         } else [text, warn] = [`There is no provider #${id}: the chain would refuse this consent.`, true];
       } else if (w === "practitioner" && isAddress(practitioner.value)) {
         const id = await api.apis.HealthIdentityApi.provider_of(practitioner.value.trim(), { at: "best" });
         const provider = id === undefined ? undefined : await api.apis.HealthIdentityApi.provider(id, { at: "best" });
-        if (provider) text = `This account acts for ${new TextDecoder().decode(provider.name)} (provider #${id}).`;
+        if (provider) text = `This account acts for ${displayName(provider.name, `provider #${id}`)} (provider #${id}).`;
         else [text, warn] = ["This account is not a practitioner of any provider: the chain would refuse this consent.", true];
       }
     } catch {

@@ -5,7 +5,8 @@ import type { App } from "../app.ts";
 import { binding, commitment, newSalt, normalizeIdentifier, saltFile, toHex } from "../lib/commitment.ts";
 import { countryName, jurisdictionCode, jurisdictionHex } from "../lib/vocab.ts";
 import { formatDateTime } from "../lib/plain.ts";
-import { runTx } from "../tx.ts";
+import { answered } from "../chain.ts";
+import { runTx, TxFailure } from "../tx.ts";
 import { field, h, notice, replace } from "./dom.ts";
 
 export async function renderRegister(app: App, view: HTMLElement): Promise<void> {
@@ -37,7 +38,18 @@ export async function renderRegister(app: App, view: HTMLElement): Promise<void>
   }
 
   let salt = newSalt();
-  const identifier = h("input", { type: "password", autocomplete: "off", spellcheck: "false", required: true });
+  // A text field, not a password field: a browser offers to store what is typed in a password
+  // field in its password manager (and sync it); this one must stay in the page.
+  const identifier = h("input", {
+    type: "text",
+    autocomplete: "off",
+    autocapitalize: "off",
+    spellcheck: "false",
+    "data-1p-ignore": true,
+    "data-lpignore": "true",
+    "data-form-type": "other",
+    required: true,
+  });
   const country = h("input", { type: "text", value: "DE", maxlength: 2, size: 3, autocomplete: "country", required: true });
   const saltOut = h("output", { class: "hash", "data-testid": "salt" }, toHex(salt));
   const download = h("a", { class: "button", download: "salus-salt.json" }, "Download my salt");
@@ -93,6 +105,7 @@ export async function renderRegister(app: App, view: HTMLElement): Promise<void>
     replace(status);
     submit.disabled = true;
     const api = app.chain.api;
+    let step = 1;
     try {
       const announced = await runTx(
         app.chain,
@@ -105,6 +118,7 @@ export async function renderRegister(app: App, view: HTMLElement): Promise<void>
         },
         panel,
       );
+      step = 2;
       const included = await runTx(
         app.chain,
         account,
@@ -118,12 +132,37 @@ export async function renderRegister(app: App, view: HTMLElement): Promise<void>
       await renderRegister(app, view);
       view.append(panel, notice("ok", `Registered in block #${included.block.number} (${formatDateTime(Date.now())}).`));
     } catch (error) {
-      if ((error as Error).message !== "cancelled") {
-        // A failed reveal is in a block, so its commitment is public: never reuse the salt.
+      const outcome = error instanceof TxFailure ? error.outcome : "uncertain";
+      // Whatever the confirmation said, the chain has the last word: a registration that
+      // landed although its confirmation was lost is this salt's.
+      const onChain = await answered(api.apis.HealthIdentityApi.patient(account.address, { at: "best" })).catch(() => undefined);
+      if (onChain) {
+        await renderRegister(app, view);
+        view.append(
+          panel,
+          onChain.commitment === toHex(hash)
+            ? notice("ok", "The chain has your registration although its confirmation was lost: keep the salt you saved.")
+            : notice("error", "This account was registered under another commitment meanwhile (another tab or device?)."),
+        );
+        return;
+      }
+      if (step === 2 && outcome !== "cancelled") {
+        // The reveal was sent: its commitment may be public (in a block, or in a pool), so this
+        // salt is never used again. If it was lost on the way, it may still land.
+        const previous = toHex(salt);
         salt = newSalt();
         refreshSalt();
         status.append(notice("info", "A new salt was made for your next attempt: save it before you try again."));
+        if (outcome === "uncertain")
+          status.append(
+            notice(
+              "info",
+              `The node stopped answering after the registration was sent, so it may still be included. If this account turns out registered, it is under the previous salt ${previous}: keep that one too until you know.`,
+            ),
+          );
       }
+      // Step 1 (the announcement) sends only the binding, which hides the commitment: the same
+      // salt can be used again, and the salt saved stays right.
       submit.disabled = false;
     }
   });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { binding, commitment, fromHex, newSalt, saltFile, toHex } from "../../src/lib/commitment.ts";
+import { binding, commitment, fromHex, newSalt, normalizeIdentifier, saltFile, toHex } from "../../src/lib/commitment.ts";
 
 // Vectors computed outside this code, with Python's hashlib.blake2b(digest_size=32) over the
 // SCALE bytes the Rust side hashes: `BlakeTwo256::hash_of(&(salt, identifier))` for
@@ -20,6 +20,17 @@ test("commitment hashes the salt, the identifier's compact length and its UTF-8 
     toHex(commitment("E-5", new Uint8Array(32).fill(5))),
     "0xe8542c14f7e526a155f87068e74276c6d204a0fb9ccdda25103203763b4eeb59",
   );
+});
+
+test("whitespace around the identifier is removed as Rust's str::trim removes it, nothing else", () => {
+  const salt = new Uint8Array(32).fill(42);
+  const bare = toHex(commitment("DE-1234567890", salt));
+  // The same cases as salus_client::flows::tests (client/src/flows.rs).
+  for (const padded of [" DE-1234567890", "DE-1234567890\n", "\t DE-1234567890\r\n", "\u00a0DE-1234567890\u3000", "\u0085DE-1234567890\u2029"])
+    assert.equal(toHex(commitment(padded, salt)), bare, JSON.stringify(padded));
+  assert.notEqual(toHex(commitment("DE-12345 67890", salt)), bare);
+  assert.notEqual(toHex(commitment("\ufeffDE-1234567890", salt)), bare, "U+FEFF is not White_Space");
+  assert.equal(normalizeIdentifier("  DE 1  "), "DE 1");
 });
 
 test("binding hashes the commitment and the account", () => {

@@ -1,0 +1,23 @@
+// Text from chain storage, made safe to show: anyone can register a provider, so its name is
+// attacker-chosen bytes. Shown through `textContent` (never as HTML), it still could reorder what
+// is around it (bidirectional overrides: "‮latipsoH yraM tS" reads as a different name), hide in
+// zero-width characters, break lines, or run on for pages.
+
+/** Bidi embeddings, overrides and isolates; other invisible format characters; controls. */
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/gu;
+
+/** The longest name shown in full; longer ones end in "…". */
+export const MAX_NAME_CHARS = 80;
+
+/**
+ * A name from the chain as a screen may show it: decoded as UTF-8 (invalid bytes become U+FFFD),
+ * without control, bidi and invisible format characters, whitespace runs collapsed, at most
+ * `MAX_NAME_CHARS` characters; `fallback` if nothing is left.
+ */
+export function displayName(bytes: Uint8Array | string, fallback: string): string {
+  const text = typeof bytes === "string" ? bytes : new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+  const clean = text.replace(/\s+/gu, " ").replace(HIDDEN, "").trim();
+  if (!clean) return fallback;
+  const chars = Array.from(clean);
+  return chars.length > MAX_NAME_CHARS ? `${chars.slice(0, MAX_NAME_CHARS - 1).join("")}…` : clean;
+}
