@@ -111,7 +111,7 @@ async fn every_subcommand_against_a_dev_node() -> Result {
 		let home = std::env::temp_dir().join(format!("salus-cli-{}", std::process::id()));
 		std::fs::create_dir_all(home.join("keys"))?;
 		let cli = Cli { binary: salus_binary()?, url: client.url().to_owned(), home: home.clone() };
-		let consent_file = Path::new(env!("CARGO_MANIFEST_DIR"))
+		let consent_file = Path::new(&crate::harness::manifest_dir())
 			.join("../fhir/tests/data/e2e/lakeside-lab-results.json");
 		let consent_file = consent_file.to_str().ok_or("path")?;
 

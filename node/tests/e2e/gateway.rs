@@ -555,7 +555,7 @@ async fn while_the_node_runs(
 /// Dave's key, exported by polkadot.js as a wallet exports it (encrypted with `password`),
 /// into `dir/dave.json`.
 async fn export_daves_key(dir: &std::path::Path, password: &str) -> Result {
-	let scripts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/polkadot-js");
+	let scripts = std::path::Path::new(&crate::harness::manifest_dir()).join("tests/polkadot-js");
 	if !scripts.join("node_modules/@polkadot/api").exists() {
 		return Err(
 			format!("run `npm ci` in {} first (scripts/test.sh does)", scripts.display()).into()

@@ -450,3 +450,9 @@ impl Client {
 pub fn account_of(signer: &Keypair) -> AccountId {
 	AccountId::from(signer.public_key().0)
 }
+
+/// The package's directory, as `cargo test` says it when it runs the test (not as it was when the
+/// test was compiled: a target directory shared by two checkouts holds binaries of either).
+pub fn manifest_dir() -> String {
+	std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_owned())
+}

@@ -10,7 +10,7 @@ use std::{path::Path, time::Duration};
 /// `api.call.accessApi`. Last, it estimates a transfer's fee the ways wallets do.
 #[tokio::test(flavor = "multi_thread")]
 async fn polkadot_js_reads_the_chain_and_submits_a_salus_call() -> Result {
-	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/polkadot-js");
+	let dir = Path::new(&crate::harness::manifest_dir()).join("tests/polkadot-js");
 	if !dir.join("node_modules/@polkadot/api").exists() {
 		return Err(
 			format!("run `npm ci` in {} first (scripts/test.sh does)", dir.display()).into()
