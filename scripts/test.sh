@@ -6,8 +6,9 @@
 # tests against real salus-node processes (and a PostgreSQL server it starts for the gateway's
 # shared outbox, scripts/postgres.sh), a bounded run of the runtime fuzzer (fuzz/; the
 # SALUS_FUZZ_EXTRINSICS and SALUS_FUZZ_SEED variables change its length and seed), the web
-# app's unit tests, build and browser test (web/: headless Chromium against a dev node), and that
-# chain-specs/ matches the runtime.
+# app's unit tests, build and browser test (web/: headless Chromium against a dev node), the
+# fault suite (scripts/faults.sh: four validators in network namespaces, where the machine allows
+# them), and that chain-specs/ matches the runtime.
 # Fails at the first failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -71,6 +72,15 @@ fuzz_pid=$!
 # once took over three minutes each to compile the runtime on two cores.
 step "cargo test: unit tests and end-to-end tests against salus-node"
 RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}" cargo test "${SALUS_CARGO_FLAGS[@]}"
+
+# The fault suite needs root and network namespaces; where the machine has neither, it says so.
+if [[ "$(id -u)" == 0 ]] && ip netns add "salus-probe-$$" 2>/dev/null; then
+	ip netns del "salus-probe-$$"
+	step "fault suite: four validators in network namespaces, crashed, cut, partitioned, restarted"
+	scripts/faults.sh
+else
+	step "fault suite SKIPPED: it needs root and network namespaces (ip netns); run scripts/faults.sh where they exist"
+fi
 
 step "waiting for the runtime fuzzer"
 if ! wait "$fuzz_pid"; then

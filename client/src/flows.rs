@@ -219,7 +219,13 @@ mod tests {
 	#[test]
 	fn whitespace_around_the_identifier_does_not_change_the_commitment() {
 		let bare = commitment("DE-1234567890", &[42; 32]);
-		for padded in [" DE-1234567890", "DE-1234567890\n", "\t DE-1234567890\r\n", "\u{a0}DE-1234567890\u{3000}", "\u{85}DE-1234567890\u{2029}"] {
+		for padded in [
+			" DE-1234567890",
+			"DE-1234567890\n",
+			"\t DE-1234567890\r\n",
+			"\u{a0}DE-1234567890\u{3000}",
+			"\u{85}DE-1234567890\u{2029}",
+		] {
 			assert_eq!(commitment(padded, &[42; 32]), bare, "{padded:?}");
 		}
 		// Inside the identifier, and a zero-width no-break space (not White_Space), count.

@@ -150,10 +150,8 @@ impl TestNode {
 					format!("salus-node exited with {status}:\n{}", self.log_tail(40)).into()
 				);
 			}
-			if let Ok(rpc) = RpcClient::from_insecure_url(&self.rpc_url).await {
-				let api = OnlineClient::<SubstrateConfig>::from_rpc_client(rpc.clone()).await?;
-				let (url, pid) = (self.rpc_url.clone(), self.child.id());
-				return Ok(Client { rpc, api, lanes: Default::default(), url, pid });
+			if let Ok(client) = Client::connect(&self.rpc_url, self.child.id()).await {
+				return Ok(client);
 			}
 			if started.elapsed() > STARTUP_TIMEOUT {
 				return Err(
@@ -249,6 +247,13 @@ pub struct Client {
 }
 
 impl Client {
+	/// A client of the node serving RPC at `url` (process `pid`), if it answers now.
+	pub async fn connect(url: &str, pid: u32) -> Result<Self> {
+		let rpc = RpcClient::from_insecure_url(url).await?;
+		let api = OnlineClient::<SubstrateConfig>::from_rpc_client(rpc.clone()).await?;
+		Ok(Client { rpc, api, lanes: Default::default(), url: url.to_owned(), pid })
+	}
+
 	/// Another connection to the same node (one per simulated EHR client).
 	pub async fn connection(&self) -> Result<RpcClient> {
 		Ok(RpcClient::from_insecure_url(&self.url).await?)

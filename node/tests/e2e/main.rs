@@ -13,6 +13,7 @@ mod cli;
 mod cli_roles;
 mod consent;
 mod disputes;
+mod faults;
 mod fhir_flow;
 mod gateway;
 mod harness;

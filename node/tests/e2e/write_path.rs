@@ -84,14 +84,14 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_RETRIES: usize = 1_200;
 
 /// An account the harness signs for, with its next nonce.
-struct Account {
+pub(crate) struct Account {
 	pair: sr25519::Pair,
-	id: AccountId,
+	pub(crate) id: AccountId,
 	nonce: u32,
 }
 
 impl Account {
-	fn derive(path: &str) -> Result<Self> {
+	pub(crate) fn derive(path: &str) -> Result<Self> {
 		let pair = sr25519::Pair::from_string(&format!("//salus-bench//{path}"), None)
 			.map_err(|error| format!("deriving {path}: {error:?}"))?;
 		let id = AccountId::from(pair.public());
@@ -99,7 +99,7 @@ impl Account {
 	}
 
 	/// `call`, signed with the next nonce, immortal, as a wallet signs it; encoded.
-	fn sign(&mut self, call: RuntimeCall, genesis: Hash) -> Vec<u8> {
+	pub(crate) fn sign(&mut self, call: RuntimeCall, genesis: Hash) -> Vec<u8> {
 		let extension = extension(self.nonce);
 		let implicit = (
 			(),
