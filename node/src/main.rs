@@ -15,6 +15,7 @@ mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
+mod metrics;
 mod rpc;
 mod service;
 

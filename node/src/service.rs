@@ -222,6 +222,16 @@ pub fn new_full<
 		})
 	};
 
+	// Salus's own metrics beside the node's, on the same endpoint (`crate::metrics`).
+	if let Some(registry) = prometheus_registry.as_ref() {
+		let metrics = crate::metrics::SalusMetrics::register(registry)?;
+		task_manager.spawn_handle().spawn(
+			"salus-metrics",
+			None,
+			crate::metrics::run(client.clone(), metrics),
+		);
+	}
+
 	sc_service::spawn_tasks(sc_service::SpawnTasksParams {
 		network: network.clone(),
 		client: client.clone(),
