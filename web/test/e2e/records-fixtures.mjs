@@ -1,0 +1,122 @@
+// Fixtures of the records test (who saw my data, rewards), through the typed client: an
+// accredited hospital (admin Charlie) with Dave as physician, Eve registered as a patient and
+// vouched for by the hospital, Eve's consent to Dave, and Dave's accesses logged under the three
+// kinds of basis — Eve's consent, an emergency (break-glass) grant, and a request Eve approved,
+// which earns her reward points. Reward epochs are shortened (sudo sets `RewardEpochLength`,
+// a `pub storage` parameter of the runtime, as node/tests/e2e/rewards.rs does) so that the
+// approval's epoch ends within seconds. Transactions of different signers go in the same block.
+import { Blake2256, Twox128, compact } from "@polkadot-api/substrate-bindings";
+import { AccountId } from "polkadot-api";
+import { devAccount, submit } from "./harness.mjs";
+
+const [alice, charlie, dave, eve] = ["Alice", "Charlie", "Dave", "Eve"].map(devAccount);
+export { alice, charlie, dave, eve };
+
+const concat = (...parts) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) (out.set(part, at), (at += part.length));
+  return out;
+};
+const hex = (bytes) => `0x${Buffer.from(bytes).toString("hex")}`;
+const u32le = (n) => new Uint8Array(new Uint32Array([n]).buffer);
+const event = (events, pallet, name) => {
+  const found = events.find((e) => e.type === pallet && e.value.type === name);
+  if (!found) throw new Error(`no ${pallet}.${name} event`);
+  return found.value.value;
+};
+const enumOf = (type) => ({ type, value: undefined });
+
+/** The storage key of a runtime `pub storage` parameter: twox128(":Name:"). */
+export const parameterKey = (name) => Twox128(new TextEncoder().encode(`:${name}:`));
+
+/**
+ * Sets everything up and resolves with what the test checks against: the provider's id, the
+ * consent, emergency and request ids, and the epoch in which Eve earned her points.
+ */
+export async function recordsFixture(api, { hospital = "St Mary's Hospital", epochBlocks = 3 } = {}) {
+  // Eve's commitment and binding, as the app computes them (src/lib/commitment.ts).
+  const salt = crypto.getRandomValues(new Uint8Array(32));
+  const identifier = new TextEncoder().encode("DE-5550001111");
+  const commitment = Blake2256(concat(salt, compact.enc(identifier.length), identifier));
+  const binding = Blake2256(concat(commitment, AccountId().enc(eve.address)));
+
+  // Block 1: the hospital registers, Eve announces, reward epochs shorten.
+  const [registered] = await Promise.all([
+    submit(
+      api.tx.HealthIdentity.register_provider({ name: new TextEncoder().encode(hospital), kind: enumOf("Hospital"), jurisdiction: "0x4445", parent: undefined }),
+      charlie,
+    ),
+    submit(api.tx.HealthIdentity.announce_commitment({ binding: hex(binding) }), eve),
+    submit(api.tx.Sudo.sudo({ call: api.tx.System.set_storage({ items: [[parameterKey("RewardEpochLength"), u32le(epochBlocks)]] }).decodedCall }), alice),
+  ]);
+  const provider = event(registered, "HealthIdentity", "ProviderRegistered").provider;
+
+  // Block 2: accredited, Dave proposed, Eve registers.
+  await Promise.all([
+    submit(api.tx.Sudo.sudo({ call: api.tx.HealthIdentity.set_provider_status({ provider, status: enumOf("Accredited") }).decodedCall }), alice),
+    submit(api.tx.HealthIdentity.add_practitioner({ account: dave.address, role: enumOf("Physician") }), charlie),
+    submit(api.tx.HealthIdentity.register_patient({ commitment: hex(commitment), jurisdiction: "0x4445", encryption_key: undefined }), eve),
+  ]);
+  // Block 3: Dave joins.
+  await submit(api.tx.HealthIdentity.accept_practitioner({ provider }), dave);
+
+  // Block 4: Eve lets Dave see her lab results and medications for treatment; the hospital
+  // vouches for Eve (from now on her sharing earns).
+  const [granted] = await Promise.all([
+    submit(
+      api.tx.Consent.grant_consent({
+        grantee: { type: "Practitioner", value: dave.address },
+        decision: enumOf("Permit"),
+        classes: (1 << 2) | (1 << 5), // Medications, LabResults
+        purposes: 1 << 0, // Treatment
+        jurisdictions: undefined,
+        valid_from: undefined,
+        valid_until: undefined,
+      }),
+      eve,
+    ),
+    submit(api.tx.HealthIdentity.vouch_patient({ patient: eve.address }), dave),
+  ]);
+  const consent = event(granted, "Consent", "ConsentGranted").id;
+
+  // Block 5: Dave logs two accesses under the consent, breaks the glass and logs an access
+  // under the emergency grant, and asks Eve for her imaging.
+  const batch = await submit(
+    api.tx.Utility.batch_all({
+      calls: [
+        api.tx.Access.log_disclosures({
+          entries: [
+            { patient: eve.address, data_class: enumOf("LabResults"), purpose: enumOf("Treatment"), record: `0x${"11".repeat(32)}` },
+            { patient: eve.address, data_class: enumOf("Medications"), purpose: enumOf("Treatment"), record: undefined },
+          ],
+        }).decodedCall,
+        api.tx.Access.declare_emergency({ patient: eve.address, justification: `0x${"22".repeat(32)}` }).decodedCall,
+        api.tx.Access.log_disclosure({ patient: eve.address, data_class: enumOf("VitalSigns"), purpose: enumOf("EmergencyTreatment"), record: undefined }).decodedCall,
+        api.tx.Access.request_access({
+          patient: eve.address,
+          classes: 1 << 6, // Imaging
+          purpose: enumOf("Treatment"),
+          duration: 86_400_000n,
+          justification: `0x${"33".repeat(32)}`,
+          bounty: 0n,
+        }).decodedCall,
+      ],
+    }),
+    dave,
+  );
+  const emergency = event(batch, "Access", "EmergencyDeclared").id;
+  const request = event(batch, "Access", "AccessRequested").id;
+
+  // Block 6: Eve approves (free of fees), and earns points.
+  const approved = await submit(api.tx.Access.approve_request({ request_id: request, classes: undefined }), eve);
+  const earned = approved.find((e) => e.type === "Rewards" && e.value.type === "PointsEarned");
+  if (!earned) throw new Error("Eve earned no points for the approval");
+
+  // Block 7: Dave logs an access to her imaging under the approved request.
+  await submit(
+    api.tx.Access.log_disclosure({ patient: eve.address, data_class: enumOf("Imaging"), purpose: enumOf("Treatment"), record: `0x${"44".repeat(32)}` }),
+    dave,
+  );
+  return { provider, consent, emergency, request, earnedIn: earned.value.value.epoch, points: earned.value.value.points };
+}
