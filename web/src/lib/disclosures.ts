@@ -143,9 +143,11 @@ export function describeTimeline(buckets: readonly Bucket[], granularity: Granul
   if (buckets.length === 0) return "No disclosures to chart.";
   const total = buckets.reduce((n, b) => n + b.count, 0);
   const busiest = buckets.reduce((a, b) => (b.count > a.count ? b : a));
-  const span = `${describePeriod(buckets[0]!, granularity)} to ${describePeriod(buckets[buckets.length - 1]!, granularity)}`;
   const per = granularity === "day" ? "day" : "week";
-  return `${total} ${total === 1 ? "disclosure" : "disclosures"} from ${span}, counted per ${per}; the most in one ${per} was ${busiest.count}, in ${describePeriod(busiest, granularity)}.`;
+  const what = `${total} ${total === 1 ? "disclosure" : "disclosures"}`;
+  if (buckets.length === 1) return `${what}, all in ${describePeriod(buckets[0]!, granularity)}.`;
+  const span = `${describePeriod(buckets[0]!, granularity)} to ${describePeriod(buckets[buckets.length - 1]!, granularity)}`;
+  return `${what} from ${span}, counted per ${per}; the most in one ${per} was ${busiest.count}, in ${describePeriod(busiest, granularity)}.`;
 }
 
 /** A file name for an export: `salus-disclosures-5Grwva…-2026-12-07.csv`. */

@@ -91,11 +91,11 @@ export async function renderDisclosures(app: App, view: HTMLElement): Promise<vo
       "p",
       { class: "lead" },
       `Every time a provider's practitioner opens ${whose} records, the provider must log it on the chain: when, who, what, why, and under which permission. `,
-      "The chain refuses to log an access your consents do not allow. Entries are kept six years, then removed.",
+      `The chain refuses to log an access ${whose} consents do not allow. Entries are kept six years, then removed.`,
     ),
   );
   if (count === 0) {
-    view.append(h("p", { "data-testid": "disclosure-summary" }, "No provider has logged an access to your data."));
+    view.append(h("p", { "data-testid": "disclosure-summary" }, `No provider has logged an access to ${whose} data.`));
     return;
   }
   const names = new ProviderNames(app);
@@ -108,7 +108,7 @@ export async function renderDisclosures(app: App, view: HTMLElement): Promise<vo
   const table = h(
     "table",
     { class: "data disclosures", "data-testid": "disclosures" },
-    h("caption", {}, "Accesses to your data, newest first"),
+    h("caption", {}, `Accesses to ${whose} data, newest first`),
     h(
       "thead",
       {},
@@ -116,7 +116,7 @@ export async function renderDisclosures(app: App, view: HTMLElement): Promise<vo
     ),
     tbody,
   );
-  const scroller = h("div", { class: "table-scroll", role: "region", "aria-label": "Accesses to your data (scrolls sideways)", tabindex: 0 }, table);
+  const scroller = h("div", { class: "table-scroll", role: "region", "aria-label": `Accesses to ${whose} data (scrolls sideways)`, tabindex: 0 }, table);
   const more = h("button", { type: "button" }, "Show older entries");
   const chartRegion = h("div", { class: "timeline" });
   const status = h("div", { "aria-live": "polite" });
@@ -130,7 +130,7 @@ export async function renderDisclosures(app: App, view: HTMLElement): Promise<vo
       barChart(
         buckets.map((b) => ({ label: short.format(new Date(`${b.start}T00:00:00Z`)), name: describePeriod(b, granularity), value: b.count })),
         {
-          title: granularity === "day" ? "Accesses to your data per day" : "Accesses to your data per week",
+          title: `Accesses to ${whose} data per ${granularity}`,
           summary: `${describeTimeline(buckets, granularity)} The chart covers the ${loaded.length} entries shown in the table.`,
           columns: [granularity === "day" ? "Day" : "Week from", "Accesses"],
           testId: "timeline",

@@ -26,7 +26,11 @@ const STATE_WORDS: Record<EarningRow["state"], string> = {
   expired: "claim window closed — returned to the pool",
 };
 
-export async function renderRewards(app: App, view: HTMLElement): Promise<void> {
+/**
+ * Draws the screen; `result` (a claim's outcome and its panel, after the screen is drawn again
+ * from the chain) goes right under the claim button, where the patient pressed it.
+ */
+export async function renderRewards(app: App, view: HTMLElement, result: Node[] = []): Promise<void> {
   replace(view, h("h2", {}, "Rewards"));
   const account = app.account;
   const patient = app.patientAddress;
@@ -138,7 +142,7 @@ export async function renderRewards(app: App, view: HTMLElement): Promise<void> 
     history.append(notice("info", "The chain's own sum of what you may claim differs from the epochs listed here (the chain moved on meanwhile); the amount above is the chain's."));
 
   const panel = h("section", { class: "tx", "aria-live": "polite", hidden: true });
-  const claim = h("button", { type: "button", class: "primary", disabled: pending === 0n }, `Claim ${formatAmount(chain, pending)}`);
+  const claim = h("button", { type: "button", class: "primary", disabled: pending === 0n }, pending === 0n ? "Nothing to claim yet" : `Claim ${formatAmount(chain, pending)}`);
   const why =
     pending === 0n
       ? h(
@@ -186,12 +190,11 @@ export async function renderRewards(app: App, view: HTMLElement): Promise<void> 
         : claimed
         ? notice("ok", h("span", { "data-testid": "claimed", "data-planck": claimed.amount.toString() }, `Claimed ${formatAmount(chain, claimed.amount)} (${claimed.epochs} ${claimed.epochs === 1 ? "epoch" : "epochs"}) in block #${included.block.number}: it is in ${forWard ? "your ward's" : "your"} wallet.`))
         : notice("error", "The claim was included, but the chain reported no payment.");
-      await renderRewards(app, view);
-      view.append(done, panel);
+      await renderRewards(app, view, [done, panel]);
     } catch {
       claim.disabled = false;
     }
   });
 
-  view.append(facts, h("div", { class: "actions" }, claim), why, panel, earn, history);
+  view.append(facts, h("div", { class: "actions" }, claim), why, h("div", { class: "claim-result" }, result.length ? result : panel), earn, history);
 }

@@ -34,7 +34,7 @@ export const parameterKey = (name) => Twox128(new TextEncoder().encode(`:${name}
  * Sets everything up and resolves with what the test checks against: the provider's id, the
  * consent, emergency and request ids, and the epoch in which Eve earned her points.
  */
-export async function recordsFixture(api, { hospital = "St Mary's Hospital", epochBlocks = 3 } = {}) {
+export async function recordsFixture(api, { hospital = "St Mary's Hospital", epochBlocks = 3, earlier = 36 } = {}) {
   // Eve's commitment and binding, as the app computes them (src/lib/commitment.ts).
   const salt = crypto.getRandomValues(new Uint8Array(32));
   const identifier = new TextEncoder().encode("DE-5550001111");
@@ -80,13 +80,15 @@ export async function recordsFixture(api, { hospital = "St Mary's Hospital", epo
   ]);
   const consent = event(granted, "Consent", "ConsentGranted").id;
 
-  // Block 5: Dave logs two accesses under the consent, breaks the glass and logs an access
-  // under the emergency grant, and asks Eve for her imaging.
+  // Block 5: Dave logs `earlier` lab-result accesses (so that the log spans more than one page
+  // of the screen and of the chain's storage) and two more under the consent, breaks the glass
+  // and logs an access under the emergency grant, and asks Eve for her imaging.
   const batch = await submit(
     api.tx.Utility.batch_all({
       calls: [
         api.tx.Access.log_disclosures({
           entries: [
+            ...Array.from({ length: earlier }, () => ({ patient: eve.address, data_class: enumOf("LabResults"), purpose: enumOf("Treatment"), record: undefined })),
             { patient: eve.address, data_class: enumOf("LabResults"), purpose: enumOf("Treatment"), record: `0x${"11".repeat(32)}` },
             { patient: eve.address, data_class: enumOf("Medications"), purpose: enumOf("Treatment"), record: undefined },
           ],

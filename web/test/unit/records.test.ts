@@ -79,6 +79,8 @@ test("a long span is counted per week, from Monday", () => {
   assert.equal(buckets.at(-1)!.count, 2);
   assert.equal(buckets.reduce((n, b) => n + b.count, 0), 3);
   assert.equal(timeline([], "UTC").buckets.length, 0);
+  const one = timeline([day("2026-12-07T10:00:00Z"), day("2026-12-07T11:00:00Z")], "UTC");
+  assert.equal(describeTimeline(one.buckets, one.granularity), "2 disclosures, all in 7 December 2026.");
 });
 
 test("an epoch and a wait in words", () => {
