@@ -64,11 +64,13 @@ export function barChart(bars: readonly Bar[], options: ChartOptions): HTMLEleme
       s("rect", { x: x.toFixed(1), y: (top + plotH - barH).toFixed(1), width: barW.toFixed(1), height: barH.toFixed(1), class: "bar" }, s("title", {}, `${bar.name}: ${bar.value}`)),
     );
   });
-  // The first and last labels under the axis (all of them would not fit on a phone).
-  if (bars.length) {
-    svg.append(s("text", { x: left, y: height - 8, "text-anchor": "start", class: "tick" }, bars[0]!.label));
-    if (bars.length > 1) svg.append(s("text", { x: width - 8, y: height - 8, "text-anchor": "end", class: "tick" }, bars[bars.length - 1]!.label));
-  }
+  // The first and last labels under their bars (all of them would not fit on a phone).
+  const labelAt = (i: number) => {
+    const centre = left + i * slot + slot / 2;
+    return s("text", { x: Math.min(width - 30, Math.max(left + 30, centre)).toFixed(1), y: height - 8, "text-anchor": "middle", class: "tick" }, bars[i]!.label);
+  };
+  if (bars.length) svg.append(labelAt(0));
+  if (bars.length > 1) svg.append(labelAt(bars.length - 1));
   const table = h(
     "table",
     { class: "data" },

@@ -15,6 +15,7 @@ import {
   type EarningRow,
   type EpochRecord,
 } from "../lib/rewards.ts";
+import { cleanText } from "../lib/disclosures.ts";
 import { explainDispatchError } from "../lib/errors.ts";
 import { runTx } from "../tx.ts";
 import { barChart } from "./chart.ts";
@@ -71,12 +72,23 @@ export async function renderRewards(app: App, view: HTMLElement, result: Node[] 
   const words = { epoch: `epoch (${describeEpochLength(epochBlocks, msPerBlock)})` };
 
   if (forWard) view.append(notice("info", `You act for your ward (${app.knownName(patient) ?? patient}): this screen shows the ward's rewards; a claim pays them into the ward's wallet.`));
+  const voucher = record?.vouched_by === undefined ? undefined : await answered(api.apis.HealthIdentityApi.provider(record.vouched_by, { at: "best" }));
   if (!record) view.append(notice("info", "This account is not registered as a patient: only registered patients that a provider vouched for earn rewards."));
   else if (record.vouched_by === undefined)
     view.append(
       notice(
         "info",
         "No accredited provider has vouched for you yet, so your sharing earns no points: ask your hospital or clinic to vouch for you in person (this stops fake patients from farming rewards).",
+      ),
+    );
+  else
+    view.append(
+      h(
+        "p",
+        { "data-testid": "vouch" },
+        voucher?.status.type === "Accredited"
+          ? `${cleanText(voucher.name) || `Provider #${record.vouched_by}`} (provider #${record.vouched_by}) vouched for you: your sharing earns points.`
+          : `Provider #${record.vouched_by} vouched for you, but it is not accredited now, so your sharing earns no points until an accredited provider vouches for you.`,
       ),
     );
 

@@ -259,6 +259,8 @@ test("who saw my data, its exports, and a reward claimed", { timeout: 300_000 },
     assert.equal(await shown.innerText(), sls(pending));
     await page.getByText(`Epoch ${setup.earnedIn}: ${setup.points} points, ended — ready to claim (${sls(pending)})`).waitFor();
     await page.getByTestId("points-chart").locator("svg[role=img]").waitFor();
+    await page.getByTestId("vouch").getByText(`${HOSPITAL} (provider #${setup.provider}) vouched for you: your sharing earns points.`).waitFor();
+    assert.equal((await chain.api.apis.HealthIdentityApi.patient(eve.address, { at: "best" })).vouched_by, setup.provider);
     await page.getByTestId("history-note").getByText(/Past claims are not kept in the chain's state/).waitFor();
     await page.getByText("Approving a provider's request for your data earns 10 points").waitFor();
     assert.deepEqual(await audit(page), [], "accessibility of Rewards");
