@@ -7,9 +7,10 @@ import { dataClass, purpose, type DataClassKey, type PurposeKey } from "./vocab.
  * Text from chain storage, fit to show: invalid UTF-8 decoded as U+FFFD (as Rust's
  * `from_utf8_lossy`), control characters, bidirectional overrides and isolates, zero-width and
  * line-separator characters removed (a provider named "‮latipsoH" must not read reversed, nor
- * one name pass for another), surrounding space trimmed, and at most `max` characters.
+ * one name pass for another), surrounding space trimmed, and at most `max` characters (by
+ * default 128, the chain's bound on a provider's name in bytes, so a name is never cut).
  */
-export function cleanText(bytes: Uint8Array | string, max = 120): string {
+export function cleanText(bytes: Uint8Array | string, max = 128): string {
   const text = typeof bytes === "string" ? bytes : new TextDecoder("utf-8", { fatal: false }).decode(bytes);
   const cleaned = text
     .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, "")
@@ -117,8 +118,8 @@ const keyOf = (day: number): string => new Date(day * DAY).toISOString().slice(0
 export function timeline(times: readonly number[], timeZone?: string, maxDays = 31, maxBars = 60): { granularity: Granularity; buckets: Bucket[] } {
   if (times.length === 0) return { granularity: "day", buckets: [] };
   const days = times.map((t) => dayNumber(dayKey(t, timeZone)));
-  const first = Math.min(...days);
-  const last = Math.max(...days);
+  const first = days.reduce((a, b) => Math.min(a, b));
+  const last = days.reduce((a, b) => Math.max(a, b));
   const granularity: Granularity = last - first + 1 > maxDays ? "week" : "day";
   // 1 January 1970 was a Thursday: day n is a Monday when (n + 3) % 7 === 0.
   const periodOf = (day: number) => (granularity === "day" ? day : day - ((day + 3) % 7 + 7) % 7);

@@ -63,6 +63,15 @@ async function readLog(app: App, patient: string, from: number, count: number, p
   return entries;
 }
 
+/** A time in words, with the instant for machines; "an unknown time" if out of any calendar's range. */
+function when(at: bigint): HTMLElement | string {
+  try {
+    return h("time", { datetime: new Date(Number(at)).toISOString() }, formatDateTime(at));
+  } catch {
+    return "an unknown time";
+  }
+}
+
 /** Offers `text` as a file download (a Blob behind an object URL, released afterwards). */
 function download(name: string, type: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -122,7 +131,14 @@ export async function renderDisclosures(app: App, view: HTMLElement): Promise<vo
   const status = h("div", { "aria-live": "polite" });
 
   const drawChart = () => {
-    const { granularity, buckets } = timeline(loaded.map((d) => Number(d.at)));
+    let drawn: ReturnType<typeof timeline>;
+    try {
+      drawn = timeline(loaded.map((d) => Number(d.at)));
+    } catch {
+      // A time no calendar can show (the chain's clock is the block author's): no chart.
+      return replace(chartRegion, notice("info", "The timeline cannot be drawn: an entry's time is out of range."));
+    }
+    const { granularity, buckets } = drawn;
     const short = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
     replace(
       chartRegion,
@@ -143,7 +159,7 @@ export async function renderDisclosures(app: App, view: HTMLElement): Promise<vo
     h(
       "tr",
       { "data-disclosure-id": String(d.id) },
-      h("td", {}, h("time", { datetime: new Date(Number(d.at)).toISOString() }, formatDateTime(d.at))),
+      h("td", {}, when(d.at)),
       h(
         "td",
         {},
