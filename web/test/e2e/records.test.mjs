@@ -12,10 +12,12 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, chromiumPath, serveStatic, startNode, typedClient } from "./harness.mjs";
-import { dave, eve, recordsFixture } from "./records-fixtures.mjs";
+import { dave, eve, ferdie, HOSTILE_NAME, recordsFixture } from "./records-fixtures.mjs";
 
 const SHOTS = "test-results";
 const HOSPITAL = "St Mary's Hospital";
+/** The hostile provider's name as the app shows and exports it: the override removed. */
+const HOSTILE_SHOWN = HOSTILE_NAME.replace("\u202e", "");
 let node, site, browser, chain;
 
 before(async () => {
@@ -72,7 +74,7 @@ function sls(planck) {
   return `${planck / unit}${fraction ? `.${fraction}` : ""} SLS`;
 }
 
-const CLASS_CODES = { LabResults: "lab-results", Medications: "medications", VitalSigns: "vital-signs", Imaging: "imaging" };
+const CLASS_CODES = { LabResults: "lab-results", Medications: "medications", VitalSigns: "vital-signs", Imaging: "imaging", Allergies: "allergies" };
 const PURPOSE_CODES = { Treatment: "TREAT", EmergencyTreatment: "ETREAT" };
 const basisToken = (b) =>
   b.type === "OwnData"
@@ -130,21 +132,29 @@ test("who saw my data, its exports, and a reward claimed", { timeout: 300_000 },
   const log = await chain.api.apis.AccessApi.disclosures_of(eve.address, 0, count, { at: "best" });
   const spec = await chain.client.getChainSpecData();
 
+  const providerName = (d) => (d.provider === setup.provider ? HOSPITAL : HOSTILE_SHOWN);
+
   await step("the chain holds the accesses the fixture logged, under three kinds of basis", async () => {
-    // 36 earlier lab-result accesses, then the four the table's first rows show.
-    assert.equal(count, 40);
+    // 36 earlier lab-result accesses, then the five the table's first rows show.
+    assert.equal(count, 41);
     assert.equal(log.length, count);
     assert.ok(log.slice(0, 36).every((d) => d.class.type === "LabResults" && d.basis.value.source.type === "Patient"));
     assert.deepEqual(
-      log.slice(-4).map((d) => [d.class.type, d.purpose.type, d.basis.type, d.basis.value.source.type, d.basis.value.source.value]),
+      log.slice(-5).map((d) => [d.provider, d.class.type, d.purpose.type, d.basis.type, d.basis.value.source.type, d.basis.value.source.value]),
       [
-        ["LabResults", "Treatment", "Consent", "Patient", undefined],
-        ["Medications", "Treatment", "Consent", "Patient", undefined],
-        ["VitalSigns", "EmergencyTreatment", "Consent", "Emergency", setup.emergency],
-        ["Imaging", "Treatment", "Consent", "Request", setup.request],
+        [setup.provider, "LabResults", "Treatment", "Consent", "Patient", undefined],
+        [setup.provider, "Medications", "Treatment", "Consent", "Patient", undefined],
+        [setup.provider, "VitalSigns", "EmergencyTreatment", "Consent", "Emergency", setup.emergency],
+        [setup.hostile, "Allergies", "Treatment", "Consent", "Patient", undefined],
+        [setup.provider, "Imaging", "Treatment", "Consent", "Request", setup.request],
       ],
     );
     assert.ok(log.slice(0, 38).every((d) => d.basis.value.id === setup.consent));
+    assert.equal(log.at(-2).basis.value.id, setup.hostileConsent);
+    assert.ok(log.every((d) => d.accessor === (d.provider === setup.provider ? dave.address : ferdie.address)));
+    // The hostile name is on chain as registered.
+    const stored = await chain.api.apis.HealthIdentityApi.provider(setup.hostile, { at: "best" });
+    assert.equal(new TextDecoder().decode(stored.name), HOSTILE_NAME);
   });
 
   await step("Eve's \"Who saw my data\" lists them, newest first, in words", async () => {
@@ -164,31 +174,29 @@ test("who saw my data, its exports, and a reward claimed", { timeout: 300_000 },
     await page.getByTestId("disclosure-summary").getByText(`Showing the newest ${count}.`).waitFor();
     assert.deepEqual(await ids(), all.map((d) => String(d.id)), "the rows are the chain's disclosures_of, newest first");
     assert.equal(await page.getByRole("button", { name: "Show older entries" }).isVisible(), false, "nothing older to show");
-    const newest = all.slice(0, 4);
-    const cells = (await rows.evaluateAll((trs) => trs.map((tr) => Array.from(tr.cells, (c) => c.innerText.replace(/\s+/g, " ").trim())))).slice(0, 4);
+    const newest = all.slice(0, 5);
+    const cells = (await rows.evaluateAll((trs) => trs.map((tr) => Array.from(tr.cells, (c) => c.innerText.replace(/\s+/g, " ").trim())))).slice(0, 5);
     // When: in words, and the machine-readable instant is the chain's.
     assert.deepEqual(
       await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector("time").getAttribute("datetime"))),
       all.map((d) => new Date(Number(d.at)).toISOString()),
     );
     const year = String(new Date(Number(newest[0].at)).getFullYear());
-    const [imaging, vitals] = newest;
+    for (const row of cells) assert.match(row[0], new RegExp(`^\\d{1,2} [A-Z][a-z]+ ${year} at \\d{2}:\\d{2}$`));
+    const [imaging, , vitals] = newest;
+    const dave_ = `${HOSPITAL} (provider #${setup.provider}) Dave (development account)`;
     assert.deepEqual(
-      cells,
-      newest.map((d, i) => [
-        cells[i][0].includes(year) && /^\d{1,2} [A-Z][a-z]+ \d{4}/.test(cells[i][0]) ? cells[i][0] : `a date in words (${year})`,
-        `${HOSPITAL} (provider #${setup.provider}) Dave (development account)`,
-        ["Imaging", "Vital signs", "Medications", "Lab results"][i],
-        ["Treatment", "Emergency treatment", "Treatment", "Treatment"][i],
-        [
-          `your approval of request #${setup.request} (consent #${imaging.basis.value.id})`,
-          `emergency access #${setup.emergency}, without asking you (break-glass; consent #${vitals.basis.value.id})`,
-          `your consent #${setup.consent}`,
-          `your consent #${setup.consent}`,
-        ][i],
-      ]),
+      cells.map((row) => row.slice(1)),
+      [
+        [dave_, "Imaging", "Treatment", `your approval of request #${setup.request} (consent #${imaging.basis.value.id})`],
+        // The hostile name without its right-to-left override (shown as text, never a link).
+        [`${HOSTILE_SHOWN} (provider #${setup.hostile}) Ferdie (development account)`, "Allergies", "Treatment", `your consent #${setup.hostileConsent}`],
+        [dave_, "Vital signs", "Emergency treatment", `emergency access #${setup.emergency}, without asking you (break-glass; consent #${vitals.basis.value.id})`],
+        [dave_, "Medications", "Treatment", `your consent #${setup.consent}`],
+        [dave_, "Lab results", "Treatment", `your consent #${setup.consent}`],
+      ],
     );
-    assert.ok(log.every((d) => d.accessor === dave.address && d.provider === setup.provider));
+    assert.equal(await page.getByTestId("disclosures").locator("a").count(), 0, "no link in the table");
     // The timeline: per day, every access counted, with a text alternative and a table.
     const chart = page.getByTestId("timeline");
     await chart.locator("svg[role=img]").waitFor();
@@ -211,9 +219,24 @@ test("who saw my data, its exports, and a reward claimed", { timeout: 300_000 },
       const d = log[i];
       assert.deepEqual(
         [row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[8], row[10], row[12]],
-        [String(d.id), new Date(Number(d.at)).toISOString(), d.accessor, String(d.provider), HOSPITAL, "", CLASS_CODES[d.class.type], PURPOSE_CODES[d.purpose.type], basisToken(d.basis), d.record ?? ""],
+        [
+          String(d.id),
+          new Date(Number(d.at)).toISOString(),
+          d.accessor,
+          String(d.provider),
+          // The formula is text: it starts with an apostrophe.
+          d.provider === setup.provider ? HOSPITAL : `'${HOSTILE_SHOWN}`,
+          "",
+          CLASS_CODES[d.class.type],
+          PURPOSE_CODES[d.purpose.type],
+          basisToken(d.basis),
+          d.record ?? "",
+        ],
       );
     });
+    // RFC 4180 as written: the guarded name quoted, its quotes doubled.
+    assert.ok(text.includes(`,"'=HYPERLINK(""http://evil.example"",""Trusted Clinic"")txet",`), "the hostile name is one quoted text cell");
+    assert.ok(!text.includes("\u202e"));
     await page.getByTestId("export-status").getByText(`Downloaded ${count} entries as CSV.`).waitFor();
   });
 
@@ -234,7 +257,7 @@ test("who saw my data, its exports, and a reward claimed", { timeout: 300_000 },
       assert.equal(e.subtype[0].code, "disclose");
       assert.equal(e.purposeOfEvent[0].coding[0].code, PURPOSE_CODES[d.purpose.type]);
       assert.equal(e.agent[0].who.identifier.value, d.accessor);
-      assert.deepEqual(e.agent[1].who, { identifier: { system: "urn:salus:provider", value: String(d.provider) }, type: "Organization", display: HOSPITAL });
+      assert.deepEqual(e.agent[1].who, { identifier: { system: "urn:salus:provider", value: String(d.provider) }, type: "Organization", display: providerName(d) });
       assert.equal(e.entity[0].what.identifier.value, eve.address);
       assert.deepEqual(e.entity[1].detail.map((x) => x.valueString), [CLASS_CODES[d.class.type], basisToken(d.basis), `urn:salus:disclosure|${d.id}`]);
       assert.equal(e.entity[1].what?.identifier.value, d.record);
