@@ -7,6 +7,17 @@
 // The Rust side serialises with serde_json without `preserve_order` (keys sorted) and pretty
 // prints with two spaces; `auditJson` does the same, so for the same log, chain and stamp the
 // two files are byte for byte equal. Pure functions: unit-tested without a node.
+//
+// What differs, and why:
+// - the provider's name: the app passes the name as it shows it (lib/disclosures.ts
+//   `cleanText`: control and bidirectional-override characters removed), the CLI the registry's
+//   bytes as lossy UTF-8. For any name without such characters they are the same; a name with
+//   them would mislead in a spreadsheet as on screen.
+// - `Bundle.timestamp` is the moment of the export (as in the CLI, whose "now" is another one).
+// - The Rust exporter checks each resource against a FHIR model (fhir-model's R4B) before it
+//   returns it; the browser has none: the unit tests hold this file to the Rust output instead.
+// - The chain's name is the chain spec's (`chainSpec_v1_chainName`), the CLI's `system_chain`:
+//   the node answers both from the same chain spec.
 import type { DataClassKey, PurposeKey } from "./vocab.ts";
 import { purpose as purposeInfo } from "./vocab.ts";
 

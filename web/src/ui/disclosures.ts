@@ -52,9 +52,17 @@ class ProviderNames {
 }
 
 /** Reads `count` entries from position `from`, in queries of at most MAX_PER_QUERY. */
-async function readLog(app: App, patient: string, from: number, count: number, progress?: (read: number) => void): Promise<ChainDisclosure[]> {
+async function readLog(
+  app: App,
+  patient: string,
+  from: number,
+  count: number,
+  progress?: (read: number) => void,
+  stopped: () => boolean = () => false,
+): Promise<ChainDisclosure[]> {
   const entries: ChainDisclosure[] = [];
   for (let at = from; at < from + count; at += MAX_PER_QUERY) {
+    if (stopped()) throw new Error("stopped");
     const n = Math.min(MAX_PER_QUERY, from + count - at);
     const page = await answered(app.chain.api.apis.AccessApi.disclosures_of(patient, at, n, { at: "best" }));
     entries.push(...(page as unknown as ChainDisclosure[]));
@@ -202,13 +210,30 @@ export async function renderDisclosures(app: App, view: HTMLElement): Promise<vo
   const exportStatus = h("div", { "aria-live": "polite", "data-testid": "export-status" });
   const csvButton = h("button", { type: "button" }, "Download as CSV (spreadsheet)");
   const fhirButton = h("button", { type: "button" }, "Download as FHIR AuditEvents (JSON)");
+  // A long log is read in many queries: the patient may stop (nothing is downloaded then).
+  const stop = h("button", { type: "button", hidden: true }, "Stop the download");
+  let stopping = false;
+  stop.addEventListener("click", () => {
+    stopping = true;
+    stop.disabled = true;
+  });
   const exportAll = async (kind: "csv" | "json") => {
     csvButton.disabled = fhirButton.disabled = true;
+    stopping = false;
+    stop.disabled = false;
+    stop.hidden = false;
     const progress = h("p", { class: "progress", role: "status" }, "Reading the whole log…");
     replace(exportStatus, progress);
     try {
       const total = await answered(api.apis.AccessApi.disclosure_count(patient, { at: "best" }));
-      const entries = await readLog(app, patient, 0, total, (read) => (progress.textContent = `Reading the whole log: ${read} of ${total} entries…`));
+      const entries = await readLog(
+        app,
+        patient,
+        0,
+        total,
+        (read) => (progress.textContent = `Reading the whole log: ${read} of ${total} entries…`),
+        () => stopping,
+      );
       const providers = await names.all(entries.map((e) => e.provider));
       const records = entries.map((e) => toRecord(patient, e, providers.get(e.provider)));
       const now = Date.now();
@@ -219,9 +244,11 @@ export async function renderDisclosures(app: App, view: HTMLElement): Promise<vo
       }
       replace(exportStatus, notice("ok", `Downloaded ${records.length} ${records.length === 1 ? "entry" : "entries"} as ${kind === "csv" ? "CSV" : "FHIR AuditEvents"}.`));
     } catch (error) {
-      replace(exportStatus, notice("error", error instanceof NodeTimeout ? error.message : `The export failed: ${(error as Error).message}`));
+      if (stopping) replace(exportStatus, notice("info", "Stopped: nothing was downloaded."));
+      else replace(exportStatus, notice("error", error instanceof NodeTimeout ? error.message : `The export failed: ${(error as Error).message}`));
     } finally {
       csvButton.disabled = fhirButton.disabled = false;
+      stop.hidden = true;
     }
   };
   csvButton.addEventListener("click", () => void exportAll("csv"));
@@ -240,7 +267,7 @@ export async function renderDisclosures(app: App, view: HTMLElement): Promise<vo
       { class: "hint" },
       "For your records, a lawyer or another app: CSV opens in a spreadsheet; FHIR AuditEvent is the health-records standard (the same file the salus command-line tool writes). Cells that a spreadsheet would run as a formula start with an apostrophe.",
     ),
-    h("div", { class: "actions" }, csvButton, fhirButton),
+    h("div", { class: "actions" }, csvButton, fhirButton, stop),
     exportStatus,
   );
 }
