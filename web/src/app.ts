@@ -6,8 +6,10 @@ import { devAccounts, walletAccounts, walletExtensions, type Account } from "./a
 import type { Chain } from "./chain.ts";
 import { renderClinician } from "./ui/clinician.ts";
 import { renderConsents } from "./ui/consents.ts";
+import { renderDisclosures } from "./ui/disclosures.ts";
 import { h, notice, replace } from "./ui/dom.ts";
 import { renderRegister } from "./ui/register.ts";
+import { renderRewards } from "./ui/rewards.ts";
 import { whenNoTransaction } from "./tx.ts";
 
 interface Screen {
@@ -21,6 +23,8 @@ interface Screen {
 const SCREENS: Record<string, Screen> = {
   "#/register": { title: "Register", group: "Patient", render: renderRegister },
   "#/consents": { title: "My consents", group: "Patient", render: renderConsents },
+  "#/disclosures": { title: "Who saw my data", group: "Patient", render: renderDisclosures },
+  "#/rewards": { title: "Rewards", group: "Patient", render: renderRewards },
   "#/clinician": { title: "Check access (clinician)", group: "Clinician and provider", render: renderClinician },
 };
 type Route = string;
