@@ -2,21 +2,15 @@
 // counts per day or week the timeline draws. Pure functions: unit-tested without a node.
 import type { AccessBasis, DisclosureRecord } from "./fhir.ts";
 import { dataClass, purpose, type DataClassKey, type PurposeKey } from "./vocab.ts";
+import { cleanName } from "./text.ts";
 
 /**
- * Text from chain storage, fit to show: invalid UTF-8 decoded as U+FFFD (as Rust's
- * `from_utf8_lossy`), control characters, bidirectional overrides and isolates, zero-width and
- * line-separator characters removed (a provider named "‮latipsoH" must not read reversed, nor
- * one name pass for another), surrounding space trimmed, and at most `max` characters (by
- * default 128, the chain's bound on a provider's name in bytes, so a name is never cut).
+ * Text from chain storage, fit for the log's table and exports: `cleanName` (lib/text.ts), cut
+ * only beyond 128 characters — the chain's bound on a provider's name in bytes, so a name the
+ * chain holds is never cut.
  */
-export function cleanText(bytes: Uint8Array | string, max = 128): string {
-  const text = typeof bytes === "string" ? bytes : new TextDecoder("utf-8", { fatal: false }).decode(bytes);
-  const cleaned = text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, "")
-    .trim();
-  const chars = Array.from(cleaned);
-  return chars.length > max ? `${chars.slice(0, max).join("")}…` : cleaned;
+export function cleanText(bytes: Uint8Array | string, max = 129): string {
+  return cleanName(bytes, max);
 }
 
 /** The most entries `AccessApi::disclosures_of` returns to one query. */

@@ -10,14 +10,18 @@ const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a
 export const MAX_NAME_CHARS = 80;
 
 /**
- * A name from the chain as a screen may show it: decoded as UTF-8 (invalid bytes become U+FFFD),
- * without control, bidi and invisible format characters, whitespace runs collapsed, at most
- * `MAX_NAME_CHARS` characters; `fallback` if nothing is left.
+ * Text from the chain made safe to show: decoded as UTF-8 (invalid bytes become U+FFFD), line
+ * breaks and whitespace runs made one space, control, bidi and invisible format characters
+ * removed, at most `max` characters (the last one then "…"); "" if nothing is left.
  */
-export function displayName(bytes: Uint8Array | string, fallback: string): string {
+export function cleanName(bytes: Uint8Array | string, max: number = MAX_NAME_CHARS): string {
   const text = typeof bytes === "string" ? bytes : new TextDecoder("utf-8", { fatal: false }).decode(bytes);
   const clean = text.replace(/\s+/gu, " ").replace(HIDDEN, "").trim();
-  if (!clean) return fallback;
   const chars = Array.from(clean);
-  return chars.length > MAX_NAME_CHARS ? `${chars.slice(0, MAX_NAME_CHARS - 1).join("")}…` : clean;
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : clean;
+}
+
+/** A name from the chain as a screen shows it (`cleanName`), or `fallback` if nothing is left. */
+export function displayName(bytes: Uint8Array | string, fallback: string): string {
+  return cleanName(bytes) || fallback;
 }

@@ -25,7 +25,7 @@ test("a hostile provider name is shown without its tricks", () => {
   // A right-to-left override would show "Hospital" reversed; zero-width and line separators hide.
   assert.equal(cleanText("\u202eLatipsoh Evil"), "Latipsoh Evil");
   assert.equal(cleanText("St\u200b Mary\u2066's\u2069"), "St Mary's");
-  assert.equal(cleanText("a\nb\rc\u0000d\u2028e"), "abcde");
+  assert.equal(cleanText("a\nb\rc\u0000d\u2028e"), "a b cd e", "line breaks are spaces, controls go");
   assert.equal(cleanText(new Uint8Array([0x53, 0xff, 0x74])), "S\ufffdt");
   assert.equal(cleanText("x".repeat(128)), "x".repeat(128)); // the chain's longest name is never cut
   assert.equal(cleanText("x".repeat(500)).length, 129);
