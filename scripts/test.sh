@@ -82,6 +82,9 @@ else
 	step "fault suite SKIPPED: it needs root and network namespaces (ip netns); run scripts/faults.sh where they exist"
 fi
 
+step "the node's container image (ops/docker), where a Docker daemon runs"
+scripts/docker-smoke.sh
+
 step "waiting for the runtime fuzzer"
 if ! wait "$fuzz_pid"; then
 	cat "$fuzz_log" >&2

@@ -109,9 +109,13 @@ impl TestNode {
 		let rpc_port = free_port()?;
 		let p2p_port = free_port()?;
 		let log = base.0.join("node.log");
+		// Prometheus only where a scenario asks for it (`--prometheus-port`).
+		let prometheus =
+			if args.contains(&"--prometheus-port") { None } else { Some("--no-prometheus") };
 		let child = Command::new(node_binary())
 			.args(args)
-			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
+			.args(prometheus)
+			.args(["--no-telemetry", "--no-mdns"])
 			.args(["--rpc-port", &rpc_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
 			.args(["--base-path", &base.0.to_string_lossy()])

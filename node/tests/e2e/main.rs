@@ -19,6 +19,7 @@ mod gateway;
 mod harness;
 mod identity;
 mod native_access;
+mod ops;
 mod polkadot_js;
 mod read_path;
 mod rewards;
