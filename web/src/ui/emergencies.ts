@@ -68,7 +68,12 @@ export async function renderEmergencies(app: App, view: HTMLElement): Promise<vo
   const redraw = async (said: HTMLElement) => {
     await renderEmergencies(app, view);
     view.querySelector('[data-testid="emergency-outcome"]')?.replaceChildren(said);
-    view.querySelector("section.tx")?.replaceWith(panel);
+    // The new screen's panel (the one its buttons use) shows how the last transaction ended.
+    const fresh = view.querySelector<HTMLElement>("section.tx");
+    if (fresh) {
+      fresh.replaceChildren(...Array.from(panel.childNodes));
+      fresh.hidden = false;
+    }
   };
 
   view.append(

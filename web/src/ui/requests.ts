@@ -83,7 +83,12 @@ export async function renderRequests(app: App, view: HTMLElement): Promise<void>
   const redraw = async (said: HTMLElement) => {
     await renderRequests(app, view);
     view.querySelector('[data-testid="request-outcome"]')?.replaceChildren(said);
-    view.querySelector("section.tx")?.replaceWith(panel);
+    // The new screen's panel (the one its buttons use) shows how the last transaction ended.
+    const fresh = view.querySelector<HTMLElement>("section.tx");
+    if (fresh) {
+      fresh.replaceChildren(...Array.from(panel.childNodes));
+      fresh.hidden = false;
+    }
   };
 
   view.append(
