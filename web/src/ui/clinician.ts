@@ -140,6 +140,13 @@ export async function renderConsole(app: App, view: HTMLElement): Promise<void> 
     patientInfo,
   );
   let asked = 0;
+  // Another patient typed: the acts below were for the one looked up; they go until it is.
+  patientInput.addEventListener("input", () => {
+    asked += 1;
+    actions.hidden = true;
+    replace(actions);
+    replace(patientInfo);
+  });
   lookup.addEventListener("submit", async (event) => {
     event.preventDefault();
     const ask = ++asked;
@@ -308,10 +315,18 @@ async function consoleActions(
     field("Clinical justification (stays here; sealed into the fingerprint)", emergencyNote),
     h("div", { class: "actions" }, h("button", { type: "submit" }, "Declare an emergency…")),
     emergencyStatus,
-    confirmBox,
   );
+  // The confirmation stands outside the form, which is locked while it is shown: what is
+  // signed is the reason and justification sealed when it opened.
+  const emergencySection = h("div", { class: "glass-section" }, emergencyForm, confirmBox);
+  const closeConfirm = () => {
+    confirmBox.hidden = true;
+    replace(confirmBox);
+    freeze(emergencyForm, false);
+  };
   emergencyForm.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (emergencyForm.inert) return;
     if (emergencyNote.value.trim() === "") return replace(emergencyStatus, notice("error", "Write the clinical justification (it stays here)."));
     replace(emergencyStatus);
     const reasonIndex = Number(reason.value);
@@ -350,15 +365,15 @@ async function consoleActions(
       h("div", { class: "actions" }, go, back),
     );
     confirmBox.hidden = false;
+    freeze(emergencyForm, true);
     go.focus();
     back.addEventListener("click", () => {
-      confirmBox.hidden = true;
-      replace(confirmBox);
+      URL.revokeObjectURL(download.href);
+      closeConfirm();
     });
     go.addEventListener("click", async () => {
       go.disabled = true;
       back.disabled = true;
-      freeze(emergencyForm, true);
       try {
         const included = await runTx(
           app.chain,
@@ -378,12 +393,15 @@ async function consoleActions(
             ? `Emergency access #${declared.id} declared: ${acting.providerName} may see ${patientsClasses(emergencyClasses)}, for emergency treatment, until ${formatDateTime(declared.access_until)}. The patient reviews it by ${formatDateTime(declared.review_due)}.`
             : `The emergency was declared (block #${included.block.number}).`,
         );
-        confirmBox.hidden = true;
+        // The sealed reason stays offered: without it the reason cannot be shown to the
+        // patient or the arbitrators.
+        replace(confirmBox, notice("info", "Keep the sealed reason: without it the reason behind this emergency cannot be shown to the patient or the arbitrators."), download);
+        freeze(emergencyForm, false);
+        emergencyNote.value = "";
       } catch {
         go.disabled = false;
         back.disabled = false;
       }
-      freeze(emergencyForm, false);
     });
   });
 
@@ -422,15 +440,16 @@ async function consoleActions(
         panel,
       );
       const logged = included.events.find((e) => e.type === "Access" && e.value.type === "DisclosureLogged")?.value.value as
-        | { id: bigint; basis: { type: string; value?: { id?: bigint } } }
+        | { id: bigint; basis: { type: "OwnData" } | { type: "Consent"; value: { id: bigint } } }
         | undefined;
-      done(logged ? `Logged in ${who}'s disclosure log (entry #${logged.id}).` : `Logged (block #${included.block.number}).`);
+      const basis = logged?.basis.type === "Consent" ? `, allowed under consent #${logged.basis.value.id}` : "";
+      done(logged ? `Logged in ${who}'s disclosure log (entry #${logged.id})${basis}.` : `Logged (block #${included.block.number}).`);
     } catch {
       /* the panel says why */
     }
     freeze(disclosureForm, false);
   });
-  return [requestForm, emergencyForm, disclosureForm];
+  return [requestForm, emergencySection, disclosureForm];
 }
 
 function freeze(form: HTMLFormElement, frozen: boolean): void {

@@ -221,6 +221,31 @@ test("requests and emergencies, from the clinician's console to the patient's an
     await check("imaging", "Deny");
   });
 
+  await step("the physician logs a disclosure; one the chain would deny is refused in words", async () => {
+    await open(page, "Clinician console");
+    await lookUp();
+    const form = page.locator("form", { has: page.getByRole("heading", { name: "Log a disclosure" }) });
+    await form.getByLabel("What was seen").selectOption({ label: "lab results" });
+    await form.getByLabel("Purpose of the access").selectOption({ label: "treatment (TREAT)" });
+    await form.getByRole("button", { name: "Log this access" }).click();
+    await signAndWait(page, /Log a disclosure for/);
+    await page.getByTestId("console-outcome").getByText(new RegExp(`^Logged in Eve \\(development account\\)'s disclosure log \\(entry #\\d+\\), allowed under consent #${consentId}\\.$`)).waitFor();
+    assert.equal(await api.apis.AccessApi.disclosure_count(eve.address, { at: "best" }), 1);
+    const [entry] = await api.apis.AccessApi.disclosures_of(eve.address, 0, 10, { at: "best" });
+    assert.equal(entry.accessor, dave.address);
+    assert.equal(entry.class.type, "LabResults");
+    assert.equal(entry.purpose.type, "Treatment");
+    assert.equal(entry.basis.type, "Consent");
+    assert.equal(entry.basis.value.id, consentId);
+    // Imaging was not approved: the chain refuses the entry, and the panel says why.
+    await form.getByLabel("What was seen").selectOption({ label: "imaging" });
+    await form.getByRole("button", { name: "Log this access" }).click();
+    const panel = page.locator("section.tx");
+    await panel.getByRole("button", { name: "Sign and send" }).click();
+    await panel.getByRole("alert").getByText("Access denied: no consent covers this kind of data. (Access.ClassNotCovered)").waitFor({ timeout: 60_000 });
+    assert.equal(await api.apis.AccessApi.disclosure_count(eve.address, { at: "best" }), 1, "nothing more was logged");
+  });
+
   let emergencyId;
   await step("the physician breaks the glass after a confirmation that says what it means", async () => {
     await open(page, "Clinician console");
@@ -230,6 +255,7 @@ test("requests and emergencies, from the clinician's console to the patient's an
     await form.getByLabel("Clinical justification (stays here; sealed into the fingerprint)").fill("Found unconscious after a fall; allergies unknown");
     await form.getByRole("button", { name: "Declare an emergency…" }).click();
     const confirm = page.getByTestId("break-glass-confirm");
+    let sealed;
     await confirm.getByRole("heading", { name: /Break the glass for Eve \(development account\)\? What it means:/ }).waitFor();
     const words = await confirm.innerText();
     assert.match(words, /It opens all the patient's records except the sensitive ones to St Mary's Hospital at once, without asking the patient, for emergency treatment only, for 1 day/);
@@ -239,6 +265,15 @@ test("requests and emergencies, from the clinician's console to the patient's an
     assert.equal((await api.apis.AccessApi.emergencies_of(eve.address, { at: "best" })).length, 0, "nothing is sent before the confirmation");
     assert.deepEqual(await audit(page), [], "accessibility of the break-glass confirmation");
     await page.screenshot({ path: join(SHOTS, "access-4-break-glass.png"), fullPage: true });
+    // While the confirmation is shown the form is locked: what is signed is what was sealed.
+    assert.equal(await form.evaluate((f) => f.inert), true, "the emergency form is locked");
+    // The sealed reason the practitioner keeps opens the fingerprint that goes on chain.
+    const [download] = await Promise.all([page.waitForEvent("download"), confirm.getByRole("link", { name: "Download the sealed reason (keep it)" }).click()]);
+    sealed = JSON.parse(await readFile(await download.path(), "utf8"));
+    assert.equal(sealed.reason, "Unconscious");
+    assert.equal(sealed.justificationHash, hex(Blake2256(new TextEncoder().encode("Found unconscious after a fall; allergies unknown"))));
+    const opened = Blake2256(Buffer.concat([Buffer.from([0]), Buffer.from(sealed.salt.slice(2), "hex"), Buffer.from(sealed.justificationHash.slice(2), "hex")]));
+    assert.equal(hex(opened), sealed.commitment, "EmergencyReason::commit of the reason, the salt and the justification's hash");
     await confirm.getByRole("button", { name: "Break the glass" }).click();
     await signAndWait(page, /Declare an emergency for/);
     const said = await page.getByTestId("console-outcome").getByText(/^Emergency access #\d+ declared: St Mary's Hospital may see all the patient's records except the sensitive ones, for emergency treatment, until .* The patient reviews it by /).textContent();
@@ -247,6 +282,7 @@ test("requests and emergencies, from the clinician's console to the patient's an
     assert.equal(pending.length, 1);
     assert.equal(pending[0][0], emergencyId);
     assert.equal(pending[0][1].practitioner, dave.address);
+    assert.equal(pending[0][1].justification, sealed.commitment, "the chain holds the sealed fingerprint");
     assert.ok(!frames.some((f) => f.includes("unconscious after a fall")), "the justification is sealed, not sent");
   });
 
