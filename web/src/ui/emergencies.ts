@@ -22,7 +22,7 @@ import {
   type EmergencyRecord,
 } from "../lib/access.ts";
 import { toHex } from "../lib/commitment.ts";
-import { formatDateTime, type ConsentRecord } from "../lib/plain.ts";
+import { formatDate, formatDateTime, type ConsentRecord } from "../lib/plain.ts";
 import { runTx } from "../tx.ts";
 import { field, h, notice, replace } from "./dom.ts";
 import { accessWording, patientFeeNote, providerDisplayNames } from "./requests.ts";
@@ -38,13 +38,14 @@ export async function renderEmergencies(app: App, view: HTMLElement): Promise<vo
   replace(view, h("h2", {}, "Emergency access to your data"));
   if (!account || !patient) return void view.append(notice("info", "Choose an account first (top of the page)."));
   const api = app.chain.api;
-  const [registered, open, consents, now, court] = await answered(
+  const [registered, open, consents, now, court, block] = await answered(
     Promise.all([
       api.apis.HealthIdentityApi.patient(patient, { at: "best" }),
       api.apis.AccessApi.emergencies_of(patient, { at: "best" }),
       api.apis.ConsentApi.consents_of(patient, { at: "best" }),
       api.query.Timestamp.Now.getValue({ at: "best" }),
       courtTerms(app),
+      api.query.System.Number.getValue({ at: "best" }),
     ]),
   );
   if (!registered) {
@@ -91,7 +92,9 @@ export async function renderEmergencies(app: App, view: HTMLElement): Promise<vo
   view.append(list, panel, h("h3", {}, "Reviewed or closed"));
   const history = h("ul", { class: "emergencies past", "data-testid": "emergency-history" });
   if (past.length === 0) history.append(h("li", { class: "empty" }, "None."));
-  const rows = await Promise.all(past.map((consent) => pastItem(app, consent, wording)));
+  // A block of the dispute's calendar, as a date: about `blockMs` per block from now.
+  const blockDate = (n: number) => formatDate(Number(now) + (n - block) * court.blockMs, wording.timeZone);
+  const rows = await Promise.all(past.map((consent) => pastItem(app, consent, wording, blockDate)));
   history.append(...rows);
   view.append(history);
 }
@@ -223,7 +226,7 @@ function emergencyItem(
 }
 
 /** A closed emergency, from the consent it granted, and the dispute about it, if any. */
-async function pastItem(app: App, consent: ConsentRecord, wording: AccessWording): Promise<HTMLElement> {
+async function pastItem(app: App, consent: ConsentRecord, wording: AccessWording, blockDate: (block: number) => string): Promise<HTMLElement> {
   const api = app.chain.api;
   const id = (consent.source as { value: bigint }).value;
   const provider = consent.grantee.type === "Provider" ? consent.grantee.value : undefined;
@@ -233,7 +236,7 @@ async function pastItem(app: App, consent: ConsentRecord, wording: AccessWording
   let state: string;
   try {
     const disputeId = await answered(api.query.Disputes.Subjects.getValue({ type: "Emergency", value: id }, { at: "best" }));
-    if (disputeId === undefined) state = "Review closed; no dispute is open about it (you acknowledged it).";
+    if (disputeId === undefined) state = "Review closed; no dispute is open about it (you acknowledged it, or a dispute about it ended unjudged).";
     else {
       const dispute = await answered(api.query.Disputes.OpenDisputes.getValue(disputeId, { at: "best" }));
       if (!dispute) state = `Dispute #${disputeId} about it has been decided and closed.`;
@@ -241,7 +244,7 @@ async function pastItem(app: App, consent: ConsentRecord, wording: AccessWording
         const evidence = dispute.evidence.filter(([party]) => party.type === "Claimant").map(([, hash]) => hash);
         const stage =
           dispute.stage.type === "Open"
-            ? `evidence is taken until block #${dispute.stage.value.evidence_ends}, then the arbitrators vote until block #${dispute.stage.value.voting_ends}`
+            ? `evidence is taken until about ${blockDate(dispute.stage.value.evidence_ends)} (block #${dispute.stage.value.evidence_ends}), then the arbitrators vote until about ${blockDate(dispute.stage.value.voting_ends)}`
             : dispute.stage.type === "Referred"
               ? "too few arbitrators voted; the council may rule"
               : dispute.stage.type === "Decided"
