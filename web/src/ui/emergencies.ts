@@ -94,7 +94,7 @@ export async function renderEmergencies(app: App, view: HTMLElement): Promise<vo
   if (past.length === 0) history.append(h("li", { class: "empty" }, "None."));
   // A block of the dispute's calendar, as a date: about `blockMs` per block from now.
   const blockDate = (n: number) => formatDate(Number(now) + (n - block) * court.blockMs, wording.timeZone);
-  const rows = await Promise.all(past.map((consent) => pastItem(app, consent, wording, blockDate)));
+  const rows = await Promise.all(past.map((consent) => pastItem(app, account, consent, wording, blockDate, panel, redraw)));
   history.append(...rows);
   view.append(history);
 }
@@ -165,7 +165,14 @@ function emergencyItem(
     h("h4", { id: headingId }, `Emergency access #${id}`),
     h("p", { class: "sentence" }, describeEmergency(emergency, wording)),
     h("p", { class: `review ${state}` }, describeReview(emergency, wording)),
-    h("div", { class: "actions" }, acknowledge),
+    h(
+      "div",
+      { class: "actions" },
+      acknowledge,
+      Number(emergency.access_until) > wording.now
+        ? endAccessButton(app, account, id, emergency.consent, wording.providerName?.(emergency.provider) ?? `provider #${emergency.provider}`, true, panel, redraw)
+        : null,
+    ),
     h("details", { class: "contest" }, h("summary", {}, "Contest it"), h("p", { class: "hint" }, contestNote(emergency, court, wording)), evidenceField, hashOut, h("div", { class: "actions" }, contest)),
     status,
   );
@@ -225,14 +232,65 @@ function emergencyItem(
   return item;
 }
 
+/**
+ * "End this access now": revokes the consent the emergency granted (the patient's own consent,
+ * revocable like any other; free within the allowance). The review is not touched.
+ */
+function endAccessButton(
+  app: App,
+  account: Account,
+  id: bigint,
+  consent: bigint,
+  provider: string,
+  reviewOpen: boolean,
+  panel: HTMLElement,
+  redraw: (said: HTMLElement) => Promise<void>,
+): HTMLButtonElement {
+  const button = h("button", { type: "button", "aria-label": `End this access now (emergency access #${id})` }, "End this access now");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await runTx(
+        app.chain,
+        account,
+        {
+          title: `End emergency access #${id} now`,
+          summary: `From the block that includes it, ${provider} can no longer see your records under emergency access #${id} (consent #${consent} is revoked).${reviewOpen ? " The review stays open: you can still acknowledge or contest it." : ""}`,
+          tx: app.asPatient(app.chain.api.tx.Consent.revoke_consent({ id: consent })),
+          feeNote: patientFeeNote(app),
+        },
+        panel,
+      );
+      await redraw(notice("ok", `Emergency access #${id} is ended: ${provider} can no longer see your records under it.`));
+    } catch {
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
 /** A closed emergency, from the consent it granted, and the dispute about it, if any. */
-async function pastItem(app: App, consent: ConsentRecord, wording: AccessWording, blockDate: (block: number) => string): Promise<HTMLElement> {
+async function pastItem(
+  app: App,
+  account: Account,
+  consent: ConsentRecord,
+  wording: AccessWording,
+  blockDate: (block: number) => string,
+  panel: HTMLElement,
+  redraw: (said: HTMLElement) => Promise<void>,
+): Promise<HTMLElement> {
   const api = app.chain.api;
   const id = (consent.source as { value: bigint }).value;
   const provider = consent.grantee.type === "Provider" ? consent.grantee.value : undefined;
   const who = provider === undefined ? "A provider" : (wording.providerName?.(provider) ?? `Provider #${provider}`);
-  const ended = consent.valid_until !== undefined && Number(consent.valid_until) <= wording.now;
-  const sentence = `${who} had emergency access to ${yourClasses(consent.classes)} from ${formatDateTime(consent.created_at, wording.timeZone)} ${ended ? "to" : "until"} ${consent.valid_until === undefined ? "—" : formatDateTime(consent.valid_until, wording.timeZone)}${consent.revoked_at !== undefined ? ` (you ended it on ${formatDateTime(consent.revoked_at, wording.timeZone)})` : ""}.`;
+  const revoked = consent.revoked_at !== undefined;
+  const ongoing = !revoked && (consent.valid_until === undefined || Number(consent.valid_until) > wording.now);
+  const until = consent.valid_until === undefined ? "" : formatDateTime(consent.valid_until, wording.timeZone);
+  const sentence = revoked
+    ? `${who} had emergency access to ${yourClasses(consent.classes)} from ${formatDateTime(consent.created_at, wording.timeZone)}, until you ended it on ${formatDateTime(consent.revoked_at!, wording.timeZone)}.`
+    : ongoing
+      ? `${who} has emergency access to ${yourClasses(consent.classes)} since ${formatDateTime(consent.created_at, wording.timeZone)}, until ${until}.`
+      : `${who} had emergency access to ${yourClasses(consent.classes)} from ${formatDateTime(consent.created_at, wording.timeZone)} to ${until}.`;
   let state: string;
   try {
     const disputeId = await answered(api.query.Disputes.Subjects.getValue({ type: "Emergency", value: id }, { at: "best" }));
@@ -263,5 +321,6 @@ async function pastItem(app: App, consent: ConsentRecord, wording: AccessWording
     h("h4", {}, `Emergency access #${id}`),
     h("p", { class: "sentence" }, sentence),
     h("p", { class: "review", "data-testid": "emergency-state" }, state),
+    ongoing ? h("div", { class: "actions" }, endAccessButton(app, account, id, consent.id, who, false, panel, redraw)) : null,
   );
 }

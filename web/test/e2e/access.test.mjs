@@ -342,6 +342,19 @@ test("requests and emergencies, from the clinician's console to the patient's an
     await page.getByTestId("emergency-history").locator(`li[data-emergency-id="${secondId}"]`).getByText(/^Review closed; no dispute is open about it/).waitFor();
     assert.equal((await api.apis.AccessApi.emergencies_of(eve.address, { at: "best" })).length, 0);
     assert.equal(await api.query.Disputes.Subjects.getValue({ type: "Emergency", value: secondId }, { at: "best" }), undefined);
+    // Acknowledged, the access itself goes on until its window ends; the patient may end it now.
+    const granted = (await api.apis.ConsentApi.consents_of(eve.address, { at: "best" })).find((c) => c.source.type === "Emergency" && c.source.value === secondId);
+    assert.ok(granted, "the second emergency's grant is among Eve's consents");
+    assert.equal(granted.revoked_at, undefined);
+    const past = page.getByTestId("emergency-history").locator(`li[data-emergency-id="${secondId}"]`);
+    await past.getByText(/^St Mary's Hospital has emergency access to all your records except the sensitive ones since .*, until /).waitFor();
+    await past.getByRole("button", { name: `End this access now (emergency access #${secondId})` }).click();
+    await page.locator("section.tx").getByTestId("tx-summary").getByText(`From the block that includes it, St Mary's Hospital can no longer see your records under emergency access #${secondId} (consent #${granted.id} is revoked).`).waitFor();
+    await signAndWait(page, `End emergency access #${secondId} now`);
+    await page.getByTestId("emergency-outcome").getByText(`Emergency access #${secondId} is ended: St Mary's Hospital can no longer see your records under it.`).waitFor();
+    const [, ended] = await api.apis.ConsentApi.consent(granted.id, { at: "best" });
+    assert.notEqual(ended.revoked_at, undefined, "the emergency grant is revoked on chain");
+    await page.getByTestId("emergency-history").locator(`li[data-emergency-id="${secondId}"]`).getByText(/^St Mary's Hospital had emergency access to .*, until you ended it on /).waitFor();
     await page.screenshot({ path: join(SHOTS, "access-6-reviewed.png"), fullPage: true });
   });
 
