@@ -4,7 +4,9 @@ import { MultiAddress } from "@polkadot-api/descriptors";
 import type { Transaction } from "polkadot-api";
 import { devAccounts, walletAccounts, walletExtensions, type Account } from "./accounts.ts";
 import type { Chain } from "./chain.ts";
-import { renderClinician } from "./ui/clinician.ts";
+import { renderClinician, renderConsole } from "./ui/clinician.ts";
+import { renderEmergencies } from "./ui/emergencies.ts";
+import { renderRequests } from "./ui/requests.ts";
 import { renderConsents } from "./ui/consents.ts";
 import { renderDisclosures } from "./ui/disclosures.ts";
 import { h, notice, replace } from "./ui/dom.ts";
@@ -23,9 +25,12 @@ interface Screen {
 const SCREENS: Record<string, Screen> = {
   "#/register": { title: "Register", group: "Patient", render: renderRegister },
   "#/consents": { title: "My consents", group: "Patient", render: renderConsents },
+  "#/requests": { title: "Requests", group: "Patient", render: renderRequests },
+  "#/emergencies": { title: "Emergency access", group: "Patient", render: renderEmergencies },
   "#/disclosures": { title: "Who saw my data", group: "Patient", render: renderDisclosures },
   "#/rewards": { title: "Rewards", group: "Patient", render: renderRewards },
   "#/clinician": { title: "Check access (clinician)", group: "Clinician and provider", render: renderClinician },
+  "#/console": { title: "Clinician console", group: "Clinician and provider", render: renderConsole },
 };
 type Route = string;
 const GROUPS: Screen["group"][] = ["Patient", "Clinician and provider", "Governance"];
