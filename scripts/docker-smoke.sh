@@ -17,7 +17,7 @@ fi
 
 context="$(mktemp -d)"
 name="salus-smoke-$$"
-cleanup() { docker rm -f "$name" >/dev/null 2>&1 || true; rm -rf "$context"; }
+cleanup() { docker rm -fv "$name" >/dev/null 2>&1 || true; rm -rf "$context"; }
 trap cleanup EXIT
 cp ops/docker/Dockerfile ops/docker/.dockerignore "$context/"
 cp "$binary" "$context/salus-node"

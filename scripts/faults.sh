@@ -37,6 +37,8 @@ for line in sys.stdin:
 
 hub="salus-faults-$$"
 cleanup() {
+	# Best effort, every step: a process may exit between listing and killing it.
+	set +e
 	# The validators' namespaces carry the test's process id; the test removes them, and what a
 	# crash of the test leaves is removed here.
 	for ns in $(ip netns list | awk '{print $1}' | grep -E -- "^salus-(alice|bob|charlie|dave)-[0-9]+$" || true); do
@@ -44,11 +46,16 @@ cleanup() {
 		if ! kill -0 "$pid" 2>/dev/null; then ip netns pids "$ns" | xargs -r kill -9; ip netns del "$ns"; fi
 	done
 	ip netns pids "$hub" 2>/dev/null | xargs -r kill -9
-	ip netns del "$hub" 2>/dev/null || true
+	ip netns del "$hub" 2>/dev/null
+	# The validators' databases, if the test binary did not get to remove them.
+	rm -rf "${TMPDIR:-/tmp}/salus-faults-$test_pid" 2>/dev/null
 }
 trap cleanup EXIT
 ip netns add "$hub"
 
 log "fault suite in network namespace $hub (about ten minutes)"
+test_pid=""
 SALUS_FAULTS_NAMESPACE="$hub" SALUS_FAULTS_REPORT="$report" \
-	ip netns exec "$hub" "$binary" --ignored --exact faults::validators_survive_crashes_cuts_and_restarts --nocapture
+	ip netns exec "$hub" "$binary" --ignored --exact faults::validators_survive_crashes_cuts_and_restarts --nocapture &
+test_pid=$!
+wait "$test_pid"

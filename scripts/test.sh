@@ -32,6 +32,12 @@ cargo clippy "${SALUS_CARGO_FLAGS[@]}" -- -D warnings
 step "cargo doc (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --features runtime-benchmarks --locked
 
+# The try-runtime feature's code (the TryRuntime API, every migration's pre/post checks) is
+# compiled nowhere else; it must build, without warnings, for try-runtime-cli to dry-run an
+# upgrade against a live chain's state.
+step "cargo clippy: the runtime with the try-runtime feature"
+SKIP_WASM_BUILD=1 cargo clippy -p salus-runtime --features try-runtime --locked -- -D warnings
+
 step "cargo build"
 salus_build
 

@@ -11,8 +11,11 @@
 //!
 //! A call is counted by its outer call: a Salus call sent through `Proxy.proxy` or
 //! `Utility.batch` counts as `Proxy`/`Utility`, not as the Salus call inside. A block counts
-//! once, when it becomes the best block; a block retracted by a reorg stays counted, so the
-//! counter is of work seen, not of work finalized.
+//! when this node imports it as its new best block: blocks imported during the initial sync
+//! (no import notification) and blocks that become best only through a reorg's route are not
+//! counted, and a block retracted by a reorg stays counted — the counter is of the work this node
+//! saw arrive as its best block, a rate to watch, not a ledger (the chain's events are the
+//! ledger).
 
 use codec::{Decode, Encode};
 use frame_support::traits::GetCallMetadata;

@@ -346,4 +346,22 @@ impl_runtime_apis! {
 			crate::benchmarks::dispatch(config)
 		}
 	}
+
+	#[cfg(feature = "try-runtime")]
+	impl frame_try_runtime::TryRuntime<Block> for Runtime {
+		fn on_runtime_upgrade(
+			checks: frame_try_runtime::UpgradeCheckSelect,
+		) -> (Weight, Weight) {
+			crate::try_runtime::on_runtime_upgrade(checks)
+		}
+
+		fn execute_block(
+			block: <Block as BlockT>::LazyBlock,
+			state_root_check: bool,
+			signature_check: bool,
+			select: frame_try_runtime::TryStateSelect,
+		) -> Weight {
+			crate::try_runtime::execute_block(block, state_root_check, signature_check, select)
+		}
+	}
 }

@@ -51,6 +51,8 @@ pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
+#[cfg(feature = "try-runtime")]
+mod try_runtime;
 pub mod weights;
 
 use sp_runtime::{

@@ -105,10 +105,22 @@ export class App {
     if (!this.view.firstChild) replace(this.view, h("p", { class: "progress", role: "status" }, "Loading…"));
     this.view.inert = true;
     this.view.setAttribute("aria-busy", "true");
+    // A node that does not answer leaves the stale screen unusable: say so after 30 s (the
+    // screen still appears when the node answers).
+    const slow = setTimeout(() => {
+      if (generation !== this.generation) return;
+      replace(
+        this.view,
+        notice("info", "The node has not answered for 30 seconds; it may be restarting. This screen appears as soon as it answers."),
+      );
+      this.view.inert = false;
+    }, 30_000);
     try {
       await screen.render(this, region);
     } catch (error) {
       replace(region, notice("error", `This screen could not be loaded: ${(error as Error).message}`));
+    } finally {
+      clearTimeout(slow);
     }
     if (generation !== this.generation) return;
     replace(this.view, region);

@@ -16,6 +16,22 @@ export function transactionsInFlight(): number {
   return inFlight;
 }
 
+/**
+ * Holds "a transaction is in flight" until the returned function is called: a flow of several
+ * transactions (registration: announce, then reveal) holds it from the first to the last, so
+ * that no redraw of the screen comes between them.
+ */
+export function holdTransactions(): () => void {
+  inFlight += 1;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    inFlight -= 1;
+    if (inFlight === 0) settled.dispatchEvent(new Event("idle"));
+  };
+}
+
 /** Runs `then` once no transaction is in flight (now, if none is). */
 export function whenNoTransaction(then: () => void): void {
   if (inFlight === 0) return then();
@@ -63,12 +79,11 @@ export interface TxStep {
  * throws a TxFailure whose message is the sentence already shown.
  */
 export async function runTx(chain: Chain, account: Account, step: TxStep, panel: HTMLElement): Promise<Included> {
-  inFlight += 1;
+  const release = holdTransactions();
   try {
     return await followTx(chain, account, step, panel);
   } finally {
-    inFlight -= 1;
-    if (inFlight === 0) settled.dispatchEvent(new Event("idle"));
+    release();
   }
 }
 
@@ -96,9 +111,18 @@ async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTM
     h("div", { class: "actions" }, confirm, cancel),
   );
   confirm.focus();
+  // A confirmation whose panel left the page (the user went to another screen or account) is
+  // cancelled: nothing was signed, and nothing may wait for it.
   const go = await new Promise<boolean>((resolve) => {
-    confirm.addEventListener("click", () => resolve(true), { once: true });
-    cancel.addEventListener("click", () => resolve(false), { once: true });
+    const gone = setInterval(() => {
+      if (!panel.isConnected) done(false);
+    }, 500);
+    const done = (value: boolean) => {
+      clearInterval(gone);
+      resolve(value);
+    };
+    confirm.addEventListener("click", () => done(true), { once: true });
+    cancel.addEventListener("click", () => done(false), { once: true });
   });
   if (!go) {
     replace(panel, notice("info", `${step.title}: cancelled, nothing was sent.`));

@@ -194,6 +194,8 @@ struct Network {
 	/// Blackhole rules in place: (from, to) subnets.
 	cuts: Vec<(String, String)>,
 	dir: PathBuf,
+	/// Whether to keep `dir` (the validators' databases and logs) when dropped: after a failure.
+	keep: bool,
 }
 
 impl Network {
@@ -236,7 +238,7 @@ impl Network {
 			bootnodes.push(format!("/ip4/{addr}/tcp/{P2P_PORT}/p2p/{peer_id}"));
 			validators.push(Validator { name, ns, addr, base, node_key, child: None, starts: 0 });
 		}
-		let mut network = Self { validators, bootnodes, cuts: Vec::new(), dir };
+		let mut network = Self { validators, bootnodes, cuts: Vec::new(), dir, keep: false };
 		for i in 0..NAMES.len() {
 			network.start_validator(i)?;
 		}
@@ -303,7 +305,7 @@ impl Drop for Network {
 				ip(&["link", "del", &format!("sf{}-{}", i.saturating_add(1), std::process::id())]);
 			let _ = ip(&["netns", "del", &validator.ns]);
 		}
-		if std::env::var_os("SALUS_FAULTS_KEEP").is_none() {
+		if !self.keep && std::env::var_os("SALUS_FAULTS_KEEP").is_none() {
 			let _ = std::fs::remove_dir_all(&self.dir);
 		}
 	}
@@ -442,7 +444,17 @@ async fn validators_survive_crashes_cuts_and_restarts() -> Result {
 	if let Some(path) = std::env::var_os("SALUS_FAULTS_REPORT").filter(|p| !p.is_empty()) {
 		std::fs::write(path, &report.0)?;
 	}
-	outcome.map_err(|error| format!("{error}\n{}", network.logs()).into())
+	if outcome.is_err() {
+		network.keep = true;
+	}
+	outcome.map_err(|error| {
+		format!(
+			"{error}\n{}\n(logs and databases kept in {})",
+			network.logs(),
+			network.dir.display()
+		)
+		.into()
+	})
 }
 
 async fn scenarios(network: &mut Network, report: &mut Report) -> Result {
@@ -588,6 +600,15 @@ async fn scenarios(network: &mut Network, report: &mut Report) -> Result {
 		})
 		.collect();
 	let before = alice.free_balance(&receiver).await?;
+	// Dave's pool checks them against Dave's best block: wait until it has the funds.
+	let funded = alice.free_balance(&sender.id).await?;
+	let who = &sender.id;
+	until(
+		"the funds on Dave",
+		RECOVERY,
+		|| async move { Ok(dave.free_balance(who).await? >= funded) },
+	)
+	.await?;
 	for bytes in &signed {
 		let _: Hash = dave
 			.rpc("author_submitExtrinsic", rpc_params![sp_core::Bytes(bytes.clone())])
@@ -595,6 +616,11 @@ async fn scenarios(network: &mut Network, report: &mut Report) -> Result {
 	}
 	network.validator(3)?.kill()?;
 	let included_before = nonce(alice, &sender.id).await?;
+	if included_before >= count {
+		return Err(
+			"every transfer was in a block before Dave was killed: nothing was pending".into()
+		);
+	}
 	let (mut resent, mut refused) = (0_u32, 0_u32);
 	for bytes in &signed {
 		let sent: Result<Hash> = alice

@@ -26,9 +26,9 @@ pub mod v1 {
 		use super::*;
 		#[cfg(feature = "try-runtime")]
 		use alloc::vec::Vec;
-		use frame_support::traits::Get;
 		#[cfg(feature = "try-runtime")]
-		use frame_support::{ensure, pallet_prelude::*};
+		use frame_support::ensure;
+		use frame_support::traits::Get;
 
 		/// Removes the id counter.
 		pub struct DropIdCounter<T>(core::marker::PhantomData<T>);

@@ -233,6 +233,19 @@ export function fingerprint(bytes: Uint8Array): Uint8Array {
   return Blake2256(bytes);
 }
 
+/**
+ * A request's justification as the chain holds it: `blake2_256(salt ‖ blake2_256(text))`. The
+ * salt keeps a short or formulaic justification from being guessed from the chain; the
+ * clinician keeps the salt and the text (a file the console offers) to show them later.
+ */
+export function sealJustification(salt: Uint8Array, text: string): Uint8Array {
+  if (salt.length !== 32) throw new Error("the salt is 32 bytes");
+  const bytes = new Uint8Array(64);
+  bytes.set(salt, 0);
+  bytes.set(fingerprint(new TextEncoder().encode(text)), 32);
+  return Blake2256(bytes);
+}
+
 /** Terms a practitioner reads before breaking the glass. */
 export interface BreakGlassTerms {
   /** The classes the emergency would open (non-sensitive, plus the patient's directive). */

@@ -3,8 +3,13 @@
 // is around it (bidirectional overrides: "‮latipsoH yraM tS" reads as a different name), hide in
 // zero-width characters, break lines, or run on for pages.
 
-/** Bidi embeddings, overrides and isolates; other invisible format characters; controls. */
-const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/gu;
+/**
+ * Controls, format characters (bidi embeddings, overrides and isolates, zero-width ones) and
+ * every default-ignorable code point (Hangul fillers, variation selectors, tag characters…).
+ */
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+/** A name must have a letter, a number or a pictograph to be shown (not only blanks such as U+2800). */
+const VISIBLE = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;
 
 /** The longest name shown in full; longer ones end in "…". */
 export const MAX_NAME_CHARS = 80;
@@ -17,6 +22,7 @@ export const MAX_NAME_CHARS = 80;
 export function cleanName(bytes: Uint8Array | string, max: number = MAX_NAME_CHARS): string {
   const text = typeof bytes === "string" ? bytes : new TextDecoder("utf-8", { fatal: false }).decode(bytes);
   const clean = text.replace(/\s+/gu, " ").replace(HIDDEN, "").trim();
+  if (!VISIBLE.test(clean)) return "";
   const chars = Array.from(clean);
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : clean;
 }

@@ -11,6 +11,7 @@ import {
   describeDirective,
   describeDuration,
   EMERGENCY_REASONS,
+  sealJustification,
   emergencyCommitment,
   fingerprint,
   NON_SENSITIVE_CLASSES,
@@ -265,7 +266,9 @@ async function consoleActions(
     replace(requestStatus);
     const mask = classMask(keys);
     const purposeKey = purpose.value as PurposeKey;
-    const hash = toHex(fingerprint(new TextEncoder().encode(justification.value.trim())));
+    const justificationSalt = newSalt();
+    const justificationText = justification.value.trim();
+    const hash = toHex(sealJustification(justificationSalt, justificationText));
     freeze(requestForm, true);
     try {
       const included = await runTx(
@@ -289,6 +292,21 @@ async function consoleActions(
         | { id: bigint; expires_at: bigint }
         | undefined;
       done(made ? `Request #${made.id} sent to ${who}: it waits for an answer until ${formatDateTime(made.expires_at)}.` : `The request was sent (block #${included.block.number}).`);
+      // The salt and the text open the fingerprint on chain: the clinician keeps them.
+      const sealedFile = JSON.stringify(
+        {
+          what: "Salus access request: the justification sealed in the request's fingerprint on chain; keep it to show the patient or the arbitrators",
+          request: made ? String(made.id) : undefined,
+          justification: justificationText,
+          salt: toHex(justificationSalt),
+          fingerprint: hash,
+        },
+        null,
+        2,
+      );
+      requestStatus.append(
+        h("p", {}, h("a", { class: "button", download: "salus-request.json", href: URL.createObjectURL(new Blob([sealedFile], { type: "application/json" })) }, "Download the sealed justification (keep it)")),
+      );
       await refreshRequests(app, acting, panel, outcome);
     } catch {
       /* the panel says why */

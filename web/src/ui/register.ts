@@ -6,7 +6,7 @@ import { binding, commitment, newSalt, normalizeIdentifier, saltFile, toHex } fr
 import { countryName, jurisdictionCode, jurisdictionHex } from "../lib/vocab.ts";
 import { formatDateTime } from "../lib/plain.ts";
 import { answered } from "../chain.ts";
-import { runTx, TxFailure } from "../tx.ts";
+import { holdTransactions, runTx, TxFailure } from "../tx.ts";
 import { field, h, notice, replace } from "./dom.ts";
 
 export async function renderRegister(app: App, view: HTMLElement): Promise<void> {
@@ -38,6 +38,9 @@ export async function renderRegister(app: App, view: HTMLElement): Promise<void>
   }
 
   let salt = newSalt();
+  // Every commitment this form sent a reveal of, with its salt: an earlier attempt's reveal may
+  // land after a later one was made, and the patient must then be told which salt is theirs.
+  const attempts: { salt: Uint8Array; commitment: string }[] = [];
   // A text field, not a password field: a browser offers to store what is typed in a password
   // field in its password manager (and sync it); this one must stay in the page.
   const identifier = h("input", {
@@ -106,6 +109,8 @@ export async function renderRegister(app: App, view: HTMLElement): Promise<void>
     submit.disabled = true;
     const api = app.chain.api;
     let step = 1;
+    // Both steps are one flow: no redraw of this screen (after a reconnect) between them.
+    const release = holdTransactions();
     try {
       const announced = await runTx(
         app.chain,
@@ -119,6 +124,7 @@ export async function renderRegister(app: App, view: HTMLElement): Promise<void>
         panel,
       );
       step = 2;
+      attempts.push({ salt, commitment: toHex(hash) });
       const included = await runTx(
         app.chain,
         account,
@@ -137,13 +143,25 @@ export async function renderRegister(app: App, view: HTMLElement): Promise<void>
       // landed although its confirmation was lost is this salt's.
       const onChain = await answered(api.apis.HealthIdentityApi.patient(account.address, { at: "best" })).catch(() => undefined);
       if (onChain) {
+        const ours = attempts.find((a) => a.commitment === onChain.commitment);
         await renderRegister(app, view);
+        if (!ours) {
+          view.append(panel, notice("error", "This account was registered under another commitment meanwhile (another tab or device?)."));
+          return;
+        }
+        const current = ours.salt === salt;
+        const keep = h("a", { class: "button", download: "salus-salt.json" }, "Download that salt again");
+        keep.href = URL.createObjectURL(new Blob([saltFile(ours.salt, account.address, new Date())], { type: "application/json" }));
         view.append(
           panel,
-          onChain.commitment === toHex(hash)
-            ? notice("ok", "The chain has your registration although its confirmation was lost: keep the salt you saved.")
-            : notice("error", "This account was registered under another commitment meanwhile (another tab or device?)."),
+          notice(
+            "ok",
+            current
+              ? "The chain has your registration although its confirmation was lost: keep the salt you saved."
+              : `The chain has your registration from an earlier attempt, under the salt ${toHex(ours.salt)} — keep that one; the later salt is not needed.`,
+          ),
         );
+        if (!current) view.append(h("p", {}, keep));
         return;
       }
       if (step === 2 && outcome !== "cancelled") {
@@ -164,6 +182,8 @@ export async function renderRegister(app: App, view: HTMLElement): Promise<void>
       // Step 1 (the announcement) sends only the binding, which hides the commitment: the same
       // salt can be used again, and the salt saved stays right.
       submit.disabled = false;
+    } finally {
+      release();
     }
   });
   view.append(form, panel);

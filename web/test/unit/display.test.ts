@@ -52,3 +52,11 @@ test("what an account can spend is worked out as pallet-balances' reducible_bala
   assert.equal(spendable({ free: 100n, reserved: 0n, frozen: 200n }, ed), 0n);
   assert.equal(spendable({ free: 5n, reserved: 0n, frozen: 0n }, ed), 0n);
 });
+
+test("names of blanks and invisible characters fall back; none survives in a name", () => {
+  // Hangul fillers, braille blank, a combining grapheme joiner, variation selectors, tag characters.
+  assert.equal(displayName("\u3164\u3164", "provider #4"), "provider #4");
+  assert.equal(displayName("\u115f\u2800 \u034f", "provider #4"), "provider #4");
+  assert.equal(displayName("St\ufe0f Mary\u{e0041}\u{e0042}'s", "?"), "St Mary's");
+  assert.equal(displayName("Clinic \u2066\u2067x\u2069", "?"), "Clinic x");
+});
