@@ -8,6 +8,11 @@ import { renderClinician } from "./ui/clinician.ts";
 import { renderConsents } from "./ui/consents.ts";
 import { h, notice, replace } from "./ui/dom.ts";
 import { renderRegister } from "./ui/register.ts";
+import { renderGuardians, wardStillAppointed } from "./ui/guardians.ts";
+import { renderDisputes } from "./ui/disputes.ts";
+import { renderProvider } from "./ui/provider.ts";
+import { renderGovernance } from "./ui/governance.ts";
+import { shortAddress } from "./lib/plain.ts";
 import { whenNoTransaction } from "./tx.ts";
 
 interface Screen {
@@ -21,7 +26,11 @@ interface Screen {
 const SCREENS: Record<string, Screen> = {
   "#/register": { title: "Register", group: "Patient", render: renderRegister },
   "#/consents": { title: "My consents", group: "Patient", render: renderConsents },
+  "#/guardians": { title: "Guardians", group: "Patient", render: renderGuardians },
+  "#/disputes": { title: "Disputes", group: "Patient", render: renderDisputes },
   "#/clinician": { title: "Check access (clinician)", group: "Clinician and provider", render: renderClinician },
+  "#/provider": { title: "My provider", group: "Clinician and provider", render: renderProvider },
+  "#/governance": { title: "Governance", group: "Governance", render: renderGovernance },
 };
 type Route = string;
 const GROUPS: Screen["group"][] = ["Patient", "Clinician and provider", "Governance"];
@@ -34,6 +43,10 @@ export class App {
    * or undefined: the patient screens are then about the chosen account itself.
    */
   ward: string | undefined;
+  /** The header's banner while acting for a ward ("Acting for … as guardian", and a way to stop). */
+  private readonly wardBanner: HTMLElement;
+  /** Said once in the banner region after acting for a ward ended on its own (guardian removed). */
+  private wardEnded: string | undefined;
   private generation = 0;
 
   constructor(
@@ -45,6 +58,45 @@ export class App {
     this.accounts = devAccounts(chain.chainType);
     const remembered = sessionStorage.getItem("salus.account");
     this.account = this.accounts.find((a) => a.address === remembered) ?? this.accounts[0];
+    this.wardBanner = h("div", { class: "ward-banner", "data-testid": "ward-banner", "aria-live": "polite" });
+    accountRegion.after(this.wardBanner);
+  }
+
+  /**
+   * Acts for `ward` as the chosen account's guardian from now on (the caller has checked on chain
+   * that the ward appointed it), or for the chosen account itself again (`undefined`). The
+   * patient screens are drawn again for whom they are about.
+   */
+  setWard(ward: string | undefined, ended?: string): void {
+    this.ward = ward;
+    this.wardEnded = ended;
+    this.renderWardBanner();
+    void this.show();
+  }
+
+  /** The ward's name: a known account's, else its shortened address. */
+  wardName(): string {
+    return this.ward ? (this.knownName(this.ward) ?? shortAddress(this.ward)) : "";
+  }
+
+  private renderWardBanner(): void {
+    if (!this.ward) {
+      replace(this.wardBanner, this.wardEnded ? notice("info", this.wardEnded) : null);
+      return;
+    }
+    const stop = h("button", { type: "button" }, "Stop acting for this patient");
+    stop.addEventListener("click", () => this.setWard(undefined, `You act for yourself again (${this.account?.name ?? "your account"}).`));
+    replace(
+      this.wardBanner,
+      h(
+        "p",
+        { class: "acting-for", role: "status" },
+        h("strong", {}, `Acting for ${this.wardName()} as guardian`),
+        ` — patient screens read and act for this patient; ${this.account?.name ?? "your account"} signs and pays the fees. `,
+        h("span", { class: "hash" }, this.ward),
+      ),
+      stop,
+    );
   }
 
   /** The patient the patient screens read and act for: the ward, else the chosen account. */
@@ -85,6 +137,16 @@ export class App {
 
   async show(): Promise<void> {
     this.renderNav();
+    // A ward may remove its guardian at any time: checked before every screen is drawn.
+    if (this.ward && this.account) {
+      const still = await wardStillAppointed(this, this.ward, this.account.address).catch(() => true);
+      if (!still) {
+        const name = this.wardName();
+        this.ward = undefined;
+        this.wardEnded = `${name} no longer has ${this.account.name} as guardian: you can no longer act for this patient, and you act for yourself again.`;
+        this.renderWardBanner();
+      }
+    }
     const screen = SCREENS[this.route()] ?? SCREENS["#/register"]!;
     document.title = `${screen.title} — Salus`;
     // Each screen renders into a region of its own, shown only if no newer render started
@@ -158,6 +220,12 @@ export class App {
     chooser.addEventListener("change", () => {
       this.account = this.accounts.find((a) => a.address === chooser.value);
       if (this.account) sessionStorage.setItem("salus.account", this.account.address);
+      // The ward was the previous account's: the new one acts for itself.
+      if (this.ward) {
+        this.ward = undefined;
+        this.wardEnded = undefined;
+        this.renderWardBanner();
+      }
       this.renderAccounts();
       void this.show();
     });

@@ -110,6 +110,13 @@ async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTM
             fail(explainDispatchError(event.dispatchError));
             return;
           }
+          // A call made through a proxy (a guardian for its ward) is included and "succeeds"
+          // even when the chain refuses the call inside: its refusal is in ProxyExecuted.
+          const inner = proxiedRefusal(event.events as unknown as Included["events"]);
+          if (inner !== undefined) {
+            fail(explainDispatchError(inner));
+            return;
+          }
           bar.value = 3;
           replace(panel, before, h("h3", {}, step.title), summary(), notice("ok", `Done: included in block #${event.block.number}.`));
           resolve({ block: event.block, events: event.events as unknown as Included["events"] });
@@ -119,6 +126,24 @@ async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTM
     });
   });
 }
+
+/** The dispatch error of a proxied call the chain refused (`Proxy.ProxyExecuted` with an error), if any. */
+export function proxiedRefusal(events: Included["events"]): Parameters<typeof explainDispatchError>[0] | undefined {
+  for (const event of events) {
+    if (event.type !== "Proxy" || event.value.type !== "ProxyExecuted") continue;
+    const result = (event.value.value as { result?: { success: boolean; value: unknown } }).result;
+    if (result && !result.success) return result.value as Parameters<typeof explainDispatchError>[0];
+  }
+  return undefined;
+}
+
+/**
+ * The fee note of a patient's own call made by its guardian (inside `Proxy.proxy`): never free.
+ * The chain waives fees only for a patient's own consent operations signed by the patient; the
+ * outer proxy call is an ordinary call, paid by the guardian who signs it.
+ */
+export const guardianFeeNote: FeeNote = async (chain, account, fee) =>
+  `Fee: ${formatAmount(chain, fee)}, paid by ${account.name}, the guardian who signs (a call made for a ward through a guardian is never free)`;
 
 /**
  * The fee note of a patient's own consent operation (grant, revoke, directive): free while the
