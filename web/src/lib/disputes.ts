@@ -12,7 +12,11 @@ const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u206
  */
 export function cleanText(raw: Uint8Array | string, max = 80): string {
   const text = typeof raw === "string" ? raw : new TextDecoder("utf-8", { fatal: false }).decode(raw);
-  const clean = text.replace(HIDDEN, "").replace(/\s+/g, " ").trim();
+  const clean = text
+    .replace(/[\t\n\v\f\r\u0085\u2028\u2029]/g, " ")
+    .replace(HIDDEN, "")
+    .replace(/\s+/g, " ")
+    .trim();
   const chars = Array.from(clean);
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : clean;
 }
@@ -28,8 +32,9 @@ export function blockTime(target: number, now: number, nowMs: number, blockMs: n
   const at = nowMs + (target - now) * blockMs;
   const words = formatDateTime(at, timeZone);
   if (target <= now) return `block #${target} (${words})`;
-  const minutes = Math.round(((target - now) * blockMs) / 60_000);
-  const soon = minutes < 1 ? "in less than a minute" : minutes < 120 ? `in about ${minutes} minute${minutes === 1 ? "" : "s"}` : `about ${words}`;
+  const ms = (target - now) * blockMs;
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  const soon = ms < 60_000 ? "in less than a minute" : minutes < 120 ? `in about ${minutes} minute${minutes === 1 ? "" : "s"}` : `about ${words}`;
   return `block #${target} (${soon})`;
 }
 

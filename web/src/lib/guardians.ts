@@ -17,6 +17,36 @@ export const GUARDIAN_MAY: readonly string[] = [
   "open disputes for the ward, file evidence in them and appeal their verdicts (the bonds are held from the ward's account)",
   "accept or remove record-number links and record anchors about the ward",
   "claim the ward's rewards (they are paid to the ward)",
+  "batch several of these calls into one",
+];
+
+/**
+ * The calls `GUARDIAN_MAY` speaks for, as `Pallet.call`: exactly those `ProxyType::patient_call`
+ * admits (a unit test compares them with runtime/src/configs/accounts.rs).
+ */
+export const GUARDIAN_CALLS: readonly string[] = [
+  "HealthIdentity.announce_commitment",
+  "HealthIdentity.register_patient",
+  "HealthIdentity.update_encryption_key",
+  "HealthIdentity.accept_link",
+  "HealthIdentity.remove_link",
+  "HealthIdentity.accept_record",
+  "HealthIdentity.remove_record_proposal",
+  "Consent.grant_consent",
+  "Consent.revoke_consent",
+  "Consent.set_emergency_directive",
+  "Consent.prune_consent",
+  "Access.approve_request",
+  "Access.deny_request",
+  "Access.acknowledge_emergency",
+  "Access.contest_emergency",
+  "Disputes.open_dispute",
+  "Disputes.submit_evidence",
+  "Disputes.appeal",
+  "Rewards.claim_rewards",
+  "Utility.batch",
+  "Utility.batch_all",
+  "Utility.force_batch",
 ];
 
 /** What a guardian may not do: everything else. */

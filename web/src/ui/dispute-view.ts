@@ -113,3 +113,10 @@ export function disputeCard(app: App, court: Court, dispute: OpenDispute, ...act
     ...actions,
   );
 }
+
+/** A button that draws the screen again from the chain (deadlines pass and votes come in meanwhile). */
+export function refreshButton(app: App): HTMLElement {
+  const button = h("button", { type: "button", class: "refresh" }, "Read again from the chain");
+  button.addEventListener("click", () => void app.show());
+  return button;
+}

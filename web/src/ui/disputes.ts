@@ -10,7 +10,7 @@ import { blockTime, percent, periodWords, phaseOf, providerLabel, VERDICT_WORDS 
 import { formatDateTime } from "../lib/plain.ts";
 import { dataClass, providerNumber, purpose, type DataClassKey, type PurposeKey } from "../lib/vocab.ts";
 import { guardianFeeNote, runTx } from "../tx.ts";
-import { disputeCard, MAX_SHOWN, providerNames, readCourt, type Court } from "./dispute-view.ts";
+import { type Court, disputeCard, MAX_SHOWN, providerNames, readCourt, refreshButton } from "./dispute-view.ts";
 import { field, h, notice, replace } from "./dom.ts";
 
 /** The largest evidence file hashed here (it is read into memory). */
@@ -73,6 +73,7 @@ export async function renderDisputes(app: App, view: HTMLElement, kept?: HTMLEle
   // The patient's open disputes.
   const mine = court.disputes.filter((d) => d.claimant === patient);
   view.append(h("h3", {}, ward ? "The patient's open disputes" : "Your open disputes"));
+  view.append(h("p", { class: "meta" }, `As of block #${court.now}. `, refreshButton(app)));
   const list = h("ul", { class: "disputes", "data-testid": "my-disputes" });
   if (mine.length === 0) list.append(h("li", { class: "empty" }, "No open dispute. (A dispute leaves this list when its verdict is applied.)"));
   for (const dispute of mine.slice(0, MAX_SHOWN)) list.append(disputeCard(app, court, dispute, appealControl(app, court, dispute.id, appealBond, periods.ruling, panel, asPatient, feeNote, redraw)));

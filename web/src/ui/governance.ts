@@ -9,7 +9,7 @@ import { closable, phaseOf, providerLabel, verdictOf, tallyOf, VERDICT_WORDS, ty
 import { shortAddress } from "../lib/plain.ts";
 import { countryName, jurisdictionCode, listOf, providerKind, type ProviderKindKey } from "../lib/vocab.ts";
 import { runTx } from "../tx.ts";
-import { disputeCard, MAX_SHOWN, readCourt, whenOf, type Court, type OpenDispute } from "./dispute-view.ts";
+import { type Court, disputeCard, MAX_SHOWN, type OpenDispute, readCourt, refreshButton, whenOf } from "./dispute-view.ts";
 import { h, notice, replace } from "./dom.ts";
 
 /** Draws the screen; `kept` is the transaction panel of the previous drawing, kept on show. */
@@ -110,6 +110,7 @@ export async function renderGovernance(app: App, view: HTMLElement, kept?: HTMLE
 
   // The arbitrators' screen.
   view.append(h("h3", {}, "Disputes before the arbitrators"));
+  view.append(h("p", { class: "meta" }, `As of block #${court.now}. `, refreshButton(app)));
   view.append(
     h(
       "p",

@@ -9,7 +9,7 @@ import { PROVIDER_STATUS_WORDS, providerLabel, ROLE_WORDS } from "../lib/dispute
 import { shortAddress } from "../lib/plain.ts";
 import { countryName, jurisdictionCode, providerKind, type ProviderKindKey } from "../lib/vocab.ts";
 import { runTx } from "../tx.ts";
-import { disputeCard, MAX_SHOWN, readCourt } from "./dispute-view.ts";
+import { disputeCard, MAX_SHOWN, readCourt, refreshButton } from "./dispute-view.ts";
 import { field, h, notice, replace, select } from "./dom.ts";
 
 /** The most practitioners listed (a provider has at most `MaxPractitioners`). */
@@ -170,6 +170,7 @@ export async function renderProvider(app: App, view: HTMLElement, kept?: HTMLEle
   // Disputes against the provider.
   const against = court.disputes.filter((d) => d.respondent === id);
   view.append(h("h3", {}, "Open disputes against the provider"));
+  view.append(h("p", { class: "meta" }, `As of block #${court.now}. `, refreshButton(app)));
   const list = h("ul", { class: "disputes", "data-testid": "provider-disputes" });
   if (against.length === 0) list.append(h("li", { class: "empty" }, "None."));
   for (const dispute of against.slice(0, MAX_SHOWN)) list.append(disputeCard(app, court, dispute));
