@@ -80,6 +80,7 @@ export class App {
   }
 
   private renderWardBanner(): void {
+    this.wardBanner.classList.toggle("acting", this.ward !== undefined);
     if (!this.ward) {
       replace(this.wardBanner, this.wardEnded ? notice("info", this.wardEnded) : null);
       return;
@@ -221,11 +222,9 @@ export class App {
       this.account = this.accounts.find((a) => a.address === chooser.value);
       if (this.account) sessionStorage.setItem("salus.account", this.account.address);
       // The ward was the previous account's: the new one acts for itself.
-      if (this.ward) {
-        this.ward = undefined;
-        this.wardEnded = undefined;
-        this.renderWardBanner();
-      }
+      this.ward = undefined;
+      this.wardEnded = undefined;
+      this.renderWardBanner();
       this.renderAccounts();
       void this.show();
     });

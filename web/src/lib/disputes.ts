@@ -197,3 +197,26 @@ export const ROLE_WORDS: Record<string, string> = {
   Researcher: "researcher",
   Administrator: "administrator",
 };
+
+/** The council's origins in the runtime (runtime/src/configs/governance.rs). */
+export type CouncilOrigin = "majority" | "supermajority";
+
+/**
+ * The ayes a council motion needs for `origin` with `members` members: a majority is more than
+ * half (`EnsureProportionMoreThan<1, 2>`), a supermajority at least two thirds
+ * (`EnsureProportionAtLeast<2, 3>`).
+ */
+export function motionThreshold(origin: CouncilOrigin, members: number): number {
+  return origin === "majority" ? Math.floor(members / 2) + 1 : Math.ceil((2 * members) / 3);
+}
+
+/** What `close` would do with a council motion now (pallet-collective's rules). */
+export function motionOutcome(
+  motion: { threshold: number; ayes: number; nays: number; end: number },
+  members: number,
+  now: number,
+): "approved" | "disapproved" | "open" | "ended" {
+  if (motion.ayes >= motion.threshold) return "approved";
+  if (motion.nays > members - motion.threshold) return "disapproved";
+  return now >= motion.end ? "ended" : "open";
+}

@@ -1,12 +1,16 @@
 // What the Disputes, My provider and Governance screens share: the court's open disputes and
 // rules read from the chain, and one dispute drawn as a card (parties, subject, stage with its
 // deadlines in words, the arbitrators' count).
+import { Blake2256 } from "@polkadot-api/substrate-bindings";
+import type { Transaction } from "polkadot-api";
 import type { App } from "../app.ts";
 import { answered } from "../chain.ts";
+import { toHex } from "../lib/commitment.ts";
 import {
   blockTime,
   describeStage,
   describeTally,
+  phaseOf,
   providerLabel,
   subjectWords,
   tallyOf,
@@ -15,7 +19,8 @@ import {
   type VerdictKey,
 } from "../lib/disputes.ts";
 import { shortAddress } from "../lib/plain.ts";
-import { h } from "./dom.ts";
+import { runTx, type FeeNote } from "../tx.ts";
+import { field, h, newId, notice, replace } from "./dom.ts";
 
 /** An open dispute as stored (`Disputes.OpenDisputes`), the fields the screens use. */
 export interface OpenDispute {
@@ -36,6 +41,8 @@ export interface Court {
   arbitrators: string[];
   quorum: number;
   threshold: number;
+  /** The most evidence hashes a dispute keeps, both sides together (each side half). */
+  maxEvidence: number;
   now: number;
   nowMs: number;
   blockMs: number;
@@ -48,12 +55,13 @@ export const MAX_SHOWN = 50;
 
 export async function readCourt(app: App): Promise<Court> {
   const api = app.chain.api;
-  const [entries, arbitrators, quorum, threshold, now, nowMs, slot] = await answered(
+  const [entries, arbitrators, quorum, threshold, maxEvidence, now, nowMs, slot] = await answered(
     Promise.all([
       api.query.Disputes.OpenDisputes.getEntries({ at: "best" }),
       api.query.ArbitratorsMembership.Members.getValue({ at: "best" }),
       api.constants.Disputes.Quorum(),
       api.constants.Disputes.UpheldThreshold(),
+      api.constants.Disputes.MaxEvidence(),
       api.query.System.Number.getValue({ at: "best" }),
       api.query.Timestamp.Now.getValue({ at: "best" }),
       api.constants.Aura.SlotDuration(),
@@ -68,6 +76,7 @@ export async function readCourt(app: App): Promise<Court> {
     arbitrators: arbitrators as string[],
     quorum,
     threshold,
+    maxEvidence,
     now,
     nowMs: Number(nowMs),
     blockMs: Number(slot) || 6000,
@@ -119,4 +128,89 @@ export function refreshButton(app: App): HTMLElement {
   const button = h("button", { type: "button", class: "refresh" }, "Read again from the chain");
   button.addEventListener("click", () => void app.show());
   return button;
+}
+
+/** The largest evidence file hashed here (it is read into memory). */
+export const MAX_EVIDENCE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The blake2-256 fingerprint of a file, computed in the browser: the file itself is never sent.
+ * Throws a sentence if the file is too large to read here.
+ */
+export async function fingerprintOf(file: File): Promise<`0x${string}`> {
+  if (file.size > MAX_EVIDENCE_BYTES)
+    throw new Error(`The file is larger than ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB: choose a smaller one (an index or a summary of the documents).`);
+  return toHex(Blake2256(new Uint8Array(await file.arrayBuffer())));
+}
+
+/**
+ * "File more evidence" for one side of a dispute during its evidence period: a file picked here,
+ * its fingerprint sent with `Disputes.submit_evidence` (`send` wraps the call: through the
+ * guardian proxy for a ward). Null when the period is over or the side has filed its half.
+ */
+export function evidenceControl(
+  app: App,
+  court: Court,
+  dispute: OpenDispute,
+  side: "Claimant" | "Respondent",
+  send: (tx: Transaction) => Transaction,
+  feeNote: FeeNote | undefined,
+  panel: HTMLElement,
+  redraw: () => Promise<void>,
+): HTMLElement | null {
+  if (phaseOf(dispute.stage, court.now) !== "evidence") return null;
+  const filed = dispute.evidence.filter(([party]) => party.type === side).length;
+  const half = Math.floor(court.maxEvidence / 2);
+  if (filed >= half) return h("p", { class: "meta" }, `This side has filed the ${half} pieces of evidence it may.`);
+  const file = h("input", { type: "file", id: newId("evidence") });
+  const out = h("output", { class: "hash", "aria-live": "polite" });
+  const status = h("div", { "aria-live": "polite" });
+  const button = h("button", { type: "submit" }, "File this evidence");
+  const form = h(
+    "form",
+    { class: "evidence", novalidate: true, "aria-label": `File evidence in dispute #${dispute.id}` },
+    field(`More evidence for dispute #${dispute.id} (${half - filed} more allowed)`, file, "Only the file's fingerprint is sent; keep the file."),
+    h("p", {}, "Fingerprint: ", out),
+    h("div", { class: "actions" }, button),
+    status,
+  );
+  let hash: `0x${string}` | undefined;
+  file.addEventListener("change", async () => {
+    hash = undefined;
+    out.textContent = "";
+    replace(status);
+    const picked = file.files?.[0];
+    if (!picked) return;
+    try {
+      out.textContent = "Computing…";
+      hash = await fingerprintOf(picked);
+      out.textContent = hash;
+    } catch (error) {
+      out.textContent = "";
+      replace(status, notice("error", (error as Error).message));
+    }
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (form.inert) return;
+    if (!hash) return replace(status, notice("error", "Choose the evidence file first."));
+    form.inert = true;
+    try {
+      await runTx(
+        app.chain,
+        app.account!,
+        {
+          title: `File evidence in dispute #${dispute.id}`,
+          summary: `The fingerprint ${hash} is recorded for the ${side === "Claimant" ? "claimant" : "provider"}; the file stays with you.`,
+          tx: send(app.chain.api.tx.Disputes.submit_evidence({ dispute_id: dispute.id, evidence: hash })),
+          ...(feeNote ? { feeNote } : {}),
+        },
+        panel,
+      );
+      await redraw();
+    } catch {
+      form.inert = false;
+    }
+  });
+  return form;
 }

@@ -2,7 +2,7 @@
 // log or about its conduct — with a bond and the hash of an evidence file computed here (the
 // file never leaves the browser); follow the patient's open disputes (stage, votes, deadlines,
 // verdict in words); appeal a verdict against the patient, with its cost and deadline.
-import { Blake2256, Twox128 } from "@polkadot-api/substrate-bindings";
+import { Twox128 } from "@polkadot-api/substrate-bindings";
 import type { App } from "../app.ts";
 import { answered, formatAmount } from "../chain.ts";
 import { toHex } from "../lib/commitment.ts";
@@ -10,11 +10,17 @@ import { blockTime, percent, periodWords, phaseOf, providerLabel, VERDICT_WORDS 
 import { formatDateTime } from "../lib/plain.ts";
 import { dataClass, providerNumber, purpose, type DataClassKey, type PurposeKey } from "../lib/vocab.ts";
 import { guardianFeeNote, runTx } from "../tx.ts";
-import { type Court, disputeCard, MAX_SHOWN, providerNames, readCourt, refreshButton } from "./dispute-view.ts";
+import {
+  type Court,
+  disputeCard,
+  evidenceControl,
+  fingerprintOf,
+  MAX_SHOWN,
+  providerNames,
+  readCourt,
+  refreshButton,
+} from "./dispute-view.ts";
 import { field, h, notice, replace } from "./dom.ts";
-
-/** The largest evidence file hashed here (it is read into memory). */
-const MAX_EVIDENCE_BYTES = 64 * 1024 * 1024;
 
 /** The court's periods now, in blocks: the storage items root may change, else the runtime's constants. */
 export async function courtPeriods(app: App): Promise<{ evidence: number; voting: number; appeal: number; ruling: number }> {
@@ -76,7 +82,16 @@ export async function renderDisputes(app: App, view: HTMLElement, kept?: HTMLEle
   view.append(h("p", { class: "meta" }, `As of block #${court.now}. `, refreshButton(app)));
   const list = h("ul", { class: "disputes", "data-testid": "my-disputes" });
   if (mine.length === 0) list.append(h("li", { class: "empty" }, "No open dispute. (A dispute leaves this list when its verdict is applied.)"));
-  for (const dispute of mine.slice(0, MAX_SHOWN)) list.append(disputeCard(app, court, dispute, appealControl(app, court, dispute.id, appealBond, periods.ruling, panel, asPatient, feeNote, redraw)));
+  for (const dispute of mine.slice(0, MAX_SHOWN))
+    list.append(
+      disputeCard(
+        app,
+        court,
+        dispute,
+        evidenceControl(app, court, dispute, "Claimant", asPatient, feeNote, panel, redraw),
+        appealControl(app, court, dispute.id, appealBond, periods.ruling, panel, asPatient, feeNote, redraw),
+      ),
+    );
   if (mine.length > MAX_SHOWN) list.append(h("li", { class: "empty" }, `…and ${mine.length - MAX_SHOWN} older ones.`));
   view.append(list);
 
@@ -105,7 +120,7 @@ export async function renderDisputes(app: App, view: HTMLElement, kept?: HTMLEle
     { class: "choices" },
     h("legend", {}, "What it is about"),
     h("div", { class: "choice" }, h("input", { type: "radio", name: subjectName, id: "subject-conduct", value: "Conduct", checked: true }), h("label", { for: "subject-conduct" }, "The provider's conduct in general")),
-    h("div", { class: "choice" }, h("input", { type: "radio", name: subjectName, id: "subject-disclosure", value: "Disclosure", disabled: disclosures.length === 0 }), h("label", { for: "subject-disclosure" }, "An access in my disclosure log (who saw my data)")),
+    h("div", { class: "choice" }, h("input", { type: "radio", name: subjectName, id: "subject-disclosure", value: "Disclosure", disabled: disclosures.length === 0 }), h("label", { for: "subject-disclosure" }, "An access in my disclosure log (who saw my data)", disclosures.length ? "" : h("span", { class: "note" }, " — your log has no entry yet"))),
   );
   const disclosureField = field("Which access", disclosure, "The provider number above must be the provider that logged it.");
   disclosureField.hidden = true;
@@ -159,12 +174,15 @@ export async function renderDisputes(app: App, view: HTMLElement, kept?: HTMLEle
     hashOut.textContent = "";
     const picked = file.files?.[0];
     if (!picked) return;
-    if (picked.size > MAX_EVIDENCE_BYTES) return replace(status, notice("error", `The file is larger than ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB: choose a smaller one (or an archive's index).`));
-    hashOut.textContent = "Computing…";
-    const bytes = new Uint8Array(await picked.arrayBuffer());
-    evidence = toHex(Blake2256(bytes));
-    hashOut.textContent = evidence;
-    replace(status);
+    try {
+      hashOut.textContent = "Computing…";
+      evidence = await fingerprintOf(picked);
+      hashOut.textContent = evidence;
+      replace(status);
+    } catch (error) {
+      hashOut.textContent = "";
+      replace(status, notice("error", (error as Error).message));
+    }
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -9,6 +9,7 @@ import { closable, phaseOf, providerLabel, verdictOf, tallyOf, VERDICT_WORDS, ty
 import { shortAddress } from "../lib/plain.ts";
 import { countryName, jurisdictionCode, listOf, providerKind, type ProviderKindKey } from "../lib/vocab.ts";
 import { runTx } from "../tx.ts";
+import { actControls, motionsSection, readGovernors, type Governors } from "./council.ts";
 import { type Court, disputeCard, MAX_SHOWN, type OpenDispute, readCourt, refreshButton, whenOf } from "./dispute-view.ts";
 import { h, notice, replace } from "./dom.ts";
 
@@ -20,13 +21,13 @@ export async function renderGovernance(app: App, view: HTMLElement, kept?: HTMLE
   const api = app.chain.api;
   const panel = kept ?? h("section", { class: "tx", "aria-live": "polite", hidden: true });
   const redraw = () => renderGovernance(app, view, panel);
-  const [court, sudoKey, council, providers, fullBond] = await Promise.all([
+  const [court, governors, providers, fullBond] = await Promise.all([
     readCourt(app),
-    answered(api.query.Sudo.Key.getValue({ at: "best" })),
-    answered(api.query.Council.Members.getValue({ at: "best" })),
+    readGovernors(app),
     answered(api.query.HealthIdentity.Providers.getEntries({ at: "best" })),
     api.constants.HealthIdentity.ProviderBond(),
   ]);
+  const { sudo: sudoKey, council } = governors;
   const name = (address: string) => app.knownName(address) ?? shortAddress(address);
   const isSudo = sudoKey === account.address;
   const isCouncil = council.includes(account.address);
@@ -51,7 +52,7 @@ export async function renderGovernance(app: App, view: HTMLElement, kept?: HTMLE
     .sort((a, b) => a.id - b.id);
   view.append(h("h3", {}, "Providers awaiting accreditation"));
   const how = sudoKey
-    ? `Accreditation is a council decision: a motion carried by more than half of the council (${council.length} members now). On this development chain the superuser (${name(sudoKey)}) can also accredit directly${isSudo ? ", and that is what this account can do here" : ""}.`
+    ? `Accreditation is a council decision: a motion carried by more than half of the council (${council.length} members now). On this development chain the superuser, ${name(sudoKey)}, can also accredit directly${isSudo ? ", and that is what this account can do here" : ""}.`
     : `Accreditation is a council decision: a motion carried by more than half of the council (${council.length} members now).`;
   view.append(h("p", {}, how));
   const pendingList = h("ul", { class: "disputes", "data-testid": "pending-providers" });
@@ -59,38 +60,21 @@ export async function renderGovernance(app: App, view: HTMLElement, kept?: HTMLE
   for (const { id, provider } of pending.slice(0, MAX_SHOWN)) {
     const label = providerLabel(id, provider.name);
     const bondFull = provider.bond >= fullBond;
-    let action: HTMLElement;
-    if (!bondFull) action = h("p", { class: "meta" }, `Its bond is not full (${formatAmount(app.chain, provider.bond)} of ${formatAmount(app.chain, fullBond)}): it cannot be accredited until its admin tops it up.`);
-    else if (isSudo) {
-      const button = h("button", { type: "button", class: "primary", "aria-label": `Accredit ${label} as superuser` }, "Accredit (as superuser)");
-      button.addEventListener("click", async () => {
-        button.disabled = true;
-        try {
-          await runTx(
-            app.chain,
-            account,
-            {
-              title: `Accredit ${label}`,
-              summary: `As the development chain's superuser: ${label} becomes accredited; its practitioners may then ask for and use patients' data under their consents.`,
-              tx: api.tx.Sudo.sudo({
-                call: api.tx.HealthIdentity.set_provider_status({ provider: id, status: { type: "Accredited", value: undefined } }).decodedCall,
-              }),
-            },
-            panel,
-          );
-          await redraw();
-        } catch {
-          button.disabled = false;
-        }
-      });
-      action = button;
-    } else if (isCouncil)
-      action = h(
-        "p",
-        { class: "meta" },
-        `As a council member, ${account.name} can propose a motion to accredit it (HealthIdentity.set_provider_status); more than half of the council must vote for it. This app does not make council motions yet: use the council's tools${sudoKey ? `, or ask the superuser (${name(sudoKey)}) on this development chain` : ""}.`,
-      );
-    else action = h("p", { class: "meta" }, `${account.name} cannot accredit: only a council majority${sudoKey ? ` or, on this development chain, the superuser (${name(sudoKey)})` : ""} can.`);
+    const action = !bondFull
+      ? h("p", { class: "meta" }, `Its bond is not full (${formatAmount(app.chain, provider.bond)} of ${formatAmount(app.chain, fullBond)}): it cannot be accredited until its admin tops it up.`)
+      : actControls(
+          app,
+          governors,
+          {
+            call: api.tx.HealthIdentity.set_provider_status({ provider: id, status: { type: "Accredited", value: undefined } }),
+            origin: "majority",
+            title: `Accredit ${label}`,
+            verb: "Accredit",
+            summary: `${label} becomes accredited: its practitioners may then ask for and use patients' data under their consents.`,
+          },
+          panel,
+          redraw,
+        );
     pendingList.append(
       h(
         "li",
@@ -124,9 +108,63 @@ export async function renderGovernance(app: App, view: HTMLElement, kept?: HTMLE
   const list = h("ul", { class: "disputes", "data-testid": "court-disputes" });
   if (court.disputes.length === 0) list.append(h("li", { class: "empty" }, "No dispute is open."));
   for (const dispute of court.disputes.slice(0, MAX_SHOWN))
-    list.append(disputeCard(app, court, dispute, voteControl(app, court, dispute, isArbitrator, panel, redraw), closeControl(app, court, dispute, panel, redraw)));
+    list.append(
+      disputeCard(
+        app,
+        court,
+        dispute,
+        voteControl(app, court, dispute, isArbitrator, panel, redraw),
+        rulingControl(app, court, governors, dispute, panel, redraw),
+        closeControl(app, court, dispute, panel, redraw),
+      ),
+    );
   if (court.disputes.length > MAX_SHOWN) list.append(h("li", { class: "empty" }, `…and ${court.disputes.length - MAX_SHOWN} older ones.`));
-  view.append(list, panel);
+  view.append(list);
+
+  // The council's motions (accreditations and rulings proposed here, and any other).
+  const providerName = (id: number) => {
+    const entry = providers.find(({ keyArgs }) => keyArgs[0] === id);
+    return providerLabel(id, entry?.value.name);
+  };
+  view.append(await motionsSection(app, governors, (call) => describeCall(call, providerName), panel, redraw), panel);
+}
+
+/** A council motion's call in words, for the calls this screen proposes; others by name. */
+function describeCall(call: { type: string; value: { type: string; value: unknown } }, providerName: (id: number) => string): string {
+  if (call.type === "HealthIdentity" && call.value.type === "set_provider_status") {
+    const { provider, status } = call.value.value as { provider: number; status: { type: string } };
+    return `set the status of ${providerName(provider)} to ${status.type.toLowerCase()}`;
+  }
+  if (call.type === "Disputes" && call.value.type === "rule_on_appeal") {
+    const { dispute_id, verdict } = call.value.value as { dispute_id: number; verdict: { type: VerdictKey } };
+    return `rule dispute #${dispute_id} ${verdict.type.toLowerCase()}`;
+  }
+  return `another call (${call.type}.${call.value.type})`;
+}
+
+/** For a dispute awaiting the council's ruling (referred, or appealed): the ruling acts. */
+function rulingControl(app: App, court: Court, governors: Governors, dispute: OpenDispute, panel: HTMLElement, redraw: () => Promise<void>): HTMLElement | null {
+  const phase = phaseOf(dispute.stage, court.now);
+  const emergency = dispute.subject.type === "Emergency";
+  if (!(phase === "appealed" || phase === "referred" || (emergency && phase === "ruling-over"))) return null;
+  const box = h("div", { class: "ruling" }, h("p", {}, "The council rules on it (a supermajority motion)."));
+  for (const verdict of ["Upheld", "Rejected"] as VerdictKey[])
+    box.append(
+      actControls(
+        app,
+        governors,
+        {
+          call: app.chain.api.tx.Disputes.rule_on_appeal({ dispute_id: dispute.id, verdict: { type: verdict, value: undefined } }),
+          origin: "supermajority",
+          title: `Rule dispute #${dispute.id} ${verdict.toLowerCase()}`,
+          verb: `Rule ${verdict.toLowerCase()}`,
+          summary: `The final verdict on dispute #${dispute.id}: ${VERDICT_WORDS[verdict]}`,
+        },
+        panel,
+        redraw,
+      ),
+    );
+  return box;
 }
 
 function voteControl(app: App, court: Court, dispute: OpenDispute, isArbitrator: boolean, panel: HTMLElement, redraw: () => Promise<void>): HTMLElement | null {

@@ -83,7 +83,7 @@ export async function renderGuardians(app: App, view: HTMLElement, kept?: HTMLEl
     view.append(
       notice(
         "info",
-        `You are acting for ${app.wardName()} as guardian. A guardian cannot appoint or remove guardians: this part is about your own account, ${account.name}.`,
+        `You are acting for ${app.wardName()} as guardian, and a guardian cannot appoint or remove guardians for its ward. These are ${account.name}'s own guardians; to change them, stop acting for ${app.wardName()} first.`,
       ),
     );
   const list = h("ul", { class: "guardians", "data-testid": "guardian-list" });
@@ -118,7 +118,7 @@ export async function renderGuardians(app: App, view: HTMLElement, kept?: HTMLEl
         { class: "guardian" },
         h("p", {}, h("strong", {}, nameOf(app, guardian.delegate)), guardian.delay ? ` (each call announced ${guardian.delay} blocks ahead)` : ""),
         h("p", { class: "hash" }, guardian.delegate),
-        remove,
+        app.ward ? null : remove,
       ),
     );
   }

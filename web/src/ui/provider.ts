@@ -9,7 +9,7 @@ import { PROVIDER_STATUS_WORDS, providerLabel, ROLE_WORDS } from "../lib/dispute
 import { shortAddress } from "../lib/plain.ts";
 import { countryName, jurisdictionCode, providerKind, type ProviderKindKey } from "../lib/vocab.ts";
 import { runTx } from "../tx.ts";
-import { disputeCard, MAX_SHOWN, readCourt, refreshButton } from "./dispute-view.ts";
+import { disputeCard, evidenceControl, MAX_SHOWN, readCourt, refreshButton } from "./dispute-view.ts";
 import { field, h, notice, replace, select } from "./dom.ts";
 
 /** The most practitioners listed (a provider has at most `MaxPractitioners`). */
@@ -173,7 +173,9 @@ export async function renderProvider(app: App, view: HTMLElement, kept?: HTMLEle
   view.append(h("p", { class: "meta" }, `As of block #${court.now}. `, refreshButton(app)));
   const list = h("ul", { class: "disputes", "data-testid": "provider-disputes" });
   if (against.length === 0) list.append(h("li", { class: "empty" }, "None."));
-  for (const dispute of against.slice(0, MAX_SHOWN)) list.append(disputeCard(app, court, dispute));
+  // The admin and the practitioners speak for the provider: they file its evidence.
+  for (const dispute of against.slice(0, MAX_SHOWN))
+    list.append(disputeCard(app, court, dispute, evidenceControl(app, court, dispute, "Respondent", (tx) => tx, undefined, panel, redraw)));
   if (against.length > MAX_SHOWN) list.append(h("li", { class: "empty" }, `…and ${against.length - MAX_SHOWN} older ones.`));
   view.append(list, panel);
 }

@@ -89,13 +89,18 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
   await registerPatient(api, "Eve", "DE-555");
   await disputePeriods(api, { evidence: 2, voting: 10, appeal: 60 });
   const clinic = await pendingProvider(api, "Ferdie", "Northside Clinic\u202e evil");
+  const lab = await pendingProvider(api, "Bob", "Harbour Lab");
 
   const app = `${site.url}?rpc=${encodeURIComponent(node.ws)}`;
   const errors = [];
-  const newPage = async () => {
+  const newPage = async (frames) => {
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
     page.on("pageerror", (error) => errors.push(error.message));
+    // What the page sends to the node (signed calls travel as hex in WebSocket frames).
+    page.on("websocket", (ws) =>
+      ws.on("framesent", ({ payload }) => frames?.push(typeof payload === "string" ? payload.toLowerCase() : Buffer.from(payload).toString("hex"))),
+    );
     await page.goto(`${app}#/guardians`);
     await page.getByText(/Connected/).waitFor();
     await settled(page);
@@ -103,7 +108,8 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
   };
   // Two browsers: the guardian's (Bob) and the patient's (Eve), as two people would have.
   const page = await newPage();
-  const evePage = await newPage();
+  const eveFrames = [];
+  const evePage = await newPage(eveFrames);
   await chooseAccount(evePage, "Eve");
   let failed = false;
   const step = (name, fn) =>
@@ -222,6 +228,10 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
     assert.equal(stored.bond, 10n ** 13n, "10 SLS held");
     await evePage.getByTestId("my-disputes").getByText(`Dispute #${disputeId}: Eve (development account) against St Mary's Hospital (provider #${hospital})`).waitFor();
     await evePage.getByTestId("my-disputes").getByTestId("dispute-stage").getByText(/^Evidence: both sides may file evidence until block #\d+/).waitFor();
+    // The fingerprint went to the node; the file's contents did not, as text or as hex.
+    assert.ok(eveFrames.some((f) => f.includes(fingerprint(evidence).slice(2))), "the frames carry the fingerprint");
+    for (const secret of [evidence.toString("utf8").slice(0, 30).toLowerCase(), evidence.toString("hex").slice(0, 60)])
+      assert.ok(!eveFrames.some((f) => f.includes(secret)), "no frame carries the evidence file");
     await evePage.screenshot({ path: join(SHOTS, "25-dispute-open.png"), fullPage: true });
   });
 
@@ -234,17 +244,17 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
     // The clinic's name carried a right-to-left override: it is shown without it.
     const pending = page.locator(`li[data-provider-id="${clinic}"]`);
     await pending.getByRole("heading", { name: `Northside Clinic evil (provider #${clinic})` }).waitFor();
-    await pending.getByText(/As a council member, Charlie can propose a motion/).waitFor();
+    await pending.getByText(/It takes a council motion carried by more than half of the council \(2 of 3\), or on this development chain the superuser, Alice \(development account\)\. Charlie is a council member and can propose the motion\./).waitFor();
     await chooseAccount(page, "Alice");
     await open(page, "Governance");
-    await page.getByText(/On this development chain the superuser \(Alice \(development account\)\) can also accredit directly, and that is what this account can do here\./).waitFor();
+    await page.getByText(/On this development chain the superuser, Alice \(development account\), can also accredit directly, and that is what this account can do here\./).waitFor();
     assert.deepEqual(await audit(page), [], "accessibility of the governance screen");
     await page.screenshot({ path: join(SHOTS, "26-governance.png"), fullPage: true });
     await page.getByRole("button", { name: `Accredit Northside Clinic evil (provider #${clinic}) as superuser` }).click();
     await signAndWait(page, `Accredit Northside Clinic evil (provider #${clinic})`);
     const provider = await api.apis.HealthIdentityApi.provider(clinic, { at: "best" });
     assert.equal(provider.status.type, "Accredited");
-    await page.getByTestId("pending-providers").getByText("No provider is waiting for accreditation.").waitFor();
+    await page.locator(`li[data-provider-id="${clinic}"]`).waitFor({ state: "detached" });
   });
 
   await step("an arbitrator votes in the Governance screen; the chain records the vote", async () => {
@@ -284,10 +294,37 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
     await atPhoneWidth(page, "My provider", "30-phone-provider.png");
   });
 
+  await step("a council motion accredits a provider: proposed, voted, closed", async () => {
+    const title = `Accredit Harbour Lab (provider #${lab})`;
+    await chooseAccount(page, "Charlie");
+    await open(page, "Governance");
+    await page.getByRole("button", { name: `Propose to the council: ${title}` }).click();
+    await signAndWait(page, `Propose to the council: ${title}`);
+    const [motion] = await api.query.Council.Proposals.getValue({ at: "best" });
+    const voting = await api.query.Council.Voting.getValue(motion, { at: "best" });
+    assert.equal(voting.threshold, 2, "more than half of three members");
+    assert.deepEqual(voting.ayes, [devAccount("Charlie").address]);
+    const card = page.getByTestId("motions").locator(`li[data-motion-index="${voting.index}"]`);
+    await card.getByRole("heading", { name: `Motion #${voting.index}: set the status of Harbour Lab (provider #${lab}) to accredited` }).waitFor();
+    await card.getByText(/^1 aye of 2 needed \(Charlie \(development account\)\), 0 nays/).waitFor();
+    await chooseAccount(page, "Bob");
+    await open(page, "Governance");
+    await page.getByRole("button", { name: `Vote aye on motion #${voting.index}` }).click();
+    await signAndWait(page, `Vote aye on motion #${voting.index}`);
+    await page.getByRole("button", { name: `Close motion #${voting.index}` }).click();
+    await signAndWait(page, `Close motion #${voting.index}`);
+    assert.equal((await api.apis.HealthIdentityApi.provider(lab, { at: "best" })).status.type, "Accredited");
+    assert.deepEqual(await api.query.Council.Proposals.getValue({ at: "best" }), [], "the motion is closed");
+    await page.getByTestId("motions").getByText("No council motion is open.").waitFor();
+    await page.getByTestId("pending-providers").getByText("No provider is waiting for accreditation.").waitFor();
+  });
+
   await step("once voting ends, closing decides the dispute; the patient appeals, told the cost and deadline", async () => {
     const voting = await dispute(api, disputeId);
     await afterBlock(api, voting.stage.value.voting_ends);
-    await open(page, "Governance");
+    // The page shows Governance already: it reads the chain again on request.
+    await page.getByRole("button", { name: "Read again from the chain" }).click();
+    await settled(page);
     const card = page.locator(`li[data-dispute-id="${disputeId}"]`);
     await card.getByText("Closing counts the votes: the dispute is decided rejected (the losing side may then appeal).").waitFor();
     await card.getByRole("button", { name: `Close dispute #${disputeId}` }).click();
@@ -312,6 +349,19 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
     assert.equal(appealed.stage.value.bond, 30n * 10n ** 12n);
     await evePage.locator(`li[data-dispute-id="${disputeId}"]`).getByTestId("dispute-stage").getByText(/^Appealed \(the arbitrators' verdict: rejected\)/).waitFor();
     await atPhoneWidth(evePage, "Disputes", "32-phone-disputes.png");
+  });
+
+  await step("the superuser rules on the appeal; the verdict is applied and the dispute ends", async () => {
+    await chooseAccount(page, "Alice");
+    await open(page, "Governance");
+    const card = page.locator(`li[data-dispute-id="${disputeId}"]`);
+    await card.getByText(/^Appealed \(the arbitrators' verdict: rejected\)/).waitFor();
+    await page.screenshot({ path: join(SHOTS, "33-appeal-ruling.png"), fullPage: true });
+    await card.getByRole("button", { name: `Rule dispute #${disputeId} rejected as superuser` }).click();
+    await signAndWait(page, `Rule dispute #${disputeId} rejected`);
+    assert.equal(await dispute(api, disputeId), undefined, "the dispute ended");
+    assert.equal(await api.query.Disputes.ClaimantDisputes.getValue(eve.address, { at: "best" }), undefined, "Eve has no open dispute");
+    await page.getByTestId("court-disputes").getByText("No dispute is open.").waitFor();
   });
 
   assert.deepEqual(errors, [], "no uncaught errors in the pages");

@@ -119,3 +119,13 @@ test("what the app says a guardian may do is exactly the runtime's patient_call"
   assert.ok(calls.length > 10, "the filter was found and read");
   assert.deepEqual([...new Set(calls)].sort(), [...GUARDIAN_CALLS].sort());
 });
+
+test("council motions need the runtime's majority or supermajority", async () => {
+  const { motionThreshold, motionOutcome } = await import("../../src/lib/disputes.ts");
+  assert.deepEqual([1, 2, 3, 4, 5].map((n) => motionThreshold("majority", n)), [1, 2, 2, 3, 3]);
+  assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => motionThreshold("supermajority", n)), [1, 2, 2, 3, 4, 4]);
+  assert.equal(motionOutcome({ threshold: 2, ayes: 2, nays: 0, end: 50 }, 3, 10), "approved");
+  assert.equal(motionOutcome({ threshold: 2, ayes: 1, nays: 2, end: 50 }, 3, 10), "disapproved");
+  assert.equal(motionOutcome({ threshold: 2, ayes: 1, nays: 1, end: 50 }, 3, 10), "open");
+  assert.equal(motionOutcome({ threshold: 2, ayes: 1, nays: 1, end: 50 }, 3, 50), "ended");
+});
