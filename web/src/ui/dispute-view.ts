@@ -175,7 +175,11 @@ export function evidenceControl(
     status,
   );
   let hash: `0x${string}` | undefined;
+  const account = app.account!;
+  // A file picked while another is still being hashed wins: the older result is dropped.
+  let picks = 0;
   file.addEventListener("change", async () => {
+    const pick = ++picks;
     hash = undefined;
     out.textContent = "";
     replace(status);
@@ -183,9 +187,12 @@ export function evidenceControl(
     if (!picked) return;
     try {
       out.textContent = "Computing…";
-      hash = await fingerprintOf(picked);
+      const computed = await fingerprintOf(picked);
+      if (pick !== picks) return;
+      hash = computed;
       out.textContent = hash;
     } catch (error) {
+      if (pick !== picks) return;
       out.textContent = "";
       replace(status, notice("error", (error as Error).message));
     }
@@ -198,7 +205,7 @@ export function evidenceControl(
     try {
       await runTx(
         app.chain,
-        app.account!,
+        account,
         {
           title: `File evidence in dispute #${dispute.id}`,
           summary: `The fingerprint ${hash} is recorded for the ${side === "Claimant" ? "claimant" : "provider"}; the file stays with you.`,

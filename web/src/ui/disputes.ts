@@ -160,26 +160,36 @@ export async function renderDisputes(app: App, view: HTMLElement, kept?: HTMLEle
     disclosureField.hidden = chosen() !== "Disclosure";
   });
   let asked = 0;
+  // The provider the number names, once the chain said so: used in the panel only for that number.
+  let named: { id: number; label: string } | undefined;
   respondent.addEventListener("change", async () => {
     const ask = ++asked;
+    named = undefined;
     const id = providerNumber(respondent.value);
     if (id === undefined) return void (respondentInfo.textContent = "");
     const provider = await answered(api.apis.HealthIdentityApi.provider(id, { at: "best" })).catch(() => undefined);
     if (ask !== asked) return;
+    if (provider) named = { id, label: providerLabel(id, provider.name) };
     respondentInfo.textContent = provider ? `${providerLabel(id, provider.name)}, ${provider.status.type.toLowerCase()}.` : `There is no provider #${id}: the chain would refuse this dispute.`;
     respondentInfo.className = `grantee-info${provider ? "" : " warn"}`;
   });
+  // A file picked while another is still being hashed wins: the older result is dropped.
+  let picks = 0;
   file.addEventListener("change", async () => {
+    const pick = ++picks;
     evidence = undefined;
     hashOut.textContent = "";
     const picked = file.files?.[0];
     if (!picked) return;
     try {
       hashOut.textContent = "Computing…";
-      evidence = await fingerprintOf(picked);
+      const computed = await fingerprintOf(picked);
+      if (pick !== picks) return;
+      evidence = computed;
       hashOut.textContent = evidence;
       replace(status);
     } catch (error) {
+      if (pick !== picks) return;
       hashOut.textContent = "";
       replace(status, notice("error", (error as Error).message));
     }
@@ -201,7 +211,7 @@ export async function renderDisputes(app: App, view: HTMLElement, kept?: HTMLEle
         app.chain,
         account,
         {
-          title: `Open a dispute against ${respondentInfo.textContent && !respondentInfo.classList.contains("warn") ? respondentInfo.textContent.replace(/, [a-z]+\.$/, "") : `provider #${id}`}`,
+          title: `Open a dispute against ${named?.id === id ? named.label : `provider #${id}`}`,
           summary: `About ${about === "Disclosure" ? `disclosure #${disclosure.value}` : "the provider's conduct"}, with evidence ${evidence}. Holds ${amount(bond)} from ${ward ? "the patient" : "you"} until the verdict is applied.`,
           tx: asPatient(api.tx.Disputes.open_dispute({ respondent: id, subject: subjectValue, evidence })),
           ...(feeNote ? { feeNote } : {}),
@@ -231,6 +241,7 @@ function appealControl(
   redraw: () => Promise<void>,
 ): HTMLElement | null {
   const dispute = court.disputes.find((d) => d.id === id)!;
+  const account = app.account!;
   const stage = dispute.stage;
   if (stage.type === "Decided") {
     const verdict = stage.value.verdict.type;
@@ -248,7 +259,7 @@ function appealControl(
       try {
         await runTx(
           app.chain,
-          app.account!,
+          account,
           {
             title: `Appeal dispute #${id}`,
             summary: `Appeal the verdict (rejected) to the council; ${formatAmount(app.chain, appealBond)} is held until it rules.`,

@@ -85,11 +85,14 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
   const api = chain.api;
   // Fixtures: an accredited hospital (admin Charlie, physician Dave), Eve a patient, short
   // dispute periods, a clinic awaiting accreditation (admin Ferdie).
-  const hospital = await hospitalWithPhysician(api, "St Mary's Hospital");
-  await registerPatient(api, "Eve", "DE-555");
+  // Different signers share blocks; Alice (sudo in the hospital's fixture) signs one at a time.
+  const [hospital, , clinic, lab] = await Promise.all([
+    hospitalWithPhysician(api, "St Mary's Hospital"),
+    registerPatient(api, "Eve", "DE-555"),
+    pendingProvider(api, "Ferdie", "Northside Clinic\u202e evil"),
+    pendingProvider(api, "Bob", "Harbour Lab"),
+  ]);
   await disputePeriods(api, { evidence: 2, voting: 10, appeal: 60 });
-  const clinic = await pendingProvider(api, "Ferdie", "Northside Clinic\u202e evil");
-  const lab = await pendingProvider(api, "Bob", "Harbour Lab");
 
   const app = `${site.url}?rpc=${encodeURIComponent(node.ws)}`;
   const errors = [];
