@@ -42,17 +42,20 @@ export interface Act {
   origin: CouncilOrigin;
   /** "Accredit St Mary's Hospital (provider #0)". */
   title: string;
-  /** The verb on the superuser's button: "Accredit". */
+  /** The verb on the buttons: "Accredit". */
   verb: string;
+  /** What the act is about, for the buttons' accessible names: "St Mary's Hospital (provider #0)". */
+  object: string;
   /** What it does, in a sentence. */
   summary: string;
 }
 
 /**
- * The buttons for `act` that the chosen account can use — "… (as superuser)" for the sudo key,
- * "Propose to the council" for a council member — and a sentence saying who can, for the rest.
+ * The buttons for `acts` (alternatives needing the same origin, such as the two rulings) that
+ * the chosen account can use — "Accredit (as superuser)" for the sudo key, "Propose to the
+ * council: accredit" for a council member — after one sentence saying who can.
  */
-export function actControls(app: App, governors: Governors, act: Act, panel: HTMLElement, redraw: () => Promise<void>): HTMLElement {
+export function actControls(app: App, governors: Governors, acts: Act[], panel: HTMLElement, redraw: () => Promise<void>): HTMLElement {
   const account = app.account!;
   const api = app.chain.api;
   const name = (address: string) => app.knownName(address) ?? shortAddress(address);
@@ -67,35 +70,38 @@ export function actControls(app: App, governors: Governors, act: Act, panel: HTM
         for (const b of box.querySelectorAll("button")) b.disabled = false;
       }
     });
-  const threshold = motionThreshold(act.origin, governors.council.length);
-  if (governors.sudo === account.address) {
-    const button = h("button", { type: "button", class: "primary", "aria-label": `${act.title} as superuser` }, `${act.verb} (as superuser)`);
-    run(button, act.title, `As the development chain's superuser: ${act.summary}`, () => api.tx.Sudo.sudo({ call: act.call.decodedCall }));
-    box.append(button);
-  }
-  if (governors.council.includes(account.address)) {
-    const button = h("button", { type: "button", "aria-label": `Propose to the council: ${act.title}` }, "Propose to the council");
-    run(
-      button,
-      `Propose to the council: ${act.title}`,
-      `A council motion: ${act.summary} It passes with ${threshold} of ${governors.council.length} members' ayes (${ORIGIN_WORDS[act.origin]}). Proposing and your aye go together, in one transaction.`,
-      async () => {
-        // pallet-collective does not count the proposer's aye: propose, then vote aye on the
-        // motion (its hash is the call's blake2-256, its index the council's proposal count),
-        // all or nothing.
-        const encoded = await act.call.getEncodedData();
-        const index = await answered(api.query.Council.ProposalCount.getValue({ at: "best" }));
-        const propose = api.tx.Council.propose({ threshold, proposal: act.call.decodedCall, length_bound: encoded.length });
-        // A threshold of one executes the call at once: there is no motion to vote on.
-        if (threshold <= 1) return propose;
-        const vote = api.tx.Council.vote({ proposal: toHex(Blake2256(encoded)), index, approve: true });
-        return api.tx.Utility.batch_all({ calls: [propose.decodedCall, vote.decodedCall] });
-      },
-    );
-    box.append(button);
+  const origin = acts[0]!.origin;
+  const threshold = motionThreshold(origin, governors.council.length);
+  for (const act of acts) {
+    if (governors.sudo === account.address) {
+      const button = h("button", { type: "button", class: "primary", "aria-label": `${act.verb} (as superuser): ${act.object}` }, `${act.verb} (as superuser)`);
+      run(button, act.title, `As the development chain's superuser: ${act.summary}`, () => api.tx.Sudo.sudo({ call: act.call.decodedCall }));
+      box.append(button);
+    }
+    if (governors.council.includes(account.address)) {
+      const button = h("button", { type: "button", "aria-label": `Propose to the council: ${act.verb.toLowerCase()}: ${act.object}` }, `Propose to the council: ${act.verb.toLowerCase()}`);
+      run(
+        button,
+        `Propose to the council: ${act.title}`,
+        `A council motion: ${act.summary} It passes with ${threshold} of ${governors.council.length} members' ayes (${ORIGIN_WORDS[origin]}). Proposing and your aye go together, in one transaction.`,
+        async () => {
+          // pallet-collective does not count the proposer's aye: propose, then vote aye on the
+          // motion (its hash is the call's blake2-256, its index the council's proposal count),
+          // all or nothing.
+          const encoded = await act.call.getEncodedData();
+          const index = await answered(api.query.Council.ProposalCount.getValue({ at: "best" }));
+          const propose = api.tx.Council.propose({ threshold, proposal: act.call.decodedCall, length_bound: encoded.length });
+          // A threshold of one executes the call at once: there is no motion to vote on.
+          if (threshold <= 1) return propose;
+          const vote = api.tx.Council.vote({ proposal: toHex(Blake2256(encoded)), index, approve: true });
+          return api.tx.Utility.batch_all({ calls: [propose.decodedCall, vote.decodedCall] });
+        },
+      );
+      box.append(button);
+    }
   }
   const who =
-    `It takes a council motion carried by ${ORIGIN_WORDS[act.origin]} (${threshold} of ${governors.council.length})` +
+    `It takes a council motion carried by ${ORIGIN_WORDS[origin]} (${threshold} of ${governors.council.length})` +
     (governors.sudo ? `, or on this development chain the superuser, ${name(governors.sudo)}` : "") +
     ".";
   const can =
@@ -169,7 +175,7 @@ export async function motionsSection(
         box.append(button);
       }
     if (outcome !== "open") {
-      const button = h("button", { type: "button", "aria-label": `Close motion #${motion.index}` }, "Close the motion");
+      const button = h("button", { type: "button", "aria-label": `Close the motion #${motion.index}` }, "Close the motion");
       const effect =
         outcome === "approved"
           ? `It has the ayes it needs: closing carries it, and the chain does it: ${what}`

@@ -65,13 +65,16 @@ export async function renderGovernance(app: App, view: HTMLElement, kept?: HTMLE
       : actControls(
           app,
           governors,
-          {
+          [
+            {
             call: api.tx.HealthIdentity.set_provider_status({ provider: id, status: { type: "Accredited", value: undefined } }),
             origin: "majority",
             title: `Accredit ${label}`,
             verb: "Accredit",
+            object: label,
             summary: `${label} becomes accredited: its practitioners may then ask for and use patients' data under their consents.`,
-          },
+            },
+          ],
           panel,
           redraw,
         );
@@ -147,23 +150,15 @@ function rulingControl(app: App, court: Court, governors: Governors, dispute: Op
   const phase = phaseOf(dispute.stage, court.now);
   const emergency = dispute.subject.type === "Emergency";
   if (!(phase === "appealed" || phase === "referred" || (emergency && phase === "ruling-over"))) return null;
-  const box = h("div", { class: "ruling" }, h("p", {}, "The council rules on it (a supermajority motion)."));
-  for (const verdict of ["Upheld", "Rejected"] as VerdictKey[])
-    box.append(
-      actControls(
-        app,
-        governors,
-        {
-          call: app.chain.api.tx.Disputes.rule_on_appeal({ dispute_id: dispute.id, verdict: { type: verdict, value: undefined } }),
-          origin: "supermajority",
-          title: `Rule dispute #${dispute.id} ${verdict.toLowerCase()}`,
-          verb: `Rule ${verdict.toLowerCase()}`,
-          summary: `The final verdict on dispute #${dispute.id}: ${VERDICT_WORDS[verdict]}`,
-        },
-        panel,
-        redraw,
-      ),
-    );
+  const acts = (["Upheld", "Rejected"] as VerdictKey[]).map((verdict) => ({
+    call: app.chain.api.tx.Disputes.rule_on_appeal({ dispute_id: dispute.id, verdict: { type: verdict, value: undefined } }),
+    origin: "supermajority" as const,
+    title: `Rule dispute #${dispute.id} ${verdict.toLowerCase()}`,
+    verb: `Rule ${verdict.toLowerCase()}`,
+    object: `dispute #${dispute.id}`,
+    summary: `The final verdict on dispute #${dispute.id}: ${VERDICT_WORDS[verdict]}`,
+  }));
+  const box = h("div", { class: "ruling" }, h("p", {}, "The council rules on it: upheld or rejected."), actControls(app, governors, acts, panel, redraw));
   return box;
 }
 

@@ -184,6 +184,12 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
     await panel.getByRole("button", { name: "Sign and send" }).click();
     await panel.getByRole("alert").getByText("There is no such provider or practitioner. (Consent.UnknownGrantee)").waitFor({ timeout: 60_000 });
     assert.equal((await api.apis.ConsentApi.consents_of(eve.address, { at: "best" })).length, 1, "no consent was added");
+    // The disputes screen is the ward's too: her bond, her disputes; the register screen stays Bob's.
+    await open(page, "Disputes");
+    await page.getByRole("heading", { name: "Disputes of Eve (development account)" }).waitFor();
+    await page.getByTestId("bond-note").getByText(/Opening holds a bond of 10 SLS from the patient's balance/).waitFor();
+    await open(page, "Register");
+    await page.getByText("This screen is about Bob's own registration, not about Eve (development account), the patient you act for as guardian.").waitFor();
   });
 
   await step("the patient removes the guardian, who can no longer act (the app says so)", async () => {
@@ -253,7 +259,7 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
     await page.getByText(/On this development chain the superuser, Alice \(development account\), can also accredit directly, and that is what this account can do here\./).waitFor();
     assert.deepEqual(await audit(page), [], "accessibility of the governance screen");
     await page.screenshot({ path: join(SHOTS, "26-governance.png"), fullPage: true });
-    await page.getByRole("button", { name: `Accredit Northside Clinic evil (provider #${clinic}) as superuser` }).click();
+    await page.getByRole("button", { name: `Accredit (as superuser): Northside Clinic evil (provider #${clinic})` }).click();
     await signAndWait(page, `Accredit Northside Clinic evil (provider #${clinic})`);
     const provider = await api.apis.HealthIdentityApi.provider(clinic, { at: "best" });
     assert.equal(provider.status.type, "Accredited");
@@ -301,7 +307,7 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
     const title = `Accredit Harbour Lab (provider #${lab})`;
     await chooseAccount(page, "Charlie");
     await open(page, "Governance");
-    await page.getByRole("button", { name: `Propose to the council: ${title}` }).click();
+    await page.getByRole("button", { name: `Propose to the council: accredit: Harbour Lab (provider #${lab})` }).click();
     await signAndWait(page, `Propose to the council: ${title}`);
     const [motion] = await api.query.Council.Proposals.getValue({ at: "best" });
     const voting = await api.query.Council.Voting.getValue(motion, { at: "best" });
@@ -314,7 +320,7 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
     await open(page, "Governance");
     await page.getByRole("button", { name: `Vote aye on motion #${voting.index}` }).click();
     await signAndWait(page, `Vote aye on motion #${voting.index}`);
-    await page.getByRole("button", { name: `Close motion #${voting.index}` }).click();
+    await page.getByRole("button", { name: `Close the motion #${voting.index}` }).click();
     await signAndWait(page, `Close motion #${voting.index}`);
     assert.equal((await api.apis.HealthIdentityApi.provider(lab, { at: "best" })).status.type, "Accredited");
     assert.deepEqual(await api.query.Council.Proposals.getValue({ at: "best" }), [], "the motion is closed");
@@ -360,7 +366,7 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
     const card = page.locator(`li[data-dispute-id="${disputeId}"]`);
     await card.getByText(/^Appealed \(the arbitrators' verdict: rejected\)/).waitFor();
     await page.screenshot({ path: join(SHOTS, "33-appeal-ruling.png"), fullPage: true });
-    await card.getByRole("button", { name: `Rule dispute #${disputeId} rejected as superuser` }).click();
+    await card.getByRole("button", { name: `Rule rejected (as superuser): dispute #${disputeId}` }).click();
     await signAndWait(page, `Rule dispute #${disputeId} rejected`);
     assert.equal(await dispute(api, disputeId), undefined, "the dispute ended");
     assert.equal(await api.query.Disputes.ClaimantDisputes.getValue(eve.address, { at: "best" }), undefined, "Eve has no open dispute");
