@@ -4,6 +4,7 @@
 import type { Transaction } from "polkadot-api";
 import type { Account } from "./accounts.ts";
 import { formatAmount, type Chain } from "./chain.ts";
+import { innerRefusal } from "./lib/dispatch.ts";
 import { explainDispatchError, explainSubmitError } from "./lib/errors.ts";
 import { h, notice, replace } from "./ui/dom.ts";
 
@@ -110,9 +111,10 @@ async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTM
             fail(explainDispatchError(event.dispatchError));
             return;
           }
-          // A call made through a proxy (a guardian for its ward) is included and "succeeds"
-          // even when the chain refuses the call inside: its refusal is in ProxyExecuted.
-          const inner = proxiedRefusal(event.events as unknown as Included["events"]);
+          // A call made through a proxy (a guardian for its ward), sudo or a council motion is
+          // included and "succeeds" even when the chain refuses the call inside: its refusal
+          // is in an event (lib/dispatch.ts).
+          const inner = innerRefusal(event.events as unknown as Included["events"]);
           if (inner !== undefined) {
             fail(explainDispatchError(inner));
             return;
@@ -125,16 +127,6 @@ async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTM
       error: (error: unknown) => fail(explainSubmitError(error)),
     });
   });
-}
-
-/** The dispatch error of a proxied call the chain refused (`Proxy.ProxyExecuted` with an error), if any. */
-export function proxiedRefusal(events: Included["events"]): Parameters<typeof explainDispatchError>[0] | undefined {
-  for (const event of events) {
-    if (event.type !== "Proxy" || event.value.type !== "ProxyExecuted") continue;
-    const result = (event.value.value as { result?: { success: boolean; value: unknown } }).result;
-    if (result && !result.success) return result.value as Parameters<typeof explainDispatchError>[0];
-  }
-  return undefined;
 }
 
 /**

@@ -129,3 +129,16 @@ test("council motions need the runtime's majority or supermajority", async () =>
   assert.equal(motionOutcome({ threshold: 2, ayes: 1, nays: 1, end: 50 }, 3, 10), "open");
   assert.equal(motionOutcome({ threshold: 2, ayes: 1, nays: 1, end: 50 }, 3, 50), "ended");
 });
+
+test("a call refused inside proxy, sudo or a council motion is found in the events", async () => {
+  const { innerRefusal } = await import("../../src/lib/dispatch.ts");
+  const refused = { type: "Module", value: { type: "Consent", value: { type: "UnknownGrantee" } } };
+  const ok = { success: true, value: undefined };
+  const bad = { success: false, value: refused };
+  const event = (type: string, name: string, value: unknown) => ({ type, value: { type: name, value } });
+  assert.equal(innerRefusal([event("Proxy", "ProxyExecuted", { result: ok })]), undefined);
+  assert.deepEqual(innerRefusal([event("System", "ExtrinsicSuccess", {}), event("Proxy", "ProxyExecuted", { result: bad })]), refused);
+  assert.deepEqual(innerRefusal([event("Sudo", "Sudid", { sudo_result: bad })]), refused);
+  assert.deepEqual(innerRefusal([event("Council", "Executed", { proposal_hash: "0x", result: bad })]), refused);
+  assert.equal(innerRefusal([event("Council", "Closed", { result: bad })]), undefined, "only the events that carry an inner result");
+});
