@@ -205,9 +205,12 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
     await page.getByTestId("ward-banner").getByText("Eve (development account) no longer has Bob as guardian: you can no longer act for this patient").waitFor();
     await page.getByRole("heading", { name: "Disputes", exact: true }).waitFor();
     await open(page, "Guardians");
-    await page.getByLabel("Patient's account").fill(eve.address);
+    // Eve is remembered in Bob's browser as a patient he acted for.
+    await page.getByRole("button", { name: "Use Eve (development account)" }).click();
+    assert.equal(await page.getByLabel("Patient's account").inputValue(), eve.address);
     await page.getByRole("button", { name: "Act for this patient" }).click();
     await page.getByTestId("ward-status").getByText("This account is not a guardian of that patient").waitFor();
+    assert.equal(await page.getByTestId("ward-banner").getByText("Acting for").count(), 0, "Bob acts for nobody");
     await atPhoneWidth(page, "Guardians", "23-phone-guardians.png");
   });
 
