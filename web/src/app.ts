@@ -3,7 +3,7 @@
 import { MultiAddress } from "@polkadot-api/descriptors";
 import type { Transaction } from "polkadot-api";
 import { devAccounts, walletAccounts, walletExtensions, type Account } from "./accounts.ts";
-import type { Chain } from "./chain.ts";
+import { answered, type Chain } from "./chain.ts";
 import { renderClinician, renderConsole } from "./ui/clinician.ts";
 import { renderEmergencies } from "./ui/emergencies.ts";
 import { renderRequests } from "./ui/requests.ts";
@@ -12,6 +12,11 @@ import { renderDisclosures } from "./ui/disclosures.ts";
 import { h, notice, replace } from "./ui/dom.ts";
 import { renderRegister } from "./ui/register.ts";
 import { renderRewards } from "./ui/rewards.ts";
+import { renderGuardians, wardStillAppointed } from "./ui/guardians.ts";
+import { renderDisputes } from "./ui/disputes.ts";
+import { renderProvider } from "./ui/provider.ts";
+import { renderGovernance } from "./ui/governance.ts";
+import { shortAddress } from "./lib/plain.ts";
 import { whenNoTransaction } from "./tx.ts";
 
 interface Screen {
@@ -29,8 +34,12 @@ const SCREENS: Record<string, Screen> = {
   "#/emergencies": { title: "Emergency access", group: "Patient", render: renderEmergencies },
   "#/disclosures": { title: "Who saw my data", group: "Patient", render: renderDisclosures },
   "#/rewards": { title: "Rewards", group: "Patient", render: renderRewards },
+  "#/guardians": { title: "Guardians", group: "Patient", render: renderGuardians },
+  "#/disputes": { title: "Disputes", group: "Patient", render: renderDisputes },
   "#/clinician": { title: "Check access (clinician)", group: "Clinician and provider", render: renderClinician },
   "#/console": { title: "Clinician console", group: "Clinician and provider", render: renderConsole },
+  "#/provider": { title: "My provider", group: "Clinician and provider", render: renderProvider },
+  "#/governance": { title: "Governance", group: "Governance", render: renderGovernance },
 };
 type Route = string;
 const GROUPS: Screen["group"][] = ["Patient", "Clinician and provider", "Governance"];
@@ -43,6 +52,10 @@ export class App {
    * or undefined: the patient screens are then about the chosen account itself.
    */
   ward: string | undefined;
+  /** The header's banner while acting for a ward ("Acting for … as guardian", and a way to stop). */
+  private readonly wardBanner: HTMLElement;
+  /** Said once in the banner region after acting for a ward ended on its own (guardian removed). */
+  private wardEnded: string | undefined;
   private generation = 0;
 
   constructor(
@@ -54,6 +67,46 @@ export class App {
     this.accounts = devAccounts(chain.chainType);
     const remembered = sessionStorage.getItem("salus.account");
     this.account = this.accounts.find((a) => a.address === remembered) ?? this.accounts[0];
+    this.wardBanner = h("div", { class: "ward-banner", "data-testid": "ward-banner", "aria-live": "polite" });
+    accountRegion.after(this.wardBanner);
+  }
+
+  /**
+   * Acts for `ward` as the chosen account's guardian from now on (the caller has checked on chain
+   * that the ward appointed it), or for the chosen account itself again (`undefined`). The
+   * patient screens are drawn again for whom they are about.
+   */
+  setWard(ward: string | undefined, ended?: string): void {
+    this.ward = ward;
+    this.wardEnded = ended;
+    this.renderWardBanner();
+    void this.show();
+  }
+
+  /** The ward's name: a known account's, else its shortened address. */
+  wardName(): string {
+    return this.ward ? (this.knownName(this.ward) ?? shortAddress(this.ward)) : "";
+  }
+
+  private renderWardBanner(): void {
+    this.wardBanner.classList.toggle("acting", this.ward !== undefined);
+    if (!this.ward) {
+      replace(this.wardBanner, this.wardEnded ? notice("info", this.wardEnded) : null);
+      return;
+    }
+    const stop = h("button", { type: "button" }, "Stop acting for this patient");
+    stop.addEventListener("click", () => this.setWard(undefined, `You act for yourself again (${this.account?.name ?? "your account"}).`));
+    replace(
+      this.wardBanner,
+      h(
+        "p",
+        { class: "acting-for", role: "status" },
+        h("strong", {}, `Acting for ${this.wardName()} as guardian`),
+        ` — patient screens read and act for this patient; ${this.account?.name ?? "your account"} signs and pays the fees. `,
+        h("span", { class: "hash" }, this.ward),
+      ),
+      stop,
+    );
   }
 
   /** The patient the patient screens read and act for: the ward, else the chosen account. */
@@ -94,12 +147,10 @@ export class App {
 
   async show(): Promise<void> {
     this.renderNav();
-    const screen = SCREENS[this.route()] ?? SCREENS["#/register"]!;
-    document.title = `${screen.title} — Salus`;
     // Each screen renders into a region of its own, shown only if no newer render started
-    // meanwhile (the account or the screen may change while the chain answers).
-    // Until then the screen on show is stale: it cannot be used (a form filled in now would be
-    // replaced), and it says so to assistive technology (aria-busy).
+    // meanwhile (the account or the screen may change while the chain answers). Until then the
+    // screen on show is stale: it cannot be used (a form filled in now would be replaced), and
+    // it says so to assistive technology (aria-busy) — from this very call on, synchronously.
     const generation = ++this.generation;
     const region = h("div", { class: "screen" });
     if (!this.view.firstChild) replace(this.view, h("p", { class: "progress", role: "status" }, "Loading…"));
@@ -115,7 +166,21 @@ export class App {
       );
       this.view.inert = false;
     }, 30_000);
+    let screen = SCREENS[this.route()] ?? SCREENS["#/register"]!;
+    document.title = `${screen.title} — Salus`;
     try {
+      // A ward may remove its guardian at any time: checked before every screen is drawn.
+      if (this.ward && this.account) {
+        const ward = this.ward;
+        const still = await answered(wardStillAppointed(this, ward, this.account.address)).catch(() => true);
+        if (!still && this.ward === ward) {
+          const name = this.wardName();
+          this.ward = undefined;
+          this.wardEnded = `${name} no longer has ${this.account.name} as guardian: you can no longer act for this patient, and you act for yourself again.`;
+          this.renderWardBanner();
+        }
+      }
+      screen = SCREENS[this.route()] ?? SCREENS["#/register"]!;
       await screen.render(this, region);
     } catch (error) {
       replace(region, notice("error", `This screen could not be loaded: ${(error as Error).message}`));
@@ -127,6 +192,7 @@ export class App {
     this.view.inert = false;
     this.view.setAttribute("aria-busy", "false");
   }
+
 
   /**
    * After the connection came back: the screen is drawn again from the chain (what it showed
@@ -179,6 +245,10 @@ export class App {
     chooser.addEventListener("change", () => {
       this.account = this.accounts.find((a) => a.address === chooser.value);
       if (this.account) sessionStorage.setItem("salus.account", this.account.address);
+      // The ward was the previous account's: the new one acts for itself.
+      this.ward = undefined;
+      this.wardEnded = undefined;
+      this.renderWardBanner();
       this.renderAccounts();
       void this.show();
     });

@@ -5,6 +5,7 @@ import type { Transaction } from "polkadot-api";
 import type { Account } from "./accounts.ts";
 import { formatAmount, type Chain } from "./chain.ts";
 import { spendable } from "./lib/balance.ts";
+import { innerRefusal } from "./lib/dispatch.ts";
 import { explainDispatchError, explainSubmitError } from "./lib/errors.ts";
 import { h, notice, replace } from "./ui/dom.ts";
 
@@ -150,6 +151,14 @@ async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTM
             fail(explainDispatchError(event.dispatchError), "refused");
             return;
           }
+          // A call made through a proxy (a guardian for its ward), sudo or a council motion is
+          // included and "succeeds" even when the chain refuses the call inside: its refusal
+          // is in an event (lib/dispatch.ts).
+          const inner = innerRefusal(event.events as unknown as Included["events"]);
+          if (inner !== undefined) {
+            fail(explainDispatchError(inner), "refused");
+            return;
+          }
           bar.value = 3;
           replace(panel, before, h("h3", {}, step.title), summary(), notice("ok", `Done: included in block #${event.block.number}.`));
           resolve({ block: event.block, events: event.events as unknown as Included["events"] });
@@ -165,6 +174,14 @@ async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTM
     });
   });
 }
+
+/**
+ * The fee note of a patient's own call made by its guardian (inside `Proxy.proxy`): never free.
+ * The chain waives fees only for a patient's own consent operations signed by the patient; the
+ * outer proxy call is an ordinary call, paid by the guardian who signs it.
+ */
+export const guardianFeeNote: FeeNote = async (chain, account, fee) =>
+  `Fee: ${formatAmount(chain, fee)}, paid by ${account.name}, the guardian who signs (a call made for a ward through a guardian is never free)`;
 
 /**
  * The fee note of a patient's own consent operation (grant, revoke, directive): free while the

@@ -2,6 +2,7 @@
 // (who, what, why, until when, where the data may be held) that shows the sentence it will
 // record before signing, and a one-click revoke that says when it takes effect.
 import type { App } from "../app.ts";
+import { answered } from "../chain.ts";
 import { isAddress, type Account } from "../accounts.ts";
 import {
   consentState,
@@ -24,7 +25,7 @@ import {
   type ProviderKindKey,
   type PurposeKey,
 } from "../lib/vocab.ts";
-import { consentFeeNote, runTx } from "../tx.ts";
+import { consentFeeNote, guardianFeeNote, runTx, type FeeNote } from "../tx.ts";
 import { displayName } from "../lib/text.ts";
 import { checkboxes, checkedValues, field, h, newId, notice, replace, select } from "./dom.ts";
 
@@ -42,18 +43,36 @@ async function providerNames(app: App, ids: number[]): Promise<Map<number, strin
 
 export async function renderConsents(app: App, view: HTMLElement): Promise<void> {
   const account = app.account;
-  replace(view, h("h2", {}, "My consents"));
-  if (!account) return void view.append(notice("info", "Choose an account first (top of the page)."));
+  // Acting for a ward, the screen reads and acts for the ward (its guardian signs and pays).
+  const ward = app.ward;
+  const patientAddress = app.patientAddress;
+  replace(view, h("h2", {}, ward ? `Consents of ${app.wardName()}` : "My consents"));
+  if (!account || !patientAddress) return void view.append(notice("info", "Choose an account first (top of the page)."));
+  if (ward)
+    view.append(
+      notice("info", `You act for ${app.wardName()} as guardian: “my” in these sentences means the patient's. Your calls go through the guardian proxy, and you pay their fees.`),
+    );
   const api = app.chain.api;
-  const [patient, consents, now] = await Promise.all([
-    api.apis.HealthIdentityApi.patient(account.address, { at: "best" }),
-    api.apis.ConsentApi.consents_of(account.address, { at: "best" }),
-    api.query.Timestamp.Now.getValue({ at: "best" }),
-  ]);
+  const [patient, consents, now] = await answered(
+    Promise.all([
+      api.apis.HealthIdentityApi.patient(patientAddress, { at: "best" }),
+      api.apis.ConsentApi.consents_of(patientAddress, { at: "best" }),
+      api.query.Timestamp.Now.getValue({ at: "best" }),
+    ]),
+  );
   if (!patient) {
-    view.append(notice("info", "This account is not registered as a patient yet."), h("p", {}, h("a", { href: "#/register" }, "Register first")));
+    view.append(
+      notice("info", ward ? "This patient is not registered yet." : "This account is not registered as a patient yet."),
+      ...(ward ? [] : [h("p", {}, h("a", { href: "#/register" }, "Register first"))]),
+    );
     return;
   }
+  /** The patient's call as this screen was drawn for it: as is, or through the guardian proxy. */
+  const asPatient = (tx: Parameters<App["asPatient"]>[0]) => {
+    if (app.ward !== ward) throw new Error("The patient acted for changed: the screen is being drawn again.");
+    return app.asPatient(tx);
+  };
+  const feeNote = ward ? guardianFeeNote : consentFeeNote;
   const records = consents as unknown as ConsentRecord[];
   const names = await providerNames(
     app,
@@ -82,8 +101,8 @@ export async function renderConsents(app: App, view: HTMLElement): Promise<void>
           account,
           {
             title: `Revoke consent #${consent.id}`,
-            tx: api.tx.Consent.revoke_consent({ id: consent.id }),
-            feeNote: async (chain, acc, fee) => `${await consentFeeNote(chain, acc, fee)}. ${revokeEffect(consent.decision.type)}`,
+            tx: asPatient(api.tx.Consent.revoke_consent({ id: consent.id })),
+            feeNote: async (chain, acc, fee) => `${await feeNote(chain, acc, fee)}. ${revokeEffect(consent.decision.type)}`,
           },
           panel,
         );
@@ -103,7 +122,7 @@ export async function renderConsents(app: App, view: HTMLElement): Promise<void>
       ),
     );
   }
-  view.append(list, h("h2", {}, "Give a consent"), grantForm(app, account, wording, panel, () => renderConsents(app, view).then(() => view.append(panel))), panel);
+  view.append(list, h("h2", {}, "Give a consent"), grantForm(app, account, wording, panel, asPatient, feeNote, () => renderConsents(app, view).then(() => view.append(panel))), panel);
 }
 
 /** The jurisdictions field, worded by the decision (what the chain does with it). */
@@ -115,7 +134,15 @@ const RESIDENCY = {
   },
 } as const;
 
-function grantForm(app: App, account: Account, wording: Wording, panel: HTMLElement, done: () => Promise<void>): HTMLFormElement {
+function grantForm(
+  app: App,
+  account: Account,
+  wording: Wording,
+  panel: HTMLElement,
+  asPatient: App["asPatient"],
+  feeNote: FeeNote,
+  done: () => Promise<void>,
+): HTMLFormElement {
   const api = app.chain.api;
   const whoName = newId("who");
   const whoOptions = [
@@ -330,7 +357,7 @@ function grantForm(app: App, account: Account, wording: Wording, panel: HTMLElem
         {
           title: "Give this consent",
           summary: sentence,
-          tx: api.tx.Consent.grant_consent({
+          tx: asPatient(api.tx.Consent.grant_consent({
             grantee: grantee as Parameters<typeof api.tx.Consent.grant_consent>[0]["grantee"],
             decision: terms.decision as Parameters<typeof api.tx.Consent.grant_consent>[0]["decision"],
             classes: terms.classes,
@@ -338,8 +365,8 @@ function grantForm(app: App, account: Account, wording: Wording, panel: HTMLElem
             jurisdictions: terms.jurisdictions as `0x${string}`[] | undefined,
             valid_from: undefined,
             valid_until: terms.valid_until,
-          }),
-          feeNote: consentFeeNote,
+          })),
+          feeNote,
         },
         panel,
       );

@@ -16,6 +16,10 @@ export async function renderRegister(app: App, view: HTMLElement): Promise<void>
     view.append(notice("info", "Choose an account first (top of the page)."));
     return;
   }
+  if (app.ward)
+    view.append(
+      notice("info", `This screen is about ${account.name}'s own registration, not about ${app.wardName()}, the patient you act for as guardian.`),
+    );
   const patient = await app.chain.api.apis.HealthIdentityApi.patient(account.address, { at: "best" });
   if (patient) {
     view.append(
