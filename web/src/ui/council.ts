@@ -4,6 +4,7 @@
 // runtime/src/configs/governance.rs), the members vote, and anyone closes it once decided.
 import { Blake2256 } from "@polkadot-api/substrate-bindings";
 import type { Transaction } from "polkadot-api";
+import type { Account } from "../accounts.ts";
 import type { App } from "../app.ts";
 import { answered } from "../chain.ts";
 import { toHex } from "../lib/commitment.ts";
@@ -51,16 +52,12 @@ export interface Act {
 }
 
 /**
- * The buttons for `acts` (alternatives needing the same origin, such as the two rulings) that
- * the chosen account can use — "Accredit (as superuser)" for the sudo key, "Propose to the
- * council: accredit" for a council member — after one sentence saying who can.
+ * What a button of `box` does when clicked: signs the transaction `tx()` makes (in `panel`),
+ * every button of `box` disabled until it settles; redraws after it landed, enables them again
+ * if it did not.
  */
-export function actControls(app: App, governors: Governors, acts: Act[], panel: HTMLElement, redraw: () => Promise<void>): HTMLElement {
-  const account = app.account!;
-  const api = app.chain.api;
-  const name = (address: string) => app.knownName(address) ?? shortAddress(address);
-  const box = h("div", { class: "actions" });
-  const run = (button: HTMLButtonElement, title: string, summary: string, tx: () => Promise<Transaction> | Transaction) =>
+function onClickRun(app: App, account: Account, box: HTMLElement, panel: HTMLElement, redraw: () => Promise<void>) {
+  return (button: HTMLButtonElement, title: string, summary: string, tx: () => Promise<Transaction> | Transaction) =>
     button.addEventListener("click", async () => {
       for (const b of box.querySelectorAll("button")) b.disabled = true;
       try {
@@ -70,6 +67,19 @@ export function actControls(app: App, governors: Governors, acts: Act[], panel: 
         for (const b of box.querySelectorAll("button")) b.disabled = false;
       }
     });
+}
+
+/**
+ * The buttons for `acts` (alternatives needing the same origin, such as the two rulings) that
+ * the chosen account can use — "Accredit (as superuser)" for the sudo key, "Propose to the
+ * council: accredit" for a council member — after one sentence saying who can.
+ */
+export function actControls(app: App, governors: Governors, acts: Act[], panel: HTMLElement, redraw: () => Promise<void>): HTMLElement {
+  const account = app.account!;
+  const api = app.chain.api;
+  const name = (address: string) => app.knownName(address) ?? shortAddress(address);
+  const box = h("div", { class: "actions" });
+  const run = onClickRun(app, account, box, panel, redraw);
   const origin = acts[0]!.origin;
   const threshold = motionThreshold(origin, governors.council.length);
   for (const act of acts) {
@@ -153,16 +163,7 @@ export async function motionsSection(
   for (const motion of motions.slice(0, 50)) {
     const outcome = motionOutcome({ threshold: motion.threshold, ayes: motion.ayes.length, nays: motion.nays.length, end: motion.end }, governors.council.length, governors.now);
     const box = h("div", { class: "actions", role: "group", "aria-label": `Motion #${motion.index}` });
-    const run = (button: HTMLButtonElement, title: string, summary: string, tx: () => Promise<Transaction>) =>
-      button.addEventListener("click", async () => {
-        for (const b of box.querySelectorAll("button")) b.disabled = true;
-        try {
-          await runTx(app.chain, account, { title, summary, tx: await tx() }, panel);
-          await redraw();
-        } catch {
-          for (const b of box.querySelectorAll("button")) b.disabled = false;
-        }
-      });
+    const run = onClickRun(app, account, box, panel, redraw);
     const what = describe(motion.call);
     if (member && outcome === "open")
       for (const approve of [true, false]) {

@@ -13,104 +13,32 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { Blake2256 } from "@polkadot-api/substrate-bindings";
 import { CHROMIUM_ARGS, chromiumPath, devAccount, hospitalWithPhysician, serveStatic, startNode, typedClient } from "./harness.mjs";
+import { SHOTS, audit, chooseAccount, open, overflow, pageErrors, settled, signAndWait, world, stepper } from "./page.mjs";
 import { declareEmergency, hex, registerPatient } from "./access-fixtures.mjs";
 
-const SHOTS = "test-results";
 const eve = devAccount("Eve");
 const dave = devAccount("Dave");
-let node, site, browser, chain;
+const w = world();
 
-before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  node = await startNode(console.error);
-  site = await serveStatic("dist");
-  chain = typedClient(node.ws);
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
-});
-
-after(async () => {
-  await browser?.close();
-  chain?.client.destroy();
-  await site?.close();
-  await node?.stop();
-});
-
-/** axe-core's serious and critical findings on the page as it is now. */
-async function audit(page) {
-  // Evaluated through the DevTools protocol: the page's content security policy stays on.
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(await readFile("node_modules/axe-core/axe.min.js", "utf8"));
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
-}
-
-async function settled(page, timeout = 30_000) {
-  await page.locator('main#view[aria-busy="false"]').waitFor({ timeout });
-}
-
-async function open(page, screen) {
-  await page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name: screen, exact: true }).click();
-  await settled(page);
-}
-
-async function chooseAccount(page, name) {
-  await page.getByLabel("Account", { exact: true }).selectOption({ label: `${name} (development account)` });
-  await settled(page);
-}
-
-/** Confirms the transaction shown (after its fee) and waits for its block; returns the fee line. */
-async function signAndWait(page, title) {
-  const panel = page.locator("section.tx");
-  await panel.getByRole("heading", { name: title }).waitFor();
-  const fee = await panel.getByTestId("fee").textContent();
-  await panel.getByRole("button", { name: "Sign and send" }).click();
-  try {
-    await panel.getByText(/Done: included in block #\d+/).waitFor({ timeout: 60_000 });
-  } catch (error) {
-    await page.screenshot({ path: join(SHOTS, "access-failed.png"), fullPage: true });
-    throw new Error(`the transaction did not complete; the panel says: ${await panel.innerText()}`, { cause: error });
-  }
-  return fee;
-}
-
-async function fitsPhone(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-}
 
 const decision = (api, patient, accessor, dataClass, purpose) =>
   api.apis.ConsentApi.check_access(patient, accessor, { type: dataClass, value: undefined }, { type: purpose, value: undefined }, undefined, { at: "best" });
 
 test("requests and emergencies, from the clinician's console to the patient's answer", { timeout: 600_000 }, async (t) => {
-  const api = chain.api;
+  const api = w.chain.api;
   const provider = await hospitalWithPhysician(api, "St Mary's Hospital");
   await registerPatient(api, eve, "DE-ACCESS-0001");
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const context = await w.browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (/Content Security Policy/i.test(message.text())) errors.push(message.text());
-  });
+  const errors = pageErrors(page);
   const frames = [];
   page.on("websocket", (ws) =>
     ws.on("framesent", ({ payload }) =>
       frames.push(typeof payload === "string" ? payload.toLowerCase() : `${Buffer.from(payload).toString("latin1")} ${Buffer.from(payload).toString("hex")}`.toLowerCase()),
     ),
   );
-  let failed = false;
-  const step = (name, fn) =>
-    t.test(name, async (s) => {
-      if (failed) return s.skip("an earlier step failed");
-      try {
-        await fn();
-      } catch (error) {
-        failed = true;
-        await page.screenshot({ path: join(SHOTS, "access-failed.png"), fullPage: true }).catch(() => {});
-        throw error;
-      }
-    });
-  await page.goto(`${site.url}?rpc=${encodeURIComponent(node.ws)}#/console`);
+  const step = stepper(t, page, "access-failed.png");
+  await page.goto(`${w.site.url}?rpc=${encodeURIComponent(w.node.ws)}#/console`);
   await page.getByText(/Connected/).waitFor();
 
   const lookUp = async () => {
@@ -382,7 +310,7 @@ test("requests and emergencies, from the clinician's console to the patient's an
       await chooseAccount(page, account);
       await open(page, screen);
       if (screen === "Clinician console") await lookUp();
-      const overflow = await fitsPhone(page);
+      const overflow = await overflow(page);
       assert.ok(overflow <= 0, `${screen} is ${overflow}px wider than a phone`);
       await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
     }

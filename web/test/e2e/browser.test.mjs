@@ -17,91 +17,32 @@ import {
   startNode,
   typedClient,
 } from "./harness.mjs";
+import { SHOTS, audit, chooseAccount, open, pageErrors, settled, signAndWait, world, stepper } from "./page.mjs";
 
-const SHOTS = "test-results";
 const eve = devAccount("Eve");
 const dave = devAccount("Dave");
-let node, site, browser, chain;
+const w = world();
 
-before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  node = await startNode(console.error);
-  site = await serveStatic("dist");
-  chain = typedClient(node.ws);
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
-});
-
-after(async () => {
-  await browser?.close();
-  chain?.client.destroy();
-  await site?.close();
-  await node?.stop();
-});
-
-/** axe-core's serious and critical findings on the page as it is now. */
-async function audit(page) {
-  // Evaluated through the DevTools protocol, not added as an inline script: the page's content
-  // security policy (script-src 'self') stays on, as users have it.
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(await readFile("node_modules/axe-core/axe.min.js", "utf8"));
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
-}
-
-/** Opens a screen from the navigation bar. */
-async function open(page, screen) {
-  await page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name: screen, exact: true }).click();
-  await settled(page);
-}
-
-/** Waits until the screen on show is drawn from the chain (not a stale one being replaced). */
-async function settled(page, timeout = 30_000) {
-  await page.locator('main#view[aria-busy="false"]').waitFor({ timeout });
-}
-
-async function chooseAccount(page, name) {
-  await page.getByLabel("Account", { exact: true }).selectOption({ label: `${name} (development account)` });
-  await settled(page);
-}
-
-/**
- * Confirms the transaction shown (after its fee) and waits for its block: its "Done", or, in a
- * flow of several, the next step's panel saying that this one is done.
- */
-async function signAndWait(page, title, done = /Done: included in block #\d+/) {
-  const panel = page.locator("section.tx");
-  await panel.getByRole("heading", { name: title }).waitFor();
-  const fee = await panel.getByTestId("fee").textContent();
-  await panel.getByRole("button", { name: "Sign and send" }).click();
-  try {
-    await panel.getByText(done).waitFor({ timeout: 60_000 });
-  } catch (error) {
-    await page.screenshot({ path: join(SHOTS, "failed.png"), fullPage: true });
-    throw new Error(`the transaction did not complete; the panel says: ${await panel.innerText()}`, { cause: error });
-  }
-  return fee;
-}
 
 test("the metadata the app is generated from is the node's", async () => {
   const checkedIn = new Uint8Array(await readFile(METADATA_FILE));
-  const live = await nodeMetadata(node.http);
+  const live = await nodeMetadata(w.node.http);
   assert.ok(Buffer.from(checkedIn).equals(Buffer.from(live)), "run npm run metadata:update and rebuild");
 });
 
 test("a link naming a node on another machine asks first, and connects to nothing meanwhile", async () => {
-  const context = await browser.newContext();
+  const context = await w.browser.newContext();
   const page = await context.newPage();
   const sockets = [];
   page.on("websocket", (ws) => sockets.push(ws.url()));
-  await page.goto(`${site.url}?rpc=${encodeURIComponent("wss://node.example.invalid:9944")}`);
+  await page.goto(`${w.site.url}?rpc=${encodeURIComponent("wss://node.example.invalid:9944")}`);
   await page.getByRole("heading", { name: "Which node?" }).waitFor();
   await page.getByText("This link asks the app to talk to the node at node.example.invalid:9944 instead of 127.0.0.1:9944.").waitFor();
   await page.getByRole("button", { name: "Continue with wss://node.example.invalid:9944" }).waitFor();
-  assert.equal(await page.getByRole("link", { name: "Use ws://127.0.0.1:9944 instead" }).getAttribute("href"), site.url);
+  assert.equal(await page.getByRole("link", { name: "Use ws://127.0.0.1:9944 instead" }).getAttribute("href"), w.site.url);
   assert.deepEqual(await audit(page), [], "accessibility of the question");
   await page.screenshot({ path: join(SHOTS, "0-which-node.png"), fullPage: true });
-  await page.goto(`${site.url}?rpc=${encodeURIComponent("http://127.0.0.1:9933")}`);
+  await page.goto(`${w.site.url}?rpc=${encodeURIComponent("http://127.0.0.1:9933")}`);
   await page.getByText(/is not a node address: it must start with ws:\/\/ or wss:\/\//).waitFor();
   assert.equal(await page.getByRole("button", { name: /^Continue/ }).count(), 0, "no way on to a refused address");
   assert.deepEqual(sockets, [], "no WebSocket was opened");
@@ -109,27 +50,12 @@ test("a link naming a node on another machine asks first, and connects to nothin
 });
 
 test("a patient registers, consents, and revokes; the physician's check follows", { timeout: 600_000 }, async (t) => {
-  const provider = await hospitalWithPhysician(chain.api, "St Mary's Hospital");
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const provider = await hospitalWithPhysician(w.chain.api, "St Mary's Hospital");
+  const context = await w.browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  // The production build's content security policy is on; nothing the app does may break it.
-  page.on("console", (message) => {
-    if (/Content Security Policy/i.test(message.text())) errors.push(message.text());
-  });
-  const app = `${site.url}?rpc=${encodeURIComponent(node.ws)}`;
-  let failed = false;
-  const step = (name, fn) =>
-    t.test(name, async (s) => {
-      if (failed) return s.skip("an earlier step failed");
-      try {
-        await fn();
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    });
+  const errors = pageErrors(page);
+  const app = `${w.site.url}?rpc=${encodeURIComponent(w.node.ws)}`;
+  const step = stepper(t);
 
   // Everything the page sends to the node goes as WebSocket frames (page.on("request") sees
   // only the HTTP requests, not the frames), and chain arguments travel as hex inside them.
@@ -172,7 +98,7 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     await page.getByText(`Eve is registered as a patient.`).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(SHOTS, "2-registered.png"), fullPage: true });
     // The chain has Eve as a patient under a commitment, and nothing the page sent held the identifier.
-    const patient = await chain.api.apis.HealthIdentityApi.patient(eve.address, { at: "best" });
+    const patient = await w.chain.api.apis.HealthIdentityApi.patient(eve.address, { at: "best" });
     assert.ok(patient, "Eve is a patient on chain");
     assert.match(patient.commitment, /^0x[0-9a-f]{64}$/);
     assert.equal(await page.getByTestId("patient-facts").locator("dd.hash").textContent(), patient.commitment);
@@ -230,7 +156,7 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     assert.equal(await item.locator("p.sentence").textContent(), await panel.getByTestId("tx-summary").textContent(), "what landed on chain is what the panel said");
     await item.getByText("Active").waitFor();
     await page.screenshot({ path: join(SHOTS, "4-consents.png"), fullPage: true });
-    const consents = await chain.api.apis.ConsentApi.consents_of(eve.address, { at: "best" });
+    const consents = await w.chain.api.apis.ConsentApi.consents_of(eve.address, { at: "best" });
     assert.equal(consents.length, 1);
     assert.equal(consents[0].grantee.type, "Practitioner");
     assert.equal(consents[0].grantee.value, dave.address);
@@ -280,7 +206,7 @@ test("a patient registers, consents, and revokes; the physician's check follows"
   });
 
   await step("the app keeps working through a node restart", async () => {
-    await node.restart(() => page.getByText(/Connection lost — reconnecting/).waitFor({ timeout: 30_000 }));
+    await w.node.restart(() => page.getByText(/Connection lost — reconnecting/).waitFor({ timeout: 30_000 }));
     await page.getByText(/^Connected \(/).waitFor({ timeout: 120_000 });
     // The screen on show is drawn again from the chain once the connection is back; until then
     // it is stale and cannot be used.

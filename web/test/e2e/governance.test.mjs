@@ -11,64 +11,12 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, chromiumPath, devAccount, hospitalWithPhysician, serveStatic, startNode, typedClient } from "./harness.mjs";
+import { SHOTS, audit, chooseAccount, open, pageErrors, settled, signAndWait, world, stepper } from "./page.mjs";
 import { afterBlock, dispute, disputePeriods, fingerprint, pendingProvider, registerPatient, vote } from "./governance-fixtures.mjs";
 
-const SHOTS = "test-results";
 const [eve, bob, dave, ferdie] = ["Eve", "Bob", "Dave", "Ferdie"].map(devAccount);
-let node, site, browser, chain;
+const w = world();
 
-before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  node = await startNode(console.error);
-  site = await serveStatic("dist");
-  chain = typedClient(node.ws);
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
-});
-
-after(async () => {
-  await browser?.close();
-  chain?.client.destroy();
-  await site?.close();
-  await node?.stop();
-});
-
-/** axe-core's serious and critical findings on the page as it is now. */
-async function audit(page) {
-  await page.addScriptTag({ content: await readFile("node_modules/axe-core/axe.min.js", "utf8") });
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
-}
-
-async function settled(page, timeout = 30_000) {
-  await page.locator('main#view[aria-busy="false"]').waitFor({ timeout });
-}
-
-async function open(page, screen) {
-  await page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name: screen, exact: true }).click();
-  await settled(page);
-}
-
-async function chooseAccount(page, name) {
-  await page.getByLabel("Account", { exact: true }).selectOption({ label: `${name} (development account)` });
-  await settled(page);
-}
-
-/** Confirms the transaction shown (after its fee) and waits for its block; returns the fee's words. */
-async function signAndWait(page, title) {
-  const panel = page.locator("section.tx");
-  await panel.getByRole("heading", { name: title }).waitFor();
-  const fee = await panel.getByTestId("fee").textContent();
-  await panel.getByRole("button", { name: "Sign and send" }).click();
-  try {
-    await panel.getByText(/Done: included in block #\d+/).waitFor({ timeout: 60_000 });
-  } catch (error) {
-    await page.screenshot({ path: join(SHOTS, "failed-governance.png"), fullPage: true });
-    throw new Error(`the transaction did not complete; the panel says: ${await panel.innerText()}`, { cause: error });
-  }
-  return fee;
-}
 
 /** The screen fits a 390 px phone (no horizontal overflow), and is accessible there too. */
 async function atPhoneWidth(page, screen, shot) {
@@ -82,7 +30,7 @@ async function atPhoneWidth(page, screen, shot) {
 }
 
 test("guardians, disputes, the provider's screen and governance", { timeout: 600_000 }, async (t) => {
-  const api = chain.api;
+  const api = w.chain.api;
   // Fixtures: an accredited hospital (admin Charlie, physician Dave), Eve a patient, short
   // dispute periods, a clinic awaiting accreditation (admin Ferdie).
   // Different signers share blocks; Alice (sudo in the hospital's fixture) signs one at a time.
@@ -94,12 +42,13 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
   ]);
   await disputePeriods(api, { evidence: 2, voting: 10, appeal: 60 });
 
-  const app = `${site.url}?rpc=${encodeURIComponent(node.ws)}`;
-  const errors = [];
+  const app = `${w.site.url}?rpc=${encodeURIComponent(w.node.ws)}`;
+  const errorLists = [];
   const newPage = async (frames) => {
-    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1100, height: 900 } });
+    const context = await w.browser.newContext({ viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
-    page.on("pageerror", (error) => errors.push(error.message));
+    const pageErrorsOf = pageErrors(page);
+    errorLists.push(pageErrorsOf);
     // What the page sends to the node (signed calls travel as hex in WebSocket frames).
     page.on("websocket", (ws) =>
       ws.on("framesent", ({ payload }) => frames?.push(typeof payload === "string" ? payload.toLowerCase() : Buffer.from(payload).toString("hex"))),
@@ -114,17 +63,7 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
   const eveFrames = [];
   const evePage = await newPage(eveFrames);
   await chooseAccount(evePage, "Eve");
-  let failed = false;
-  const step = (name, fn) =>
-    t.test(name, async (s) => {
-      if (failed) return s.skip("an earlier step failed");
-      try {
-        await fn();
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    });
+  const step = stepper(t);
 
   await step("a patient appoints a guardian, told the deposit and what a guardian may do", async () => {
     await open(evePage, "Guardians");
@@ -376,5 +315,5 @@ test("guardians, disputes, the provider's screen and governance", { timeout: 600
     await page.getByTestId("court-disputes").getByText("No dispute is open.").waitFor();
   });
 
-  assert.deepEqual(errors, [], "no uncaught errors in the pages");
+  assert.deepEqual(errorLists.flat(), [], "no uncaught errors or content security policy violations in the pages");
 });

@@ -12,50 +12,14 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, chromiumPath, serveStatic, startNode, typedClient } from "./harness.mjs";
+import { SHOTS, audit, open, pageErrors, settled, world, stepper } from "./page.mjs";
 import { dave, eve, ferdie, HOSTILE_NAME, recordsFixture } from "./records-fixtures.mjs";
 
-const SHOTS = "test-results";
 const HOSPITAL = "St Mary's Hospital";
 /** The hostile provider's name as the app shows and exports it: the override removed. */
 const HOSTILE_SHOWN = HOSTILE_NAME.replace("\u202e", "");
-let node, site, browser, chain;
+const w = world();
 
-before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  node = await startNode(console.error);
-  site = await serveStatic("dist");
-  chain = typedClient(node.ws);
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
-});
-
-after(async () => {
-  await browser?.close();
-  chain?.client.destroy();
-  await site?.close();
-  await node?.stop();
-});
-
-/**
- * axe-core's serious and critical findings on the page as it is now (browser.test.mjs's, but
- * axe is evaluated through the DevTools protocol rather than added as an inline script, which
- * the app's content security policy — enforced in this test — refuses).
- */
-async function audit(page) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(await readFile("node_modules/axe-core/axe.min.js", "utf8"));
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
-}
-
-async function settled(page, timeout = 30_000) {
-  await page.locator('main#view[aria-busy="false"]').waitFor({ timeout });
-}
-
-async function open(page, screen) {
-  await page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name: screen, exact: true }).click();
-  await settled(page);
-}
 
 async function phoneFits(page, name, ready) {
   const size = page.viewportSize();
@@ -106,31 +70,19 @@ function parseCsv(text) {
 
 test("who saw my data, its exports, and a reward claimed", { timeout: 300_000 }, async (t) => {
   const started = Date.now();
-  const setup = await recordsFixture(chain.api, { hospital: HOSPITAL, epochBlocks: 3 });
+  const setup = await recordsFixture(w.chain.api, { hospital: HOSPITAL, epochBlocks: 3 });
   t.diagnostic(`fixtures ready after ${Math.round((Date.now() - started) / 1000)} s`);
   // The build's content security policy is enforced (no bypassCSP): the downloads (Blob and
   // object URL) and the inline SVG charts work under it.
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
+  const context = await w.browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
+  const errors = pageErrors(page);
   page.on("console", (message) => /Content Security Policy|Refused to/i.test(message.text()) && errors.push(message.text()));
-  let failed = false;
-  const step = (name, fn) =>
-    t.test(name, async (s) => {
-      if (failed) return s.skip("an earlier step failed");
-      try {
-        await fn();
-      } catch (error) {
-        failed = true;
-        await page.screenshot({ path: join(SHOTS, "records-failed.png"), fullPage: true }).catch(() => {});
-        throw error;
-      }
-    });
+  const step = stepper(t, page, "records-failed.png");
 
-  const count = await chain.api.apis.AccessApi.disclosure_count(eve.address, { at: "best" });
-  const log = await chain.api.apis.AccessApi.disclosures_of(eve.address, 0, count, { at: "best" });
-  const spec = await chain.client.getChainSpecData();
+  const count = await w.chain.api.apis.AccessApi.disclosure_count(eve.address, { at: "best" });
+  const log = await w.chain.api.apis.AccessApi.disclosures_of(eve.address, 0, count, { at: "best" });
+  const spec = await w.chain.client.getChainSpecData();
 
   const providerName = (d) => (d.provider === setup.provider ? HOSPITAL : HOSTILE_SHOWN);
 
@@ -153,12 +105,12 @@ test("who saw my data, its exports, and a reward claimed", { timeout: 300_000 },
     assert.equal(log.at(-2).basis.value.id, setup.hostileConsent);
     assert.ok(log.every((d) => d.accessor === (d.provider === setup.provider ? dave.address : ferdie.address)));
     // The hostile name is on chain as registered.
-    const stored = await chain.api.apis.HealthIdentityApi.provider(setup.hostile, { at: "best" });
+    const stored = await w.chain.api.apis.HealthIdentityApi.provider(setup.hostile, { at: "best" });
     assert.equal(new TextDecoder().decode(stored.name), HOSTILE_NAME);
   });
 
   await step("Eve's \"Who saw my data\" lists them, newest first, in words", async () => {
-    await page.goto(`${site.url}?rpc=${encodeURIComponent(node.ws)}#/disclosures`);
+    await page.goto(`${w.site.url}?rpc=${encodeURIComponent(w.node.ws)}#/disclosures`);
     await page.getByText(/Connected/).waitFor();
     await page.getByLabel("Account", { exact: true }).selectOption({ label: "Eve (development account)" });
     await settled(page);
@@ -275,12 +227,12 @@ test("who saw my data, its exports, and a reward claimed", { timeout: 300_000 },
   await step("the approval's epoch ends, and the Rewards screen says what Eve may claim", async () => {
     // Epochs last 3 blocks here: the approval's ends within about 18 seconds.
     const deadline = Date.now() + 90_000;
-    while ((pending = await chain.api.apis.RewardsApi.pending_rewards(eve.address, { at: "best" })) === 0n) {
+    while ((pending = await w.chain.api.apis.RewardsApi.pending_rewards(eve.address, { at: "best" })) === 0n) {
       if (Date.now() > deadline) throw new Error("the approval's epoch did not end in time");
       await sleep(2000);
     }
     // Eve alone earned in that epoch: each point is worth the most it may be.
-    const perPoint = await chain.api.constants.Rewards.MaxRewardPerPoint();
+    const perPoint = await w.chain.api.constants.Rewards.MaxRewardPerPoint();
     assert.equal(pending, BigInt(setup.points) * perPoint);
     await open(page, "Rewards");
     const shown = page.getByTestId("pending");
@@ -290,7 +242,7 @@ test("who saw my data, its exports, and a reward claimed", { timeout: 300_000 },
     await page.getByText(`Epoch ${setup.earnedIn}: ${setup.points} points, ended — ready to claim (${sls(pending)})`).waitFor();
     await page.getByTestId("points-chart").locator("svg[role=img]").waitFor();
     await page.getByTestId("vouch").getByText(`${HOSPITAL} (provider #${setup.provider}) vouched for you: your sharing earns points.`).waitFor();
-    assert.equal((await chain.api.apis.HealthIdentityApi.patient(eve.address, { at: "best" })).vouched_by, setup.provider);
+    assert.equal((await w.chain.api.apis.HealthIdentityApi.patient(eve.address, { at: "best" })).vouched_by, setup.provider);
     await page.getByTestId("history-note").getByText(/Past claims are not kept in the chain's state/).waitFor();
     await page.getByText("Approving a provider's request for your data earns 10 points").waitFor();
     assert.deepEqual(await audit(page), [], "accessibility of Rewards");
@@ -298,7 +250,7 @@ test("who saw my data, its exports, and a reward claimed", { timeout: 300_000 },
   });
 
   await step("Eve claims in the browser: her balance on chain rises by what the screen said", async () => {
-    const before = (await chain.api.query.System.Account.getValue(eve.address, { at: "best" })).data.free;
+    const before = (await w.chain.api.query.System.Account.getValue(eve.address, { at: "best" })).data.free;
     await page.getByRole("button", { name: `Claim ${sls(pending)}` }).click();
     const panel = page.locator("section.tx");
     await panel.getByRole("heading", { name: "Claim your rewards" }).waitFor();
@@ -308,10 +260,10 @@ test("who saw my data, its exports, and a reward claimed", { timeout: 300_000 },
     await claimed.waitFor({ timeout: 60_000 });
     const said = BigInt(await claimed.getAttribute("data-planck"));
     assert.match(await claimed.innerText(), new RegExp(`^Claimed ${sls(said).replace(".", "\\.")} \\(1 epoch\\) in block #\\d+`));
-    const after = (await chain.api.query.System.Account.getValue(eve.address, { at: "best" })).data.free;
+    const after = (await w.chain.api.query.System.Account.getValue(eve.address, { at: "best" })).data.free;
     assert.equal(after - before, said, "the balance rose by exactly what the screen said");
     assert.equal(said, pending);
-    assert.equal(await chain.api.apis.RewardsApi.pending_rewards(eve.address, { at: "best" }), 0n);
+    assert.equal(await w.chain.api.apis.RewardsApi.pending_rewards(eve.address, { at: "best" }), 0n);
     // Drawn again from the chain: nothing left to claim.
     assert.equal(await page.getByTestId("pending").innerText(), sls(0n));
     assert.equal(await page.getByRole("button", { name: "Nothing to claim yet" }).isDisabled(), true);
