@@ -654,6 +654,78 @@ async fn scenarios(network: &mut Network, report: &mut Report) -> Result {
 	network.start_validator(3)?;
 	reconnect(network, &mut clients, 3).await?;
 
+	// 5b. The same through the Salus client, as an application uses it: a transfer sent to Dave
+	// and followed there, Dave killed while it waits. The client must say that the outcome is
+	// unknown (not that it failed, not that it landed); looking on another node tells which, and
+	// sending it again there is applied at most once.
+	let (alice, .., dave) = four(&clients)?;
+	until("Dave in step", RECOVERY, || async move {
+		Ok(finalized(dave).await?.0 >= finalized(alice).await?.0)
+	})
+	.await?;
+	let ferdie = salus_client::Signer::dev("Ferdie")?;
+	let ferdie_id = AccountId::from(dev::ferdie().public_key().0);
+	let app_on_dave = salus_client::Client::connect(dave.url()).await?;
+	let transfer = RuntimeCall::Balances(pallet_balances::Call::transfer_allow_death {
+		dest: receiver.clone().into(),
+		value: amount,
+	});
+	let signed = app_on_dave.sign(transfer, &ferdie, None).await?;
+	let kept = signed.clone();
+	let nonce_before = nonce(alice, &ferdie_id).await?;
+	let from = alice.best_number().await?;
+	let waiting = tokio::spawn(async move {
+		app_on_dave
+			.submit_signed(&signed, salus_client::Wait::Finalized)
+			.await
+			.map(|_| ())
+	});
+	tokio::time::sleep(Duration::from_millis(1500)).await;
+	network.validator(3)?.kill()?;
+	match waiting.await? {
+		Err(salus_client::Error::Unconfirmed { extrinsic_hash, reason })
+			if extrinsic_hash == kept.hash =>
+		{
+			report.line(format!(
+				"the Salus client following a transfer on Dave when he was killed: outcome unknown ({reason})"
+			));
+		},
+		other => {
+			return Err(format!("the client said {other:?}, not that the outcome is unknown").into())
+		},
+	}
+	// As the error says: check the chain before sending it again — then send the same bytes.
+	let app_on_alice = salus_client::Client::connect(alice.url()).await?;
+	let to = alice.best_number().await?;
+	let found = app_on_alice.find_transaction(kept.hash, from, to).await?;
+	let looked = match found {
+		Some(Ok(_)) => "already in Alice's chain",
+		Some(Err(error)) => return Err(format!("the transfer failed on chain: {error}").into()),
+		None => match app_on_alice.submit_signed(&kept, salus_client::Wait::InBlock).await {
+			Ok(_) => "not in Alice's chain; sent again, included",
+			// Dave passed it on before he died: Alice's pool has it (or a block does by now).
+			Err(salus_client::Error::Rejected(_)) => {
+				"not in Alice's chain; sent again, refused as already known"
+			},
+			Err(error) => return Err(format!("sending it again: {error}").into()),
+		},
+	};
+	let ferdie_ref = &ferdie_id;
+	until("the transfer included", RECOVERY, || async move {
+		Ok(nonce(alice, ferdie_ref).await? > nonce_before)
+	})
+	.await?;
+	tokio::time::sleep(Duration::from_secs(12)).await;
+	let after = nonce(alice, &ferdie_id).await?;
+	if after != nonce_before.saturating_add(1) {
+		return Err(format!("Ferdie's nonce went {nonce_before} → {after}, not once").into());
+	}
+	report.line(format!(
+		"looking on Alice then: {looked}; applied exactly once (nonce {nonce_before} → {after})"
+	));
+	network.start_validator(3)?;
+	reconnect(network, &mut clients, 3).await?;
+
 	// 6. All four stopped and started: every block and every balance is still there.
 	let (alice, .., dave) = four(&clients)?;
 	let (f, head) = finalized(alice).await?;
