@@ -57,6 +57,8 @@ export class App {
   /** Said once in the banner region after acting for a ward ended on its own (guardian removed). */
   private wardEnded: string | undefined;
   private generation = 0;
+  /** Whether the user typed or ticked something on the screen on show since it was drawn. */
+  private edited = false;
 
   constructor(
     readonly chain: Chain,
@@ -135,6 +137,7 @@ export class App {
   }
 
   start(): void {
+    for (const type of ["input", "change"]) this.view.addEventListener(type, () => (this.edited = true));
     this.renderAccounts();
     this.renderNav();
     window.addEventListener("hashchange", () => void this.show());
@@ -189,6 +192,7 @@ export class App {
     }
     if (generation !== this.generation) return;
     replace(this.view, region);
+    this.edited = false;
     this.view.inert = false;
     this.view.setAttribute("aria-busy", "false");
   }
@@ -199,7 +203,16 @@ export class App {
    * may have changed meanwhile), once no transaction is in flight (its panel follows it).
    */
   reconnected(): void {
-    whenNoTransaction(() => void this.show());
+    whenNoTransaction(() => {
+      if (!this.edited) return void this.show();
+      // Something was typed or ticked on this screen: drawing it again would throw it away.
+      // Say that what it shows may be out of date, and let the user read it again.
+      const again = h("button", { type: "button" }, "Read this screen again from the chain");
+      again.addEventListener("click", () => void this.show());
+      this.view.prepend(
+        h("div", { class: "notice info", role: "status", "data-testid": "stale-notice" }, "The connection to the node came back; what this screen shows may have changed meanwhile. ", again),
+      );
+    });
   }
 
   private renderNav(): void {

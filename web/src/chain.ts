@@ -35,6 +35,11 @@ export function nodeUrl(): string {
 export async function connect(url: string, onState: (state: ConnectionState) => void): Promise<Chain> {
   let connectedOnce = false;
   const provider = getWsProvider(url, {
+    // A node that has just restarted (or a slow link) may take seconds to answer its first
+    // request: give it 20 s (the default, 5 s, made a restarted dev node on a busy machine look
+    // dead, and the app reconnect again), and 60 s of silence before the link counts as stale.
+    timeout: 20_000,
+    heartbeatTimeout: 60_000,
     onStatusChanged: (status: StatusChange) => {
       if (status.type === WsEvent.CONNECTED) {
         connectedOnce = true;

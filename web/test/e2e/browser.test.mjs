@@ -205,13 +205,19 @@ test("a patient registers, consents, and revokes; the physician's check follows"
     await page.screenshot({ path: join(SHOTS, "7-check-deny.png"), fullPage: true });
   });
 
-  await step("the app keeps working through a node restart", async () => {
+  await step("the app keeps working through a node restart, and keeps what was typed", async () => {
+    // Something typed on the check screen before the node goes away.
+    await page.getByLabel("Patient's account").fill(devAccount("Ferdie").address);
     await w.node.restart(() => page.getByText(/Connection lost — reconnecting/).waitFor({ timeout: 30_000 }));
     await page.getByText(/^Connected \(/).waitFor({ timeout: 120_000 });
-    // The screen on show is drawn again from the chain once the connection is back; until then
-    // it is stale and cannot be used.
-    await settled(page, 120_000);
+    // Drawing the screen again would throw the typing away: the app says the screen may be out
+    // of date instead, and draws it again when asked.
+    await page.getByTestId("stale-notice").waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByLabel("Patient's account").inputValue(), devAccount("Ferdie").address, "what was typed is kept");
     await page.screenshot({ path: join(SHOTS, "8-after-restart.png"), fullPage: true });
+    await page.getByRole("button", { name: "Read this screen again from the chain" }).click();
+    await settled(page, 120_000);
+    assert.equal(await page.getByTestId("stale-notice").count(), 0);
     await check("Deny", 120_000);
   });
 
