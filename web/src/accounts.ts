@@ -39,6 +39,15 @@ export function publicKeyOf(address: string): Uint8Array {
   return AccountId().enc(address);
 }
 
+/**
+ * `address` as the chain writes it (SS58 prefix 42): the same account whatever network format it
+ * was given in (a wallet may hand out Polkadot-format addresses, a patient may paste one), so
+ * that comparing it with what the chain returns compares accounts, not spellings.
+ */
+export function salusAddress(address: string): string {
+  return ss58Address(publicKeyOf(address.trim()), 42);
+}
+
 /** Whether `address` is a valid SS58 account address. */
 export function isAddress(address: string): boolean {
   try {
@@ -57,7 +66,7 @@ export async function walletAccounts(extension: string): Promise<Account[]> {
   return connected
     .getAccounts()
     .map((a) => ({
-      address: a.address,
+      address: salusAddress(a.address),
       publicKey: publicKeyOf(a.address),
       name: a.name ?? a.address.slice(0, 8),
       source: extension,

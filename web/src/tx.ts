@@ -10,6 +10,8 @@ import { explainDispatchError, explainSubmitError } from "./lib/errors.ts";
 import { h, notice, replace } from "./ui/dom.ts";
 
 let inFlight = 0;
+/** The confirmation waiting in each panel: a new one there cancels it. */
+const waiting = new WeakMap<HTMLElement, () => void>();
 const settled = new EventTarget();
 
 /** Transactions between "working out the fee" and their block (or refusal, or cancel). */
@@ -89,6 +91,8 @@ export async function runTx(chain: Chain, account: Account, step: TxStep, panel:
 }
 
 async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTMLElement): Promise<Included> {
+  // Another action takes this panel: the confirmation waiting in it (if any) is cancelled.
+  waiting.get(panel)?.();
   panel.hidden = false;
   replace(panel, h("p", { class: "progress", role: "status" }, `${step.title}: working out the fee…`));
   let feeText: string;
@@ -112,16 +116,20 @@ async function followTx(chain: Chain, account: Account, step: TxStep, panel: HTM
     h("div", { class: "actions" }, confirm, cancel),
   );
   confirm.focus();
-  // A confirmation whose panel left the page (the user went to another screen or account) is
-  // cancelled: nothing was signed, and nothing may wait for it.
+  // A confirmation whose panel left the page (the user went to another screen or account), or
+  // that another action took the panel from, is cancelled: nothing was signed, and nothing may
+  // wait for it.
   const go = await new Promise<boolean>((resolve) => {
     const gone = setInterval(() => {
       if (!panel.isConnected) done(false);
     }, 500);
     const done = (value: boolean) => {
       clearInterval(gone);
+      if (waiting.get(panel) === cancelThis) waiting.delete(panel);
       resolve(value);
     };
+    const cancelThis = () => done(false);
+    waiting.set(panel, cancelThis);
     confirm.addEventListener("click", () => done(true), { once: true });
     cancel.addEventListener("click", () => done(false), { once: true });
   });

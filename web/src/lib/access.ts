@@ -123,7 +123,7 @@ export function approvedOutcome(provider: number, classes: number, purposeKey: P
 
 export function denyNote(r: RequestRecord, w: AccessWording): string {
   const bounty = r.bounty > 0n ? " and its bounty" : "";
-  return `${capitalize(providerOf(r.provider, w))} gets no access through this request; its deposit${bounty} goes back to it. Nothing else changes: your other consents still apply.`;
+  return `${capitalize(providerOf(r.provider, w))} gets no access through this request; the deposit${bounty} ${bounty ? "go" : "goes"} back to ${practitionerOf(r.practitioner, w)}, who asked. Nothing else changes: your other consents still apply.`;
 }
 
 export function deniedOutcome(r: RequestRecord, w: AccessWording): string {
@@ -164,7 +164,7 @@ export function acknowledgeNote(e: EmergencyRecord, w: AccessWording): string {
     Number(e.access_until) > w.now
       ? ` The access itself still lasts until ${formatDateTime(e.access_until, w.timeZone)} (revoke consent #${e.consent} under My consents to end it sooner).`
       : "";
-  return `Acknowledging says the emergency was justified: the review closes, no dispute is opened, and ${providerOf(e.provider, w)} gets back the deposit it held for it.${access}`;
+  return `Acknowledging says the emergency was justified: the review closes, no dispute is opened, and ${practitionerOf(e.practitioner, w)} of ${providerOf(e.provider, w)} gets back the deposit held for it.${access}`;
 }
 
 /** The dispute court's terms, from its constants. */

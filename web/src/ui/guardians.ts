@@ -4,7 +4,7 @@
 // the app acts for it (`app.ward`, a banner in the header, the patient screens follow).
 import { MultiAddress } from "@polkadot-api/descriptors";
 import type { App } from "../app.ts";
-import { isAddress } from "../accounts.ts";
+import { isAddress, salusAddress } from "../accounts.ts";
 import { answered, formatAmount } from "../chain.ts";
 import {
   appointDeposit,
@@ -153,8 +153,8 @@ export async function renderGuardians(app: App, view: HTMLElement, kept?: HTMLEl
   appoint.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (appoint.inert) return;
-    const address = delegate.value.trim();
-    if (!isAddress(address)) return replace(status, notice("error", "Enter the guardian's account address."));
+    if (!isAddress(delegate.value)) return replace(status, notice("error", "Enter the guardian's account address."));
+    const address = salusAddress(delegate.value);
     if (address === account.address) return replace(status, notice("error", "You cannot be your own guardian."));
     if (guardians.some((g) => g.delegate === address)) return replace(status, notice("error", "This account is already your guardian."));
     replace(status);
@@ -224,8 +224,8 @@ function actForWard(app: App, guardian: string): HTMLElement {
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const address = ward.value.trim();
-    if (!isAddress(address)) return replace(status, notice("error", "Enter the patient's account address."));
+    if (!isAddress(ward.value)) return replace(status, notice("error", "Enter the patient's account address."));
+    const address = salusAddress(ward.value);
     if (address === guardian) return replace(status, notice("error", "This is your own account: you act for it already."));
     replace(status, h("p", { class: "progress", role: "status" }, "Checking on chain that this patient appointed you…"));
     try {

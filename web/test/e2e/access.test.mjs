@@ -310,8 +310,8 @@ test("requests and emergencies, from the clinician's console to the patient's an
       await chooseAccount(page, account);
       await open(page, screen);
       if (screen === "Clinician console") await lookUp();
-      const overflow = await overflow(page);
-      assert.ok(overflow <= 0, `${screen} is ${overflow}px wider than a phone`);
+      const wider = await overflow(page);
+      assert.ok(wider <= 0, `${screen} is ${wider}px wider than a phone`);
       await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
     }
   });

@@ -89,7 +89,7 @@ test("a research bounty says when it is paid and when it goes back", () => {
   const facts = requestFacts(request({ purpose: { type: "Research" }, bounty: 2n * SLS }), wording);
   assert.match(facts[2]!, /research bounty of 2 SLS: paid to you if you approve \(even only some of it\); returned to the provider if you refuse/);
   assert.match(approveNote(request({ bounty: 2n * SLS }), classMask(["LabResults"]), wording), /The bounty of 2 SLS is paid to you\.$/);
-  assert.match(denyNote(request({ bounty: 2n * SLS }), wording), /its deposit and its bounty goes back to it/);
+  assert.match(denyNote(request({ bounty: 2n * SLS }), wording), /the deposit and its bounty go back to .*, who asked/);
 });
 
 test("an expired request can only be refused", () => {
