@@ -62,28 +62,21 @@ function dateOr(ms: bigint | number): Date | string {
   return new Date(value);
 }
 
-export function formatDate(ms: bigint | number, timeZone?: string): string {
+/** `ms` in British English words, with `fields`, in `timeZone` (default: the browser's). */
+function formatWith(ms: bigint | number, fields: Intl.DateTimeFormatOptions, timeZone?: string): string {
   const date = dateOr(ms);
   if (typeof date === "string") return date;
-  return new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    ...(timeZone ? { timeZone } : {}),
-  }).format(date);
+  return new Intl.DateTimeFormat("en-GB", { ...fields, ...(timeZone ? { timeZone } : {}) }).format(date);
 }
 
+/** "1 March 2027". */
+export function formatDate(ms: bigint | number, timeZone?: string): string {
+  return formatWith(ms, { day: "numeric", month: "long", year: "numeric" }, timeZone);
+}
+
+/** "1 March 2027 at 14:05". */
 export function formatDateTime(ms: bigint | number, timeZone?: string): string {
-  const date = dateOr(ms);
-  if (typeof date === "string") return date;
-  return new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    ...(timeZone ? { timeZone } : {}),
-  }).format(date);
+  return formatWith(ms, { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }, timeZone);
 }
 
 /** "St Mary's Hospital", "practitioner 5GrwvA…GKutQY", "every hospital in Germany". */
