@@ -53,6 +53,15 @@ function providerOf(id: number, w: Pick<AccessWording, "providerName">): string 
   return w.providerName?.(id) ?? `provider #${id}`;
 }
 
+/**
+ * The provider named with its number, for the first mention in a request or an emergency:
+ * names are chosen by whoever registers a provider and are not unique, the number is.
+ */
+function providerNumbered(id: number, w: Pick<AccessWording, "providerName">): string {
+  const name = w.providerName?.(id);
+  return name === undefined ? `provider #${id}` : `${name} (provider #${id})`;
+}
+
 function practitionerOf(account: string, w: Pick<AccessWording, "accountName">): string {
   return w.accountName?.(account) ?? `practitioner ${shortAddress(account)}`;
 }
@@ -88,11 +97,11 @@ export function forPurpose(key: PurposeKey): string {
 }
 
 /**
- * The request as the patient reads it: "St Mary's Hospital (Dave) asks to see your lab results
- * and medications, for treatment, for 30 days from your approval."
+ * The request as the patient reads it: "St Mary's Hospital (provider #3), through Dave, asks to
+ * see your lab results and medications, for treatment, for 30 days from your approval."
  */
 export function describeRequest(r: RequestRecord, w: AccessWording): string {
-  return `${capitalize(providerOf(r.provider, w))} (${practitionerOf(r.practitioner, w)}) asks to see ${yourClasses(r.classes)}, ${forPurpose(r.purpose.type)}, for ${describeDuration(r.duration)} from your approval.`;
+  return `${capitalize(providerNumbered(r.provider, w))}, through ${practitionerOf(r.practitioner, w)}, asks to see ${yourClasses(r.classes)}, ${forPurpose(r.purpose.type)}, for ${describeDuration(r.duration)} from your approval.`;
 }
 
 /** When it was made and when it expires, and the bounty: the facts under the sentence. */
@@ -140,7 +149,7 @@ export function requestedClasses(mask: number): { key: string; label: string; se
 /** The emergency as the patient reads it. */
 export function describeEmergency(e: EmergencyRecord, w: AccessWording): string {
   const ended = Number(e.access_until) <= w.now;
-  const opened = `${capitalize(practitionerOf(e.practitioner, w))} of ${providerOf(e.provider, w)} declared an emergency on ${formatDateTime(e.declared_at, w.timeZone)} and opened ${yourClasses(e.classes)} to ${providerOf(e.provider, w)}, for emergency treatment`;
+  const opened = `${capitalize(practitionerOf(e.practitioner, w))} of ${providerNumbered(e.provider, w)} declared an emergency on ${formatDateTime(e.declared_at, w.timeZone)} and opened ${yourClasses(e.classes)} to ${providerOf(e.provider, w)}, for emergency treatment`;
   return ended
     ? `${opened}. That access ended on ${formatDateTime(e.access_until, w.timeZone)}.`
     : `${opened}, until ${formatDateTime(e.access_until, w.timeZone)}.`;

@@ -104,7 +104,7 @@ test("requests and emergencies, from the clinician's console to the patient's an
     await open(page, "Requests");
     const item = page.locator(`li.request[data-request-id="${requestId}"]`);
     await item
-      .getByText("St Mary's Hospital (Dave (development account)) asks to see your medications, lab results and imaging, for treatment, for 30 days from your approval.")
+      .getByText(`St Mary's Hospital (provider #${provider}), through Dave (development account), asks to see your medications, lab results and imaging, for treatment, for 30 days from your approval.`)
       .waitFor();
     await item.getByText(/^Asked on \d+ \w+ 2026 at \d\d:\d\d\.$/).waitFor();
     await item.getByText(/^Unless you answer, it expires on /).waitFor();
@@ -236,7 +236,7 @@ test("requests and emergencies, from the clinician's console to the patient's an
     await chooseAccount(page, "Eve");
     await open(page, "Emergency access");
     const item = page.locator(`li.emergency[data-emergency-id="${emergencyId}"]`);
-    await item.getByText(/^Dave \(development account\) of St Mary's Hospital declared an emergency on .* and opened all your records except the sensitive ones to St Mary's Hospital, for emergency treatment, until /).waitFor();
+    await item.getByText(/^Dave \(development account\) of St Mary's Hospital \(provider #\d+\) declared an emergency on .* and opened all your records except the sensitive ones to St Mary's Hospital, for emergency treatment, until /).waitFor();
     await item.getByText(/^Please review it by .* If you do nothing, it goes to the arbitrators on their own/).waitFor();
     await page.locator(`li.emergency[data-emergency-id="${secondId}"]`).waitFor();
     await item.getByText("Contest it").click();

@@ -77,7 +77,7 @@ function emergency(fields: Partial<EmergencyRecord> = {}): EmergencyRecord {
 test("a request reads as a sentence: who, what, why, for how long", () => {
   assert.equal(
     describeRequest(request(), wording),
-    "St Mary's Hospital (Dave) asks to see your medications, lab results and imaging, for treatment, for 30 days from your approval.",
+    "St Mary's Hospital (provider #0), through Dave, asks to see your medications, lab results and imaging, for treatment, for 30 days from your approval.",
   );
   const facts = requestFacts(request(), wording);
   assert.equal(facts[0], "Asked on 6 December 2026 at 12:00.");
@@ -109,7 +109,7 @@ test("approving some says exactly the subset granted, and the outcome names the 
 });
 
 test("an unknown provider is named by number, never left blank", () => {
-  assert.match(describeRequest(request({ provider: 7 }), wording), /^Provider #7 \(Dave\) asks/);
+  assert.match(describeRequest(request({ provider: 7 }), wording), /^Provider #7, through Dave, asks/);
 });
 
 test("provider names from the chain lose control and bidi characters", () => {
@@ -131,7 +131,7 @@ test("durations read in words", () => {
 test("an emergency reads as who, when, what it opened, until when, and its review", () => {
   assert.equal(
     describeEmergency(emergency(), wording),
-    "Dave of St Mary's Hospital declared an emergency on 7 December 2026 at 11:00 and opened all your records except the sensitive ones to St Mary's Hospital, for emergency treatment, until 8 December 2026 at 11:00.",
+    "Dave of St Mary's Hospital (provider #0) declared an emergency on 7 December 2026 at 11:00 and opened all your records except the sensitive ones to St Mary's Hospital, for emergency treatment, until 8 December 2026 at 11:00.",
   );
   assert.match(describeEmergency(emergency({ access_until: BigInt(NOW - 1) }), wording), /\. That access ended on /);
   assert.equal(reviewState(emergency(), NOW), "open");
