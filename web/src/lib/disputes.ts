@@ -1,24 +1,11 @@
 // Disputes, providers' names and block deadlines in plain language (pallets/disputes): pure
 // functions over what the typed client decodes, unit-tested without a node.
 import { formatDateTime } from "./plain.ts";
+import { cleanName } from "./text.ts";
 
-/** Bidirectional-text controls and other invisible format characters a name could hide behind. */
-const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
-
-/**
- * Text from chain storage, made safe to show: decoded as UTF-8 (invalid bytes become U+FFFD),
- * bidi and control characters removed (a name cannot reorder the sentence around it or pose as
- * another), spaces collapsed, at most `max` characters.
- */
+/** Text from chain storage, made safe to show (`cleanName`, lib/text.ts). */
 export function cleanText(raw: Uint8Array | string, max = 80): string {
-  const text = typeof raw === "string" ? raw : new TextDecoder("utf-8", { fatal: false }).decode(raw);
-  const clean = text
-    .replace(/[\t\n\v\f\r\u0085\u2028\u2029]/g, " ")
-    .replace(HIDDEN, "")
-    .replace(/\s+/g, " ")
-    .trim();
-  const chars = Array.from(clean);
-  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : clean;
+  return cleanName(raw, max);
 }
 
 /** A provider's name for display ("St Mary's Hospital"), or "provider #7" if it has none left. */

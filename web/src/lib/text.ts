@@ -21,7 +21,7 @@ export const MAX_NAME_CHARS = 80;
  */
 export function cleanName(bytes: Uint8Array | string, max: number = MAX_NAME_CHARS): string {
   const text = typeof bytes === "string" ? bytes : new TextDecoder("utf-8", { fatal: false }).decode(bytes);
-  const clean = text.replace(/\s+/gu, " ").replace(HIDDEN, "").trim();
+  const clean = text.replace(/[\s\u0085]+/gu, " ").replace(HIDDEN, "").trim();
   if (!VISIBLE.test(clean)) return "";
   const chars = Array.from(clean);
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : clean;
